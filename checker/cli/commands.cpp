@@ -1,0 +1,254 @@
+#include "checker/cli/commands.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "checker/session.hpp"
+#include "checker/cli/exit_codes.hpp"
+#include "model/parser.hpp"
+#include "properties/judge.hpp"
+#include "pcmc_version.hpp"
+#include "traces/render.hpp"
+
+namespace pcmc::cli {
+
+namespace {
+
+std::atomic<bool> g_interrupt{false};
+
+extern "C" void on_sigint(int) { g_interrupt.store(true); }
+
+std::uint64_t default_memory_limit() {
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || size <= 0) return 8ull << 30;
+  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(size) / 4 * 3;
+}
+
+std::string human_bytes(std::uint64_t b) {
+  char buf[64];
+  if (b >= (1ull << 30)) std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(b) / (1ull << 30));
+  else if (b >= (1ull << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(b) / (1ull << 20));
+  else std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(b) / 1024.0);
+  return buf;
+}
+
+checker::SearchOptions search_options(const Options& o) {
+  checker::SearchOptions s;
+  s.order = o.order == "dfs" ? checker::Order::DFS : checker::Order::BFS;
+  s.all = o.all || o.judge;
+  s.liveness = o.liveness;
+  s.max_states = o.max_states;
+  s.max_depth = o.max_depth;
+  s.max_seconds = o.max_time;
+  s.max_memory = o.max_memory_mib ? o.max_memory_mib << 20 : default_memory_limit();
+  s.shuffle_seed = o.shuffle;
+  s.interrupt = &g_interrupt;
+  bool tty = isatty(STDERR_FILENO) != 0;
+  if (o.progress == "json") {
+    s.progress = [](const checker::Stats& st) {
+      nlohmann::json j = {{"states", st.states},     {"transitions", st.transitions},
+                          {"depth", st.max_depth},   {"queue", st.queue},
+                          {"seconds", st.seconds},   {"store_bytes", st.store_bytes},
+                          {"peak_rss", st.peak_rss}};
+      std::cerr << j.dump() << "\n";
+    };
+  } else if (o.progress == "auto" && tty) {
+    s.progress = [](const checker::Stats& st) {
+      double rate = st.seconds > 0 ? static_cast<double>(st.states) / st.seconds : 0;
+      std::fprintf(stderr, "\r%llu states, %llu transitions, depth %llu, queue %llu, %.0f states/s, %s   ",
+                   static_cast<unsigned long long>(st.states),
+                   static_cast<unsigned long long>(st.transitions),
+                   static_cast<unsigned long long>(st.max_depth),
+                   static_cast<unsigned long long>(st.queue), rate,
+                   human_bytes(st.peak_rss).c_str());
+      std::fflush(stderr);
+    };
+  }
+  return s;
+}
+
+std::string variant_label(const std::vector<std::string>& defines) {
+  std::string s;
+  for (const auto& d : defines) s += (s.empty() ? "" : "+") + d;
+  return s.empty() ? "B" : s;
+}
+
+std::string stats_line(const checker::Stats& st) {
+  std::ostringstream os;
+  os << st.states << " states, " << st.transitions << " transitions, " << st.end_states
+     << " end states, depth " << st.max_depth << ", ";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", st.seconds);
+  os << buf << ", " << human_bytes(st.store_bytes) << " stored";
+  return os.str();
+}
+
+void print_trace(std::ostream& out, const traces::Trace& t) {
+  out << "\nVIOLATED " << t.property << " (" << t.cls << (t.macro.empty() ? "" : ", " + t.macro)
+      << ")";
+  if (!t.function.empty()) out << " in " << t.function << "()";
+  if (!t.thread_name.empty()) out << ", thread " << t.thread_name;
+  out << "\n";
+  if (!t.location.empty()) out << "  at " << t.location << ": " << t.text << "\n";
+  out << "  " << t.detail << "\n";
+  out << "Counterexample (" << t.steps.size() << " steps):\n" << traces::render_steps(t);
+}
+
+nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
+                        const std::vector<std::string>& defines, bool debug_vm) {
+  traces::RunInfo info{run.program.scenario, o.scenario, variant_label(defines), debug_vm};
+  nlohmann::json j;
+  j["schema_version"] = traces::kTraceSchemaVersion;
+  j["scenario"] = info.scenario;
+  j["file"] = info.file;
+  j["variant"] = info.variant;
+  j["debug_vm"] = debug_vm;
+  const char* status[] = {"holds", "violated", "incomplete"};
+  j["verdict"] = status[static_cast<int>(run.result.status)];
+  j["incomplete_reason"] = run.result.incomplete_reason;
+  const auto& st = run.result.stats;
+  j["stats"] = {{"states", st.states},         {"transitions", st.transitions},
+                {"end_states", st.end_states}, {"exists_hits", st.exists_hits},
+                {"max_depth", st.max_depth},   {"seconds", st.seconds},
+                {"store_bytes", st.store_bytes}, {"peak_rss", st.peak_rss}};
+  nlohmann::json tr = nlohmann::json::array();
+  for (const auto& t : run.traces) tr.push_back(traces::to_json(t, info));
+  j["violations"] = tr;
+  return j;
+}
+
+struct Loaded {
+  model::SourceManager sm;
+  model::ast::Model ast;
+};
+
+// Parses the scenario; on a malformed model prints the diagnostic and returns false.
+bool load(const Options& o, Loaded& l) {
+  model::ParseOptions popts;
+  popts.include_path = o.include_path;
+  popts.include_path.push_back(PCMC_LIBRARY_DIR);
+  l.ast = model::parse_file(l.sm, o.scenario, popts);
+  return true;
+}
+
+int check_one(const Options& o, Loaded& l) {
+  auto sopts = search_options(o);
+  checker::VariantRun run = checker::run_variant(l.ast, l.sm, o.defines, o.debug_vm, sopts);
+  if (sopts.progress && o.progress == "auto") std::fprintf(stderr, "\n");
+  std::ostream& out = std::cout;
+  out << "pcmc " << PCMC_VERSION << ": " << run.program.scenario << " (" << o.scenario
+      << "), variant " << variant_label(o.defines) << ", CONFIG_DEBUG_VM "
+      << (o.debug_vm ? "on" : "off") << "\n";
+  if (!o.quiet)
+    for (const auto& t : run.traces) print_trace(out, t);
+  const auto& r = run.result;
+  out << "\n";
+  if (r.status == checker::Status::Holds) out << "verdict: all properties hold\n";
+  else if (r.status == checker::Status::Violated) {
+    out << "verdict: violated:";
+    for (const auto& t : run.traces) out << " " << t.property;
+    out << "\n";
+  } else out << "verdict: incomplete (" << r.incomplete_reason << ")\n";
+  if (r.status != checker::Status::Incomplete && !r.incomplete_reason.empty())
+    out << "note: the search was cut short (" << r.incomplete_reason << ")\n";
+  out << "  " << stats_line(r.stats) << "\n";
+  if (!o.json_file.empty()) {
+    std::ofstream js(o.json_file);
+    js << run_json(run, o, o.defines, o.debug_vm).dump(2) << "\n";
+    if (!js) {
+      std::cerr << "pcmc: cannot write " << o.json_file << "\n";
+      return kIoError;
+    }
+  }
+  for (const auto& cex : r.violations)
+    if (run.table.props.at(cex.property).cls == properties::PropertyClass::ModelError)
+      return kBadModel;
+  switch (r.status) {
+    case checker::Status::Holds: return kHolds;
+    case checker::Status::Violated: return kViolated;
+    case checker::Status::Incomplete: return kIncomplete;
+  }
+  return kInternal;
+}
+
+int judge_all(const Options& o, Loaded& l) {
+  auto runs = properties::runs_to_judge(l.ast.expects);
+  if (runs.empty()) {
+    std::cerr << l.sm.where({0, 1, 1}) << ": error: the scenario has no expect block to judge\n";
+    return kBadModel;
+  }
+  auto known = properties::declared_assertion_names(l.ast);
+  int failed = 0;
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& spec : runs) {
+    auto sopts = search_options(o);
+    checker::VariantRun run = checker::run_variant(l.ast, l.sm, spec.defines, spec.debug_vm, sopts);
+    auto outcome = checker::outcome_of(run);
+    auto mism = properties::judge(l.ast.expects, spec, run.table, known, outcome);
+    std::cout << (mism.empty() ? "ok       " : "MISMATCH ") << spec.label() << ": "
+              << stats_line(run.result.stats) << "; violated:";
+    if (outcome.violated.empty()) std::cout << " none";
+    for (const auto& v : outcome.violated) std::cout << " " << v;
+    std::cout << "\n";
+    for (const auto& m : mism)
+      std::cout << "  " << (m.loc.line ? l.sm.where(m.loc) + ": " : "") << m.message << "\n";
+    if (!mism.empty()) {
+      ++failed;
+      if (!o.quiet)
+        for (const auto& t : run.traces) print_trace(std::cout, t);
+    }
+    if (!o.json_file.empty()) all.push_back(run_json(run, o, spec.defines, spec.debug_vm));
+  }
+  if (!o.json_file.empty()) {
+    std::ofstream js(o.json_file);
+    js << all.dump(2) << "\n";
+    if (!js) return kIoError;
+  }
+  std::cout << "judge: " << runs.size() - static_cast<std::size_t>(failed) << " of "
+            << runs.size() << " runs as expected\n";
+  return failed ? kMismatch : kHolds;
+}
+
+}  // namespace
+
+int run_check(const Options& o) {
+  std::signal(SIGINT, on_sigint);
+  Loaded l;
+  try {
+    load(o, l);
+    return o.judge ? judge_all(o, l) : check_one(o, l);
+  } catch (const model::CompileError& e) {
+    std::cerr << l.sm.format(e);
+    return kBadModel;
+  }
+}
+
+int run_list(const Options& o) {
+  Loaded l;
+  try {
+    load(o, l);
+    model::CompileOptions copts;
+    copts.defines = o.defines;
+    copts.debug_vm = o.debug_vm;
+    model::Program p = model::compile(l.ast, l.sm, copts);
+    properties::PropertyTable t = properties::build_property_table(p);
+    for (const auto& prop : t.props) {
+      std::printf("%-28s %-15s %-16s %s\n", prop.name.c_str(), properties::to_string(prop.cls),
+                  prop.function.c_str(), prop.loc.line ? l.sm.where(prop.loc).c_str() : "");
+    }
+    return kHolds;
+  } catch (const model::CompileError& e) {
+    std::cerr << l.sm.format(e);
+    return kBadModel;
+  }
+}
+
+}  // namespace pcmc::cli

@@ -1,0 +1,17 @@
+// The exit codes of `pcmc`, documented in README.md ("Exit codes"). Scripts rely on them.
+#pragma once
+
+namespace pcmc::cli {
+
+enum ExitCode : int {
+  kHolds = 0,          // every property holds (complete search)
+  kViolated = 10,      // a property is violated (counterexample printed)
+  kIncomplete = 20,    // a limit or Ctrl-C stopped the search before a verdict
+  kMismatch = 30,      // --judge: the results differ from the scenario's expectations
+  kUsage = 64,         // bad command line
+  kBadModel = 65,      // malformed model (file:line:col: error) or a model error at run time
+  kIoError = 74,       // an output file could not be written
+  kInternal = 70,      // internal error (a bug in pcmc)
+};
+
+}  // namespace pcmc::cli

@@ -1,0 +1,28 @@
+// pcmc: the page-cache model checker. Parses options and dispatches; everything else lives in
+// the libraries (model/, properties/, checker/, traces/).
+#include <exception>
+#include <iostream>
+
+#include "checker/cli/commands.hpp"
+#include "checker/cli/exit_codes.hpp"
+#include "checker/cli/options.hpp"
+
+int main(int argc, char** argv) {
+  using namespace pcmc::cli;
+  try {
+    ParseResult p = parse_options(argc, argv);
+    if (p.exit_now) return kHolds;
+    if (!p.error.empty()) {
+      std::cerr << "pcmc: " << p.error << "\n";
+      return p.exit_code;
+    }
+    if (p.options.command == "list") return run_list(p.options);
+    return run_check(p.options);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "pcmc: internal error: out of memory (use --max-memory to bound the search)\n";
+    return kInternal;
+  } catch (const std::exception& e) {
+    std::cerr << "pcmc: internal error: " << e.what() << "\n";
+    return kInternal;
+  }
+}

@@ -1,0 +1,106 @@
+#include "checker/program_system.hpp"
+
+#include <stdexcept>
+
+namespace pcmc::checker {
+
+namespace {
+
+struct ProgramContext final : Context {
+  model::Scratch scratch;
+  std::vector<Report> reports;
+  std::vector<model::Event> events;
+};
+
+// Forwards executor successors to the checker, translating events into reports.
+class Forward final : public model::Sink {
+ public:
+  Forward(const ProgramSystem& sys, unsigned thread, ProgramContext& ctx, TransitionSink& sink)
+      : sys_(sys), thread_(thread), ctx_(ctx), sink_(sink) {}
+  void on_successor(const model::Successor& s) override {
+    ctx_.reports.clear();
+    for (const model::Event& e : s.events) {
+      PropertyId p = sys_.property_of(e);
+      if (p != properties::kNoProperty)
+        ctx_.reports.push_back(Report{p, static_cast<std::uint16_t>(thread_), e.pc});
+    }
+    Transition t;
+    t.state = s.state;
+    t.thread = static_cast<std::uint16_t>(thread_);
+    t.index = s.index;
+    t.reports = ctx_.reports;
+    t.fatal = s.fatal;
+    sink_.on_transition(t);
+  }
+
+ private:
+  const ProgramSystem& sys_;
+  unsigned thread_;
+  ProgramContext& ctx_;
+  TransitionSink& sink_;
+};
+
+}  // namespace
+
+ProgramSystem::ProgramSystem(const model::Executor& exec, const properties::PropertyTable& table)
+    : exec_(exec), table_(table) {}
+
+std::unique_ptr<Context> ProgramSystem::make_context() const {
+  return std::make_unique<ProgramContext>();
+}
+
+void ProgramSystem::initial_state(std::uint8_t* out) const {
+  std::vector<model::Event> events;
+  exec_.initial_state(out, events);
+  // The CLI runs the init block itself first and reports errors as a bad model; reaching here
+  // with an event means a caller skipped that check.
+  if (!events.empty()) throw std::logic_error("initial state raised events; check init first");
+}
+
+PropertyId ProgramSystem::property_of(const model::Event& e) const {
+  switch (e.kind) {
+    case model::Event::AssertFired: return table_.site_prop.at(e.site);
+    case model::Event::Discipline: return table_.site_discipline.at(e.site);
+    case model::Event::ModelError: return table_.model_error;
+  }
+  return properties::kNoProperty;
+}
+
+unsigned ProgramSystem::successors(const std::uint8_t* state, unsigned thread, Context& ctx,
+                                   TransitionSink& sink) const {
+  auto& pc = static_cast<ProgramContext&>(ctx);
+  Forward fwd(*this, thread, pc, sink);
+  return exec_.step(state, thread, pc.scratch, fwd);
+}
+
+void ProgramSystem::check_state(const std::uint8_t* state, Context& ctx,
+                                std::vector<Report>& out) const {
+  auto& pc = static_cast<ProgramContext&>(ctx);
+  const auto& inv = exec_.program().invariants;
+  for (std::size_t i = 0; i < inv.size(); ++i) {
+    pc.events.clear();
+    bool ok = exec_.eval_cond(inv[i].cond, state, pc.events);
+    if (!pc.events.empty()) out.push_back(Report{table_.model_error, 0xFFFF, 0});
+    else if (!ok) out.push_back(Report{table_.invariant_prop[i], 0xFFFF, 0});
+  }
+}
+
+bool ProgramSystem::check_end(const std::uint8_t* state, Context& ctx,
+                              std::vector<Report>& out) const {
+  auto& pc = static_cast<ProgramContext&>(ctx);
+  const auto& fin = exec_.program().finals;
+  for (std::size_t i = 0; i < fin.size(); ++i) {
+    pc.events.clear();
+    bool ok = exec_.eval_cond(fin[i].cond, state, pc.events);
+    if (!pc.events.empty()) out.push_back(Report{table_.model_error, 0xFFFF, 0});
+    else if (!ok) out.push_back(Report{table_.final_prop[i], 0xFFFF, 0});
+  }
+  const auto& ex = exec_.program().exists;
+  if (ex.empty()) return false;
+  pc.events.clear();
+  bool hit = exec_.eval_cond(ex[0].cond, state, pc.events);
+  if (!pc.events.empty()) out.push_back(Report{table_.model_error, 0xFFFF, 0});
+  return hit && pc.events.empty();
+}
+
+}  // namespace pcmc::checker

@@ -1,0 +1,47 @@
+// Adapts a compiled Program (model/) and its PropertyTable (properties/) to the checker's
+// TransitionSystem: executor events become property reports.
+//
+// Contract: holds references to the Executor and the table, which must outlive it. Thread-safe
+// for concurrent use with one Context per worker.
+#pragma once
+
+#include "checker/system.hpp"
+#include "model/exec.hpp"
+#include "properties/table.hpp"
+
+namespace pcmc::checker {
+
+class ProgramSystem final : public TransitionSystem {
+ public:
+  ProgramSystem(const model::Executor& exec, const properties::PropertyTable& table);
+
+  std::size_t state_size() const override { return exec_.program().state_size; }
+  unsigned thread_count() const override {
+    return static_cast<unsigned>(exec_.program().threads.size());
+  }
+  const std::vector<properties::Property>& properties() const override { return table_.props; }
+  PropertyId deadlock_property() const override { return table_.deadlock; }
+  PropertyId nontermination_property() const override { return table_.nontermination; }
+
+  std::unique_ptr<Context> make_context() const override;
+  void initial_state(std::uint8_t* out) const override;
+  bool finished(const std::uint8_t* state, unsigned thread) const override {
+    return exec_.finished(state, thread);
+  }
+  unsigned successors(const std::uint8_t* state, unsigned thread, Context& ctx,
+                      TransitionSink& sink) const override;
+  void check_state(const std::uint8_t* state, Context& ctx,
+                   std::vector<Report>& out) const override;
+  bool check_end(const std::uint8_t* state, Context& ctx,
+                 std::vector<Report>& out) const override;
+  bool has_exists() const override { return !exec_.program().exists.empty(); }
+
+  // The report an executor event maps to (kNoProperty for none).
+  PropertyId property_of(const model::Event& e) const;
+
+ private:
+  const model::Executor& exec_;
+  const properties::PropertyTable& table_;
+};
+
+}  // namespace pcmc::checker

@@ -1,0 +1,74 @@
+// The exhaustive search: one loop, read top to bottom as a pipeline
+//   pop → successors → (reduction, later) → properties → insert → enqueue → progress
+// over a TransitionSystem, with the frontier (FIFO for BFS, LIFO for DFS) behind one interface,
+// then, when asked, the non-termination pass (SCCs of the explored graph under weak fairness).
+//
+// Determinism: with the same system and options the result, the counts and every counterexample
+// are the same. Successor order is a contract: threads in increasing id, then successor index;
+// `shuffle_seed` permutes it (tests prove verdicts and counts do not depend on it).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "checker/system.hpp"
+
+namespace pcmc::checker {
+
+enum class Order { BFS, DFS };
+
+struct Stats {
+  std::uint64_t states = 0;         // distinct states stored
+  std::uint64_t transitions = 0;    // transitions generated (including fatal ones)
+  std::uint64_t end_states = 0;     // quiescent end states
+  std::uint64_t exists_hits = 0;    // end states where `exists` holds
+  std::uint64_t max_depth = 0;      // deepest state stored (BFS: the level count - 1)
+  std::uint64_t queue = 0;          // frontier size (at the time of the report)
+  std::uint64_t store_bytes = 0;    // bytes held by the visited set (states + table + metadata)
+  std::uint64_t peak_rss = 0;       // peak resident set size of the process, bytes
+  double seconds = 0;
+};
+
+struct SearchOptions {
+  Order order = Order::BFS;
+  bool all = false;                 // continue after the first violation: one per property
+  bool liveness = true;             // run the non-termination pass
+  std::uint64_t max_states = 0;     // 0 = unlimited
+  std::uint64_t max_depth = 0;      // 0 = unlimited
+  double max_seconds = 0;           // 0 = unlimited
+  std::uint64_t max_memory = 0;     // bytes of visited set + frontier; 0 = unlimited
+  std::uint64_t shuffle_seed = 0;   // 0 = the contract order; otherwise a seeded permutation
+  const std::atomic<bool>* interrupt = nullptr;  // set (e.g. by SIGINT) to stop cleanly
+  std::function<void(const Stats&)> progress;    // called at most once a second
+};
+
+struct Step {
+  std::uint16_t thread = 0;
+  std::uint16_t index = 0;
+};
+
+struct Counterexample {
+  PropertyId property = 0;
+  std::uint16_t thread = 0xFFFF;  // violating thread (0xFFFF: a state property or deadlock)
+  std::uint32_t pc = 0;
+  std::vector<Step> steps;        // from the initial state
+  // Non-termination: steps[loop_start..] lead from the state after steps[loop_start - 1] back
+  // to itself (a lasso). -1 otherwise.
+  std::int64_t loop_start = -1;
+};
+
+enum class Status { Holds, Violated, Incomplete };
+
+struct Result {
+  Status status = Status::Holds;
+  std::string incomplete_reason;   // "state limit 1000", "interrupted", ...
+  Stats stats;
+  std::vector<Counterexample> violations;  // in discovery order, at most one per property
+};
+
+Result search(const TransitionSystem& system, const SearchOptions& options);
+
+}  // namespace pcmc::checker

@@ -1,0 +1,73 @@
+#include "checker/session.hpp"
+
+#include "checker/program_system.hpp"
+
+namespace pcmc::checker {
+
+traces::PropertyRef property_ref(const properties::PropertyTable& table, PropertyId id) {
+  const properties::Property& p = table.props.at(id);
+  return {p.name, properties::to_string(p.cls), p.macro, p.function, p.loc, p.text};
+}
+
+traces::ChoicePath choice_path(const Counterexample& cex) {
+  traces::ChoicePath path;
+  for (const Step& s : cex.steps) path.steps.emplace_back(s.thread, s.index);
+  path.loop_start = cex.loop_start;
+  path.thread = cex.thread == 0xFFFF ? -1 : cex.thread;
+  return path;
+}
+
+VariantRun run_variant(const model::ast::Model& model, const model::SourceManager& sm,
+                       const std::vector<std::string>& defines, bool debug_vm,
+                       const SearchOptions& options) {
+  VariantRun run;
+  model::CompileOptions copts;
+  copts.defines = defines;
+  copts.debug_vm = debug_vm;
+  run.program = model::compile(model, sm, copts);
+  model::ExecOptions eopts;
+  eopts.debug_vm = debug_vm;
+  run.exec = std::make_unique<model::Executor>(run.program, eopts);
+
+  // The init block must run cleanly: a failure there is a malformed model, not a verdict.
+  {
+    std::vector<std::uint8_t> init(run.program.state_size);
+    std::vector<model::Event> events;
+    run.exec->initial_state(init.data(), events);
+    if (!events.empty()) {
+      const model::Event& e = events.front();
+      const auto& code = run.program.init.code;
+      model::SrcLoc loc = e.pc < code.size() ? code[e.pc].loc : model::SrcLoc{};
+      std::string what = e.kind == model::Event::ModelError
+                             ? std::string("model error in init: ") + model::to_string(e.error)
+                             : "assertion " + run.program.asserts.at(e.site).name +
+                                   " fires in init";
+      throw model::CompileError(loc, what);
+    }
+  }
+
+  run.table = properties::build_property_table(run.program);
+  ProgramSystem system(*run.exec, run.table);
+  run.result = search(system, options);
+  traces::TraceContext ctx = run.trace_context(sm);
+  for (const Counterexample& cex : run.result.violations)
+    run.traces.push_back(
+        traces::build_trace(ctx, property_ref(run.table, cex.property), choice_path(cex)));
+  return run;
+}
+
+properties::Outcome outcome_of(const VariantRun& run) {
+  properties::Outcome o;
+  o.complete = run.result.status != Status::Incomplete && run.result.incomplete_reason.empty();
+  o.incomplete_reason = run.result.incomplete_reason;
+  for (const Counterexample& c : run.result.violations)
+    o.violated.insert(run.table.props.at(c.property).name);
+  o.states = run.result.stats.states;
+  o.transitions = run.result.stats.transitions;
+  o.end_states = run.result.stats.end_states;
+  o.exists_hits = run.result.stats.exists_hits;
+  o.has_exists = !run.program.exists.empty();
+  return o;
+}
+
+}  // namespace pcmc::checker

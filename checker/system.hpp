@@ -1,0 +1,80 @@
+// The checker's view of a model: a transition system over fixed-size byte states, with threads,
+// named properties and violation reports. The language runtime is adapted to it in
+// checker/program_system.hpp; the checker's own tests implement it directly with toy models
+// (a counter, a two-thread mutex, a diamond), independent of any kernel model.
+//
+// Contract: implementations are immutable during a search and may be called from several
+// threads at once, each with its own Context.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "properties/property.hpp"
+
+namespace pcmc::checker {
+
+using properties::PropertyId;
+
+// A property violated by a transition or by a state.
+struct Report {
+  PropertyId property = 0;
+  std::uint16_t thread = 0xFFFF;  // the thread that violated it; 0xFFFF for state properties
+  std::uint32_t pc = 0;           // where (opaque to the checker; the trace re-derives it)
+};
+
+struct Transition {
+  const std::uint8_t* state = nullptr;  // the successor (valid during the callback only)
+  std::uint16_t thread = 0;
+  std::uint16_t index = 0;              // successor index within this thread's step
+  std::span<const Report> reports;      // properties violated by this transition
+  bool fatal = false;                   // the path ends at this transition (not explored on)
+};
+
+class TransitionSink {
+ public:
+  virtual ~TransitionSink() = default;
+  virtual void on_transition(const Transition& t) = 0;
+};
+
+// Per-worker mutable memory of a TransitionSystem.
+class Context {
+ public:
+  virtual ~Context() = default;
+};
+
+class TransitionSystem {
+ public:
+  virtual ~TransitionSystem() = default;
+
+  virtual std::size_t state_size() const = 0;
+  virtual unsigned thread_count() const = 0;
+  // Every property the system can report; PropertyId is the position in this vector.
+  virtual const std::vector<properties::Property>& properties() const = 0;
+  // Ids of the builtin properties the checker itself reports.
+  virtual PropertyId deadlock_property() const = 0;
+  virtual PropertyId nontermination_property() const = 0;
+
+  virtual std::unique_ptr<Context> make_context() const = 0;
+  virtual void initial_state(std::uint8_t* out) const = 0;
+  virtual bool finished(const std::uint8_t* state, unsigned thread) const = 0;
+
+  // Calls sink.on_transition for every successor of `thread`, in successor-index order.
+  // Returns the number of successors (0 when the thread is finished or blocked).
+  virtual unsigned successors(const std::uint8_t* state, unsigned thread, Context& ctx,
+                              TransitionSink& sink) const = 0;
+
+  // Properties violated by a state itself (invariants); appended to `out`.
+  virtual void check_state(const std::uint8_t* state, Context& ctx,
+                           std::vector<Report>& out) const = 0;
+  // A quiescent end state (every thread finished): final conditions are appended to `out`;
+  // returns whether the `exists` condition holds in it (false when there is none).
+  virtual bool check_end(const std::uint8_t* state, Context& ctx,
+                         std::vector<Report>& out) const = 0;
+  virtual bool has_exists() const { return false; }
+};
+
+}  // namespace pcmc::checker

@@ -1,0 +1,103 @@
+// The executor: the runtime semantics of a compiled Program. Given a state and a thread it
+// produces that thread's successor states (one per nondeterministic choice), with the events
+// (assertions fired, guarded-read violations, model errors) raised on the way.
+//
+// Contract: an Executor is immutable and may be shared between threads; all mutable working
+// memory is in the caller's Scratch. Successor states handed to a Sink are only valid during the
+// callback. Successors are produced in increasing choice order; their `index` (0, 1, ...) is the
+// choice-path component that replay uses.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "model/program.hpp"
+
+namespace pcmc::model {
+
+struct ExecOptions {
+  bool debug_vm = false;                // CONFIG_DEBUG_VM: evaluate Debug-class assertions
+  std::uint32_t local_budget = 1000000; // instructions one step may run before it is a model
+                                        // error (a purely local loop that never ends)
+};
+
+enum class ModelErrorKind : std::uint8_t {
+  Range,          // a store outside the destination's declared range
+  NullDeref,      // dereference of NULL
+  PoolBounds,     // reference arithmetic left its pool
+  IndexBounds,    // array index out of range
+  DivZero,        // division or modulo by zero
+  LocalDivergence,// a step ran local_budget instructions without yielding
+  Unlock,         // reserved for library checks
+};
+
+const char* to_string(ModelErrorKind k);
+
+struct Event {
+  enum Kind : std::uint8_t {
+    AssertFired,  // `site` fired
+    Discipline,   // `site`'s condition read guarded field `addr` without its guard holding
+    ModelError,   // `error` happened at `pc`
+  } kind = AssertFired;
+  ModelErrorKind error = ModelErrorKind::Range;
+  std::uint16_t thread = 0;
+  std::uint32_t site = 0;
+  std::uint32_t pc = 0;     // instruction index in the thread's code
+  std::int32_t addr = -1;   // Discipline: ANode of the guarded field read
+  std::int64_t value = 0;   // ModelError Range: the value that did not fit; IndexBounds: index
+};
+
+struct Successor {
+  const std::uint8_t* state = nullptr;  // state_size bytes, valid during the callback only
+  std::uint16_t index = 0;              // choice index within this thread's step
+  std::span<const Event> events;
+  bool fatal = false;   // a fatal assertion fired or a model error happened: the path ends here
+  std::uint32_t first_pc = 0;           // pc the step started at
+  std::uint32_t main_pc = 0;            // the yielding instruction the step executed
+  std::span<const std::uint32_t> executed;  // every pc executed, in order (only with explain)
+};
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual void on_successor(const Successor& s) = 0;
+};
+
+// Per-caller working memory. Not shared between threads.
+struct Scratch {
+  std::vector<std::vector<std::uint8_t>> states;  // fork buffers, one per choice depth
+  std::vector<Event> events;
+  std::vector<std::uint32_t> executed;
+  bool explain = false;   // record executed pcs into Successor::executed
+};
+
+class Executor {
+ public:
+  Executor(const Program& program, ExecOptions options);
+  const Program& program() const { return *program_; }
+  const ExecOptions& options() const { return options_; }
+
+  // Runs the init block on a zeroed state. Events (assertions in init, model errors) are
+  // appended to `events`; the caller treats any as a bad model.
+  void initial_state(std::uint8_t* out, std::vector<Event>& events) const;
+
+  bool finished(const std::uint8_t* state, unsigned thread) const;
+  std::uint16_t pc(const std::uint8_t* state, unsigned thread) const;
+
+  // Produces the successors of `thread` in `state`; returns how many (0: disabled or finished).
+  unsigned step(const std::uint8_t* state, unsigned thread, Scratch& scratch, Sink& sink) const;
+
+  // Evaluates a global condition (invariant, final, exists) in `state`. Model errors during the
+  // evaluation are appended to `events` and the result is false.
+  bool eval_cond(ExprId cond, const std::uint8_t* state, std::vector<Event>& events) const;
+
+  // Reads the scalar stored at `offset` (helpers for printing).
+  static std::int64_t load(const std::uint8_t* state, std::uint32_t offset, std::uint8_t width);
+
+ private:
+  const Program* program_;
+  ExecOptions options_;
+};
+
+}  // namespace pcmc::model

@@ -1,0 +1,32 @@
+// Lexer, `#include` handling and recursive-descent parser of pcmc model files.
+//
+// Includes: `#include "path"` is looked up first relative to the including file's folder, then
+// in each folder of ParseOptions::include_path in order. Each file is spliced in once (a second
+// #include of the same canonical file is ignored, like #pragma once); an include cycle (a file
+// including itself, directly or not, while it is still being parsed) is an error.
+//
+// Errors throw CompileError with the location of the offending token. The parser never returns a
+// partial model.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/ast.hpp"
+#include "model/source.hpp"
+
+namespace pcmc::model {
+
+struct ParseOptions {
+  std::vector<std::string> include_path;  // searched after the including file's own folder
+};
+
+// Parses the file at `path` (loaded through `sm`) and everything it includes.
+ast::Model parse_file(SourceManager& sm, const std::string& path, const ParseOptions& opts);
+
+// Parses `text` as if it were a file called `name` (tests; includes resolve against the current
+// directory and the include path).
+ast::Model parse_text(SourceManager& sm, const std::string& name, const std::string& text,
+                      const ParseOptions& opts);
+
+}  // namespace pcmc::model

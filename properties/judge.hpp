@@ -1,0 +1,62 @@
+// Expectations and their judgement: compares what a run found with the `expect` blocks of the
+// scenario file, like the `Result:` line of an LKMM litmus test.
+//
+// Rules (docs/language.md, "Expected verdicts"):
+// * The blocks that apply to a run are those naming the run's variant (the exact set of switches
+//   turned on; "B" is none) and its --debug-vm mode.
+// * `NAME holds|violated`, `class C holds|violated`, `states N`, `transitions N`,
+//   `exists never|sometimes|always [N]` are checked as written.
+// * A property the run violated that no applicable block lists as violated (by name or by class)
+//   is a mismatch: a scenario names every violation it expects.
+// * An incomplete run cannot be judged: every applicable block is a mismatch.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/ast.hpp"
+#include "model/source.hpp"
+#include "properties/table.hpp"
+
+namespace pcmc::properties {
+
+// What a run found, independent of how the search was done.
+struct Outcome {
+  bool complete = true;                 // the whole state space was explored
+  std::string incomplete_reason;
+  std::set<std::string> violated;       // property names
+  std::uint64_t states = 0;
+  std::uint64_t transitions = 0;
+  std::uint64_t end_states = 0;
+  std::uint64_t exists_hits = 0;
+  bool has_exists = false;
+};
+
+struct Mismatch {
+  model::SrcLoc loc;    // the expectation item (or block) that failed
+  std::string message;
+};
+
+// One (variant, mode) pair that some expect block names.
+struct RunSpec {
+  std::vector<std::string> defines;  // sorted switch names; empty = B
+  bool debug_vm = false;
+  std::string label() const;         // "B", "F1+F3", with " --debug-vm" when debug_vm
+};
+
+// Every (variant, mode) pair named by the model's expect blocks, in order of first mention.
+std::vector<RunSpec> runs_to_judge(const std::vector<model::ast::ExpectDecl>& expects);
+
+// True when block `e` applies to `run`.
+bool applies(const model::ast::ExpectDecl& e, const RunSpec& run);
+
+// Judges one run. `known_names` are names an expectation may use even when this variant has no
+// such property (assertions removed by a switch): they trivially hold. Any other unknown name is
+// a mismatch ("no property named ...").
+std::vector<Mismatch> judge(const std::vector<model::ast::ExpectDecl>& expects,
+                            const RunSpec& run, const PropertyTable& table,
+                            const std::vector<std::string>& known_names, const Outcome& outcome);
+
+}  // namespace pcmc::properties

@@ -1,0 +1,28 @@
+// Renderings of a Trace: numbered steps for people (stdout) and the JSON document for tools
+// (schema in docs/trace-schema.json; `schema_version` bumps on any incompatible change).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "traces/trace.hpp"
+
+namespace pcmc::traces {
+
+inline constexpr int kTraceSchemaVersion = 1;
+
+// Where a trace came from, for the JSON header.
+struct RunInfo {
+  std::string scenario;
+  std::string file;
+  std::string variant;   // "B" or "F1+F3"
+  bool debug_vm = false;
+};
+
+// "  1  P0  inc  lost_update.pcm:14  tmp = counter;\n        counter 0→1\n" ...
+std::string render_steps(const Trace& t);
+
+nlohmann::json to_json(const Trace& t, const RunInfo& run);
+
+}  // namespace pcmc::traces

@@ -1,0 +1,194 @@
+#include "traces/trace.hpp"
+
+#include <stdexcept>
+
+namespace pcmc::traces {
+
+namespace {
+
+// Captures the successor with a given index, with the executed pcs and events.
+class Capture final : public model::Sink {
+ public:
+  Capture(std::uint16_t want, std::size_t size) : want_(want) { state.resize(size); }
+  void on_successor(const model::Successor& s) override {
+    if (s.index != want_) return;
+    found = true;
+    std::copy(s.state, s.state + state.size(), state.begin());
+    events.assign(s.events.begin(), s.events.end());
+    main_pc = s.main_pc;
+  }
+  bool found = false;
+  std::vector<std::uint8_t> state;
+  std::vector<model::Event> events;
+  std::uint32_t main_pc = 0;
+
+ private:
+  std::uint16_t want_;
+};
+
+std::string trim(const std::string& s) {
+  std::size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return {};
+  std::size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+std::string event_text(const TraceContext& ctx, const model::Event& e) {
+  const model::Program& p = ctx.program;
+  switch (e.kind) {
+    case model::Event::AssertFired: {
+      const auto& site = p.asserts.at(e.site);
+      return site.macro + "(" + site.text + ") fired: " + site.name;
+    }
+    case model::Event::Discipline: {
+      const auto& site = p.asserts.at(e.site);
+      std::string field = "a guarded field";
+      if (e.addr >= 0) {
+        const auto& a = p.addrs.at(static_cast<std::size_t>(e.addr));
+        if (a.field >= 0) {
+          const auto& f = p.fields.at(static_cast<std::size_t>(a.field));
+          field = f.struct_name + "." + f.name + " (guarded_by " + f.guard_text + ")";
+        }
+      }
+      return "discipline: " + site.name + " reads " + field + " without its guard";
+    }
+    case model::Event::ModelError:
+      return std::string("model error: ") + model::to_string(e.error) +
+             (e.error == model::ModelErrorKind::Range || e.error == model::ModelErrorKind::IndexBounds
+                  ? " (value " + std::to_string(e.value) + ")"
+                  : "");
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::string format_value(const model::Program& p, const model::Scalar& s, std::int64_t v) {
+  switch (s.kind) {
+    case model::ScalarKind::Ref: {
+      if (v == 0) return "NULL";
+      if (s.pool >= 0 && static_cast<std::size_t>(s.pool) < p.pools.size()) {
+        const auto& pool = p.pools[static_cast<std::size_t>(s.pool)];
+        auto i = static_cast<std::size_t>(v - 1);
+        if (i < pool.elem_names.size() && !pool.elem_names[i].empty()) return pool.elem_names[i];
+        return pool.name + "[" + std::to_string(v - 1) + "]";
+      }
+      return "#" + std::to_string(v);
+    }
+    case model::ScalarKind::Thread:
+      if (v == 0) return "NO_THREAD";
+      if (static_cast<std::size_t>(v - 1) < p.threads.size())
+        return p.threads[static_cast<std::size_t>(v - 1)].name;
+      return "thread#" + std::to_string(v);
+    case model::ScalarKind::Enum:
+      if (s.enum_id >= 0 && static_cast<std::size_t>(s.enum_id) < p.enums.size()) {
+        const auto& items = p.enums[static_cast<std::size_t>(s.enum_id)].items;
+        if (v >= 0 && static_cast<std::size_t>(v) < items.size())
+          return items[static_cast<std::size_t>(v)];
+      }
+      return std::to_string(v);
+    case model::ScalarKind::Bool:
+    case model::ScalarKind::Int:
+      return std::to_string(v);
+  }
+  return std::to_string(v);
+}
+
+std::vector<std::pair<std::string, std::string>> shared_values(const model::Program& p,
+                                                                const std::uint8_t* state) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const model::Symbol& sym : p.symbols) {
+    if (sym.thread >= 0 || sym.is_pc) continue;
+    out.emplace_back(sym.name, format_value(p, sym.scalar,
+                                            model::Executor::load(state, sym.offset,
+                                                                  sym.scalar.width)));
+  }
+  return out;
+}
+
+Trace build_trace(const TraceContext& ctx, const PropertyRef& prop, const ChoicePath& path) {
+  const model::Program& p = ctx.program;
+  Trace t;
+  t.property = prop.name;
+  t.cls = prop.cls;
+  t.macro = prop.macro;
+  t.function = prop.function;
+  t.location = prop.loc.line ? ctx.sources.where(prop.loc) : "";
+  t.text = prop.text;
+  if (path.thread >= 0 && static_cast<std::size_t>(path.thread) < p.threads.size())
+    t.thread_name = p.threads[static_cast<std::size_t>(path.thread)].name;
+  t.loop_start = path.loop_start;
+
+  std::vector<std::uint8_t> cur(p.state_size);
+  std::vector<model::Event> init_events;
+  ctx.exec.initial_state(cur.data(), init_events);
+  model::Scratch scratch;
+  for (const auto& [thread, index] : path.steps) {
+    struct {
+      std::uint16_t thread, index;
+    } st{thread, index};
+    t.choice_path.emplace_back(st.thread, st.index);
+    Capture cap(st.index, p.state_size);
+    ctx.exec.step(cur.data(), st.thread, scratch, cap);
+    if (!cap.found)
+      throw std::logic_error("counterexample does not replay at step " +
+                             std::to_string(t.steps.size() + 1));
+    TraceStep ts;
+    ts.thread = st.thread;
+    ts.thread_name = p.threads.at(st.thread).name;
+    ts.index = st.index;
+    const auto& code = p.threads[st.thread].code;
+    const model::Instr& ins = code.at(cap.main_pc < code.size() ? cap.main_pc : code.size() - 1);
+    for (std::int32_t f = ins.frame; f >= 0; f = p.frames.at(static_cast<std::size_t>(f)).parent)
+      ts.call_chain.insert(ts.call_chain.begin(), p.frames[static_cast<std::size_t>(f)].function);
+    ts.function = ts.call_chain.empty() ? ts.thread_name : ts.call_chain.back();
+    ts.file = ctx.sources.where(model::SrcLoc{ins.loc.file, 0, 0});
+    ts.line = ins.loc.line;
+    ts.col = ins.loc.col;
+    ts.source = trim(ctx.sources.line_text(ins.loc.file, ins.loc.line));
+    for (const model::Symbol& sym : p.symbols) {
+      if (sym.thread >= 0 || sym.is_pc) continue;
+      auto a = model::Executor::load(cur.data(), sym.offset, sym.scalar.width);
+      auto b = model::Executor::load(cap.state.data(), sym.offset, sym.scalar.width);
+      if (a != b)
+        ts.changes.push_back(
+            {sym.name, format_value(p, sym.scalar, a), format_value(p, sym.scalar, b)});
+      if (sym.scalar.kind == model::ScalarKind::Thread && b == st.thread + 1)
+        ts.locks_held.push_back(sym.name);
+    }
+    for (const model::Event& e : cap.events) ts.events.push_back(event_text(ctx, e));
+    t.steps.push_back(std::move(ts));
+    cur = cap.state;
+  }
+  t.final_state = shared_values(p, cur.data());
+
+  // One line saying what went wrong.
+  if (prop.cls == "deadlock") {
+      std::string blocked;
+      for (unsigned i = 0; i < p.threads.size(); ++i)
+        if (!ctx.exec.finished(cur.data(), i)) {
+          const auto& code = p.threads[i].code;
+          auto pc = ctx.exec.pc(cur.data(), i);
+          blocked += (blocked.empty() ? "" : "; ") + p.threads[i].name + " blocked at " +
+                     (pc < code.size() ? ctx.sources.where(code[pc].loc) + " " +
+                                             trim(ctx.sources.line_text(code[pc].loc.file,
+                                                                        code[pc].loc.line))
+                                       : std::string("?"));
+        }
+      t.detail = "deadlock: " + blocked;
+  } else if (prop.cls == "nontermination") {
+    t.detail = "steps " + std::to_string(path.loop_start + 1) + ".." +
+               std::to_string(t.steps.size()) +
+               " repeat forever; every thread enabled throughout the cycle takes a step in it";
+  } else if (prop.cls == "invariant" || prop.cls == "final") {
+    t.detail = t.cls + " " + t.property + " does not hold: " + t.text;
+  } else {
+    t.detail = t.property + " violated";
+    if (!t.steps.empty())
+      for (const auto& ev : t.steps.back().events)
+        if (ev.find(t.property) != std::string::npos || prop.cls == "model_error") t.detail = ev;
+  }
+  return t;
+}
+
+}  // namespace pcmc::traces
