@@ -72,6 +72,7 @@ std::vector<Mismatch> judge(const std::vector<ExpectDecl>& expects, const RunSpe
                             const Outcome& outcome) {
   std::vector<Mismatch> out;
   std::set<std::string> expected_violated;
+  std::set<std::string> expected_holds;  // already reported when violated
   std::set<PropertyClass> expected_violated_classes;
   bool any = false;
   for (const ExpectDecl& e : expects) {
@@ -98,7 +99,7 @@ std::vector<Mismatch> judge(const std::vector<ExpectDecl>& expects, const RunSpe
             break;
           }
           bool got = outcome.violated.count(it.name) != 0;
-          if (want) expected_violated.insert(it.name);
+          (want ? expected_violated : expected_holds).insert(it.name);
           if (got != want)
             out.push_back({it.loc, "expected " + it.name + " " + verdict_word(want) +
                                        ", but it " + (got ? "is violated" : "holds")});
@@ -172,7 +173,7 @@ std::vector<Mismatch> judge(const std::vector<ExpectDecl>& expects, const RunSpe
   }
   if (!outcome.complete) return out;
   for (const auto& name : outcome.violated) {
-    if (expected_violated.count(name)) continue;
+    if (expected_violated.count(name) || expected_holds.count(name)) continue;
     PropertyId id = table.find(name);
     if (id != kNoProperty && expected_violated_classes.count(table.props[id].cls)) continue;
     out.push_back({id != kNoProperty ? table.props[id].loc : model::SrcLoc{},

@@ -1,0 +1,166 @@
+// The judgement of expectations, on hand-built property tables and outcomes.
+#include <catch2/catch.hpp>
+
+#include "properties/judge.hpp"
+
+using namespace pcmc;
+using namespace pcmc::properties;
+using model::ast::ExpectDecl;
+using model::ast::ExpectItem;
+using model::ast::ModeSel;
+using model::ast::Quantifier;
+using model::ast::Verdict;
+
+namespace {
+
+PropertyTable table() {
+  PropertyTable t;
+  t.props.push_back({"A1", PropertyClass::Debug, "VM_BUG_ON_PAGE", "find_lock_entries", {}, ""});
+  t.props.push_back({"A4", PropertyClass::Warn, "WARN_ON", "truncate", {}, ""});
+  t.props.push_back({"H_uaf", PropertyClass::Harm, "HARM_ON", "put_page", {}, ""});
+  t.props.push_back({"deadlock", PropertyClass::Deadlock, "deadlock", "", {}, ""});
+  return t;
+}
+
+ExpectItem prop(const std::string& name, Verdict v, std::uint32_t line = 1) {
+  ExpectItem it;
+  it.kind = ExpectItem::Property;
+  it.name = name;
+  it.verdict = v;
+  it.loc = {0, line, 1};
+  return it;
+}
+
+ExpectDecl block(std::vector<std::vector<std::string>> variants, ModeSel mode,
+                 std::vector<ExpectItem> items) {
+  ExpectDecl d;
+  d.variants = std::move(variants);
+  d.mode = mode;
+  d.items = std::move(items);
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("runs_to_judge lists each variant and mode once, in order", "[judge]") {
+  std::vector<ExpectDecl> e;
+  e.push_back(block({{}, {"F3", "F1"}}, ModeSel::Both, {}));
+  e.push_back(block({{"F1", "F3"}}, ModeSel::Debug, {}));
+  auto runs = runs_to_judge(e);
+  REQUIRE(runs.size() == 4);
+  CHECK(runs[0].label() == "B");
+  CHECK(runs[1].label() == "B --debug-vm");
+  CHECK(runs[2].label() == "F1+F3");
+  CHECK(runs[3].label() == "F1+F3 --debug-vm");
+}
+
+TEST_CASE("applies matches the switch set regardless of order, and the mode", "[judge]") {
+  auto d = block({{"F3", "F1"}}, ModeSel::NoDebug, {});
+  CHECK(applies(d, RunSpec{{"F1", "F3"}, false}));
+  CHECK_FALSE(applies(d, RunSpec{{"F1", "F3"}, true}));
+  CHECK_FALSE(applies(d, RunSpec{{"F1"}, false}));
+}
+
+TEST_CASE("property expectations: holds and violated both judged", "[judge]") {
+  auto t = table();
+  Outcome o;
+  o.violated = {"A1"};
+  std::vector<ExpectDecl> e{block({{}}, ModeSel::Both,
+                                  {prop("A1", Verdict::Violated), prop("H_uaf", Verdict::Holds)})};
+  CHECK(judge(e, RunSpec{{}, true}, t, {}, o).empty());
+  o.violated = {"A1", "H_uaf"};
+  auto m = judge(e, RunSpec{{}, true}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message.find("expected H_uaf holds, but it is violated") != std::string::npos);
+  o.violated = {};
+  m = judge(e, RunSpec{{}, true}, t, {}, o);
+  REQUIRE(m.size() == 1);  // a Sometimes that is never reached fails
+  CHECK(m[0].message.find("expected A1 violated, but it holds") != std::string::npos);
+}
+
+TEST_CASE("an unexpected violation is a mismatch; a class item covers it", "[judge]") {
+  auto t = table();
+  Outcome o;
+  o.violated = {"A4"};
+  std::vector<ExpectDecl> e{block({{}}, ModeSel::Both, {prop("A1", Verdict::Holds)})};
+  auto m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message.find("unexpected violation of A4") != std::string::npos);
+  ExpectItem cls;
+  cls.kind = ExpectItem::Class;
+  cls.name = "warn";
+  cls.verdict = Verdict::Violated;
+  e[0].items.push_back(cls);
+  CHECK(judge(e, RunSpec{{}, false}, t, {}, o).empty());
+}
+
+TEST_CASE("unknown names: a removed assertion holds, a typo is reported", "[judge]") {
+  auto t = table();
+  Outcome o;
+  std::vector<ExpectDecl> e{block({{"F1"}}, ModeSel::Both, {prop("A2", Verdict::Holds)})};
+  CHECK(judge(e, RunSpec{{"F1"}, false}, t, {"A2"}, o).empty());
+  auto m = judge(e, RunSpec{{"F1"}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message.find("no property named 'A2'") != std::string::npos);
+  e[0].items[0].verdict = Verdict::Violated;
+  m = judge(e, RunSpec{{"F1"}, false}, t, {"A2"}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message.find("does not contain it") != std::string::npos);
+}
+
+TEST_CASE("counts and exists quantifiers", "[judge]") {
+  auto t = table();
+  Outcome o;
+  o.states = 12;
+  o.transitions = 20;
+  o.has_exists = true;
+  o.end_states = 3;
+  o.exists_hits = 1;
+  ExpectItem states;
+  states.kind = ExpectItem::States;
+  states.count = 12;
+  ExpectItem trans;
+  trans.kind = ExpectItem::Transitions;
+  trans.count = 21;
+  ExpectItem ex;
+  ex.kind = ExpectItem::Exists;
+  ex.quant = Quantifier::Sometimes;
+  std::vector<ExpectDecl> e{block({{}}, ModeSel::Both, {states, trans, ex})};
+  auto m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message == "expected 21 transitions, found 20");
+  e[0].items[2].quant = Quantifier::Always;
+  CHECK(judge(e, RunSpec{{}, false}, t, {}, o).size() == 2);
+  e[0].items[2].quant = Quantifier::Never;
+  CHECK(judge(e, RunSpec{{}, false}, t, {}, o).size() == 2);
+  e[0].items[2].quant = Quantifier::Sometimes;
+  e[0].items[2].count = 2;
+  CHECK(judge(e, RunSpec{{}, false}, t, {}, o).size() == 2);
+}
+
+TEST_CASE("an incomplete run cannot pass", "[judge]") {
+  auto t = table();
+  Outcome o;
+  o.complete = false;
+  o.incomplete_reason = "state limit 10 reached";
+  std::vector<ExpectDecl> e{block({{}}, ModeSel::Both, {prop("A1", Verdict::Holds)})};
+  auto m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message.find("incomplete") != std::string::npos);
+}
+
+TEST_CASE("no applicable block is a mismatch", "[judge]") {
+  auto t = table();
+  std::vector<ExpectDecl> e{block({{"F1"}}, ModeSel::Debug, {})};
+  CHECK(judge(e, RunSpec{{}, false}, t, {}, Outcome{}).size() == 1);
+}
+
+TEST_CASE("property classes parse and print", "[judge]") {
+  PropertyClass c;
+  REQUIRE(parse_class("harm", c));
+  CHECK(c == PropertyClass::Harm);
+  CHECK(std::string(to_string(PropertyClass::Nontermination)) == "nontermination");
+  CHECK_FALSE(parse_class("nonsense", c));
+  CHECK_FALSE(is_fatal(PropertyClass::Warn));
+  CHECK(is_fatal(PropertyClass::Harm));
+}
