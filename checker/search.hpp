@@ -37,9 +37,13 @@ struct SearchOptions {
   bool all = false;                 // continue after the first violation: one per property
   bool liveness = true;             // run the non-termination pass
   std::uint64_t max_states = 0;     // 0 = unlimited
-  std::uint64_t max_depth = 0;      // 0 = unlimited
+  std::uint64_t max_depth = 0;      // 0 = unlimited. States within max_depth steps are stored,
+                                    // checked and expanded; deeper successors are dropped
+                                    // (Incomplete if any was new). DFS: first-found depth.
   double max_seconds = 0;           // 0 = unlimited
-  std::uint64_t max_memory = 0;     // bytes of visited set + frontier; 0 = unlimited
+  std::uint64_t max_memory = 0;     // bytes of visited set + frontier; 0 = unlimited. Checked
+                                    // before each expansion with room for the store's next
+                                    // growth, and before the non-termination pass.
   std::uint64_t shuffle_seed = 0;   // 0 = the contract order; otherwise a seeded permutation
   const std::atomic<bool>* interrupt = nullptr;  // set (e.g. by SIGINT) to stop cleanly
   std::function<void(const Stats&)> progress;    // called at most once a second
@@ -67,6 +71,8 @@ struct Result {
   std::string incomplete_reason;   // "state limit 1000", "interrupted", ...
   Stats stats;
   std::vector<Counterexample> violations;  // in discovery order, at most one per property
+                                           // (first-violation mode: the reports of the first
+                                           // violating transition or state, usually one)
 };
 
 Result search(const TransitionSystem& system, const SearchOptions& options);

@@ -1,0 +1,89 @@
+// A fast 64-bit hash of a byte span with a fixed seed, for the visited-state set and for the
+// seeded successor shuffle.
+//
+// Construction (in the style of wyhash): the input is consumed 16 bytes at a time; each block
+// is folded into the running value with a "multiply and fold" mix (the 128-bit product of two
+// 64-bit words, high half XOR low half), each word first XORed with an odd constant. The last
+// 0..15 bytes are zero-padded into two words and mixed the same way, and the length is mixed in
+// at the end, so spans that differ only by trailing zero bytes hash differently.
+//
+// Contract:
+//   - Deterministic: the same bytes and seed give the same value on every run, build and
+//     platform (words are read little-endian whatever the host's byte order), so state-table
+//     layouts, shuffled orders and therefore counterexamples are reproducible.
+//   - Not cryptographic and not collision-free: the state store always confirms a hash match
+//     with a full memcmp, so a collision costs time, never correctness.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace pcmc::checker {
+
+// The fixed seed ("pcmc" and a golden-ratio tail); change it and every table layout changes.
+inline constexpr std::uint64_t kHashSeed = 0x70636d6379b97f4aULL;
+
+namespace hash_detail {
+
+__extension__ typedef unsigned __int128 U128;
+
+inline constexpr std::uint64_t kP0 = 0xa0761d6478bd642fULL;
+inline constexpr std::uint64_t kP1 = 0xe7037ed1a0b428dbULL;
+inline constexpr std::uint64_t kP2 = 0x8ebc6af09c88c6e3ULL;
+inline constexpr std::uint64_t kP3 = 0x589965cc75374cc3ULL;
+
+// Multiply and fold: every input bit influences many output bits.
+inline std::uint64_t mum(std::uint64_t a, std::uint64_t b) {
+  const U128 r = static_cast<U128>(a) * b;
+  return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
+}
+
+inline std::uint64_t load64(const std::uint8_t* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+  return v;
+}
+
+// 0..7 bytes, little-endian, zero-padded.
+inline std::uint64_t load_tail(const std::uint8_t* p, std::size_t n) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(p[i]) << (8 * i);
+  return v;
+}
+
+}  // namespace hash_detail
+
+inline std::uint64_t hash_bytes(const std::uint8_t* p, std::size_t n,
+                                std::uint64_t seed = kHashSeed) {
+  using namespace hash_detail;
+  const std::uint64_t len = n;
+  std::uint64_t h = mum(seed ^ kP0, kP1);
+  while (n >= 16) {
+    h = mum(load64(p) ^ kP1, load64(p + 8) ^ h);
+    p += 16;
+    n -= 16;
+  }
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+  if (n >= 8) {
+    a = load64(p);
+    b = load_tail(p + 8, n - 8);
+  } else {
+    a = load_tail(p, n);
+  }
+  h = mum(a ^ kP2, b ^ h ^ kP3);
+  return mum(h ^ kP1, len ^ kP0);
+}
+
+// A small, seedable generator for deterministic permutations (SplitMix64).
+inline std::uint64_t splitmix64(std::uint64_t& x) {
+  std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace pcmc::checker
