@@ -1,0 +1,508 @@
+// The executor: runtime semantics of a compiled Program (see model/exec.hpp, model/program.hpp).
+//
+// Hot path: step() runs without heap allocation once the Scratch buffers have grown; expression
+// evaluation is a recursive switch over the flat node vectors, with errors carried in the
+// evaluation context instead of exceptions. Internal invariant failures (bad ids, unknown ops)
+// throw std::logic_error and stay on in release builds.
+#include "model/exec.hpp"
+
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace pcmc::model {
+
+const char* to_string(ModelErrorKind k) {
+  switch (k) {
+    case ModelErrorKind::Range: return "range";
+    case ModelErrorKind::NullDeref: return "null-deref";
+    case ModelErrorKind::PoolBounds: return "pool-bounds";
+    case ModelErrorKind::IndexBounds: return "index-bounds";
+    case ModelErrorKind::DivZero: return "div-zero";
+    case ModelErrorKind::LocalDivergence: return "local-divergence";
+    case ModelErrorKind::Unlock: return "unlock";
+  }
+  return "?";
+}
+
+std::int64_t Executor::load(const std::uint8_t* state, std::uint32_t offset, std::uint8_t width) {
+  switch (width) {
+    case 1: {
+      std::int8_t v;
+      std::memcpy(&v, state + offset, 1);
+      return v;
+    }
+    case 2: {
+      std::int16_t v;
+      std::memcpy(&v, state + offset, 2);
+      return v;
+    }
+    case 4: {
+      std::int32_t v;
+      std::memcpy(&v, state + offset, 4);
+      return v;
+    }
+    default: throw std::logic_error("scalar width " + std::to_string(width));
+  }
+}
+
+namespace {
+
+void store(std::uint8_t* state, std::uint32_t offset, std::uint8_t width, std::int64_t v) {
+  switch (width) {
+    case 1: {
+      auto x = static_cast<std::int8_t>(v);
+      std::memcpy(state + offset, &x, 1);
+      return;
+    }
+    case 2: {
+      auto x = static_cast<std::int16_t>(v);
+      std::memcpy(state + offset, &x, 2);
+      return;
+    }
+    case 4: {
+      auto x = static_cast<std::int32_t>(v);
+      std::memcpy(state + offset, &x, 4);
+      return;
+    }
+    default: throw std::logic_error("scalar width " + std::to_string(width));
+  }
+}
+
+std::uint16_t read_pc(const std::uint8_t* s, std::uint32_t off) {
+  std::uint16_t pc;
+  std::memcpy(&pc, s + off, 2);
+  return pc;
+}
+
+void write_pc(std::uint8_t* s, std::uint32_t off, std::uint16_t pc) { std::memcpy(s + off, &pc, 2); }
+
+// One evaluation: the state, the executing thread, and the first error raised.
+struct Eval {
+  const Program& p;
+  std::uint8_t* s;
+  std::uint32_t area;     // executing thread's area offset
+  unsigned thread;
+  bool error = false;
+  ModelErrorKind kind = ModelErrorKind::Range;
+  std::int64_t bad_value = 0;
+  // Assertion mode: guarded reads are checked and reported here.
+  bool assertion = false;
+  std::vector<Event>* events = nullptr;
+  std::uint32_t site = 0, pc = 0;
+  std::int64_t self = 0;  // for guards
+
+  void fail(ModelErrorKind k, std::int64_t v = 0) {
+    if (!error) {
+      error = true;
+      kind = k;
+      bad_value = v;
+    }
+  }
+
+  std::uint32_t addr(AddrId id) {
+    const ANode& a = p.addrs[static_cast<std::size_t>(id)];
+    switch (a.op) {
+      case AOp::Global: return a.offset;
+      case AOp::Local: return area + a.offset;
+      case AOp::Index: {
+        std::uint32_t base = addr(a.base);
+        std::int64_t i = expr(a.index);
+        if (error) return 0;
+        if (i < 0 || i >= static_cast<std::int64_t>(a.count)) {
+          fail(ModelErrorKind::IndexBounds, i);
+          return 0;
+        }
+        return base + static_cast<std::uint32_t>(i) * a.stride;
+      }
+      case AOp::Deref: {
+        std::int64_t r = expr(a.index);
+        if (error) return 0;
+        if (r == 0) {
+          fail(ModelErrorKind::NullDeref);
+          return 0;
+        }
+        if (r < 1 || r > static_cast<std::int64_t>(a.count)) {
+          fail(ModelErrorKind::PoolBounds, r);
+          return 0;
+        }
+        if (assertion && a.guard >= 0) check_guard(a, id, r);
+        return a.offset + static_cast<std::uint32_t>(r - 1) * a.stride;
+      }
+    }
+    throw std::logic_error("unknown address op");
+  }
+
+  void check_guard(const ANode& a, AddrId id, std::int64_t ref) {
+    bool saved_mode = assertion;
+    std::int64_t saved_self = self;
+    assertion = false;  // the guard's own reads are not the assertion's
+    self = ref;
+    std::int64_t ok = expr(a.guard);
+    assertion = saved_mode;
+    self = saved_self;
+    if (error || ok) return;
+    for (const Event& e : *events)
+      if (e.kind == Event::Discipline && e.site == site && e.addr == id) return;
+    Event e;
+    e.kind = Event::Discipline;
+    e.thread = static_cast<std::uint16_t>(thread);
+    e.site = site;
+    e.pc = pc;
+    e.addr = id;
+    events->push_back(e);
+  }
+
+  std::int64_t expr(ExprId id) {
+    const ENode& n = p.exprs[static_cast<std::size_t>(id)];
+    switch (n.op) {
+      case EOp::Const: return n.value;
+      case EOp::Load: {
+        std::uint32_t off = addr(n.a);
+        if (error) return 0;
+        return Executor::load(s, off, n.scalar.width);
+      }
+      case EOp::Current: return static_cast<std::int64_t>(thread) + 1;
+      case EOp::Self: return self;
+      case EOp::Not: return expr(n.a) == 0;
+      case EOp::Neg: return -expr(n.a);
+      case EOp::BitNot: return ~expr(n.a);
+      case EOp::LAnd: return expr(n.a) != 0 && !error && expr(n.b) != 0;
+      case EOp::LOr: return (expr(n.a) != 0 && !error) || expr(n.b) != 0;
+      case EOp::Cond: {
+        std::int64_t c = expr(n.a);
+        if (error) return 0;
+        return c ? expr(n.b) : expr(n.c);
+      }
+      default: break;
+    }
+    std::int64_t x = expr(n.a);
+    std::int64_t y = expr(n.b);
+    if (error) return 0;
+    switch (n.op) {
+      case EOp::Add: return x + y;
+      case EOp::Sub: return x - y;
+      case EOp::Mul: return x * y;
+      case EOp::Div:
+        if (y == 0) return fail(ModelErrorKind::DivZero), 0;
+        return x / y;
+      case EOp::Mod:
+        if (y == 0) return fail(ModelErrorKind::DivZero), 0;
+        return x % y;
+      case EOp::Shl: return (y < 0 || y > 62) ? 0 : static_cast<std::int64_t>(static_cast<std::uint64_t>(x) << y);
+      case EOp::Shr: return (y < 0 || y > 62) ? 0 : x >> y;
+      case EOp::Lt: return x < y;
+      case EOp::Le: return x <= y;
+      case EOp::Gt: return x > y;
+      case EOp::Ge: return x >= y;
+      case EOp::Eq: return x == y;
+      case EOp::Ne: return x != y;
+      case EOp::BitAnd: return x & y;
+      case EOp::BitXor: return x ^ y;
+      case EOp::BitOr: return x | y;
+      case EOp::RefAdd: {
+        if (x == 0) return fail(ModelErrorKind::NullDeref), 0;
+        std::int64_t r = x + y;
+        const Pool& pool = p.pools.at(static_cast<std::size_t>(n.scalar.pool));
+        if (r < 1 || r > static_cast<std::int64_t>(pool.count))
+          return fail(ModelErrorKind::PoolBounds, r - 1), 0;
+        return r;
+      }
+      case EOp::RefDiff:
+        if (x == 0 || y == 0) return fail(ModelErrorKind::NullDeref), 0;
+        return x - y;
+      default: throw std::logic_error("unknown expression op");
+    }
+  }
+};
+
+bool in_range(const Scalar& sc, std::int64_t v) { return v >= sc.lo && v <= sc.hi; }
+
+// Runs one step of one thread, forking at Choose. Recursion depth = number of nested forks.
+class Stepper {
+ public:
+  Stepper(const Executor& ex, const Thread& th, unsigned thread, Scratch& scratch, Sink& sink,
+          std::uint32_t budget)
+      : ex_(ex), p_(ex.program()), th_(th), thread_(thread), scratch_(scratch), sink_(sink),
+        budget_(budget) {}
+
+  // Runs from `pc` in buffer `depth` (already holding the state); emits successors.
+  void run(std::size_t depth, std::uint32_t pc, bool visible, std::size_t nevents,
+           std::size_t nexec, std::uint32_t main_pc, std::uint32_t count) {
+    std::uint8_t* s = scratch_.states[depth].data();
+    const auto& code = th_.code;
+    for (;;) {
+      if (pc >= code.size()) throw std::logic_error("pc out of range in " + th_.name);
+      const Instr& ins = code[pc];
+      if (ins.yields && visible) break;
+      if (ins.op == IOp::Halt) {
+        pc = kPcFinished;
+        break;
+      }
+      if (++count > budget_) {
+        error_event(ModelErrorKind::LocalDivergence, pc, 0);
+        return emit(depth, pc, true, nevents, nexec, main_pc);
+      }
+      if (scratch_.explain) scratch_.executed.push_back(pc);
+      if (ins.yields && !visible) {
+        visible = true;
+        main_pc = pc;
+      }
+      Eval ev{p_, s, th_.area_offset, thread_};
+      ev.events = &scratch_.events;
+      std::uint32_t next = pc + 1;
+      switch (ins.op) {
+        case IOp::Assign: {
+          std::int64_t v = ev.expr(ins.b);
+          std::uint32_t off = ev.error ? 0 : ev.addr(ins.a);
+          if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
+          if (!in_range(ins.scalar, v)) {
+            error_event(ModelErrorKind::Range, pc, v);
+            return emit(depth, pc, true, nevents, nexec, main_pc);
+          }
+          store(s, off, ins.scalar.width, v);
+          break;
+        }
+        case IOp::Jump: next = ins.target; break;
+        case IOp::JumpIfNot: {
+          std::int64_t c = ev.expr(ins.b);
+          if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
+          if (!c) next = ins.target;
+          break;
+        }
+        case IOp::Await: {
+          std::int64_t c = ev.expr(ins.b);
+          if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
+          if (!c) {  // blocked: this path has no successor
+            scratch_.events.resize(nevents);
+            if (scratch_.explain) scratch_.executed.resize(nexec);
+            return;
+          }
+          break;
+        }
+        case IOp::Choose: {
+          std::uint32_t off = ev.addr(ins.a);
+          if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
+          if (scratch_.states.size() <= depth + 1)
+            scratch_.states.emplace_back(p_.state_size);
+          std::size_t ev_mark = scratch_.events.size();
+          std::size_t ex_mark = scratch_.executed.size();
+          for (std::int64_t v = ins.lo; v <= ins.hi; ++v) {
+            auto& child = scratch_.states[depth + 1];
+            std::memcpy(child.data(), scratch_.states[depth].data(), p_.state_size);
+            store(child.data(), off, ins.scalar.width, v);
+            scratch_.events.resize(ev_mark);
+            if (scratch_.explain) scratch_.executed.resize(ex_mark);
+            run(depth + 1, next, visible, nevents, nexec, main_pc, count);
+          }
+          scratch_.events.resize(nevents);
+          return;
+        }
+        case IOp::Assert: {
+          const AssertSite& site = p_.asserts.at(ins.site);
+          if (site.cls == AssertClass::Debug && !ex_.options().debug_vm) {
+            if (ins.a >= 0) {
+              std::uint32_t off = ev.addr(ins.a);
+              if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
+              store(s, off, ins.scalar.width, 0);
+            }
+            break;
+          }
+          ev.assertion = true;
+          ev.site = ins.site;
+          ev.pc = pc;
+          std::int64_t c = ev.expr(ins.b);
+          ev.assertion = false;
+          if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
+          if (ins.a >= 0) {
+            std::uint32_t off = ev.addr(ins.a);
+            if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
+            store(s, off, ins.scalar.width ? ins.scalar.width : 1, c != 0);
+          }
+          if (c) {
+            Event e;
+            e.kind = Event::AssertFired;
+            e.thread = static_cast<std::uint16_t>(thread_);
+            e.site = ins.site;
+            e.pc = pc;
+            scratch_.events.push_back(e);
+            if (site.cls != AssertClass::Warn) return emit(depth, pc, true, nevents, nexec, main_pc);
+          }
+          break;
+        }
+        case IOp::AtomicBegin:
+        case IOp::Nop: break;
+        case IOp::Clear:
+          std::memset(s + th_.area_offset + ins.offset, 0, ins.len);
+          break;
+        case IOp::Halt: break;  // handled above
+      }
+      pc = next;
+    }
+    emit(depth, pc, false, nevents, nexec, main_pc);
+  }
+
+  unsigned emitted() const { return emitted_; }
+  std::uint32_t first_pc = 0;
+
+ private:
+  void error_event(ModelErrorKind k, std::uint32_t pc, std::int64_t v) {
+    Event e;
+    e.kind = Event::ModelError;
+    e.error = k;
+    e.thread = static_cast<std::uint16_t>(thread_);
+    e.pc = pc;
+    e.value = v;
+    scratch_.events.push_back(e);
+  }
+
+  void fault(std::size_t depth, std::uint32_t pc, const Eval& ev, std::size_t nevents,
+             std::size_t nexec, std::uint32_t main_pc) {
+    error_event(ev.kind, pc, ev.bad_value);
+    emit(depth, pc, true, nevents, nexec, main_pc);
+  }
+
+  // A fatal path leaves the pc at the faulting instruction; the checker does not expand it.
+  void emit(std::size_t depth, std::uint32_t pc, bool fatal, std::size_t nevents,
+            std::size_t nexec, std::uint32_t main_pc) {
+    std::uint8_t* s = scratch_.states[depth].data();
+    write_pc(s, th_.area_offset, static_cast<std::uint16_t>(pc));
+    Successor succ;
+    succ.state = s;
+    succ.index = static_cast<std::uint16_t>(emitted_++);
+    succ.events = std::span<const Event>(scratch_.events.data() + nevents,
+                                         scratch_.events.size() - nevents);
+    succ.fatal = fatal;
+    succ.first_pc = first_pc;
+    succ.main_pc = main_pc;
+    if (scratch_.explain)
+      succ.executed = std::span<const std::uint32_t>(scratch_.executed.data() + nexec,
+                                                     scratch_.executed.size() - nexec);
+    sink_.on_successor(succ);
+  }
+
+  const Executor& ex_;
+  const Program& p_;
+  const Thread& th_;
+  unsigned thread_;
+  Scratch& scratch_;
+  Sink& sink_;
+  std::uint32_t budget_;
+  unsigned emitted_ = 0;
+};
+
+}  // namespace
+
+Executor::Executor(const Program& program, ExecOptions options)
+    : program_(&program), options_(options) {}
+
+std::uint16_t Executor::pc(const std::uint8_t* state, unsigned thread) const {
+  return read_pc(state, program_->threads.at(thread).area_offset);
+}
+
+bool Executor::finished(const std::uint8_t* state, unsigned thread) const {
+  return pc(state, thread) == kPcFinished;
+}
+
+unsigned Executor::step(const std::uint8_t* state, unsigned thread, Scratch& scratch,
+                        Sink& sink) const {
+  const Thread& th = program_->threads.at(thread);
+  std::uint16_t pc0 = read_pc(state, th.area_offset);
+  if (pc0 == kPcFinished) return 0;
+  if (scratch.states.empty()) scratch.states.emplace_back(program_->state_size);
+  if (scratch.states[0].size() != program_->state_size)
+    for (auto& b : scratch.states) b.assign(program_->state_size, 0);
+  std::memcpy(scratch.states[0].data(), state, program_->state_size);
+  scratch.events.clear();
+  scratch.executed.clear();
+  Stepper st(*this, th, thread, scratch, sink, options_.local_budget);
+  st.first_pc = pc0;
+  st.run(0, pc0, false, 0, 0, pc0, 0);
+  return st.emitted();
+}
+
+void Executor::initial_state(std::uint8_t* out, std::vector<Event>& events) const {
+  const Program& p = *program_;
+  std::memset(out, 0, p.state_size);
+  const auto& code = p.init.code;
+  std::uint32_t pc = 0;
+  std::uint64_t count = 0;
+  auto error = [&](ModelErrorKind k, std::int64_t v) {
+    Event e;
+    e.kind = Event::ModelError;
+    e.error = k;
+    e.pc = pc;
+    e.value = v;
+    events.push_back(e);
+  };
+  while (pc < code.size()) {
+    const Instr& ins = code[pc];
+    if (ins.op == IOp::Halt) break;
+    if (++count > options_.local_budget) return error(ModelErrorKind::LocalDivergence, 0);
+    Eval ev{p, out, 0, 0};
+    ev.events = &events;
+    std::uint32_t next = pc + 1;
+    switch (ins.op) {
+      case IOp::Assign: {
+        std::int64_t v = ev.expr(ins.b);
+        std::uint32_t off = ev.error ? 0 : ev.addr(ins.a);
+        if (ev.error) return error(ev.kind, ev.bad_value);
+        if (!in_range(ins.scalar, v)) return error(ModelErrorKind::Range, v);
+        store(out, off, ins.scalar.width, v);
+        break;
+      }
+      case IOp::Jump: next = ins.target; break;
+      case IOp::JumpIfNot: {
+        std::int64_t c = ev.expr(ins.b);
+        if (ev.error) return error(ev.kind, ev.bad_value);
+        if (!c) next = ins.target;
+        break;
+      }
+      case IOp::Choose: {
+        std::uint32_t off = ev.addr(ins.a);
+        if (ev.error) return error(ev.kind, ev.bad_value);
+        store(out, off, ins.scalar.width, ins.lo);
+        break;
+      }
+      case IOp::Assert: {
+        const AssertSite& site = p.asserts.at(ins.site);
+        if (site.cls == AssertClass::Debug && !options_.debug_vm) break;
+        std::int64_t c = ev.expr(ins.b);
+        if (ev.error) return error(ev.kind, ev.bad_value);
+        if (c) {
+          Event e;
+          e.kind = Event::AssertFired;
+          e.site = ins.site;
+          e.pc = pc;
+          events.push_back(e);
+          if (site.cls != AssertClass::Warn) return;
+        }
+        break;
+      }
+      case IOp::Clear: std::memset(out + ins.offset, 0, ins.len); break;
+      case IOp::Await:
+      case IOp::AtomicBegin:
+      case IOp::Nop:
+      case IOp::Halt: break;
+    }
+    pc = next;
+  }
+}
+
+bool Executor::eval_cond(ExprId cond, const std::uint8_t* state, std::vector<Event>& events) const {
+  // Evaluation only reads; the const_cast lets Eval share the step path's code.
+  Eval ev{*program_, const_cast<std::uint8_t*>(state), 0, 0};
+  ev.events = &events;
+  std::int64_t v = ev.expr(cond);
+  if (ev.error) {
+    Event e;
+    e.kind = Event::ModelError;
+    e.error = ev.kind;
+    e.value = ev.bad_value;
+    events.push_back(e);
+    return false;
+  }
+  return v != 0;
+}
+
+}  // namespace pcmc::model
