@@ -113,7 +113,7 @@ struct Eval {
           fail(ModelErrorKind::IndexBounds, i);
           return 0;
         }
-        return base + static_cast<std::uint32_t>(i) * a.stride;
+        return base + a.offset + static_cast<std::uint32_t>(i) * a.stride;
       }
       case AOp::Deref: {
         std::int64_t r = expr(a.index);
@@ -439,7 +439,7 @@ void Executor::initial_state(std::uint8_t* out, std::vector<Event>& events) cons
     const Instr& ins = code[pc];
     if (ins.op == IOp::Halt) break;
     if (++count > options_.local_budget) return error(ModelErrorKind::LocalDivergence, 0);
-    Eval ev{p, out, 0, 0};
+    Eval ev{p, out, p.init.area_offset, 0};
     ev.events = &events;
     std::uint32_t next = pc + 1;
     switch (ins.op) {
@@ -479,7 +479,7 @@ void Executor::initial_state(std::uint8_t* out, std::vector<Event>& events) cons
         }
         break;
       }
-      case IOp::Clear: std::memset(out + ins.offset, 0, ins.len); break;
+      case IOp::Clear: std::memset(out + p.init.area_offset + ins.offset, 0, ins.len); break;
       case IOp::Await:
       case IOp::AtomicBegin:
       case IOp::Nop:

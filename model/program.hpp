@@ -74,7 +74,7 @@ struct ENode {
 enum class AOp : std::uint8_t {
   Global,  // offset: absolute offset in the state (globals and pools)
   Local,   // offset: relative to the start of the executing thread's area
-  Index,   // base (AddrId) + index (ExprId) * stride; index must be in [0, count)
+  Index,   // base (AddrId) + offset + index (ExprId) * stride; index must be in [0, count)
   Deref,   // pool element field: offset + (ref(index) - 1) * stride, where offset is the pool's
            // base plus the field's offset in the element, stride the element size and count the
            // pool size. ref == NULL, or out of [1, count], is a model error.
@@ -213,7 +213,9 @@ struct Program {
   std::vector<ENode> exprs;
   std::vector<ANode> addrs;
   std::vector<Thread> threads;
-  Thread init;                         // init block (runs once, atomically; area_size 0)
+  Thread init;                         // init block (runs once, atomically). Its locals use the
+                                       // bytes from init.area_offset (the thread areas) as
+                                       // scratch and are cleared before it ends.
   std::vector<AssertSite> asserts;
   std::vector<Frame> frames;
   std::vector<Symbol> symbols;         // every global scalar, every local, every pc
