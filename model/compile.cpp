@@ -184,6 +184,9 @@ void Compiler::layout_struct(int id, SrcLoc use) {
     if (!seen.insert(f.name).second) fail(f.loc, "duplicate field '" + f.name + "' in struct " + s.name);
     TypeP ft = array_of(resolve_type(*f.type, false), f.dims);
     if (ft->kind == Type::Void) fail(f.loc, "a field cannot be void");
+    TypeP inner = ft;
+    while (inner->kind == Type::Array) inner = inner->elem;
+    if (inner->kind == Type::Struct) layout_struct(inner->struct_id, f.type->loc);
     FieldRec r;
     r.name = f.name;
     r.type = ft;
@@ -359,8 +362,16 @@ void Compiler::declare() {
   std::set<std::string> thread_names;
   for (const auto& th : m_.threads)
     if (!thread_names.insert(th.name).second) fail(th.loc, "duplicate thread '" + th.name + "'");
-  // Constants are resolved on use; force each once so that errors surface.
+  // Constants and typedefs are resolved on use; force each once so that errors surface.
   for (const auto& c : m_.consts) constant(c.name, c.loc);
+  for (const auto& td : m_.typedefs) {
+    ast::TypeExpr named;
+    named.kind = ast::TypeKind::Named;
+    named.name = td.name;
+    named.loc = td.loc;
+    resolve_type(named, false);
+  }
+  for (std::size_t i = 0; i < t_.structs.size(); ++i) layout_struct(static_cast<int>(i), t_.structs[i].loc);
 }
 
 // ---------------------------------------------------------------------------- symbols
