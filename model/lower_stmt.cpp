@@ -437,6 +437,9 @@ std::uint32_t Compiler::site_for(const ast::Expr& call, AssertClass cls, const s
               : !pending_label_.empty() ? pending_label_
                                         : fn + ":" + std::to_string(call.loc.line);
   site.text = call.kids.empty() ? "" : source_text(*call.kids[0]);
+  if (harm_name.empty() && pending_label_.empty())  // two unlabelled ones on a line: add the column
+    for (const AssertSite& other : p_.asserts)
+      if (other.name == site.name) site.name += ":" + std::to_string(call.loc.col);
   for (const AssertSite& other : p_.asserts)
     if (other.name == site.name && !(cls == AssertClass::Harm && other.cls == AssertClass::Harm))
       fail(call.loc, "duplicate property name '" + site.name + "' (also at " + sm_.where(other.loc) + ")");

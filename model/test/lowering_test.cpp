@@ -1,0 +1,284 @@
+// The compiler's lowering rules and the executor's step semantics, on tiny models: what is one
+// step, what costs nothing, what a call, an out-parameter, a switch or an assertion becomes.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "model/compile.hpp"
+#include "model/exec.hpp"
+
+using namespace pcmc::model;
+
+namespace {
+
+Program build(const std::string& src, std::vector<std::string> defines = {}, bool debug = true) {
+  SourceManager sm;
+  ast::Model m = parse_text(sm, "t.pcm", src, {});
+  CompileOptions co;
+  co.defines = std::move(defines);
+  co.debug_vm = debug;
+  return compile(m, sm, co);
+}
+
+struct Collect : Sink {
+  std::vector<std::vector<std::uint8_t>> states;
+  std::vector<std::vector<Event>> events;
+  std::vector<bool> fatal;
+  std::size_t size;
+  explicit Collect(std::size_t n) : size(n) {}
+  void on_successor(const Successor& s) override {
+    states.emplace_back(s.state, s.state + size);
+    events.emplace_back(s.events.begin(), s.events.end());
+    fatal.push_back(s.fatal);
+  }
+};
+
+// Runs thread t alone, always taking successor 0; returns the number of steps to finish.
+int steps_to_finish(const Program& p, std::vector<std::uint8_t>& s, unsigned t,
+                    bool debug = true) {
+  Executor ex(p, ExecOptions{debug});
+  Scratch scratch;
+  int n = 0;
+  while (!ex.finished(s.data(), t)) {
+    Collect c(p.state_size);
+    if (ex.step(s.data(), t, scratch, c) == 0) return -1;
+    if (c.fatal[0]) return -2;
+    s = c.states[0];
+    ++n;
+  }
+  return n;
+}
+
+std::vector<std::uint8_t> initial(const Program& p) {
+  std::vector<std::uint8_t> s(p.state_size);
+  std::vector<Event> ev;
+  Executor(p, {}).initial_state(s.data(), ev);
+  REQUIRE(ev.empty());
+  return s;
+}
+
+std::int64_t global(const Program& p, const std::vector<std::uint8_t>& s, const std::string& name) {
+  for (const Symbol& sym : p.symbols)
+    if (sym.name == name) return Executor::load(s.data(), sym.offset, sym.scalar.width);
+  FAIL("no symbol " << name);
+  return 0;
+}
+
+int count_yields(const Program& p, unsigned t) {
+  int n = 0;
+  for (const Instr& i : p.threads[t].code) n += i.yields;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("a statement touching shared state is one step; local work is free", "[lowering]") {
+  Program p = build(
+      "int[0..9] g;\n"
+      "thread P0 { int[0..9] a = 1; int[0..9] b = a + 2; g = b; b = 0; a = g; g = a + b; }\n");
+  auto s = initial(p);
+  CHECK(steps_to_finish(p, s, 0) == 3);  // g = b; a = g; g = a + b
+  CHECK(global(p, s, "g") == 3);
+  CHECK(count_yields(p, 0) == 3);
+}
+
+TEST_CASE("atomic blocks are one step and await blocks", "[lowering]") {
+  Program p = build(
+      "int[0..9] g; bool go;\n"
+      "thread P0 { atomic { await(go); g = 1; g = g + 1; g = g + 1; } }\n"
+      "thread P1 { go = true; }\n");
+  auto s = initial(p);
+  Executor ex(p, {});
+  Scratch scratch;
+  Collect blocked(p.state_size);
+  CHECK(ex.step(s.data(), 0, scratch, blocked) == 0);  // await(go) does not hold
+  CHECK(steps_to_finish(p, s, 1) == 1);
+  CHECK(steps_to_finish(p, s, 0) == 1);
+  CHECK(global(p, s, "g") == 3);
+}
+
+TEST_CASE("choose forks one successor per value, in order", "[lowering]") {
+  Program p = build("int[0..9] g;\nthread P0 { g = choose(2, 5) + 1; }\n");
+  auto s = initial(p);
+  Executor ex(p, {});
+  Scratch scratch;
+  Collect c(p.state_size);
+  // First step: the choice (a step of its own); then the store.
+  REQUIRE(ex.step(s.data(), 0, scratch, c) == 4);
+  std::vector<std::int64_t> got;
+  for (auto& st : c.states) {
+    auto t = st;
+    REQUIRE(steps_to_finish(p, t, 0) == 1);
+    got.push_back(global(p, t, "g"));
+  }
+  CHECK(got == std::vector<std::int64_t>{3, 4, 5, 6});
+}
+
+TEST_CASE("calls are inlined in C order with short-circuit", "[lowering]") {
+  Program p = build(
+      "int[0..9] calls;\n"
+      "bool yes() { calls = calls + 1; return true; }\n"
+      "bool no() { calls = calls + 1; return false; }\n"
+      "bool r1; bool r2;\n"
+      "thread P0 { r1 = no() && yes(); r2 = yes() || no(); }\n");
+  auto s = initial(p);
+  REQUIRE(steps_to_finish(p, s, 0) > 0);
+  CHECK(global(p, s, "calls") == 2);  // yes() after no() && and no() after yes() || are skipped
+  CHECK(global(p, s, "r1") == 0);
+  CHECK(global(p, s, "r2") == 1);
+}
+
+TEST_CASE("expression functions cost no instructions", "[lowering]") {
+  Program a = build("int[0..9] g;\nint[0..9] twice(int[0..4] x) { return x * 2; }\nthread P0 { g = twice(3); }\n");
+  Program b = build("int[0..9] g;\nthread P0 { g = 6; }\n");
+  CHECK(a.threads[0].code.size() == b.threads[0].code.size());
+}
+
+TEST_CASE("out-parameters and arrays write the caller's variables", "[lowering]") {
+  Program p = build(
+      "int[0..9] g; int[0..9] h;\n"
+      "struct pagevec { int[0..3] nr; int[0..9] pages[3]; };\n"
+      "void fill(struct pagevec *pvec, int[0..9] indices[3], int[0..9] *out) {\n"
+      "  pvec->pages[pvec->nr] = 7; pvec->nr++; indices[2] = 5; *out = 4; }\n"
+      "thread P0 { struct pagevec pv; int[0..9] idx[3]; int[0..9] o;\n"
+      "  fill(&pv, idx, &o); g = pv.pages[0] + pv.nr; h = idx[2] + o; }\n");
+  auto s = initial(p);
+  REQUIRE(steps_to_finish(p, s, 0) == 2);
+  CHECK(global(p, s, "g") == 8);
+  CHECK(global(p, s, "h") == 9);
+}
+
+TEST_CASE("locals are cleared when a function returns and when the thread ends", "[lowering]") {
+  Program p = build(
+      "int[0..20] g;\n"
+      "void f() { int[0..9] junk = 7; g = junk; }\n"
+      "thread P0 { int[0..9] mine = 3; f(); g = g + mine; }\n");
+  auto s = initial(p);
+  REQUIRE(steps_to_finish(p, s, 0) == 2);
+  CHECK(global(p, s, "g") == 10);
+  const Thread& th = p.threads[0];
+  for (std::uint32_t i = kPcBytes; i < th.area_size; ++i) CHECK(s[th.area_offset + i] == 0);
+}
+
+TEST_CASE("switches fold: a variant costs no steps", "[lowering]") {
+  const char* src = "switch F1;\nint[0..9] g;\nthread P0 { if (F1) g = 1; else g = 2; if (!F1) { g = 3; } }\n";
+  Program off = build(src);
+  Program on = build(src, {"F1"});
+  CHECK(count_yields(off, 0) == 2);
+  CHECK(count_yields(on, 0) == 1);
+  for (const Program* p : {&off, &on})
+    for (const Instr& i : p->threads[0].code) CHECK(i.op != IOp::JumpIfNot);
+}
+
+TEST_CASE("VM_BUG_ON is compiled out without CONFIG_DEBUG_VM, but its name exists", "[lowering]") {
+  const char* src = "int[0..9] g;\nthread P0 { A1: VM_BUG_ON(g == 0); g = 1; }\n";
+  Program dbg = build(src, {}, true);
+  Program nodbg = build(src, {}, false);
+  CHECK(count_yields(dbg, 0) == 2);
+  CHECK(count_yields(nodbg, 0) == 1);
+  REQUIRE(nodbg.asserts.size() == 1);
+  CHECK(nodbg.asserts[0].name == "A1");
+  auto s = initial(dbg);
+  CHECK(steps_to_finish(dbg, s, 0) == -2);  // fatal: g == 0
+}
+
+TEST_CASE("assertion classes: WARN_ON continues and returns its value", "[lowering]") {
+  Program p = build(
+      "int[0..9] g;\nthread P0 { if (WARN_ON(g == 0)) g = 5; BUG_ON(g == 5); }\n");
+  auto s = initial(p);
+  Executor ex(p, {true});
+  Scratch scratch;
+  Collect c(p.state_size);
+  REQUIRE(ex.step(s.data(), 0, scratch, c) == 1);
+  REQUIRE(c.events[0].size() == 1);
+  CHECK(c.events[0][0].kind == Event::AssertFired);
+  CHECK(p.asserts[c.events[0][0].site].cls == AssertClass::Warn);
+  CHECK(p.asserts[c.events[0][0].site].name == "P0:2");  // unlabelled: function:line
+  CHECK_FALSE(c.fatal[0]);
+  auto t = c.states[0];
+  CHECK(steps_to_finish(p, t, 0) == -2);  // BUG_ON(g == 5) is fatal
+}
+
+TEST_CASE("a guarded field read by an assertion without its guard is a discipline event",
+          "[lowering]") {
+  Program p = build(
+      "struct page { thread_t owner; int[0..3] index guarded_by(self->owner == current); };\n"
+      "pool struct page mm[1] named { pg };\n"
+      "thread P0 { int[0..3] i = pg->index; A1: VM_BUG_ON(pg->index != 0);\n"
+      "  pg->owner = current; A2: VM_BUG_ON(pg->index != 0); }\n");
+  auto s = initial(p);
+  Executor ex(p, {true});
+  Scratch scratch;
+  int discipline = 0;
+  while (!ex.finished(s.data(), 0)) {
+    Collect c(p.state_size);
+    REQUIRE(ex.step(s.data(), 0, scratch, c) == 1);
+    for (const Event& e : c.events[0]) {
+      if (e.kind != Event::Discipline) continue;
+      ++discipline;
+      CHECK(p.asserts[e.site].name == "A1");  // not the plain read, not A2 under the lock
+    }
+    s = c.states[0];
+  }
+  CHECK(discipline == 1);
+  bool guarded = false;
+  for (const ANode& a : p.addrs) guarded |= a.guard >= 0;
+  CHECK(guarded);
+}
+
+TEST_CASE("model errors: range, NULL, pool bounds, index bounds, division", "[lowering]") {
+  struct Case {
+    const char* src;
+    ModelErrorKind kind;
+  } cases[] = {
+      {"int[0..1] g;\nthread P0 { g = g + 2; }\n", ModelErrorKind::Range},
+      {"struct s { bool b; };\npool struct s ss[1];\nstruct s *p;\nthread P0 { p->b = true; }\n", ModelErrorKind::NullDeref},
+      {"struct s { bool b; };\npool struct s ss[2] named { A, B };\nstruct s *p = NULL;\nthread P0 { p = B; p = p + 1; }\n", ModelErrorKind::PoolBounds},
+      {"int[0..3] a[2]; int[0..3] i;\nthread P0 { i = 2; a[i] = 1; }\n", ModelErrorKind::IndexBounds},
+      {"int[0..3] z; int[0..3] g;\nthread P0 { g = 3 / z; }\n", ModelErrorKind::DivZero},
+      {"bool g;\nthread P0 { int[0..1] x = 0; while (x == 0) { } g = true; }\n", ModelErrorKind::LocalDivergence},
+  };
+  for (const auto& c : cases) {
+    INFO(c.src);
+    Program p = build(c.src);
+    auto s = initial(p);
+    Executor ex(p, ExecOptions{true, 1000});
+    Scratch scratch;
+    bool found = false;
+    for (int i = 0; i < 4 && !found && !ex.finished(s.data(), 0); ++i) {
+      Collect col(p.state_size);
+      REQUIRE(ex.step(s.data(), 0, scratch, col) == 1);
+      for (const Event& e : col.events[0])
+        if (e.kind == Event::ModelError) {
+          CHECK(e.error == c.kind);
+          CHECK(col.fatal[0]);
+          found = true;
+        }
+      s = col.states[0];
+    }
+    CHECK(found);
+  }
+}
+
+TEST_CASE("symbols name pool elements and locals in the model's words", "[lowering]") {
+  Program p = build(
+      "struct page { bool PG_locked; };\npool struct page mm[2] named { C0, C1 };\n"
+      "void inc() { int[0..3] tmp = 1; C0->PG_locked = tmp == 1; }\nthread P0 { inc(); }\n");
+  std::set<std::string> names;
+  for (const Symbol& s : p.symbols) names.insert(s.name);
+  CHECK(names.count("C0.PG_locked"));
+  CHECK(names.count("C1.PG_locked"));
+  CHECK(names.count("P0.inc.tmp"));
+  CHECK(names.count("P0.pc"));
+}
+
+TEST_CASE("goto, labels and loops behave as in C", "[lowering]") {
+  Program p = build(
+      "int[0..20] g;\n"
+      "thread P0 { int[0..9] i; for (i = 0; i < 5; i++) { if (i == 3) continue; g = g + i; }\n"
+      "  i = 0; retry: i++; if (i < 3) goto retry; g = g + i;\n"
+      "  do { i--; } while (i > 0); while (true) { if (i == 0) break; } }\n");
+  auto s = initial(p);
+  REQUIRE(steps_to_finish(p, s, 0) > 0);
+  CHECK(global(p, s, "g") == 0 + 1 + 2 + 4 + 3);
+}
