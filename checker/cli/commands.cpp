@@ -92,14 +92,26 @@ std::string stats_line(const checker::Stats& st) {
 }
 
 void print_trace(std::ostream& out, const traces::Trace& t) {
-  out << "\nVIOLATED " << t.property << " (" << t.cls << (t.macro.empty() ? "" : ", " + t.macro)
-      << ")";
+  out << "\nVIOLATED " << t.property << " (" << t.cls
+      << (t.macro.empty() || t.macro == t.cls ? "" : ", " + t.macro) << ")";
   if (!t.function.empty()) out << " in " << t.function << "()";
   if (!t.thread_name.empty()) out << ", thread " << t.thread_name;
   out << "\n";
   if (!t.location.empty()) out << "  at " << t.location << ": " << t.text << "\n";
   out << "  " << t.detail << "\n";
   out << "Counterexample (" << t.steps.size() << " steps):\n" << traces::render_steps(t);
+  if (t.cls == "final" || t.cls == "invariant" || t.cls == "deadlock") {
+    std::string line = "  state:";
+    for (const auto& [name, value] : t.final_state) {
+      std::string item = " " + name + "=" + value;
+      if (line.size() + item.size() > 96) {
+        out << line << "\n";
+        line = "        ";
+      }
+      line += item;
+    }
+    out << line << "\n";
+  }
 }
 
 nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
