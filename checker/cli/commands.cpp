@@ -128,6 +128,7 @@ nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
   j["incomplete_reason"] = run.result.incomplete_reason;
   const auto& st = run.result.stats;
   j["stats"] = {{"states", st.states},         {"transitions", st.transitions},
+                {"state_bytes", run.program.state_size},
                 {"end_states", st.end_states}, {"exists_hits", st.exists_hits},
                 {"max_depth", st.max_depth},   {"seconds", st.seconds},
                 {"store_bytes", st.store_bytes}, {"peak_rss", st.peak_rss}};
