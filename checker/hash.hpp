@@ -78,6 +78,22 @@ inline std::uint64_t hash_bytes(const std::uint8_t* p, std::size_t n,
   return mum(h ^ kP1, len ^ kP0);
 }
 
+// Byte equality of two n-byte strings, with the common small widths of the state store's tables
+// (8-byte tree nodes, 2- and 4-byte blocks) compared inline.
+inline bool equal_bytes(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
+  switch (n) {
+    case 8: return hash_detail::load64(a) == hash_detail::load64(b);
+    case 4: {
+      std::uint32_t x, y;
+      std::memcpy(&x, a, 4);
+      std::memcpy(&y, b, 4);
+      return x == y;
+    }
+    case 2: return a[0] == b[0] && a[1] == b[1];
+    default: return std::memcmp(a, b, n) == 0;
+  }
+}
+
 // A small, seedable generator for deterministic permutations (SplitMix64).
 inline std::uint64_t splitmix64(std::uint64_t& x) {
   std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);

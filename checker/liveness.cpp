@@ -39,9 +39,11 @@ class EdgeCollector final : public TransitionSink {
 class Pass {
  public:
   Pass(const TransitionSystem& sys, const StateStore& store,
-       std::span<const std::uint32_t> unexpanded, const std::function<std::string()>& stop)
-      : sys_(sys), store_(store), unexpanded_(unexpanded), stop_(stop),
-        ctx_(sys.make_context()), threads_(sys.thread_count()) {}
+       std::span<const std::uint32_t> unexpanded, const std::function<std::string()>& stop,
+       const std::function<std::vector<Step>(std::uint32_t)>& path)
+      : sys_(sys), store_(store), unexpanded_(unexpanded), stop_(stop), path_(path),
+        ctx_(sys.make_context()), threads_(sys.thread_count()),
+        buf_(std::max<std::size_t>(1, sys.state_size())) {}
 
   LivenessOutcome run();
 
@@ -53,7 +55,13 @@ class Pass {
   // Appends thread t's edges out of u; returns its successor count (0: t cannot step in u).
   unsigned edges_of(std::uint32_t u, unsigned t, std::vector<Edge>& out) {
     EdgeCollector sink(store_, out);
-    return sys_.successors(store_.state(u), t, *ctx_, sink);
+    store_.decode(u, buf_.data());
+    return sys_.successors(buf_.data(), t, *ctx_, sink);
+  }
+  // Whether thread t is finished in state u.
+  bool finished(std::uint32_t u, unsigned t) {
+    store_.decode(u, buf_.data());
+    return sys_.finished(buf_.data(), t);
   }
   void edges_of(std::uint32_t u, std::vector<Edge>& out) {
     if (!expanded(u)) return;
@@ -72,8 +80,10 @@ class Pass {
   const StateStore& store_;
   std::span<const std::uint32_t> unexpanded_;
   const std::function<std::string()>& stop_;
+  const std::function<std::vector<Step>(std::uint32_t)>& path_;
   std::unique_ptr<Context> ctx_;
   unsigned threads_;
+  std::vector<std::uint8_t> buf_;  // a decoded state (scratch of edges_of / finished)
 
   std::vector<std::uint32_t> index_;  // DFS number + 1; 0 = not visited
   std::vector<std::uint32_t> low_;
@@ -175,13 +185,12 @@ bool Pass::fair(std::span<const std::uint32_t> members, std::uint32_t root) {
   bool unfinished = false;
   for (const std::uint32_t u : members) {
     if (!expanded(u)) continue;  // no edges: cannot be in a cyclic SCC
-    const std::uint8_t* s = store_.state(u);
     for (unsigned t = 0; t < threads_; ++t) {
       scratch_.clear();
       if (edges_of(u, t, scratch_) == 0) disabled_[t] = true;
       for (const Edge& e : scratch_)
         if (in_scc(e.to)) taken_[t] = internal = true;
-      if (!sys_.finished(s, t)) unfinished = true;
+      if (!finished(u, t)) unfinished = true;
     }
   }
   if (!internal || !unfinished) return false;
@@ -226,7 +235,7 @@ Counterexample Pass::lasso() {
   std::reverse(cycle.begin(), cycle.end());
 
   Counterexample c;
-  c.steps = store_.path(s);
+  c.steps = path_(s);
   c.loop_start = static_cast<std::int64_t>(c.steps.size());
   c.steps.insert(c.steps.end(), cycle.begin(), cycle.end());
   c.pc = 0;
@@ -234,10 +243,10 @@ Counterexample Pass::lasso() {
   // the first one unfinished in s.
   for (unsigned t = 0; t < threads_ && c.thread == 0xFFFF; ++t)
     if (std::none_of(on_cycle.begin(), on_cycle.end(),
-                     [&](std::uint32_t x) { return sys_.finished(store_.state(x), t); }))
+                     [&](std::uint32_t x) { return finished(x, t); }))
       c.thread = static_cast<std::uint16_t>(t);
   for (unsigned t = 0; t < threads_ && c.thread == 0xFFFF; ++t)
-    if (!sys_.finished(store_.state(s), t)) c.thread = static_cast<std::uint16_t>(t);
+    if (!finished(s, t)) c.thread = static_cast<std::uint16_t>(t);
   c.property = sys_.nontermination_property();
   return c;
 }
@@ -246,8 +255,9 @@ Counterexample Pass::lasso() {
 
 LivenessOutcome find_nontermination(const TransitionSystem& system, const StateStore& store,
                                     std::span<const std::uint32_t> unexpanded,
-                                    const std::function<std::string()>& stop) {
-  Pass pass(system, store, unexpanded, stop);
+                                    const std::function<std::string()>& stop,
+                                    const std::function<std::vector<Step>(std::uint32_t)>& path) {
+  Pass pass(system, store, unexpanded, stop, path);
   return pass.run();
 }
 

@@ -31,6 +31,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "checker/search.hpp"
 #include "checker/state_store.hpp"
@@ -49,9 +50,11 @@ struct LivenessOutcome {
 // `unexpanded`: ids (sorted) of the states the search stored but did not expand.
 // `stop`: polled every few thousand states; a non-empty return abandons the pass with that
 // reason. May be empty.
+// `path`: the search's steps from the initial state to a stored state (the lasso's stem).
 LivenessOutcome find_nontermination(const TransitionSystem& system, const StateStore& store,
                                     std::span<const std::uint32_t> unexpanded,
-                                    const std::function<std::string()>& stop);
+                                    const std::function<std::string()>& stop,
+                                    const std::function<std::vector<Step>(std::uint32_t)>& path);
 
 // An upper bound on the memory of the pass for `states` stored states, before it starts
 // (bytes; the edges of the states on the DFS stack come on top and are usually small).

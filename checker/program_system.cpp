@@ -1,5 +1,6 @@
 #include "checker/program_system.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace pcmc::checker {
@@ -44,6 +45,19 @@ class Forward final : public model::Sink {
 
 ProgramSystem::ProgramSystem(const model::Executor& exec, const properties::PropertyTable& table)
     : exec_(exec), table_(table) {}
+
+// The globals block, then one block per thread (its pc and locals): a step usually changes one
+// thread's block and a few globals, so the other blocks are shared with the parent state.
+std::vector<std::uint32_t> ProgramSystem::state_parts() const {
+  std::vector<std::uint32_t> cuts;
+  const model::Program& p = exec_.program();
+  if (p.globals_size > 0) cuts.push_back(p.globals_size);
+  for (const model::Thread& t : p.threads)
+    if (t.area_offset > 0 && t.area_offset < p.state_size) cuts.push_back(t.area_offset);
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  return cuts;
+}
 
 std::unique_ptr<Context> ProgramSystem::make_context() const {
   return std::make_unique<ProgramContext>();

@@ -23,6 +23,7 @@ class ProgramSystem final : public TransitionSystem {
   PropertyId deadlock_property() const override { return table_.deadlock; }
   PropertyId nontermination_property() const override { return table_.nontermination; }
 
+  std::vector<std::uint32_t> state_parts() const override;
   std::unique_ptr<Context> make_context() const override;
   void initial_state(std::uint8_t* out) const override;
   bool finished(const std::uint8_t* state, unsigned thread) const override {

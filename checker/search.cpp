@@ -22,10 +22,12 @@
 //
 // Contexts: successors() may use its Context as scratch while calling back, so the state checks
 // made from inside the callback use a second Context.
+//
+// Parallel BFS (workers > 1) drives the same stages from parallel_bfs.cpp; counterexample paths
+// are computed at the end from the stored states (search_paths.cpp).
 #include "checker/search.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <new>
@@ -33,22 +35,23 @@
 #include <stdexcept>
 #include <string>
 
-#include "checker/frontier.hpp"
 #include "checker/hash.hpp"
 #include "checker/liveness.hpp"
-#include "checker/state_store.hpp"
+#include "checker/search_engine.hpp"
 
 namespace pcmc::checker {
 
+namespace detail {
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-constexpr std::uint16_t kNoThread = 0xFFFF;
 // The clock is read every `clock_every_` expansions, adapted so that reads are about 1-10 ms
 // apart whatever an expansion costs: time limits and progress stay punctual on slow models and
 // the clock stays out of the profile on fast ones.
 constexpr std::uint64_t kMaxClockEvery = 4096;
+// The memory limit is checked every kMemoryEvery expansions, with room for that many expansions'
+// growth of the store.
+constexpr std::uint64_t kMemoryEvery = 16;
 
 // Peak resident set size (VmHWM) in bytes; 0 when /proc is unavailable.
 std::uint64_t peak_rss_bytes() {
@@ -65,69 +68,43 @@ std::string format_seconds(double s) {
   return buf;
 }
 
-class Search final : public TransitionSink {
- public:
-  Search(const TransitionSystem& sys, const SearchOptions& opt)
-      : sys_(sys),
-        opt_(opt),
-        store_(sys.state_size()),
-        frontier_(opt.order),
-        gen_ctx_(sys.make_context()),
-        check_ctx_(sys.make_context()),
-        recorded_(sys.properties().size(), false),
-        threads_(sys.thread_count()),
-        state_limit_(opt.max_states != 0 ? std::min<std::uint64_t>(opt.max_states,
-                                                                   StateStore::kMaxStates)
-                                         : StateStore::kMaxStates) {}
+}  // namespace
 
-  Result run();
-  void on_transition(const Transition& t) override;
+void expansion_order(const std::uint8_t* s, std::size_t size, unsigned threads,
+                     std::uint64_t seed, std::vector<unsigned>& order) {
+  order.resize(threads);
+  std::iota(order.begin(), order.end(), 0u);
+  if (seed == 0) return;
+  std::uint64_t x = hash_bytes(s, size) ^ seed;
+  for (unsigned i = threads; i > 1; --i) std::swap(order[i - 1], order[splitmix64(x) % i]);
+}
 
- private:
-  void start();
-  bool out_of_budget();
-  void expand(FrontierEntry e);
-  void check_new_state(std::uint32_t id, std::uint32_t depth);
-  void quiescent(std::uint32_t id);
-  void record(const Report& r, std::uint32_t at, const Step* last);
-  void halt(std::string reason);
-  void liveness();
-  Stats snapshot() const;
-  double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
-
-  const TransitionSystem& sys_;
-  const SearchOptions& opt_;
-  StateStore store_;
-  Frontier frontier_;
-  std::unique_ptr<Context> gen_ctx_;    // for successors()
-  std::unique_ptr<Context> check_ctx_;  // for check_state() / check_end()
-  std::vector<bool> recorded_;          // per property: a violation is recorded
-  std::vector<std::uint32_t> unexpanded_;  // ids that violated an invariant (sorted)
-  std::vector<Report> reports_;
-  std::vector<unsigned> order_;
-  unsigned threads_;
-  std::uint64_t state_limit_;
-
-  Result result_;
-  bool stop_ = false;     // a violation (first-violation mode) or a limit ended the search
-  bool cut_ = false;      // a successor beyond max_depth was dropped
-  std::uint32_t cur_id_ = 0;
-  std::uint32_t cur_depth_ = 0;
-  std::uint64_t clock_every_ = 1;
-  std::uint64_t since_clock_ = 0;
-  Clock::time_point start_ = Clock::now();
-  Clock::time_point last_clock_ = start_;
-  Clock::time_point last_progress_ = start_;
-};
+Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
+    : sys_(sys),
+      opt_(opt),
+      store_(sys.state_size(), sys.state_parts(), opt.order == Order::DFS),
+      frontier_(opt.order),
+      gen_ctx_(sys.make_context()),
+      check_ctx_(sys.make_context()),
+      recorded_(sys.properties().size(), false),
+      cur_state_(std::max<std::size_t>(1, sys.state_size())),
+      threads_(sys.thread_count()),
+      state_limit_(opt.max_states != 0
+                       ? std::min<std::uint64_t>(opt.max_states, StateStore::kMaxStates)
+                       : StateStore::kMaxStates) {}
 
 // ------------------------------------------------------------------ the loop
 
 Result Search::run() {
   try {
     start();
-    while (!stop_ && !frontier_.empty()) {
-      if (out_of_budget()) break;
-      expand(frontier_.pop());
+    if (opt_.workers > 1 && opt_.order == Order::BFS) {
+      run_parallel();
+    } else {
+      while (!stop_ && !frontier_.empty()) {
+        if (out_of_budget(0)) break;
+        expand(frontier_.pop());
+      }
     }
     if (!stop_ && cut_)
       halt("depth limit " + std::to_string(opt_.max_depth) + " reached");
@@ -135,6 +112,7 @@ Result Search::run() {
   } catch (const std::bad_alloc&) {
     halt("out of memory (an allocation failed)");
   }
+  finish_paths();
   result_.stats = snapshot();
   result_.status = !result_.violations.empty()         ? Status::Violated
                    : !result_.incomplete_reason.empty() ? Status::Incomplete
@@ -145,20 +123,26 @@ Result Search::run() {
 void Search::start() {
   std::vector<std::uint8_t> init(std::max<std::size_t>(1, sys_.state_size()));
   sys_.initial_state(init.data());
-  store_.insert(init.data(), StateStore::kNone, Step{kNoThread, kNoThread});
-  check_new_state(0, 0);
+  store_.insert(init.data(), StateStore::kNone);
+  reports_.clear();
+  sys_.check_state(init.data(), *check_ctx_, reports_);
+  new_state(0, 0, reports_);
 }
 
-// Interrupt, memory, time (and progress) — checked before each expansion.
-bool Search::out_of_budget() {
+// Interrupt, memory, time (and progress) — checked before each expansion (memory: every
+// kMemoryEvery expansions, with room for that many expansions' growth).
+bool Search::out_of_budget(std::uint64_t headroom) {
   if (opt_.interrupt != nullptr && opt_.interrupt->load(std::memory_order_relaxed)) {
     halt("interrupted");
     return true;
   }
-  if (opt_.max_memory != 0 &&
-      store_.bytes() + store_.next_growth_bytes() + frontier_.bytes() > opt_.max_memory) {
-    halt("memory limit " + std::to_string(opt_.max_memory) + " bytes reached");
-    return true;
+  if (opt_.max_memory != 0 && (headroom != 0 || since_memory_++ % kMemoryEvery == 0)) {
+    const std::uint64_t room =
+        headroom != 0 ? headroom : store_.growth_bound(kMemoryEvery * max_fanout_);
+    if (store_.bytes() + room + frontier_.bytes() > opt_.max_memory) {
+      halt("memory limit " + std::to_string(opt_.max_memory) + " bytes reached");
+      return true;
+    }
   }
   if (++since_clock_ < clock_every_) return false;
   since_clock_ = 0;
@@ -182,21 +166,23 @@ bool Search::out_of_budget() {
 void Search::expand(FrontierEntry e) {
   cur_id_ = e.id;
   cur_depth_ = e.depth;
-  const std::uint8_t* s = store_.state(e.id);  // stable: the arena never moves states
-
-  order_.resize(threads_);
-  std::iota(order_.begin(), order_.end(), 0u);
-  if (opt_.shuffle_seed != 0) {  // a deterministic permutation per state (Fisher–Yates)
-    std::uint64_t x = hash_bytes(s, sys_.state_size()) ^ opt_.shuffle_seed;
-    for (unsigned i = threads_; i > 1; --i) std::swap(order_[i - 1], order_[splitmix64(x) % i]);
-  }
-
+  store_.decode(e.id, cur_state_.data());
+  const std::uint8_t* s = cur_state_.data();
+  expansion_order(s, sys_.state_size(), threads_, opt_.shuffle_seed, order_);
+  const std::uint64_t before = result_.stats.transitions;
   bool any = false;
   for (const unsigned t : order_) {
     if (sys_.successors(s, t, *gen_ctx_, *this) > 0) any = true;
     if (stop_) return;
   }
+  max_fanout_ = std::max<std::uint64_t>(max_fanout_, result_.stats.transitions - before);
   if (!any) quiescent(e.id);
+}
+
+std::string Search::state_limit_reason() const {
+  return state_limit_ == opt_.max_states
+             ? "state limit " + std::to_string(opt_.max_states) + " reached"
+             : "state store full (" + std::to_string(StateStore::kMaxStates) + " states)";
 }
 
 void Search::on_transition(const Transition& t) {
@@ -213,47 +199,50 @@ void Search::on_transition(const Transition& t) {
   }
   if (store_.size() >= state_limit_) {
     if (store_.find(t.state) != StateStore::kNone) return;
-    halt(state_limit_ == opt_.max_states
-             ? "state limit " + std::to_string(opt_.max_states) + " reached"
-             : "state store full (" + std::to_string(StateStore::kMaxStates) + " states)");
+    halt(state_limit_reason());
     return;
   }
-  const StateStore::Inserted in = store_.insert(t.state, cur_id_, step);
-  if (in.inserted) check_new_state(in.id, depth);
+  const StateStore::Inserted in = store_.insert(t.state, cur_id_);
+  if (!in.inserted) return;
+  reports_.clear();
+  sys_.check_state(t.state, *check_ctx_, reports_);
+  new_state(in.id, depth, reports_);
 }
 
 // ------------------------------------------------------------------ properties
 
-// A newly stored state: invariants, then (if they hold) the frontier.
-void Search::check_new_state(std::uint32_t id, std::uint32_t depth) {
+void Search::new_state(std::uint32_t id, std::uint32_t depth, std::span<const Report> inv) {
   result_.stats.max_depth = std::max<std::uint64_t>(result_.stats.max_depth, depth);
-  reports_.clear();
-  sys_.check_state(store_.state(id), *check_ctx_, reports_);
-  if (!reports_.empty()) {
-    for (const Report& r : reports_) record(r, id, nullptr);
+  if (opt_.order == Order::BFS && depth >= level_start_.size()) level_start_.push_back(id);
+  if (!inv.empty()) {
+    for (const Report& r : inv) record(r, id, nullptr);
     unexpanded_.push_back(id);  // a violating state is not expanded further
     return;
   }
   frontier_.push({id, depth});
 }
 
-// A state with no successor at all: an end state if every thread finished, else a deadlock.
 void Search::quiescent(std::uint32_t id) {
-  const std::uint8_t* s = store_.state(id);
+  const std::uint8_t* s = cur_state_.data();
   bool all_finished = true;
   for (unsigned t = 0; t < threads_ && all_finished; ++t) all_finished = sys_.finished(s, t);
+  reports_.clear();
+  bool exists = false;
+  if (all_finished) exists = sys_.check_end(s, *check_ctx_, reports_);
+  quiescent(id, all_finished, reports_, exists);
+}
+
+void Search::quiescent(std::uint32_t id, bool all_finished, std::span<const Report> end_reports,
+                       bool exists) {
   if (!all_finished) {
     record(Report{sys_.deadlock_property(), kNoThread, 0}, id, nullptr);
     return;
   }
   ++result_.stats.end_states;
-  reports_.clear();
-  const bool exists = sys_.check_end(s, *check_ctx_, reports_);
   if (exists && sys_.has_exists()) ++result_.stats.exists_hits;
-  for (const Report& r : reports_) record(r, id, nullptr);
+  for (const Report& r : end_reports) record(r, id, nullptr);
 }
 
-// The first violation of each property, with the path to `at` (plus `last`, for a transition).
 void Search::record(const Report& r, std::uint32_t at, const Step* last) {
   if (r.property >= recorded_.size())
     throw std::logic_error("search: the system reported property id " +
@@ -264,9 +253,8 @@ void Search::record(const Report& r, std::uint32_t at, const Step* last) {
   c.property = r.property;
   c.thread = r.thread;
   c.pc = r.pc;
-  c.steps = store_.path(at);
-  if (last != nullptr) c.steps.push_back(*last);
   result_.violations.push_back(std::move(c));
+  pending_.push_back({at, last != nullptr, last != nullptr ? *last : Step{}});
   if (!opt_.all) stop_ = true;
 }
 
@@ -301,7 +289,9 @@ void Search::liveness() {
     }
     return {};
   };
-  LivenessOutcome out = find_nontermination(sys_, store_, unexpanded_, poll);
+  const std::function<std::vector<Step>(std::uint32_t)> path_of =
+      [this](std::uint32_t id) { return path(id); };
+  LivenessOutcome out = find_nontermination(sys_, store_, unexpanded_, poll, path_of);
   if (!out.incomplete_reason.empty()) halt(out.incomplete_reason + " (non-termination pass)");
   if (out.violation) {
     recorded_[out.violation->property] = true;
@@ -319,10 +309,10 @@ Stats Search::snapshot() const {
   return s;
 }
 
-}  // namespace
+}  // namespace detail
 
 Result search(const TransitionSystem& system, const SearchOptions& options) {
-  Search s(system, options);
+  detail::Search s(system, options);
   return s.run();
 }
 

@@ -27,7 +27,8 @@ struct Stats {
   std::uint64_t exists_hits = 0;    // end states where `exists` holds
   std::uint64_t max_depth = 0;      // deepest state stored (BFS: the level count - 1)
   std::uint64_t queue = 0;          // frontier size (at the time of the report)
-  std::uint64_t store_bytes = 0;    // bytes held by the visited set (states + table + metadata)
+  std::uint64_t store_bytes = 0;    // bytes held by the visited set (all tree tables, the root
+                                    // arena and index, DFS parent links)
   std::uint64_t peak_rss = 0;       // peak resident set size of the process, bytes
   double seconds = 0;
 };
@@ -45,6 +46,9 @@ struct SearchOptions {
                                     // before each expansion with room for the store's next
                                     // growth, and before the non-termination pass.
   std::uint64_t shuffle_seed = 0;   // 0 = the contract order; otherwise a seeded permutation
+  unsigned workers = 1;             // BFS: expand and store on this many threads, with the same
+                                    // result, counts and counterexamples as 1 (docs/parallel.md).
+                                    // DFS and the non-termination pass run on one thread.
   const std::atomic<bool>* interrupt = nullptr;  // set (e.g. by SIGINT) to stop cleanly
   std::function<void(const Stats&)> progress;    // called at most once a second
 };

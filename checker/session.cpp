@@ -1,6 +1,7 @@
 #include "checker/session.hpp"
 
 #include "checker/program_system.hpp"
+#include "traces/scenario_hash.hpp"
 
 namespace pcmc::checker {
 
@@ -25,6 +26,7 @@ VariantRun run_variant(const model::ast::Model& model, const model::SourceManage
   copts.defines = defines;
   copts.debug_vm = debug_vm;
   run.program = model::compile(model, sm, copts);
+  run.scenario_hash = traces::scenario_hash(sm);
   model::ExecOptions eopts;
   eopts.debug_vm = debug_vm;
   run.exec = std::make_unique<model::Executor>(run.program, eopts);

@@ -27,6 +27,7 @@ struct VariantRun {
   properties::PropertyTable table;
   Result result;
   std::vector<traces::Trace> traces;  // one per Result::violations entry, same order
+  std::string scenario_hash;          // of every file the parser loaded (traces/scenario_hash.hpp)
 
   traces::TraceContext trace_context(const model::SourceManager& sm) const {
     return {program, *exec, sm};

@@ -1,6 +1,7 @@
 #include "checker/state_store.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <stdexcept>
 
@@ -10,119 +11,271 @@ namespace pcmc::checker {
 
 namespace {
 
-// Chunks hold about this many bytes of states and metadata: small enough that the last, partly
-// filled chunk is noise beside 1e5 states, large enough that the chunk index stays tiny.
+// Root arena chunks hold about this many bytes: the last, partly filled chunk is noise beside
+// 1e5 states, and the chunk index stays tiny.
 constexpr std::size_t kChunkBytes = 64 * 1024;
-constexpr std::size_t kMetaBytes = sizeof(std::uint32_t) + sizeof(Step);
-constexpr std::uint64_t kInitialCapacity = 64;
+constexpr std::size_t kMaxNodes = 2 * StateStore::kMaxLeaves;
+constexpr std::uint64_t kInitialSlots = 8;
 
-unsigned chunk_shift(std::size_t state_size) {
-  const std::size_t per = std::max<std::size_t>(1, kChunkBytes / (state_size + kMetaBytes));
-  unsigned shift = 0;
-  while ((std::size_t{2} << shift) <= per) ++shift;  // largest power of two <= per
-  return shift;
+std::uint32_t load_relaxed(std::uint32_t& x) {
+  return std::atomic_ref<std::uint32_t>(x).load(std::memory_order_relaxed);
+}
+void store_relaxed(std::uint32_t& x, std::uint32_t v) {
+  std::atomic_ref<std::uint32_t>(x).store(v, std::memory_order_relaxed);
 }
 
 }  // namespace
 
+// The sharded index of root entries: ids, compared against the root arena.
+struct StateStore::RootIndex {
+  struct Shard {
+    std::vector<std::uint32_t> table = std::vector<std::uint32_t>(kInitialSlots, kNone);
+    std::uint32_t count = 0;
+  };
+  std::vector<Shard> shards = std::vector<Shard>(InternTable::kShards);
+};
+
 StateStore::StateStore(std::size_t state_size)
-    : size_(state_size),
-      shift_(chunk_shift(state_size)),
-      mask_((std::uint32_t{1} << shift_) - 1),
-      table_(kInitialCapacity, kNone) {}
+    : StateStore(state_size,
+                 [&] {
+                   std::vector<std::uint32_t> b;
+                   for (std::uint32_t o = 8; o < state_size; o += 8) b.push_back(o);
+                   return b;
+                 }(),
+                 true) {}
 
-std::uint64_t StateStore::slot_of(std::uint64_t hash) const {
-  using hash_detail::U128;
-  return static_cast<std::uint64_t>((static_cast<U128>(hash) * table_.size()) >> 64);
+StateStore::StateStore(std::size_t state_size, std::vector<std::uint32_t> bounds,
+                       bool keep_parents)
+    : size_(state_size), keep_parents_(keep_parents), index_(std::make_unique<RootIndex>()) {
+  build_tree(std::move(bounds));
+  std::size_t per = std::max<std::size_t>(1, kChunkBytes / (root_width_ + 4));
+  while ((std::size_t{2} << shift_) <= per) ++shift_;
+  scratch_.resize(nodes_.size());
 }
 
-std::uint64_t StateStore::next_capacity() const {
-  return table_.size() + table_.size() / 4;  // x1.25: load drops from 0.75 to 0.6
+StateStore::~StateStore() = default;
+
+// Leaves from the boundaries (merged pairwise while there are too many), then a balanced binary
+// tree: adjacent nodes are paired level by level, an odd one out moves up unpaired.
+void StateStore::build_tree(std::vector<std::uint32_t> bounds) {
+  std::vector<std::uint32_t> cuts{0};
+  for (std::uint32_t b : bounds)
+    if (b > cuts.back() && b < size_) cuts.push_back(b);
+  cuts.push_back(static_cast<std::uint32_t>(size_));
+  while (cuts.size() - 1 > kMaxLeaves) {
+    std::vector<std::uint32_t> fewer;
+    for (std::size_t i = 0; i < cuts.size(); i += 2) fewer.push_back(cuts[i]);
+    if (fewer.back() != size_) fewer.push_back(static_cast<std::uint32_t>(size_));
+    cuts.swap(fewer);
+  }
+  std::vector<std::size_t> level;
+  for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+    leaves_.emplace_back(cuts[i], cuts[i + 1] - cuts[i]);
+    Node n;
+    n.offset = cuts[i];
+    n.width = cuts[i + 1] - cuts[i];
+    nodes_.push_back(n);
+    level.push_back(nodes_.size() - 1);
+  }
+  while (level.size() > 1) {
+    std::vector<std::size_t> up;
+    for (std::size_t i = 0; i + 1 < level.size(); i += 2) {
+      Node n;
+      n.leaf = false;
+      n.width = 8;
+      n.left = static_cast<std::uint32_t>(level[i]);
+      n.right = static_cast<std::uint32_t>(level[i + 1]);
+      n.level = 1 + std::max(nodes_[n.left].level, nodes_[n.right].level);
+      nodes_.push_back(n);
+      up.push_back(nodes_.size() - 1);
+    }
+    if (level.size() % 2 == 1) up.push_back(level.back());
+    level.swap(up);
+  }
+  depth_ = nodes_.back().level;
+  root_width_ = nodes_.back().width;
+  by_level_.resize(depth_);
+  for (std::size_t k = 0; k + 1 < nodes_.size(); ++k) {
+    tables_.push_back(std::make_unique<InternTable>(nodes_[k].width));
+    by_level_[nodes_[k].level].push_back(static_cast<std::uint32_t>(k));
+  }
 }
 
-std::uint32_t StateStore::find(const std::uint8_t* s) const {
-  const std::uint64_t cap = table_.size();
-  std::uint64_t i = slot_of(hash_bytes(s, size_));
+const std::uint8_t* StateStore::node_bytes(std::size_t k, const std::uint8_t* state,
+                                           const std::uint32_t* nodes, std::uint8_t* pair) const {
+  const Node& n = nodes_[k];
+  if (n.leaf) return state + n.offset;
+  std::memcpy(pair, &nodes[n.left], 4);
+  std::memcpy(pair + 4, &nodes[n.right], 4);
+  return pair;
+}
+
+std::uint8_t* StateStore::root_slot(std::uint32_t id) const {
+  return roots_[id >> shift_].get() + std::size_t{id & ((1u << shift_) - 1)} * root_width_;
+}
+
+// ------------------------------------------------------------------ lookups
+
+std::uint32_t StateStore::find_root(const std::uint8_t* root, std::uint64_t hash) const {
+  const RootIndex::Shard& s = index_->shards[InternTable::shard_of(hash)];
+  const std::uint64_t cap = s.table.size();
+  std::uint64_t i = InternTable::slot_of(hash, cap);
   for (;;) {
-    const std::uint32_t id = table_[i];
+    const std::uint32_t id = s.table[i];
     if (id == kNone) return kNone;
-    if (std::memcmp(state(id), s, size_) == 0) return id;
+    if (equal_bytes(root_slot(id), root, root_width_)) return id;
     if (++i == cap) i = 0;
   }
 }
 
-StateStore::Inserted StateStore::insert(const std::uint8_t* s, std::uint32_t parent, Step step) {
-  const std::uint64_t h = hash_bytes(s, size_);
-  std::uint64_t cap = table_.size();
-  std::uint64_t i = slot_of(h);
-  for (;;) {
-    const std::uint32_t id = table_[i];
-    if (id == kNone) break;
-    if (std::memcmp(state(id), s, size_) == 0) return {id, false};
+std::uint32_t StateStore::lookup(const std::uint8_t* state, std::uint32_t* nodes) const {
+  std::uint8_t pair[8];
+  const std::size_t root = nodes_.size() - 1;
+  for (std::size_t k = 0; k < root; ++k) {
+    const Node& n = nodes_[k];
+    if (!n.leaf && (nodes[n.left] == kNone || nodes[n.right] == kNone)) {
+      nodes[k] = kNone;
+      continue;
+    }
+    const std::uint8_t* b = node_bytes(k, state, nodes, pair);
+    nodes[k] = tables_[k]->find(b, hash_bytes(b, n.width));
+  }
+  const Node& r = nodes_[root];
+  if (!r.leaf && (nodes[r.left] == kNone || nodes[r.right] == kNone)) return nodes[root] = kNone;
+  const std::uint8_t* b = node_bytes(root, state, nodes, pair);
+  return nodes[root] = find_root(b, hash_bytes(b, root_width_));
+}
+
+std::uint32_t StateStore::find(const std::uint8_t* state) const {
+  std::uint32_t nodes[kMaxNodes];
+  return lookup(state, nodes);
+}
+
+void StateStore::decode(std::uint32_t id, std::uint8_t* out) const {
+  const std::size_t root = nodes_.size() - 1;
+  const std::uint8_t* rb = root_slot(id);
+  if (nodes_[root].leaf) {
+    if (size_ != 0) std::memcpy(out, rb, size_);
+    return;
+  }
+  std::uint32_t nodes[kMaxNodes];
+  std::memcpy(&nodes[nodes_[root].left], rb, 4);
+  std::memcpy(&nodes[nodes_[root].right], rb + 4, 4);
+  for (std::size_t k = root; k-- > 0;) {
+    const Node& n = nodes_[k];
+    const std::uint8_t* e = tables_[k]->entry(nodes[k]);
+    if (n.leaf) {
+      std::memcpy(out + n.offset, e, n.width);
+    } else {
+      std::memcpy(&nodes[n.left], e, 4);
+      std::memcpy(&nodes[n.right], e + 4, 4);
+    }
+  }
+}
+
+std::uint32_t StateStore::parent(std::uint32_t id) const {
+  if (!keep_parents_) throw std::logic_error("state store: parents are not kept");
+  return parents_[id >> shift_][id & ((1u << shift_) - 1)];
+}
+
+// ------------------------------------------------------------------ inserting
+
+StateStore::Inserted StateStore::insert(const std::uint8_t* state, std::uint32_t parent) {
+  const std::uint32_t found = lookup(state, scratch_.data());
+  if (found != kNone) return {found, false};
+  const std::uint32_t id = reserve(1);
+  const Pending p{state, scratch_.data(), id, parent};
+  for (unsigned r = 0; r < place_rounds(); ++r) place(r, 0, 1, std::span<const Pending>(&p, 1));
+  return {id, true};
+}
+
+std::uint32_t StateStore::reserve(std::uint32_t n) {
+  if (std::uint64_t{count_} + n > kMaxStates) throw std::length_error("state store full");
+  const std::uint64_t end = std::uint64_t{count_} + n;
+  const std::size_t k = std::size_t{1} << shift_;
+  while (roots_.size() * k < end) {
+    roots_.reserve(roots_.size() + 1);
+    parents_.reserve(parents_.size() + 1);
+    roots_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(std::max<std::size_t>(1, k * root_width_)));
+    if (keep_parents_) parents_.push_back(std::make_unique_for_overwrite<std::uint32_t[]>(k));
+  }
+  const std::uint32_t first = count_;
+  count_ = static_cast<std::uint32_t>(end);
+  return first;
+}
+
+void StateStore::place(unsigned round, unsigned worker, unsigned workers,
+                       std::span<const Pending> items) {
+  std::uint8_t pair[8];
+  const std::size_t root = nodes_.size() - 1;
+  if (round < depth_) {
+    for (const Pending& p : items)
+      for (const std::uint32_t k : by_level_[round]) {
+        if (load_relaxed(p.nodes[k]) != kNone) continue;
+        const std::uint8_t* b = node_bytes(k, p.state, p.nodes, pair);
+        const std::uint64_t h = hash_bytes(b, nodes_[k].width);
+        if (InternTable::shard_of(h) % workers != worker) continue;
+        store_relaxed(p.nodes[k], tables_[k]->intern(b, h));
+      }
+    return;
+  }
+  for (const Pending& p : items) {
+    const std::uint8_t* b = node_bytes(root, p.state, p.nodes, pair);
+    const std::uint64_t h = hash_bytes(b, root_width_);
+    if (InternTable::shard_of(h) % workers != worker) continue;
+    if (root_width_ != 0) std::memcpy(root_slot(p.id), b, root_width_);
+    if (keep_parents_) parents_[p.id >> shift_][p.id & ((1u << shift_) - 1)] = p.parent;
+    index_root(p.id, h);
+    store_relaxed(p.nodes[root], p.id);
+  }
+}
+
+void StateStore::index_root(std::uint32_t id, std::uint64_t hash) {
+  RootIndex::Shard& s = index_->shards[InternTable::shard_of(hash)];
+  if (4 * (std::uint64_t{s.count} + 1) > 3 * s.table.size()) {  // grow x1.25: load 0.6..0.75
+    std::vector<std::uint32_t> bigger(s.table.size() + s.table.size() / 4 + 1, kNone);
+    const std::uint64_t cap = bigger.size();
+    // The old slots are read in order and the arena at random: prefetch the roots ahead.
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t k = 0; k < s.table.size(); ++k) {
+      if (k + kAhead < s.table.size() && s.table[k + kAhead] != kNone)
+        __builtin_prefetch(root_slot(s.table[k + kAhead]));
+      const std::uint32_t old = s.table[k];
+      if (old == kNone) continue;
+      std::uint64_t i = InternTable::slot_of(hash_bytes(root_slot(old), root_width_), cap);
+      while (bigger[i] != kNone)
+        if (++i == cap) i = 0;
+      bigger[i] = old;
+    }
+    s.table.swap(bigger);
+  }
+  const std::uint64_t cap = s.table.size();
+  std::uint64_t i = InternTable::slot_of(hash, cap);
+  while (s.table[i] != kNone)
     if (++i == cap) i = 0;
-  }
-  if (count_ >= kMaxStates) throw std::length_error("state store full");
-  // New state. Allocate everything first so that a failed allocation changes nothing.
-  if (4 * (std::uint64_t{count_} + 1) > 3 * cap) {
-    grow_table();
-    cap = table_.size();
-    i = slot_of(h);
-    while (table_[i] != kNone)
-      if (++i == cap) i = 0;
-  }
-  append(s, parent, step);
-  table_[i] = count_;
-  return {count_++, true};
+  s.table[i] = id;
+  ++s.count;
 }
 
-std::uint8_t* StateStore::append(const std::uint8_t* s, std::uint32_t parent, Step step) {
-  const std::uint32_t c = count_ >> shift_;
-  if (c == chunks_.size()) {
-    const std::size_t k = std::size_t{mask_} + 1;
-    Chunk chunk;
-    chunk.states = std::make_unique_for_overwrite<std::uint8_t[]>(std::max<std::size_t>(1, k * size_));
-    chunk.parent = std::make_unique_for_overwrite<std::uint32_t[]>(k);
-    chunk.step = std::make_unique<Step[]>(k);
-    chunks_.push_back(std::move(chunk));
-  }
-  Chunk& chunk = chunks_[c];
-  const std::uint32_t j = count_ & mask_;
-  std::uint8_t* dst = chunk.states.get() + static_cast<std::size_t>(j) * size_;
-  if (size_ != 0) std::memcpy(dst, s, size_);
-  chunk.parent[j] = parent;
-  chunk.step[j] = step;
-  return dst;
-}
-
-void StateStore::grow_table() {
-  std::vector<std::uint32_t> bigger(next_capacity(), kNone);
-  bigger.swap(table_);  // table_ is now the empty, larger table; `bigger` the old one
-  const std::uint64_t cap = table_.size();
-  // Reinsert in id order: the arena is read sequentially.
-  for (std::uint32_t id = 0; id < count_; ++id) {
-    std::uint64_t i = slot_of(hash_bytes(state(id), size_));
-    while (table_[i] != kNone)
-      if (++i == cap) i = 0;
-    table_[i] = id;
-  }
-}
-
-std::vector<Step> StateStore::path(std::uint32_t id) const {
-  std::vector<Step> steps;
-  for (std::uint32_t at = id; parent(at) != kNone; at = parent(at)) steps.push_back(step(at));
-  std::reverse(steps.begin(), steps.end());
-  return steps;
-}
+// ------------------------------------------------------------------ memory
 
 std::uint64_t StateStore::bytes() const {
-  const std::uint64_t per_chunk = (std::uint64_t{mask_} + 1) * (size_ + kMetaBytes);
-  return chunks_.size() * per_chunk + table_.size() * sizeof(std::uint32_t) +
-         chunks_.capacity() * sizeof(Chunk);
+  const std::uint64_t k = std::uint64_t{1} << shift_;
+  std::uint64_t b = roots_.size() * (k * root_width_ + sizeof(void*)) +
+                    parents_.size() * (k * 4 + sizeof(void*));
+  for (const auto& s : index_->shards) b += s.table.capacity() * sizeof(std::uint32_t);
+  for (const auto& t : tables_) b += t->bytes();
+  return b;
 }
 
-std::uint64_t StateStore::next_growth_bytes() const {
-  const std::uint64_t per_chunk = (std::uint64_t{mask_} + 1) * (size_ + kMetaBytes);
-  return per_chunk + next_capacity() * sizeof(std::uint32_t);
+std::uint64_t StateStore::growth_bound(std::uint64_t n) const {
+  const std::uint64_t k = std::uint64_t{1} << shift_;
+  std::uint64_t largest = 0;
+  for (const auto& s : index_->shards) largest = std::max<std::uint64_t>(largest, s.table.size());
+  std::uint64_t b = n * (root_width_ + 4 + 3 * sizeof(std::uint32_t)) + k * (root_width_ + 4) +
+                    3 * largest * sizeof(std::uint32_t);
+  for (const auto& t : tables_) b += t->growth_bound(n);
+  return b;
 }
 
 }  // namespace pcmc::checker

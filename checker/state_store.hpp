@@ -1,37 +1,35 @@
-// The visited set: every state the search has seen, stored exactly (full bytes, not a
-// fingerprint), with the BFS/DFS tree kept beside it for counterexamples.
+// The visited set: every state the search has seen, stored exactly and compressed as a tree
+// (SPIN's COLLAPSE, LTSmin's tree compression; docs/state-store.md).
 //
-// Layout (see the numbers under "Memory"):
-//   - an arena of fixed-size states in chunks of K = 2^k states; a state never moves once
-//     stored, so `state(id)` stays valid while more states are inserted (the search expands a
-//     state straight from the arena while inserting its successors);
-//   - beside each state, outside the hashed bytes: the parent id (uint32) and the step
-//     (thread uint16, successor index uint16) that first reached it, in the same chunk;
-//   - an open-addressing table of uint32 ids with linear probing; a slot is compared by memcmp
-//     against the arena, so there is no stored hash and no false positive. The slot of a hash is
-//     `hash * capacity >> 64` (capacity need not be a power of two). The table grows at load
-//     0.75 by a factor of 1.25, i.e. its load stays within [0.6, 0.75].
-// Ids are dense, in insertion order, starting at 0 (the initial state).
+// Shape: the canonical state is cut into leaves at fixed boundaries (for a Program: the globals
+// block, then each thread's pc + locals block; TransitionSystem::state_parts). A balanced binary
+// tree is built over the leaves; each leaf position and each inner node position has its own
+// InternTable (a leaf table holds that leaf's distinct byte strings, an inner table the distinct
+// pairs of its children's indices). The root is the state itself: a pair of uint32 indices
+// (8 bytes; with one leaf, the leaf's bytes) stored at the state's id in a dense arena, indexed
+// by a sharded open-addressing table of ids. Since most transitions change one thread and the
+// globals, leaves and inner nodes are shared by many states, and a state costs about its 8-byte
+// root plus its index slot.
 //
-// Memory: per state, state_size + 8 (parent, step) + 4 / load (5.33..6.67) table bytes, plus at
-// most one partly filled chunk (chunks hold about 64 KiB), so bytes() / size() stays at or below
-// state_size + 16 for any size from about 1e5 states on. Depth is not stored: the frontier
-// carries it.
+// Ids are dense, in insertion order, starting at 0 (the initial state). A state never changes its
+// id. Parent links are kept only when asked (DFS); BFS recovers them from the levels (search).
 //
-// Limits: at most kMaxStates states (ids are uint32, kNone is reserved); insert() throws
-// std::length_error beyond that, so callers check size() first. Allocation failure throws
-// std::bad_alloc and leaves the store unchanged.
+// Exactness: every table compares full bytes, so find() never confuses two states.
 //
-// Thread-safety: none; one search owns one store. Const member functions may be called
-// concurrently when nobody inserts.
+// Thread-safety: sequential use (insert) by one thread. The parallel search uses lookup() from
+// many threads while nobody writes, then reserve() on one thread, then place() rounds in which
+// each worker writes only the shards it owns (shard % workers == worker); see place().
+// Limits: at most kMaxStates states; insert()/reserve() throw std::length_error beyond, so callers
+// check size() first. Allocation failure throws std::bad_alloc.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
-#include "checker/search.hpp"
+#include "checker/intern_table.hpp"
 
 namespace pcmc::checker {
 
@@ -39,55 +37,93 @@ class StateStore {
  public:
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
   static constexpr std::uint32_t kMaxStates = 0xFFFFFFFEu;
+  static constexpr std::size_t kMaxLeaves = 64;  // more parts are merged pairwise
 
   struct Inserted {
     std::uint32_t id;
     bool inserted;  // false: the state was already stored under `id`
   };
 
+  // `bounds`: leaf boundaries, ascending, strictly inside (0, state_size); empty = one leaf.
+  StateStore(std::size_t state_size, std::vector<std::uint32_t> bounds, bool keep_parents);
+  // One leaf per 8 bytes (tests and systems without a natural split).
   explicit StateStore(std::size_t state_size);
+  ~StateStore();
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
 
-  // Stores `state` (state_size bytes) if new, remembering how it was reached. The parent of the
-  // initial state is kNone.
-  Inserted insert(const std::uint8_t* state, std::uint32_t parent, Step step);
-  // The id of `state`, or kNone.
+  // ------------------------------------------------------------------ sequential use
+  // Stores `state` if new; `parent` is remembered when parents are kept.
+  Inserted insert(const std::uint8_t* state, std::uint32_t parent);
+  // The id of `state`, or kNone. Thread-safe while nobody writes.
   std::uint32_t find(const std::uint8_t* state) const;
-
-  const std::uint8_t* state(std::uint32_t id) const {
-    return chunks_[id >> shift_].states.get() + static_cast<std::size_t>(id & mask_) * size_;
-  }
-  std::uint32_t parent(std::uint32_t id) const { return chunks_[id >> shift_].parent[id & mask_]; }
-  Step step(std::uint32_t id) const { return chunks_[id >> shift_].step[id & mask_]; }
-  // The steps from the initial state to `id`, following parent links.
-  std::vector<Step> path(std::uint32_t id) const;
+  // Writes the bytes of state `id` to `out`. Thread-safe while nobody writes.
+  void decode(std::uint32_t id, std::uint8_t* out) const;
+  bool keeps_parents() const { return keep_parents_; }
+  std::uint32_t parent(std::uint32_t id) const;  // precondition: keeps_parents()
 
   std::size_t size() const { return count_; }
   std::size_t state_size() const { return size_; }
-
-  // Every byte this store holds: arena chunks, metadata, table, chunk index.
+  std::size_t leaf_count() const { return leaves_.size(); }
+  // Every byte the store holds (all tables, arena, index, parents). Not thread-safe vs writes.
   std::uint64_t bytes() const;
-  // An upper bound on what the next insert can add on top of bytes() (a new chunk and, during a
-  // table growth, the new table beside the old one). Memory limits check bytes() plus this.
-  std::uint64_t next_growth_bytes() const;
+  // An upper bound on what inserting `n` more states can add to bytes().
+  std::uint64_t growth_bound(std::uint64_t n) const;
+
+  // ------------------------------------------------------------------ parallel use
+  // Node indices per state: node_count() uint32, leaves first, root last.
+  std::size_t node_count() const { return nodes_.size(); }
+  // Fills `nodes` bottom-up with the indices of the state's tree nodes (kNone where a node is not
+  // stored, and then above it) and returns the state's id or kNone. Thread-safe while nobody
+  // writes.
+  std::uint32_t lookup(const std::uint8_t* state, std::uint32_t* nodes) const;
+  // Makes room for n new ids and returns the first; they become findable once placed. One thread.
+  std::uint32_t reserve(std::uint32_t n);
+
+  struct Pending {
+    const std::uint8_t* state;  // the bytes
+    std::uint32_t* nodes;       // as filled by lookup(); completed by place()
+    std::uint32_t id;           // from reserve(); distinct states only (no two equal)
+    std::uint32_t parent;
+  };
+  // Rounds 0 .. place_rounds()-1 of storing `items`: round r interns the tree nodes of level r,
+  // the last round writes the roots and indexes the ids. Every worker w of `workers` calls each
+  // round with the same items; it writes only shards s with s % workers == w, and node slots of
+  // those nodes. Rounds must be separated by a barrier (happens-before).
+  unsigned place_rounds() const { return depth_ + 1; }
+  void place(unsigned round, unsigned worker, unsigned workers, std::span<const Pending> items);
 
  private:
-  struct Chunk {
-    std::unique_ptr<std::uint8_t[]> states;
-    std::unique_ptr<std::uint32_t[]> parent;
-    std::unique_ptr<Step[]> step;
+  struct Node {
+    std::uint32_t offset = 0, width = 0;  // leaves: their bytes in the state
+    std::uint32_t left = 0, right = 0;    // inner nodes: child node positions
+    unsigned level = 0;
+    bool leaf = true;
   };
+  struct RootIndex;
 
-  std::uint64_t slot_of(std::uint64_t hash) const;
-  std::uint64_t next_capacity() const;
-  void grow_table();
-  std::uint8_t* append(const std::uint8_t* state, std::uint32_t parent, Step step);
+  void build_tree(std::vector<std::uint32_t> bounds);
+  // The bytes of node k of a state whose child indices are in `nodes` (leaves: in the state).
+  const std::uint8_t* node_bytes(std::size_t k, const std::uint8_t* state,
+                                 const std::uint32_t* nodes, std::uint8_t* pair) const;
+  std::uint8_t* root_slot(std::uint32_t id) const;
+  std::uint32_t find_root(const std::uint8_t* root, std::uint64_t hash) const;
+  void index_root(std::uint32_t id, std::uint64_t hash);
 
-  std::size_t size_;              // bytes per state
-  unsigned shift_;                // K = 1 << shift_ states per chunk
-  std::uint32_t mask_;            // K - 1
-  std::vector<Chunk> chunks_;
-  std::vector<std::uint32_t> table_;  // kNone = empty slot
+  std::size_t size_;
+  bool keep_parents_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> leaves_;  // (offset, width)
+  std::vector<Node> nodes_;                   // leaves, then inner nodes; root last
+  std::vector<std::unique_ptr<InternTable>> tables_;  // per node except the root
+  std::vector<std::vector<std::uint32_t>> by_level_;  // non-root node positions per level
+  unsigned depth_ = 0;
+  std::size_t root_width_ = 0;
+  unsigned shift_ = 0;                        // root arena: 1 << shift_ states per chunk
+  std::vector<std::unique_ptr<std::uint8_t[]>> roots_;
+  std::vector<std::unique_ptr<std::uint32_t[]>> parents_;
+  std::unique_ptr<RootIndex> index_;
   std::uint32_t count_ = 0;
+  std::vector<std::uint32_t> scratch_;        // sequential insert's node indices
 };
 
 }  // namespace pcmc::checker

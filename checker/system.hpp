@@ -58,6 +58,15 @@ class TransitionSystem {
   virtual PropertyId deadlock_property() const = 0;
   virtual PropertyId nontermination_property() const = 0;
 
+  // Where the visited set may cut a state into separately shared parts (state_store.hpp):
+  // offsets strictly inside the state, ascending. Affects memory only, never results. Default:
+  // every 8 bytes; a Program cuts at the globals block and at each thread's block.
+  virtual std::vector<std::uint32_t> state_parts() const {
+    std::vector<std::uint32_t> cuts;
+    for (std::size_t o = 8; o < state_size(); o += 8) cuts.push_back(static_cast<std::uint32_t>(o));
+    return cuts;
+  }
+
   virtual std::unique_ptr<Context> make_context() const = 0;
   virtual void initial_state(std::uint8_t* out) const = 0;
   virtual bool finished(const std::uint8_t* state, unsigned thread) const = 0;

@@ -275,7 +275,10 @@ class Stepper {
           if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
           if (!c) {  // blocked: this path has no successor
             scratch_.events.resize(nevents);
-            if (scratch_.explain) scratch_.executed.resize(nexec);
+            if (scratch_.explain) {
+              scratch_.executed.resize(nexec);
+              scratch_.blocked.push_back({pc, std::vector<std::uint8_t>(s, s + p_.state_size)});
+            }
             return;
           }
           break;
@@ -415,6 +418,7 @@ unsigned Executor::step(const std::uint8_t* state, unsigned thread, Scratch& scr
   std::memcpy(scratch.states[0].data(), state, program_->state_size);
   scratch.events.clear();
   scratch.executed.clear();
+  scratch.blocked.clear();
   Stepper st(*this, th, thread, scratch, sink, options_.local_budget);
   st.first_pc = pc0;
   st.run(0, pc0, false, 0, 0, pc0, 0);
@@ -487,6 +491,26 @@ void Executor::initial_state(std::uint8_t* out, std::vector<Event>& events) cons
     }
     pc = next;
   }
+}
+
+bool Executor::eval_in_thread(ExprId e, const std::uint8_t* state, unsigned thread,
+                              std::int64_t& value) const {
+  std::vector<Event> events;  // guarded reads are not checked outside assertions
+  Eval ev{*program_, const_cast<std::uint8_t*>(state), program_->threads.at(thread).area_offset,
+          thread};
+  ev.events = &events;
+  value = ev.expr(e);
+  return !ev.error;
+}
+
+bool Executor::addr_in_thread(AddrId a, const std::uint8_t* state, unsigned thread,
+                              std::uint32_t& offset) const {
+  std::vector<Event> events;
+  Eval ev{*program_, const_cast<std::uint8_t*>(state), program_->threads.at(thread).area_offset,
+          thread};
+  ev.events = &events;
+  offset = ev.addr(a);
+  return !ev.error;
 }
 
 bool Executor::eval_cond(ExprId cond, const std::uint8_t* state, std::vector<Event>& events) const {

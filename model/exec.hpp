@@ -70,6 +70,13 @@ struct Scratch {
   std::vector<Event> events;
   std::vector<std::uint32_t> executed;
   bool explain = false;   // record executed pcs into Successor::executed
+  // Only with explain (replay diagnostics): each await that blocked a path of the last step,
+  // with the state as it was at that await (locals set earlier in the step included).
+  struct Blocked {
+    std::uint32_t pc = 0;
+    std::vector<std::uint8_t> state;
+  };
+  std::vector<Blocked> blocked;
 };
 
 class Executor {
@@ -91,6 +98,13 @@ class Executor {
   // Evaluates a global condition (invariant, final, exists) in `state`. Model errors during the
   // evaluation are appended to `events` and the result is false.
   bool eval_cond(ExprId cond, const std::uint8_t* state, std::vector<Event>& events) const;
+
+  // Diagnostics (replay, not the search): evaluate an expression / an address as `thread` would
+  // in `state` (its locals, `current`). Return false on a model error (NULL dereference, ...).
+  bool eval_in_thread(ExprId e, const std::uint8_t* state, unsigned thread,
+                      std::int64_t& value) const;
+  bool addr_in_thread(AddrId a, const std::uint8_t* state, unsigned thread,
+                      std::uint32_t& offset) const;
 
   // Reads the scalar stored at `offset` (helpers for printing).
   static std::int64_t load(const std::uint8_t* state, std::uint32_t offset, std::uint8_t width);

@@ -63,6 +63,8 @@ nlohmann::json to_json(const Trace& t, const RunInfo& run) {
   j["file"] = run.file;
   j["variant"] = run.variant;
   j["debug_vm"] = run.debug_vm;
+  j["switches"] = run.switches;
+  j["scenario_hash"] = run.scenario_hash;
   j["property"] = {{"name", t.property}, {"class", t.cls},     {"macro", t.macro},
                    {"function", t.function}, {"location", t.location}, {"text", t.text}};
   j["thread"] = t.thread_name;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,8 @@ struct RunInfo {
   std::string file;
   std::string variant;   // "B" or "F1+F3"
   bool debug_vm = false;
+  std::vector<std::string> switches;  // the switches turned on, as given (-D order)
+  std::string scenario_hash;          // traces/scenario_hash.hpp; "" when unknown
 };
 
 // "  1  P0  inc  lost_update.pcm:14  tmp = counter;\n        counter 0→1\n" ...

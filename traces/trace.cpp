@@ -33,6 +33,8 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
+}  // namespace
+
 std::string event_text(const TraceContext& ctx, const model::Event& e) {
   const model::Program& p = ctx.program;
   switch (e.kind) {
@@ -60,8 +62,6 @@ std::string event_text(const TraceContext& ctx, const model::Event& e) {
   }
   return "?";
 }
-
-}  // namespace
 
 std::string format_value(const model::Program& p, const model::Scalar& s, std::int64_t v) {
   switch (s.kind) {
@@ -106,6 +106,37 @@ std::vector<std::pair<std::string, std::string>> shared_values(const model::Prog
   return out;
 }
 
+TraceStep describe_step(const TraceContext& ctx, const std::uint8_t* before,
+                        const std::uint8_t* after, unsigned thread, std::uint16_t index,
+                        std::uint32_t main_pc, std::span<const model::Event> events) {
+  const model::Program& p = ctx.program;
+  TraceStep ts;
+  ts.thread = thread;
+  ts.thread_name = p.threads.at(thread).name;
+  ts.index = index;
+  const auto& code = p.threads[thread].code;
+  const model::Instr& ins = code.at(main_pc < code.size() ? main_pc : code.size() - 1);
+  for (std::int32_t f = ins.frame; f >= 0; f = p.frames.at(static_cast<std::size_t>(f)).parent)
+    ts.call_chain.insert(ts.call_chain.begin(), p.frames[static_cast<std::size_t>(f)].function);
+  ts.function = ts.call_chain.empty() ? ts.thread_name : ts.call_chain.back();
+  ts.file = ctx.sources.where(model::SrcLoc{ins.loc.file, 0, 0});
+  ts.line = ins.loc.line;
+  ts.col = ins.loc.col;
+  ts.source = trim(ctx.sources.line_text(ins.loc.file, ins.loc.line));
+  for (const model::Symbol& sym : p.symbols) {
+    if (sym.thread >= 0 || sym.is_pc) continue;
+    auto a = model::Executor::load(before, sym.offset, sym.scalar.width);
+    auto b = model::Executor::load(after, sym.offset, sym.scalar.width);
+    if (a != b)
+      ts.changes.push_back(
+          {sym.name, format_value(p, sym.scalar, a), format_value(p, sym.scalar, b)});
+    if (sym.scalar.kind == model::ScalarKind::Thread && b == thread + 1)
+      ts.locks_held.push_back(sym.name);
+  }
+  for (const model::Event& e : events) ts.events.push_back(event_text(ctx, e));
+  return ts;
+}
+
 Trace build_trace(const TraceContext& ctx, const PropertyRef& prop, const ChoicePath& path) {
   const model::Program& p = ctx.program;
   Trace t;
@@ -133,31 +164,8 @@ Trace build_trace(const TraceContext& ctx, const PropertyRef& prop, const Choice
     if (!cap.found)
       throw std::logic_error("counterexample does not replay at step " +
                              std::to_string(t.steps.size() + 1));
-    TraceStep ts;
-    ts.thread = st.thread;
-    ts.thread_name = p.threads.at(st.thread).name;
-    ts.index = st.index;
-    const auto& code = p.threads[st.thread].code;
-    const model::Instr& ins = code.at(cap.main_pc < code.size() ? cap.main_pc : code.size() - 1);
-    for (std::int32_t f = ins.frame; f >= 0; f = p.frames.at(static_cast<std::size_t>(f)).parent)
-      ts.call_chain.insert(ts.call_chain.begin(), p.frames[static_cast<std::size_t>(f)].function);
-    ts.function = ts.call_chain.empty() ? ts.thread_name : ts.call_chain.back();
-    ts.file = ctx.sources.where(model::SrcLoc{ins.loc.file, 0, 0});
-    ts.line = ins.loc.line;
-    ts.col = ins.loc.col;
-    ts.source = trim(ctx.sources.line_text(ins.loc.file, ins.loc.line));
-    for (const model::Symbol& sym : p.symbols) {
-      if (sym.thread >= 0 || sym.is_pc) continue;
-      auto a = model::Executor::load(cur.data(), sym.offset, sym.scalar.width);
-      auto b = model::Executor::load(cap.state.data(), sym.offset, sym.scalar.width);
-      if (a != b)
-        ts.changes.push_back(
-            {sym.name, format_value(p, sym.scalar, a), format_value(p, sym.scalar, b)});
-      if (sym.scalar.kind == model::ScalarKind::Thread && b == st.thread + 1)
-        ts.locks_held.push_back(sym.name);
-    }
-    for (const model::Event& e : cap.events) ts.events.push_back(event_text(ctx, e));
-    t.steps.push_back(std::move(ts));
+    t.steps.push_back(describe_step(ctx, cur.data(), cap.state.data(), st.thread, st.index,
+                                    cap.main_pc, cap.events));
     cur = cap.state;
   }
   t.final_state = shared_values(p, cur.data());

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -81,6 +82,15 @@ struct ChoicePath {
 };
 
 Trace build_trace(const TraceContext& ctx, const PropertyRef& prop, const ChoicePath& path);
+
+// One executed step: thread `thread` took successor `index` from `before` to `after`, running
+// yielding instruction `main_pc` and raising `events`. (build_trace and replay share it.)
+TraceStep describe_step(const TraceContext& ctx, const std::uint8_t* before,
+                        const std::uint8_t* after, unsigned thread, std::uint16_t index,
+                        std::uint32_t main_pc, std::span<const model::Event> events);
+
+// An executor event in kernel words: "VM_BUG_ON_PAGE(PageTail(page)) fired: A3", ...
+std::string event_text(const TraceContext& ctx, const model::Event& e);
 
 // A value as the model names it: element names for references, thread names, enumerators.
 std::string format_value(const model::Program& p, const model::Scalar& s, std::int64_t v);

@@ -12,10 +12,12 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/session.hpp"
+#include "checker/cli/cmd_html.hpp"
 #include "checker/cli/exit_codes.hpp"
 #include "model/parser.hpp"
 #include "properties/judge.hpp"
 #include "pcmc_version.hpp"
+#include "traces/columns.hpp"
 #include "traces/render.hpp"
 
 namespace pcmc::cli {
@@ -50,6 +52,7 @@ checker::SearchOptions search_options(const Options& o) {
   s.max_seconds = o.max_time;
   s.max_memory = o.max_memory_mib ? o.max_memory_mib << 20 : default_memory_limit();
   s.shuffle_seed = o.shuffle;
+  s.workers = o.jobs;
   s.interrupt = &g_interrupt;
   bool tty = isatty(STDERR_FILENO) != 0;
   if (o.progress == "json") {
@@ -114,9 +117,17 @@ void print_trace(std::ostream& out, const traces::Trace& t) {
   }
 }
 
+// The trace as numbered steps, or in CPU columns with --format columns (traces/columns.hpp).
+void print_trace(std::ostream& out, const traces::Trace& t, const Options& o) {
+  if (o.format != "columns") return print_trace(out, t);
+  out << "\nVIOLATED " << t.property << " (" << t.cls << "), " << t.steps.size() << " steps:\n\n"
+      << traces::render_columns(t, o.width);
+}
+
 nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                         const std::vector<std::string>& defines, bool debug_vm) {
-  traces::RunInfo info{run.program.scenario, o.scenario, variant_label(defines), debug_vm};
+  traces::RunInfo info{run.program.scenario, o.scenario, variant_label(defines), debug_vm,
+                       defines, run.scenario_hash};
   nlohmann::json j;
   j["schema_version"] = traces::kTraceSchemaVersion;
   j["scenario"] = info.scenario;
@@ -131,7 +142,10 @@ nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                 {"state_bytes", run.program.state_size},
                 {"end_states", st.end_states}, {"exists_hits", st.exists_hits},
                 {"max_depth", st.max_depth},   {"seconds", st.seconds},
-                {"store_bytes", st.store_bytes}, {"peak_rss", st.peak_rss}};
+                {"store_bytes", st.store_bytes}, {"peak_rss", st.peak_rss},
+                {"store_bytes_per_state",  // the whole visited set over the states stored
+                 st.states != 0 ? static_cast<double>(st.store_bytes) / static_cast<double>(st.states) : 0.0},
+                {"workers", o.jobs}};
   nlohmann::json tr = nlohmann::json::array();
   for (const auto& t : run.traces) tr.push_back(traces::to_json(t, info));
   j["violations"] = tr;
@@ -161,7 +175,7 @@ int check_one(const Options& o, Loaded& l) {
       << "), variant " << variant_label(o.defines) << ", CONFIG_DEBUG_VM "
       << (o.debug_vm ? "on" : "off") << "\n";
   if (!o.quiet)
-    for (const auto& t : run.traces) print_trace(out, t);
+    for (const auto& t : run.traces) print_trace(out, t, o);
   const auto& r = run.result;
   out << "\n";
   if (r.status == checker::Status::Holds) out << "verdict: all properties hold\n";
@@ -173,6 +187,15 @@ int check_one(const Options& o, Loaded& l) {
   if (r.status != checker::Status::Incomplete && !r.incomplete_reason.empty())
     out << "note: the search was cut short (" << r.incomplete_reason << ")\n";
   out << "  " << stats_line(r.stats) << "\n";
+  if (!run.program.exists.empty()) {
+    // herd7-style: how many quiescent end states satisfy the exists clause (a fatal violation
+    // ends its path before an end state, so with --debug-vm the count can drop).
+    const auto& ex = run.program.exists.front();
+    const auto hits = r.stats.exists_hits, ends = r.stats.end_states;
+    out << "  exists (" << ex.text << "): "
+        << (hits == 0 ? "never" : hits == ends ? "always" : "sometimes") << " (" << hits
+        << " of " << ends << " end states)\n";
+  }
   if (!o.json_file.empty()) {
     std::ofstream js(o.json_file);
     js << run_json(run, o, o.defines, o.debug_vm).dump(2) << "\n";
@@ -181,6 +204,8 @@ int check_one(const Options& o, Loaded& l) {
       return kIoError;
     }
   }
+  if (!o.html_file.empty())
+    if (int rc = write_html_report(run, l.sm, o); rc != kHolds) return rc;
   for (const auto& cex : r.violations)
     if (run.table.props.at(cex.property).cls == properties::PropertyClass::ModelError)
       return kBadModel;
@@ -216,7 +241,7 @@ int judge_all(const Options& o, Loaded& l) {
     if (!mism.empty()) {
       ++failed;
       if (!o.quiet)
-        for (const auto& t : run.traces) print_trace(std::cout, t);
+        for (const auto& t : run.traces) print_trace(std::cout, t, o);
     }
     if (!o.json_file.empty()) all.push_back(run_json(run, o, spec.defines, spec.debug_vm));
   }

@@ -5,8 +5,10 @@ namespace pcmc::cli {
 
 enum ExitCode : int {
   kHolds = 0,          // every property holds (complete search)
-  kViolated = 10,      // a property is violated (counterexample printed)
+  kViolated = 10,      // a property is violated (counterexample printed); replay: reproduced
+  kDiverged = 11,      // replay: the trace does not reproduce on this variant (where and why)
   kIncomplete = 20,    // a limit or Ctrl-C stopped the search before a verdict
+  kTooLarge = 21,      // graph: more states than --max-nodes; nothing drawn
   kMismatch = 30,      // --judge: the results differ from the scenario's expectations
   kUsage = 64,         // bad command line
   kBadModel = 65,      // malformed model (file:line:col: error) or a model error at run time

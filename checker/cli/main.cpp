@@ -17,6 +17,10 @@ int main(int argc, char** argv) {
       return p.exit_code;
     }
     if (p.options.command == "list") return run_list(p.options);
+    if (p.options.command == "replay") return run_replay(p.options);
+    if (p.options.command == "explain") return run_explain(p.options);
+    if (p.options.command == "graph") return run_graph(p.options);
+    if (p.options.command == "matrix") return run_matrix(p.options);
     return run_check(p.options);
   } catch (const std::bad_alloc&) {
     std::cerr << "pcmc: internal error: out of memory (use --max-memory to bound the search)\n";

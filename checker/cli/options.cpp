@@ -1,5 +1,6 @@
 #include "checker/cli/options.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -18,6 +19,12 @@ const char* kUsageText =
     "       pcmc check --judge SCENARIO.pcm        run every variant/mode the scenario's expect\n"
     "                                              blocks name and compare (exit 30 on mismatch)\n"
     "       pcmc list properties SCENARIO.pcm      list the named properties and their classes\n"
+    "       pcmc graph SCENARIO.pcm -o FILE.dot|.svg draw the state graph, the shortest path to\n"
+    "                                              the first violation in red (exit 21: too large)\n"
+    "       pcmc matrix SCENARIO.pcm --variants \"B; F1; F1+F3\"  properties x variants table\n"
+    "       pcmc replay SCENARIO.pcm TRACE.json [-D ..] re-run a saved trace on a variant: exit 10\n"
+    "                                              reproduced, 11 diverged (where and why)\n"
+    "       pcmc explain SCENARIO.pcm TRACE.json   print a saved trace in CPU columns\n"
     "       pcmc --help | --version\n";
 
 }  // namespace
@@ -44,7 +51,10 @@ ParseResult parse_options(int argc, const char* const* argv) {
       ("liveness", po::value<std::string>(&liveness)->default_value("on"),
        "on | off: the non-termination check (a second pass over the state graph)")
       ("shuffle", po::value<std::uint64_t>(&o.shuffle)->default_value(0),
-       "permute the successor order with this seed (0: the documented order)");
+       "permute the successor order with this seed (0: the documented order)")
+      ("jobs,j", po::value<unsigned>(&o.jobs)->default_value(1),
+       "BFS on this many threads: the same verdicts, counts and traces as -j 1 "
+       "(the non-termination pass stays on one thread)");
   po::options_description limits("Limits (reaching one gives the verdict 'incomplete', exit 20)");
   limits.add_options()
       ("max-states", po::value<std::uint64_t>(&o.max_states)->default_value(0),
@@ -64,18 +74,49 @@ ParseResult parse_options(int argc, const char* const* argv) {
       ("quiet,q", po::bool_switch(&o.quiet), "print only the verdict lines")
       ("help,h", "show this help")
       ("version", "show the version");
+  po::options_description pictures("Pictures and tables (graph, matrix, check --html)");
+  pictures.add_options()
+      ("html", po::value<std::string>(&o.html_file),
+       "check: write the trace(s) as one self-contained HTML page (swimlanes + state per step)")
+      ("output,o", po::value<std::string>(&o.output_file),
+       "graph: the DOT file to write (FILE.svg: SVG through Graphviz's dot)")
+      ("svg", po::bool_switch(&o.svg), "graph: also write FILE.svg with Graphviz's dot")
+      ("max-nodes", po::value<std::uint64_t>(&o.max_nodes)->default_value(2000),
+       "graph: refuse to draw more states than this")
+      ("variants", po::value<std::string>(&o.variants),
+       "matrix: variants separated by ';', switches by '+'; B is the baseline")
+      ("format", po::value<std::string>(&o.format),
+       "check: text (default) | columns (one column per CPU); matrix: text | md | json")
+      ("width", po::value<unsigned>(&o.width)->default_value(80),
+       "check --format columns, explain: text width, 60..200 (e.g. 100)")
+      ("trace-dir", po::value<std::string>(&o.trace_dir),
+       "matrix: folder for one trace JSON per violation (default: matrix-traces)")
+      ("debug-vm-mode", po::value<std::string>(&o.debug_vm_mode),
+       "same as --debug-vm on|off|both (both: matrix only, runs each variant in both modes)");
   po::options_description hidden;
   hidden.add_options()("args", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
   pos.add("args", -1);
   po::options_description all;
-  all.add(model).add(search).add(limits).add(output).add(hidden);
+  all.add(model).add(search).add(limits).add(output).add(pictures).add(hidden);
   po::options_description visible;
-  visible.add(model).add(search).add(limits).add(output);
+  visible.add(model).add(search).add(limits).add(output).add(pictures);
 
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    // `--debug-vm on|off|both` (matrix) next to the plain switch `--debug-vm`: a mode word
+    // right after it becomes --debug-vm-mode (Boost would otherwise take a scenario file
+    // following a plain --debug-vm as its value).
+    std::vector<std::string> words(argv + std::min(argc, 1), argv + argc);
+    for (std::size_t i = 0; i + 1 < words.size(); ++i)
+      if (words[i] == "--debug-vm" &&
+          (words[i + 1] == "on" || words[i + 1] == "off" || words[i + 1] == "both")) {
+        words[i] = "--debug-vm-mode=" + words[i + 1];
+        words.erase(words.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      }
+    for (auto& w : words)
+      if (w.rfind("--debug-vm=", 0) == 0) w = "--debug-vm-mode=" + w.substr(11);
+    po::store(po::command_line_parser(words).options(all).positional(pos).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     r.error = e.what();
@@ -85,7 +126,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
   if (vm.count("help")) {
     std::cout << kUsageText << "\n" << visible << "\nExit codes: 0 holds, 10 violated, "
               << "20 incomplete, 30 expectation mismatch, 64 usage, 65 bad model, 70 internal "
-              << "error, 74 output file error.\n";
+              << "error, 74 output file error; graph: 21 too large to draw; replay: 11 diverged.\n";
     r.exit_now = true;
     return r;
   }
@@ -113,10 +154,39 @@ ParseResult parse_options(int argc, const char* const* argv) {
       return fail("usage: pcmc list properties SCENARIO.pcm");
     o.list_what = args[1];
     o.scenario = args[2];
+  } else if (o.command == "graph") {
+    if (args.size() != 2) return fail("graph takes exactly one scenario file");
+    o.scenario = args[1];
+    if (o.output_file.empty()) return fail("graph needs -o FILE.dot (or FILE.svg)");
+    if (o.max_nodes == 0) return fail("--max-nodes must be at least 1");
+  } else if (o.command == "matrix") {
+    if (args.size() != 2) return fail("matrix takes exactly one scenario file");
+    o.scenario = args[1];
+    if (o.variants.empty()) return fail("matrix needs --variants \"B; F1; F1+F3\"");
+    if (!o.format.empty() && o.format != "text" && o.format != "md" && o.format != "json")
+      return fail("--format must be text, md or json");
+  } else if (o.command == "replay" || o.command == "explain") {
+    if (args.size() != 3) return fail(o.command + " takes a scenario file and a trace file");
+    o.scenario = args[1];
+    o.trace_file = args[2];
   } else {
     return fail("unknown command '" + o.command + "'\n" + kUsageText);
   }
+  if (vm.count("debug-vm-mode")) {
+    if (o.debug_vm_mode != "on" && o.debug_vm_mode != "off" && o.debug_vm_mode != "both")
+      return fail("--debug-vm takes on, off or both");
+    if (o.debug_vm_mode == "both" && o.command != "matrix")
+      return fail("--debug-vm both is for matrix; run check twice, with and without --debug-vm");
+    o.debug_vm = o.debug_vm_mode == "on";
+  } else if (o.debug_vm) {
+    o.debug_vm_mode = "on";
+  }
+  if (o.command == "check" && !o.format.empty() && o.format != "text" && o.format != "columns")
+    return fail("--format must be text or columns");
+  if (o.width < 60 || o.width > 200) return fail("--width must be between 60 and 200");
   if (o.order != "bfs" && o.order != "dfs") return fail("--search must be bfs or dfs");
+  if (o.jobs < 1 || o.jobs > 256) return fail("-j must be between 1 and 256");
+  if (o.jobs > 1 && o.order == "dfs") return fail("--search dfs runs on one thread; drop -j");
   if (liveness != "on" && liveness != "off") return fail("--liveness must be on or off");
   o.liveness = liveness == "on";
   if (o.progress != "auto" && o.progress != "json" && o.progress != "off")

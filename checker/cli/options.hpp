@@ -21,6 +21,7 @@ struct Options {
   bool all = false;
   bool liveness = true;
   std::uint64_t shuffle = 0;
+  unsigned jobs = 1;       // -j: BFS worker threads (same results as 1)
   // Limits
   std::uint64_t max_states = 0, max_depth = 0, max_memory_mib = 0;
   double max_time = 0;
@@ -29,6 +30,19 @@ struct Options {
   std::string progress = "auto";  // auto | json | off
   bool judge = false;
   bool quiet = false;
+  std::string html_file;        // check --html: the self-contained trace viewer page
+  // graph (cmd_graph.cpp)
+  std::string output_file;      // -o FILE.dot | FILE.svg
+  bool svg = false;             // also render SVG with Graphviz's dot
+  std::uint64_t max_nodes = 2000;  // refuse to draw more states than this
+  // matrix (cmd_matrix.cpp)
+  std::string variants;         // "B; F1; F1+F3"
+  std::string debug_vm_mode = "off";  // --debug-vm [on|off|both]; both: matrix only
+  std::string format;           // matrix: text | md | json (default text)
+  std::string trace_dir;        // where matrix writes one trace JSON per violation
+  // replay, explain (cmd_replay.cpp, cmd_explain.cpp); check --format columns
+  std::string trace_file;       // a saved trace: `pcmc check --json` output
+  unsigned width = 80;          // --width: the CPU-column text is at most this wide
 };
 
 struct ParseResult {

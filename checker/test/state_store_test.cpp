@@ -1,10 +1,12 @@
-// The visited set and its hash: exact membership, dense ids, stable states, growth, and the
-// memory bound bytes/state <= state size + 16.
+// The visited set and its hash: exact membership, dense ids, decoding, growth, parallel
+// placement, and the memory bound of 16 bytes per (structured) state.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
 #include <cstring>
+#include <barrier>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "checker/hash.hpp"
@@ -23,19 +25,19 @@ std::vector<std::uint8_t> make_state(std::size_t size, std::uint64_t i) {
 
 }  // namespace
 
-TEST_CASE("state store: insert, find, duplicates, metadata", "[checker]") {
+TEST_CASE("state store: insert, find, duplicates, decode, parents", "[checker]") {
   StateStore store(8);
   const auto a = make_state(8, 1), b = make_state(8, 2), c = make_state(8, 3);
   CHECK(store.size() == 0);
   CHECK(store.find(a.data()) == StateStore::kNone);
 
-  auto ia = store.insert(a.data(), StateStore::kNone, Step{0xFFFF, 0xFFFF});
+  auto ia = store.insert(a.data(), StateStore::kNone);
   CHECK(ia.id == 0);
   CHECK(ia.inserted);
-  auto ib = store.insert(b.data(), 0, Step{1, 2});
+  auto ib = store.insert(b.data(), 0);
   CHECK(ib.id == 1);
   CHECK(ib.inserted);
-  auto again = store.insert(a.data(), 1, Step{3, 4});
+  auto again = store.insert(a.data(), 1);
   CHECK(again.id == 0);
   CHECK_FALSE(again.inserted);
   CHECK(store.size() == 2);
@@ -43,57 +45,126 @@ TEST_CASE("state store: insert, find, duplicates, metadata", "[checker]") {
   CHECK(store.find(a.data()) == 0);
   CHECK(store.find(b.data()) == 1);
   CHECK(store.find(c.data()) == StateStore::kNone);
-  CHECK(std::memcmp(store.state(1), b.data(), 8) == 0);
+  std::vector<std::uint8_t> out(8);
+  store.decode(1, out.data());
+  CHECK(out == b);
   CHECK(store.parent(0) == StateStore::kNone);  // a duplicate insert changes nothing
   CHECK(store.parent(1) == 0);
-  CHECK(store.step(1).thread == 1);
-  CHECK(store.step(1).index == 2);
-
-  store.insert(c.data(), 1, Step{5, 6});
-  const std::vector<Step> p = store.path(2);
-  REQUIRE(p.size() == 2);
-  CHECK(p[0].thread == 1);
-  CHECK(p[1].thread == 5);
-  CHECK(p[1].index == 6);
-  CHECK(store.path(0).empty());
 }
 
 TEST_CASE("state store: growth across many states keeps ids and bytes", "[checker]") {
-  for (std::size_t size : {std::size_t{1}, std::size_t{8}, std::size_t{13}}) {
+  for (std::size_t size : {std::size_t{1}, std::size_t{8}, std::size_t{13}, std::size_t{40}}) {
     INFO("state size " << size);
     StateStore store(size);
-    const std::uint64_t n = size == 1 ? 256 : 200000;
-    std::vector<const std::uint8_t*> where;
+    const std::uint64_t n = size == 1 ? 256 : 100000;
     for (std::uint64_t i = 0; i < n; ++i) {
       const auto s = make_state(size, i);
-      const auto in = store.insert(s.data(), static_cast<std::uint32_t>(i / 2), Step{0, 0});
+      const auto in = store.insert(s.data(), static_cast<std::uint32_t>(i / 2));
       REQUIRE(in.inserted);
       REQUIRE(in.id == i);
-      where.push_back(store.state(in.id));
     }
     CHECK(store.size() == n);
+    std::vector<std::uint8_t> out(size);
     for (std::uint64_t i = 0; i < n; ++i) {
       const auto s = make_state(size, i);
       REQUIRE(store.find(s.data()) == i);
-      REQUIRE(store.state(static_cast<std::uint32_t>(i)) == where[i]);  // states never move
-      REQUIRE(std::memcmp(where[i], s.data(), size) == 0);
-      REQUIRE_FALSE(store.insert(s.data(), 0, Step{}).inserted);
+      store.decode(static_cast<std::uint32_t>(i), out.data());
+      REQUIRE(out == s);
+      REQUIRE_FALSE(store.insert(s.data(), 0).inserted);
       REQUIRE(store.parent(static_cast<std::uint32_t>(i)) == i / 2);
     }
   }
 }
 
-TEST_CASE("state store: bytes per state <= state size + 16", "[checker]") {
-  for (std::size_t size : {std::size_t{4}, std::size_t{8}, std::size_t{13}, std::size_t{64},
-                           std::size_t{300}}) {
-    for (std::uint64_t n : {100000ull, 123457ull, 170000ull}) {
-      StateStore store(size);
-      for (std::uint64_t i = 0; i < n; ++i) store.insert(make_state(size, i).data(), 0, Step{});
-      const double per = double(store.bytes()) / double(store.size());
-      INFO("state size " << size << ", " << n << " states: " << per << " bytes/state");
-      CHECK(per <= double(size) + 16);
-      CHECK(store.next_growth_bytes() > 0);
+namespace {
+
+// A state like a program's: a 2-byte globals block and `threads` 4-byte thread blocks, each
+// block taking one of a few values, so blocks repeat across states (what tree compression is for).
+struct Structured {
+  std::size_t threads;
+  std::size_t size() const { return 2 + 4 * threads; }
+  std::vector<std::uint32_t> bounds() const {
+    std::vector<std::uint32_t> b{2};
+    for (std::size_t t = 1; t < threads; ++t) b.push_back(static_cast<std::uint32_t>(2 + 4 * t));
+    return b;
+  }
+  // State number i in mixed radix: globals in [0, 16), each thread block in [0, 12).
+  std::vector<std::uint8_t> make(std::uint64_t i) const {
+    std::vector<std::uint8_t> s(size(), 0);
+    s[0] = static_cast<std::uint8_t>(i % 16);
+    i /= 16;
+    for (std::size_t t = 0; t < threads; ++t, i /= 12) {
+      s[2 + 4 * t] = static_cast<std::uint8_t>(i % 12);
+      s[3 + 4 * t] = static_cast<std::uint8_t>(7 * (i % 12));
     }
+    return s;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("state store: bytes per state <= 16 on structured states", "[checker]") {
+  const Structured st{5};  // 22-byte states, 16 * 12^5 ~ 4e6 possible
+  // From about 3e5 states on: below that, the tables' first chunks (fixed costs) dominate.
+  for (std::uint64_t n : {300000ull, 1000000ull}) {
+    StateStore store(st.size(), st.bounds(), false);
+    for (std::uint64_t i = 0; i < n; ++i) store.insert(st.make(i).data(), 0);
+    const double per = double(store.bytes()) / double(store.size());
+    INFO(n << " states of 22 bytes: " << per << " bytes/state");
+    CHECK(per <= 16.0);
+    CHECK(store.growth_bound(1) > 0);
+  }
+}
+
+TEST_CASE("state store: parallel placement equals sequential insertion", "[checker]") {
+  const Structured st{3};
+  StateStore seq(st.size(), st.bounds(), true);
+  StateStore par(st.size(), st.bounds(), true);
+  const unsigned workers = 3;
+  std::uint64_t next = 0;
+  for (int batch = 0; batch < 20; ++batch) {
+    // A batch: 500 states, some already stored, some repeated in the batch.
+    std::vector<std::vector<std::uint8_t>> states;
+    for (int k = 0; k < 500; ++k) states.push_back(st.make((next + k * 7) % (next + 900)));
+    next += 400;
+    std::vector<std::vector<std::uint32_t>> nodes;
+    std::vector<StateStore::Pending> pending;
+    std::set<std::vector<std::uint8_t>> in_batch;
+    for (const auto& s : states) {
+      const StateStore::Inserted in = seq.insert(s.data(), 7);
+      std::vector<std::uint32_t> n(par.node_count());
+      const std::uint32_t found = par.lookup(s.data(), n.data());
+      if (!in_batch.insert(s).second) continue;
+      REQUIRE((found != StateStore::kNone) == !in.inserted);
+      if (found != StateStore::kNone) {
+        CHECK(found == in.id);
+        continue;
+      }
+      nodes.push_back(std::move(n));
+      pending.push_back({s.data(), nullptr, in.id, 7});
+    }
+    for (std::size_t k = 0; k < pending.size(); ++k) pending[k].nodes = nodes[k].data();
+    if (pending.empty()) continue;
+    REQUIRE(par.reserve(static_cast<std::uint32_t>(pending.size())) == pending.front().id);
+    std::barrier sync(workers);
+    std::vector<std::thread> pool;
+    for (unsigned w = 0; w < workers; ++w)
+      pool.emplace_back([&, w] {
+        for (unsigned r = 0; r < par.place_rounds(); ++r) {
+          par.place(r, w, workers, pending);
+          sync.arrive_and_wait();
+        }
+      });
+    for (auto& t : pool) t.join();
+  }
+  REQUIRE(par.size() == seq.size());
+  std::vector<std::uint8_t> a(st.size()), b(st.size());
+  for (std::uint32_t id = 0; id < seq.size(); ++id) {
+    seq.decode(id, a.data());
+    par.decode(id, b.data());
+    REQUIRE(a == b);
+    REQUIRE(par.find(a.data()) == id);
+    REQUIRE(par.parent(id) == 7);
   }
 }
 

@@ -88,7 +88,7 @@ TEST_CASE("the numbered-step rendering shows each step and its changes", "[trace
 TEST_CASE("the JSON trace has a schema version and round-trips", "[trace]") {
   Fixture f;
   traces::Trace t = f.replay(lost_path());
-  nlohmann::json j = traces::to_json(t, {"lost_update", "lost_update.pcm", "B", false});
+  nlohmann::json j = traces::to_json(t, {"lost_update", "lost_update.pcm", "B", false, {}, ""});
   CHECK(j["schema_version"] == traces::kTraceSchemaVersion);
   CHECK(j["property"]["name"] == "both_counted");
   REQUIRE(j["steps"].size() == 4);

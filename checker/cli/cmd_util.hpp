@@ -1,0 +1,35 @@
+// Small helpers shared by the commands in cmd_*.cpp (graph, matrix, the HTML viewer): parsing a
+// scenario with the include path, naming a variant, and the search limits of the command line.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "checker/cli/options.hpp"
+#include "checker/search.hpp"
+#include "model/ast.hpp"
+#include "model/source.hpp"
+
+namespace pcmc::cli {
+
+struct Scenario {
+  model::SourceManager sm;
+  model::ast::Model ast;
+};
+
+// Parses o.scenario with -I folders and the kernel library on the include path.
+// Throws model::CompileError (print with sm.format()).
+void parse_scenario(const Options& o, Scenario& s);
+
+// "B" for no switch, else the switches joined with '+': "F1+F3".
+std::string variant_label(const std::vector<std::string>& defines);
+
+// The Limits group of the command line (--max-states/-depth/-time/-memory), BFS, Ctrl-C
+// stopping cleanly (installs a SIGINT handler), no progress output.
+checker::SearchOptions limit_options(const Options& o);
+
+// Writes `text` to `path`; false when the file cannot be written.
+bool write_file(const std::string& path, const std::string& text);
+
+}  // namespace pcmc::cli

@@ -1,0 +1,50 @@
+#include "checker/cli/trace_input.hpp"
+
+#include <iostream>
+
+#include "checker/cli/exit_codes.hpp"
+#include "traces/scenario_hash.hpp"
+
+namespace pcmc::cli {
+
+std::string mode_label(const std::string& variant, bool debug_vm) {
+  return "variant " + variant + ", CONFIG_DEBUG_VM " + (debug_vm ? "on" : "off");
+}
+
+int load_trace_input(const Options& o, TraceInput& in) {
+  try {
+    in.saved = traces::read_trace_file(o.trace_file);
+  } catch (const traces::TraceFormatError& e) {
+    std::cerr << "pcmc: " << e.what() << "\n";
+    return kBadModel;
+  }
+  if (in.saved.empty()) {
+    std::cerr << "pcmc: " << o.trace_file << " holds no counterexample (the run it records holds)\n";
+    return kBadModel;
+  }
+  try {
+    parse_scenario(o, in.scenario);
+  } catch (const model::CompileError& e) {
+    std::cerr << in.scenario.sm.format(e);
+    return kBadModel;
+  }
+  const std::string hash = traces::scenario_hash(in.scenario.sm);
+  const auto& decls = in.scenario.ast.scenarios;
+  const std::string name = decls.empty() ? "" : decls.front().name;
+  bool warned_hash = false, warned_name = false;
+  for (const auto& s : in.saved) {
+    if (!warned_name && !name.empty() && s.run.scenario != name) {
+      std::cerr << "pcmc: warning: the trace is of scenario '" << s.run.scenario << "', "
+                << o.scenario << " is '" << name << "'\n";
+      warned_name = true;
+    }
+    if (!warned_hash && !s.run.scenario_hash.empty() && s.run.scenario_hash != hash) {
+      std::cerr << "pcmc: warning: " << o.scenario << " (or a file it includes) has changed since "
+                << "the trace was recorded (" << s.run.scenario_hash << ", now " << hash << ")\n";
+      warned_hash = true;
+    }
+  }
+  return 0;
+}
+
+}  // namespace pcmc::cli

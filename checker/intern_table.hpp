@@ -1,0 +1,71 @@
+// A set of fixed-width byte strings ("entries"), each stored once and named by a 32-bit index:
+// the building block of the tree-compressed state store (state_store.hpp), one table per tree
+// node position (SPIN's COLLAPSE, LTSmin's tree table).
+//
+// Layout: kShards independent shards, chosen by the top kShardBits bits of an entry's hash.
+// Each shard has its own chunked arena of entries (an entry never moves once stored) and its own
+// open-addressing table of uint32 local indices with linear probing, grown at load 0.75 by 1.25.
+// An entry's index is (local index << kShardBits) | shard. Lookups compare full bytes: exact.
+//
+// Thread-safety (the contract the parallel search relies on):
+//   - find() and entry() may run concurrently with each other when nobody interns;
+//   - intern() on entries of *different* shards may run concurrently (each shard is touched
+//     only by the thread that owns it); never concurrently with find()/entry() on the same shard.
+// Limits: at most 2^26 entries per shard; intern() throws std::length_error beyond.
+// Allocation failure throws std::bad_alloc and leaves the table unchanged.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace pcmc::checker {
+
+class InternTable {
+ public:
+  static constexpr unsigned kShardBits = 4;
+  static constexpr unsigned kShards = 1u << kShardBits;
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+  explicit InternTable(std::size_t width);
+
+  static unsigned shard_of(std::uint64_t hash) {
+    return static_cast<unsigned>(hash >> (64 - kShardBits));
+  }
+  // The home slot of `hash` in a shard table of `cap` slots (the bits below the shard bits).
+  static std::uint64_t slot_of(std::uint64_t hash, std::uint64_t cap);
+  std::size_t width() const { return width_; }
+
+  // `hash` is always hash_bytes(e, width()) (the table rehashes with it when it grows).
+  // The index of entry `e` (width() bytes), or kNone.
+  std::uint32_t find(const std::uint8_t* e, std::uint64_t hash) const;
+  // The index of `e`, storing it first if it is new.
+  std::uint32_t intern(const std::uint8_t* e, std::uint64_t hash);
+  const std::uint8_t* entry(std::uint32_t index) const {
+    const Shard& s = shards_[index & (kShards - 1)];
+    const std::uint32_t local = index >> kShardBits;
+    return s.chunks[local >> kChunkShift].get() + std::size_t{local & kChunkMask} * width_;
+  }
+
+  // Not thread-safe against intern().
+  std::uint64_t size() const;
+  std::uint64_t bytes() const;
+  // An upper bound on what interning `n` more entries can add to bytes().
+  std::uint64_t growth_bound(std::uint64_t n) const;
+
+ private:
+  static constexpr unsigned kChunkShift = 8;  // 256 entries per arena chunk
+  static constexpr std::uint32_t kChunkMask = (1u << kChunkShift) - 1;
+  struct Shard {
+    std::vector<std::unique_ptr<std::uint8_t[]>> chunks;
+    std::vector<std::uint32_t> table;  // local indices; kNone = empty
+    std::uint32_t count = 0;
+  };
+  void grow(Shard& s);
+
+  std::size_t width_;
+  std::vector<Shard> shards_;
+};
+
+}  // namespace pcmc::checker

@@ -1,0 +1,365 @@
+// Parallel BFS (SearchOptions::workers > 1): batch-synchronous, with exactly the sequential
+// search's result (docs/parallel.md).
+//
+// The frontier is a FIFO of ids in BFS order. Each round takes the next batch of up to kBatch
+// entries off its front and runs three phases:
+//   1. expand (parallel): workers take chunks of the batch in any order; for each state they
+//      generate its transitions in expansion order and write one record per transition (and an
+//      end record for a state without successors) into the chunk's buffer: step, reports,
+//      whether the target is already stored (store lookup, read-only), and for targets not
+//      stored their bytes, tree nodes and invariant reports.
+//   2. replay (driving thread): the chunk buffers are read in batch order, i.e. exactly the
+//      order in which the sequential loop would meet these transitions, and each record goes
+//      through the same stages as Search::on_transition: count → reports → fatal → depth limit →
+//      state limit → new? → invariants → enqueue. "New" = not stored and not equal to an earlier
+//      record of this batch (a batch-local table); new states get the next ids in that order.
+//   3. place (parallel): the new states are written into the store in tree-level rounds, each
+//      worker writing the shards it owns (StateStore::place).
+// Because the batch is a prefix of the FIFO and everything it adds goes behind it, the order of
+// expansions, the ids, the counts, the first violation and the stored parents' levels are those
+// of the sequential search, whatever the batch size or the number of workers.
+//
+// Thread-safety: workers share the store read-only in phase 1 (nobody writes), write disjoint
+// chunk buffers, and own disjoint shards in phase 3. Phases are separated by a std::barrier
+// (happens-before). Each worker has its own Contexts.
+// Memory: before a batch is applied, store + frontier + the batch's buffers + the store's growth
+// bound for its new states must fit max_memory, or the search stops with "memory limit".
+#include <algorithm>
+#include <atomic>
+#include <barrier>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "checker/hash.hpp"
+#include "checker/search_engine.hpp"
+
+namespace pcmc::checker::detail {
+
+namespace {
+
+constexpr std::size_t kBatch = 16384;  // states per batch
+constexpr std::size_t kChunk = 64;     // states per work unit of phase 1
+
+struct Rec {
+  std::uint32_t src = 0;          // position of the expanded state in the batch
+  Step step;
+  bool end = false;               // an end record: the state has no successor
+  bool fatal = false;
+  bool all_finished = false;      // end records
+  bool exists = false;            // end records
+  std::uint32_t rep_begin = 0, rep_end = 0;  // transition or end-state reports
+  std::uint32_t inv_begin = 0, inv_end = 0;  // invariant reports of a target not stored
+  std::uint32_t found = StateStore::kNone;   // the target's id when already stored
+  std::uint32_t data = 0;                    // target not stored: index of its bytes and nodes
+  std::uint64_t hash = 0;                    // target not stored: hash of its bytes
+};
+
+// One chunk's output. Written by one worker in phase 1, read by the driver in phase 2.
+struct ChunkBuf {
+  std::vector<Rec> recs;
+  std::vector<Report> reports;
+  std::vector<std::uint8_t> bytes;    // targets not stored, state_size each
+  std::vector<std::uint32_t> nodes;   // their tree nodes, node_count each
+  std::uint64_t targets = 0;
+  void clear() {
+    recs.clear();
+    reports.clear();
+    bytes.clear();
+    nodes.clear();
+    targets = 0;
+  }
+  std::uint64_t capacity_bytes() const {
+    return recs.capacity() * sizeof(Rec) + reports.capacity() * sizeof(Report) +
+           bytes.capacity() + nodes.capacity() * 4;
+  }
+};
+
+}  // namespace
+
+// The pool and the three phases. Workers are the driving thread (worker 0) and workers-1
+// helpers; a helper waits at the barrier for the next task, runs its share, waits again.
+class ParallelBfs {
+ public:
+  explicit ParallelBfs(Search& s)
+      : s_(s), workers_(s.opt_.workers), sync_(static_cast<std::ptrdiff_t>(workers_)) {
+    for (unsigned w = 0; w < workers_; ++w) {
+      gen_.push_back(s.sys_.make_context());
+      check_.push_back(s.sys_.make_context());
+    }
+    const std::size_t n = s.sys_.state_size(), nodes = s.store_.node_count();
+    node_count_ = nodes;
+    state_size_ = n;
+    bufs_.resize((kBatch + kChunk - 1) / kChunk);
+    for (unsigned w = 1; w < workers_; ++w) helpers_.emplace_back([this, w] { helper(w); });
+  }
+  ~ParallelBfs() {
+    task_ = Task::Quit;
+    sync_.arrive_and_wait();
+    for (std::thread& t : helpers_) t.join();
+  }
+  void run();
+
+ private:
+  enum class Task { Expand, Place, Quit };
+  class Collector;
+
+  void helper(unsigned w) {
+    for (;;) {
+      sync_.arrive_and_wait();
+      if (task_ == Task::Quit) return;
+      work(w);
+      sync_.arrive_and_wait();
+    }
+  }
+  // Runs `t` on every worker; rethrows the first exception a worker raised.
+  void dispatch(Task t) {
+    task_ = t;
+    sync_.arrive_and_wait();
+    work(0);
+    sync_.arrive_and_wait();
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  }
+  void work(unsigned w) {
+    if (task_ == Task::Expand) {
+      guarded([&] { expand(w); });
+      return;
+    }
+    for (unsigned r = 0; r < s_.store_.place_rounds(); ++r) {
+      guarded([&] { s_.store_.place(r, w, workers_, pending_); });
+      sync_.arrive_and_wait();  // the next round reads this round's nodes; always reached
+    }
+  }
+  template <class F>
+  void guarded(F f) {
+    try {
+      f();
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex_);
+      if (!error_) error_ = std::current_exception();
+    }
+  }
+  void expand(unsigned w);
+  void expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf, std::vector<std::uint8_t>& s,
+                    std::vector<unsigned>& order);
+  bool replay();
+  std::uint32_t first_of(const ChunkBuf& buf, const Rec& r);
+
+  Search& s_;
+  unsigned workers_;
+  std::barrier<> sync_;
+  std::vector<std::thread> helpers_;
+  Task task_ = Task::Expand;  // written by the driver before a barrier, read by helpers after
+  std::exception_ptr error_;
+  std::mutex error_mutex_;
+  std::vector<std::unique_ptr<Context>> gen_, check_;  // per worker
+  std::size_t node_count_ = 0, state_size_ = 0;
+
+  std::vector<FrontierEntry> batch_;
+  std::vector<ChunkBuf> bufs_;
+  std::atomic<std::size_t> next_chunk_{0};
+  std::size_t chunks_ = 0;
+
+  // Phase 2: the batch-local table of targets not stored (index into firsts_), and the new
+  // states handed to phase 3.
+  struct First {
+    const std::uint8_t* state;
+    std::uint32_t* nodes;
+    std::uint64_t hash;
+    std::uint32_t id;  // kNone until it is stored
+  };
+  std::vector<First> firsts_;
+  std::vector<std::uint32_t> table_;
+  std::vector<StateStore::Pending> pending_;
+};
+
+// ------------------------------------------------------------------ phase 1: expand
+
+class ParallelBfs::Collector final : public TransitionSink {
+ public:
+  Collector(ParallelBfs& p, unsigned w, ChunkBuf& buf, std::uint32_t src, std::uint32_t depth)
+      : p_(p), w_(w), buf_(buf), src_(src), depth_(depth) {}
+  void on_transition(const Transition& t) override {
+    Rec r;
+    r.src = src_;
+    r.step = Step{t.thread, t.index};
+    r.fatal = t.fatal;
+    r.rep_begin = static_cast<std::uint32_t>(buf_.reports.size());
+    buf_.reports.insert(buf_.reports.end(), t.reports.begin(), t.reports.end());
+    r.rep_end = static_cast<std::uint32_t>(buf_.reports.size());
+    if (!t.fatal) {
+      const std::size_t at = buf_.nodes.size();
+      buf_.nodes.resize(at + p_.node_count_);
+      r.found = p_.s_.store_.lookup(t.state, buf_.nodes.data() + at);
+      if (r.found != StateStore::kNone) {
+        buf_.nodes.resize(at);
+      } else {
+        r.data = static_cast<std::uint32_t>(buf_.targets++);
+        buf_.bytes.insert(buf_.bytes.end(), t.state, t.state + p_.state_size_);
+        r.hash = hash_bytes(t.state, p_.state_size_);
+        r.inv_begin = static_cast<std::uint32_t>(buf_.reports.size());
+        const std::uint64_t max_depth = p_.s_.opt_.max_depth;
+        if (max_depth == 0 || depth_ + 1 <= max_depth)
+          p_.s_.sys_.check_state(t.state, *p_.check_[w_], buf_.reports);
+        r.inv_end = static_cast<std::uint32_t>(buf_.reports.size());
+      }
+    }
+    buf_.recs.push_back(r);
+  }
+
+ private:
+  ParallelBfs& p_;
+  unsigned w_;
+  ChunkBuf& buf_;
+  std::uint32_t src_, depth_;
+};
+
+void ParallelBfs::expand(unsigned w) {
+  std::vector<std::uint8_t> s(std::max<std::size_t>(1, state_size_));
+  std::vector<unsigned> order;
+  for (;;) {
+    const std::size_t c = next_chunk_.fetch_add(1, std::memory_order_relaxed);
+    if (c >= chunks_) return;
+    ChunkBuf& buf = bufs_[c];
+    buf.clear();
+    const std::size_t end = std::min(batch_.size(), (c + 1) * kChunk);
+    for (std::size_t pos = c * kChunk; pos < end; ++pos)
+      expand_state(w, static_cast<std::uint32_t>(pos), buf, s, order);
+  }
+}
+
+void ParallelBfs::expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf,
+                               std::vector<std::uint8_t>& s, std::vector<unsigned>& order) {
+  const TransitionSystem& sys = s_.sys_;
+  s_.store_.decode(batch_[pos].id, s.data());
+  expansion_order(s.data(), state_size_, s_.threads_, s_.opt_.shuffle_seed, order);
+  Collector sink(*this, w, buf, pos, batch_[pos].depth);
+  bool any = false;
+  for (const unsigned t : order)
+    if (sys.successors(s.data(), t, *gen_[w], sink) > 0) any = true;
+  if (any) return;
+  Rec r;
+  r.src = pos;
+  r.end = true;
+  r.all_finished = true;
+  for (unsigned t = 0; t < s_.threads_ && r.all_finished; ++t)
+    r.all_finished = sys.finished(s.data(), t);
+  r.rep_begin = static_cast<std::uint32_t>(buf.reports.size());
+  if (r.all_finished) r.exists = sys.check_end(s.data(), *check_[w], buf.reports);
+  r.rep_end = static_cast<std::uint32_t>(buf.reports.size());
+  buf.recs.push_back(r);
+}
+
+// ------------------------------------------------------------------ phase 2: replay
+
+// The index in firsts_ of the batch's first record with the same target as `r` (adding `r` if
+// there is none).
+std::uint32_t ParallelBfs::first_of(const ChunkBuf& buf, const Rec& r) {
+  const std::uint8_t* bytes = buf.bytes.data() + std::size_t{r.data} * state_size_;
+  const std::uint64_t cap = table_.size();
+  std::uint64_t i = InternTable::slot_of(r.hash, cap);
+  for (;;) {
+    const std::uint32_t f = table_[i];
+    if (f == StateStore::kNone) break;
+    if (firsts_[f].hash == r.hash && std::memcmp(firsts_[f].state, bytes, state_size_) == 0)
+      return f;
+    if (++i == cap) i = 0;
+  }
+  table_[i] = static_cast<std::uint32_t>(firsts_.size());
+  firsts_.push_back({bytes, const_cast<std::uint32_t*>(buf.nodes.data()) +
+                                std::size_t{r.data} * node_count_,
+                     r.hash, StateStore::kNone});
+  return table_[i];
+}
+
+// Applies the batch's records in sequential order; false when the search stops inside it.
+bool ParallelBfs::replay() {
+  Search& s = s_;
+  std::uint64_t targets = 0;
+  for (std::size_t c = 0; c < chunks_; ++c) targets += bufs_[c].targets;
+  table_.assign(std::max<std::uint64_t>(16, 2 * targets), StateStore::kNone);
+  firsts_.clear();
+  pending_.clear();
+  std::uint32_t next_id = static_cast<std::uint32_t>(s.store_.size());
+  for (std::size_t c = 0; c < chunks_; ++c) {
+    const ChunkBuf& buf = bufs_[c];
+    for (const Rec& r : buf.recs) {
+      const FrontierEntry& src = batch_[r.src];
+      s.cur_id_ = src.id;
+      const std::span<const Report> reps(buf.reports.data() + r.rep_begin, r.rep_end - r.rep_begin);
+      if (r.end) {
+        s.quiescent(src.id, r.all_finished, reps, r.exists);
+        if (s.stop_) return false;
+        continue;
+      }
+      ++s.result_.stats.transitions;
+      for (const Report& rep : reps) s.record(rep, src.id, &r.step);
+      if (s.stop_) return false;
+      if (r.fatal) continue;
+      const std::uint32_t depth = src.depth + 1;
+      const std::uint32_t f = r.found != StateStore::kNone ? StateStore::kNone : first_of(buf, r);
+      const bool stored = f == StateStore::kNone || firsts_[f].id != StateStore::kNone;
+      if (s.opt_.max_depth != 0 && depth > s.opt_.max_depth) {
+        if (!stored) s.cut_ = true;
+        continue;
+      }
+      if (stored) continue;
+      if (next_id >= s.state_limit_) {
+        s.halt(s.state_limit_reason());
+        return false;
+      }
+      First& first = firsts_[f];
+      first.id = next_id++;
+      pending_.push_back({first.state, first.nodes, first.id, src.id});
+      s.new_state(first.id, depth, std::span<const Report>(buf.reports.data() + r.inv_begin,
+                                                      r.inv_end - r.inv_begin));
+      if (s.stop_) return false;
+    }
+  }
+  return true;
+}
+
+// ------------------------------------------------------------------ the loop
+
+void ParallelBfs::run() {
+  Search& s = s_;
+  std::uint64_t last_buffers = 0, last_targets = 0;
+  while (!s.stop_ && !s.frontier_.empty()) {
+    // Room for a batch like the previous one (its buffers and its new states).
+    if (s.out_of_budget(1 + last_buffers + s.store_.growth_bound(last_targets))) return;
+    batch_.clear();
+    while (batch_.size() < kBatch && !s.frontier_.empty()) batch_.push_back(s.frontier_.pop());
+    chunks_ = (batch_.size() + kChunk - 1) / kChunk;
+    next_chunk_.store(0, std::memory_order_relaxed);
+    dispatch(Task::Expand);
+
+    last_buffers = last_targets = 0;
+    for (std::size_t c = 0; c < chunks_; ++c) {
+      last_buffers += bufs_[c].capacity_bytes();
+      last_targets += bufs_[c].targets;
+    }
+    last_buffers += last_targets * (sizeof(First) + 2 * sizeof(std::uint32_t) +
+                                    sizeof(StateStore::Pending));
+    if (s.opt_.max_memory != 0 && s.store_.bytes() + s.frontier_.bytes() + last_buffers +
+                                          s.store_.growth_bound(last_targets) >
+                                      s.opt_.max_memory) {
+      s.halt("memory limit " + std::to_string(s.opt_.max_memory) + " bytes reached");
+      return;
+    }
+    const bool go_on = replay();
+    if (!pending_.empty()) {
+      s.store_.reserve(static_cast<std::uint32_t>(pending_.size()));
+      dispatch(Task::Place);
+    }
+    if (!go_on) return;
+  }
+}
+
+void Search::run_parallel() {
+  ParallelBfs p(*this);
+  p.run();
+}
+
+}  // namespace pcmc::checker::detail

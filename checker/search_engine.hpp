@@ -1,0 +1,111 @@
+// Internal to the checker: the search's state and its pipeline stages, shared by the sequential
+// loop (search.cpp), the parallel BFS loop (parallel_bfs.cpp) and counterexample paths
+// (search_paths.cpp). Not a public interface; search.hpp is.
+//
+// Thread-safety: a Search is driven by one thread. The parallel loop only calls const members
+// (and the store's lookup/decode) from its worker threads while the driving thread waits; every
+// mutating stage below runs on the driving thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "checker/frontier.hpp"
+#include "checker/search.hpp"
+#include "checker/state_store.hpp"
+#include "checker/system.hpp"
+
+namespace pcmc::checker::detail {
+
+using Clock = std::chrono::steady_clock;
+inline constexpr std::uint16_t kNoThread = 0xFFFF;
+
+// The threads of `s` in expansion order: the contract order, or with a nonzero seed a
+// deterministic per-state permutation (Fisher–Yates driven by the state's hash).
+void expansion_order(const std::uint8_t* s, std::size_t size, unsigned threads,
+                     std::uint64_t seed, std::vector<unsigned>& order);
+
+class Search final : public TransitionSink {
+ public:
+  Search(const TransitionSystem& sys, const SearchOptions& opt);
+  Result run();
+  void on_transition(const Transition& t) override;
+
+ private:
+  friend class ParallelBfs;
+
+  // ---------------------------------------------------------------- stages (search.cpp)
+  void start();
+  // Interrupt, memory (store + frontier + `headroom` bytes), time, progress. True: stop.
+  bool out_of_budget(std::uint64_t headroom);
+  void expand(FrontierEntry e);
+  // A state just stored at `depth` whose invariant reports are `inv`: counted, then recorded as
+  // violating (and not expanded) or enqueued.
+  void new_state(std::uint32_t id, std::uint32_t depth, std::span<const Report> inv);
+  // A state without successors: a deadlock unless every thread finished; an end state otherwise
+  // with its final-condition reports and whether `exists` held.
+  void quiescent(std::uint32_t id, bool all_finished, std::span<const Report> end_reports,
+                 bool exists);
+  void quiescent(std::uint32_t id);  // computes the above with check_ctx_
+  // The first violation of each property, at state `at` (plus `last` for a transition). The
+  // path is computed at the end (finish_paths), when every state is stored.
+  void record(const Report& r, std::uint32_t at, const Step* last);
+  void halt(std::string reason);
+  void liveness();
+  Stats snapshot() const;
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  std::string state_limit_reason() const;
+
+  // ---------------------------------------------------------------- parallel BFS
+  void run_parallel();  // parallel_bfs.cpp
+
+  // ---------------------------------------------------------------- paths (search_paths.cpp)
+  // The steps from the initial state to `id`: DFS follows stored parents; BFS finds the parent
+  // as the first expanded state of the previous level with a transition to `id` (which is the
+  // state that stored it, since BFS expands in id order), and the step as its first such
+  // transition in expansion order.
+  std::vector<Step> path(std::uint32_t id);
+  bool step_between(std::uint32_t from, const std::uint8_t* to, Step& step);
+  void finish_paths();
+  bool expanded(std::uint32_t id) const;
+
+  const TransitionSystem& sys_;
+  const SearchOptions& opt_;
+  StateStore store_;
+  Frontier frontier_;
+  std::unique_ptr<Context> gen_ctx_;    // for successors()
+  std::unique_ptr<Context> check_ctx_;  // for check_state() / check_end()
+  std::vector<bool> recorded_;          // per property: a violation is recorded
+  struct PendingPath {
+    std::uint32_t at;
+    bool has_last;
+    Step last;
+  };
+  std::vector<PendingPath> pending_;    // per Result::violations entry without steps yet
+  std::vector<std::uint32_t> unexpanded_;  // ids that violated an invariant (sorted)
+  std::vector<std::uint32_t> level_start_;  // BFS: first id of each depth
+  std::vector<Report> reports_;
+  std::vector<unsigned> order_;
+  std::vector<std::uint8_t> cur_state_;  // the state being expanded (decoded)
+  unsigned threads_;
+  std::uint64_t state_limit_;
+
+  Result result_;
+  bool stop_ = false;     // a violation (first-violation mode) or a limit ended the search
+  bool cut_ = false;      // a successor beyond max_depth was dropped
+  std::uint32_t cur_id_ = 0;
+  std::uint32_t cur_depth_ = 0;
+  std::uint64_t max_fanout_ = 1;  // most transitions seen out of one state (memory headroom)
+  std::uint64_t clock_every_ = 1;
+  std::uint64_t since_clock_ = 0;
+  std::uint64_t since_memory_ = 0;
+  Clock::time_point start_ = Clock::now();
+  Clock::time_point last_clock_ = start_;
+  Clock::time_point last_progress_ = start_;
+};
+
+}  // namespace pcmc::checker::detail

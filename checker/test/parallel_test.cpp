@@ -1,0 +1,145 @@
+// Parallel BFS (SearchOptions::workers > 1) gives exactly the sequential result: the same
+// status, incomplete reason, counts and counterexamples (property, thread, pc, steps), with and
+// without --all, shuffled orders and limits; and memory limits hold (parallel_bfs.cpp).
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <vector>
+
+#include "checker/search.hpp"
+#include "checker/test/test_util.hpp"
+#include "checker/test/toy_models.hpp"
+
+using namespace pcmc::checker;
+using namespace pcmc::checker::toy;
+using namespace pcmc::checker::test;
+using pcmc::properties::PropertyClass;
+
+namespace {
+
+// Three threads, thread t increments c[t] up to k: about (k+1)^3 states, so that k = 30 spans
+// several parallel batches. Mixed in: threads 0 and 2 are blocked while c[0] == c[2] == k - 1
+// (a deadlock once thread 1 has finished); thread 1 stepping from c[1] == 3 while c[0] == 2
+// fires a non-fatal warning; thread 2 stepping at c[2] == c[0] + 5 with c[1] == 7 is fatal; the
+// state (k/2, k/3, k/4) violates an invariant. The first test checks that all are reachable.
+struct LatticeState {
+  std::uint8_t c[3];
+};
+inline constexpr PropertyId kWarn = kOwn, kFatal = kOwn + 1, kInv = kOwn + 2;
+class Lattice final : public Toy<LatticeState> {
+ public:
+  explicit Lattice(std::uint8_t k)
+      : Toy(3, {make_property("warn", PropertyClass::Warn),
+                make_property("fatal", PropertyClass::Bug),
+                make_property("inv", PropertyClass::Invariant)}),
+        k_(k) {}
+
+ private:
+  LatticeState initial() const override { return {{0, 0, 0}}; }
+  bool done(const LatticeState& s, unsigned t) const override { return s.c[t] == k_; }
+  void step(const LatticeState& s, unsigned t, Emit& emit) const override {
+    if (s.c[t] == k_) return;
+    if (t != 1 && s.c[0] == k_ - 1 && s.c[2] == k_ - 1) return;  // blocked
+    LatticeState n = s;
+    ++n.c[t];
+    if (t == 1 && s.c[1] == 3 && s.c[0] == 2) return emit(n, {{kWarn, 1, 11}});
+    if (t == 2 && s.c[2] == s.c[0] + 5 && s.c[1] == 7) return emit(n, {{kFatal, 2, 22}}, true);
+    emit(n);
+  }
+  void invariants(const LatticeState& s, std::vector<Report>& out) const override {
+    if (s.c[0] == k_ / 2 && s.c[1] == k_ / 3 && s.c[2] == k_ / 4) out.push_back({kInv, 0xFFFF, 0});
+  }
+  std::uint8_t k_;
+};
+
+void require_identical(const Result& a, const Result& b) {
+  CHECK(a.status == b.status);
+  CHECK(a.incomplete_reason == b.incomplete_reason);
+  CHECK(a.stats.states == b.stats.states);
+  CHECK(a.stats.transitions == b.stats.transitions);
+  CHECK(a.stats.end_states == b.stats.end_states);
+  CHECK(a.stats.exists_hits == b.stats.exists_hits);
+  CHECK(a.stats.max_depth == b.stats.max_depth);
+  REQUIRE(a.violations.size() == b.violations.size());
+  for (std::size_t i = 0; i < a.violations.size(); ++i) {
+    INFO("violation " << i);
+    CHECK(a.violations[i].property == b.violations[i].property);
+    CHECK(a.violations[i].thread == b.violations[i].thread);
+    CHECK(a.violations[i].pc == b.violations[i].pc);
+    CHECK(a.violations[i].loop_start == b.violations[i].loop_start);
+    CHECK(path(a.violations[i]) == path(b.violations[i]));
+  }
+}
+
+std::vector<SearchOptions> variants() {
+  std::vector<SearchOptions> v;
+  for (bool every : {false, true})
+    for (std::uint64_t seed : {0ull, 5ull}) {
+      SearchOptions o;
+      o.all = every;
+      o.shuffle_seed = seed;
+      v.push_back(o);
+      o.max_states = 7000;
+      v.push_back(o);
+      o.max_states = 0;
+      o.max_depth = 40;
+      v.push_back(o);
+    }
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("parallel: lattice toy: the mixed properties are reachable", "[checker][parallel]") {
+  const Lattice sys(30);
+  const Result r = run(sys, all());
+  CHECK(violated(r) == std::set<PropertyId>{kDeadlock, kWarn, kFatal, kInv});
+  CHECK(r.stats.states > 20000);  // more than one batch of 16384
+}
+
+TEST_CASE("parallel: 2 and 3 workers give the -j 1 result on toy models", "[checker][parallel]") {
+  const Lattice lattice(30);
+  const TwoCounters two(150);
+  const Mutex broken(true);
+  const Abba abba;
+  const FlagWait livelock(false);
+  const Starvation starve;
+  const Graph diamond(diamonds(6));
+  for (const TransitionSystem* sys : std::vector<const TransitionSystem*>{
+           &lattice, &two, &broken, &abba, &livelock, &starve, &diamond}) {
+    int k = 0;
+    for (SearchOptions o : variants()) {
+      INFO("system " << sys << ", options variant " << k++);
+      const Result base = run(*sys, o);
+      for (unsigned w : {2u, 3u}) {
+        INFO("workers " << w);
+        o.workers = w;
+        require_identical(base, run(*sys, o));
+      }
+    }
+  }
+}
+
+TEST_CASE("parallel: 2 workers keep memory limits: incomplete, within the limit", "[checker][parallel]") {
+  const TwoCounters sys(400);  // 160801 states
+  SearchOptions o;
+  o.workers = 2;
+  o.max_memory = 1 << 20;
+  const Result r = search(sys, o);
+  CHECK(r.status == Status::Incomplete);
+  CHECK(r.incomplete_reason == "memory limit 1048576 bytes reached");
+  CHECK(r.stats.store_bytes <= o.max_memory);
+  CHECK(r.stats.states > 1000);
+}
+
+TEST_CASE("parallel: 2 workers stop on interrupt", "[checker][parallel]") {
+  const TwoCounters sys(100);
+  std::atomic<bool> stop{true};
+  SearchOptions o;
+  o.workers = 2;
+  o.interrupt = &stop;
+  const Result r = search(sys, o);
+  CHECK(r.status == Status::Incomplete);
+  CHECK(r.incomplete_reason == "interrupted");
+  CHECK(r.stats.states == 1);
+}

@@ -1,0 +1,87 @@
+// A seeded generator of small random models (source text in the modelling language), for the
+// oracle tests: every reduction and every parallel mode must give, on each of them, what the
+// plain sequential search gives. The same seed always gives the same model.
+//
+// A model has 2-3 threads of 2-5 statements over: bounded shared ints (g0..g2, values 0..3),
+// two spinlocks (await-based, so lock cycles deadlock), a pool of two pages with a field and a
+// flag reached through a shared pointer, thread-local temporaries (read then write: lost
+// updates), `await` on shared values (blocking), `choose`, WARN_ON / BUG_ON / HARM_ON
+// assertions, and an invariant, a final condition and an exists condition.
+#pragma once
+
+#include <cstdint>
+#include <sstream>
+#include <string>
+
+#include "checker/hash.hpp"
+
+namespace pcmc::checker::test {
+
+class RandomModel {
+ public:
+  explicit RandomModel(std::uint64_t seed) : x_(seed * 0x9E3779B97F4A7C15ull + 1) {}
+
+  std::string source(std::uint64_t seed) {
+    std::ostringstream o;
+    o << "scenario rnd_" << seed << " \"random model " << seed << "\";\n"
+      << "struct page { int[0..3] f; bool b; };\n"
+      << "pool struct page mem_map[2] named { pa, pb };\n"
+      << "struct page *slot;\n"
+      << "int[0..3] g0;\nint[0..3] g1;\nint[0..3] g2;\n"
+      << "thread_t l0;\nthread_t l1;\n"
+      << "void lock0() { atomic { await(l0 == NO_THREAD); l0 = current; } }\n"
+      << "void unlock0() { l0 = NO_THREAD; }\n"
+      << "void lock1() { atomic { await(l1 == NO_THREAD); l1 = current; } }\n"
+      << "void unlock1() { l1 = NO_THREAD; }\n"
+      << "init { slot = pa; g0 = " << pick(4) << "; }\n";
+    const unsigned threads = 2 + pick(2);
+    for (unsigned t = 0; t < threads; ++t) {
+      o << "thread T" << t << " {\n";
+      const unsigned n = 2 + pick(4);
+      for (unsigned i = 0; i < n; ++i) o << "\t" << statement(t, i) << "\n";
+      o << "}\n";
+    }
+    o << "invariant inv: !(g0 == 3 && g1 == 3 && g2 == " << pick(4) << ");\n";
+    o << "final fin: g" << pick(3) << " != " << pick(4) << ";\n";
+    o << "exists (g" << pick(3) << " == " << pick(4) << ");\n";
+    return o.str();
+  }
+
+ private:
+  unsigned pick(unsigned n) { return static_cast<unsigned>(splitmix64(x_) % n); }
+  std::string g() { return "g" + std::to_string(pick(3)); }
+
+  std::string statement(unsigned t, unsigned i) {
+    const std::string tmp = "t" + std::to_string(t) + "_" + std::to_string(i);
+    const std::string c = std::to_string(pick(4));
+    switch (pick(12)) {
+      case 0: return g() + " = (" + g() + " + 1) % 4;";
+      case 1: {
+        const std::string v = g();
+        return "{ int[0..3] " + tmp + " = " + v + "; " + v + " = (" + tmp + " + 1) % 4; }";
+      }
+      case 2: {
+        const std::string k = std::to_string(pick(2)), v = g();
+        return "lock" + k + "(); " + v + " = (" + v + " + " + c + ") % 4; unlock" + k + "();";
+      }
+      case 3: {  // nested locks in either order: ABBA deadlocks between threads
+        const unsigned a = pick(2);
+        return "lock" + std::to_string(a) + "(); lock" + std::to_string(1 - a) + "(); " + g() +
+               " = " + c + "; unlock" + std::to_string(1 - a) + "(); unlock" + std::to_string(a) +
+               "();";
+      }
+      case 4: return "await(" + g() + " != " + c + ");";
+      case 5: return g() + " = choose(0, " + std::to_string(1 + pick(3)) + ");";
+      case 6: return "WARN_ON(" + g() + " == " + c + ");";
+      case 7: return "BUG_ON(" + g() + " == " + c + " && " + g() + " == " + c + ");";
+      case 8: return "slot->f = (slot->f + 1) % 4;";
+      case 9: return "if (slot == pa) slot = pb; else slot = pa;";
+      case 10: return "slot->b = !slot->b; HARM_ON(slot->b && " + g() + " == " + c + ", \"H_r\");";
+      default: return "if (" + g() + " == " + c + ") " + g() + " = " + std::to_string(pick(4)) + ";";
+    }
+  }
+
+  std::uint64_t x_;
+};
+
+}  // namespace pcmc::checker::test
