@@ -1,11 +1,12 @@
 // pcmc matrix SCENARIO --variants "B; F1; F1+F3" [--debug-vm on|off|both]
-//             [--format text|md|json] [--trace-dir DIR]
+//             [--format text|md|json] [--trace-dir DIR] [--rows all|violated]
 //
 // Runs every variant (and mode) and prints properties × variants (checker/matrix.hpp), writing
 // one trace JSON per violation into the trace folder (default matrix-traces/), each a single
 // trace object that `pcmc replay` reads. Exit: 0 every run complete, 20 some run incomplete,
 // 65 a malformed model or a model error at run time, 74 a trace file could not be written;
 // violations are the table's content, not a failure.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
@@ -54,6 +55,11 @@ int run_matrix(const Options& o) {
     checker::SearchOptions sopts = limit_options(o);
     sopts.liveness = o.liveness;
     checker::Matrix m = checker::compute_matrix(sc.ast, sc.sm, variants, modes, sopts);
+    if (o.rows == "violated")   // only the rows with at least one violated cell
+      std::erase_if(m.rows, [](const checker::MatrixRow& row) {
+        return std::none_of(row.cells.begin(), row.cells.end(),
+                            [](checker::Cell c) { return c == checker::Cell::Violated; });
+      });
 
     // One trace file per violated cell.
     const fs::path dir = o.trace_dir.empty() ? fs::path("matrix-traces") : fs::path(o.trace_dir);

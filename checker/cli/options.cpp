@@ -91,6 +91,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
        "check --format columns, explain: text width, 60..200 (e.g. 100)")
       ("trace-dir", po::value<std::string>(&o.trace_dir),
        "matrix: folder for one trace JSON per violation (default: matrix-traces)")
+      ("rows", po::value<std::string>(&o.rows)->default_value("all"),
+       "matrix: all (every named property) | violated (only those violated somewhere)")
       ("debug-vm-mode", po::value<std::string>(&o.debug_vm_mode),
        "same as --debug-vm on|off|both (both: matrix only, runs each variant in both modes)");
   po::options_description hidden;
@@ -165,6 +167,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
     if (o.variants.empty()) return fail("matrix needs --variants \"B; F1; F1+F3\"");
     if (!o.format.empty() && o.format != "text" && o.format != "md" && o.format != "json")
       return fail("--format must be text, md or json");
+    if (o.rows != "all" && o.rows != "violated") return fail("--rows must be all or violated");
   } else if (o.command == "replay" || o.command == "explain") {
     if (args.size() != 3) return fail(o.command + " takes a scenario file and a trace file");
     o.scenario = args[1];

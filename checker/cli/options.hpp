@@ -40,6 +40,7 @@ struct Options {
   std::string debug_vm_mode = "off";  // --debug-vm [on|off|both]; both: matrix only
   std::string format;           // matrix: text | md | json (default text)
   std::string trace_dir;        // where matrix writes one trace JSON per violation
+  std::string rows = "all";     // matrix: all | violated
   // replay, explain (cmd_replay.cpp, cmd_explain.cpp); check --format columns
   std::string trace_file;       // a saved trace: `pcmc check --json` output
   unsigned width = 80;          // --width: the CPU-column text is at most this wide
