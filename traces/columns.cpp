@@ -91,7 +91,15 @@ std::string violation_summary(const Trace& t) {
   const std::string& c = t.cls;
   if (c == "debug" || c == "warn" || c == "bug" || c == "harm") {
     std::string s = t.macro.empty() ? t.property : t.macro + "(" + t.text + ") " + t.property;
-    return s + " fires" + (t.function.empty() ? "" : " in " + t.function + "()");
+    if (t.function.empty()) return s + " fires";
+    // An assertion written in the thread body names the thread, not a function.
+    return s + " fires in " + (t.function == t.thread_name ? "thread " + t.function : t.function + "()");
+  }
+  if (c == "discipline" && !t.steps.empty()) {  // the report the last step raised
+    for (const auto& e : t.steps.back().events)
+      if (e.rfind("discipline: ", 0) == 0)
+        return t.property + ": " + e.substr(12) +
+               (t.function.empty() ? "" : " in " + t.function + "()");
   }
   if (c == "invariant" || c == "final") {
     std::string values;
