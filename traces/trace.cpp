@@ -33,6 +33,55 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
+// The source text of a step. A step that is an `atomic {` block spanning several lines would
+// otherwise read "atomic {"; it is shown as the block's statements on one line, comments
+// dropped, cut at kMaxAtomicText characters ("atomic { a = b; if (c) d(); … }").
+constexpr std::size_t kMaxAtomicText = 72;
+
+std::string strip_comments(const std::string& line, bool& in_block) {
+  std::string out;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (in_block) {
+      if (line.compare(i, 2, "*/") == 0) { in_block = false; ++i; }
+      continue;
+    }
+    if (line.compare(i, 2, "/*") == 0) { in_block = true; ++i; continue; }
+    if (line.compare(i, 2, "//") == 0) break;
+    out += line[i];
+  }
+  return out;
+}
+
+std::string step_source(const model::SourceManager& sm, std::uint32_t file, std::uint32_t line) {
+  std::string first = trim(sm.line_text(file, line));
+  if (first.rfind("atomic", 0) != 0) return first;
+  bool in_block = false;
+  std::string text;
+  int depth = 0;
+  bool opened = false;
+  for (std::uint32_t l = line; l < line + 200; ++l) {
+    const std::string raw = sm.line_text(file, l);
+    if (l != line && raw.empty() && !opened) break;
+    for (char c : strip_comments(raw, in_block)) {
+      if (c == '{') { ++depth; opened = true; }
+      if (c == '}') --depth;
+      const bool space = c == ' ' || c == '\t' || c == '\r';
+      if (space) {
+        if (!text.empty() && text.back() != ' ') text += ' ';
+      } else {
+        text += c;
+      }
+      if (opened && depth == 0) break;
+    }
+    if (opened && depth == 0) break;
+    if (!text.empty() && text.back() != ' ') text += ' ';
+  }
+  if (!opened || depth != 0) return first;  // not a block we can read: keep the line
+  // labels inside the block ("A3: VM_BUG_ON(...)") read fine as they are
+  if (text.size() > kMaxAtomicText) text = text.substr(0, kMaxAtomicText - 6) + " … }";
+  return text;
+}
+
 }  // namespace
 
 std::string event_text(const TraceContext& ctx, const model::Event& e) {
@@ -122,7 +171,7 @@ TraceStep describe_step(const TraceContext& ctx, const std::uint8_t* before,
   ts.file = ctx.sources.where(model::SrcLoc{ins.loc.file, 0, 0});
   ts.line = ins.loc.line;
   ts.col = ins.loc.col;
-  ts.source = trim(ctx.sources.line_text(ins.loc.file, ins.loc.line));
+  ts.source = step_source(ctx.sources, ins.loc.file, ins.loc.line);
   for (const model::Symbol& sym : p.symbols) {
     if (sym.thread >= 0 || sym.is_pc) continue;
     auto a = model::Executor::load(before, sym.offset, sym.scalar.width);
