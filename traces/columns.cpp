@@ -172,7 +172,12 @@ std::string render_columns(const Trace& t, unsigned width) {
     for (std::size_t d = k; d < calls.size(); ++d) add(calls[d] + "()", depth_indent(d).size());
     chain = calls;
     std::size_t ind = depth_indent(calls.size()).size();
-    add(without_comments(s.source), ind);
+    // A whole atomic block (kernel library style) says less than its function name and the
+    // changes below it: drawn only when the step would otherwise show nothing.
+    const std::string src = without_comments(s.source);
+    const bool block = src.rfind("atomic {", 0) == 0;
+    if (!block) add(src, ind);
+    else if (cell.empty() && s.changes.empty() && s.events.empty()) add(s.function + "(): reads", ind);
     if (!s.changes.empty()) {
       std::string ch;
       for (const auto& c : s.changes)
