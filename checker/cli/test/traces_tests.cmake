@@ -80,4 +80,13 @@ if(EXISTS ${cr1})
   pcmc_trace_test(replay-c-r1-F3 c-r1 11
                   "^diverged: step [0-9]+: Ob cannot take filemap_invalidate_lock\\(M\\): M.invalidate_lock_owner held by Oa$"
                   replay ${cr1} ${tdir}/c-r1.json --debug-vm -D F3)
+  # The seed race in CPU columns, as it would go into a commit message (F1: A3 alone).
+  add_test(NAME "cli: trace-save-c-r1-F1"
+           COMMAND ${run} 10 "VIOLATED A3" -- $<TARGET_FILE:pcmc> check ${cr1} --debug-vm -D F1
+                   --json ${tdir}/c-r1-F1.json --progress off)
+  set_tests_properties("cli: trace-save-c-r1-F1" PROPERTIES FIXTURES_SETUP trace_c-r1-F1)
+  add_test(NAME "cli: explain-golden-c-r1-F1"
+           COMMAND ${expect_golden} 0 ${traces_golden}/explain.c-r1-F1.txt --
+                   $<TARGET_FILE:pcmc> explain ${cr1} ${tdir}/c-r1-F1.json)
+  set_tests_properties("cli: explain-golden-c-r1-F1" PROPERTIES FIXTURES_REQUIRED trace_c-r1-F1)
 endif()
