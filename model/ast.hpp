@@ -149,6 +149,7 @@ struct ConstDecl {  // const NAME = expr;   or   #define NAME expr  (a constant 
   SrcLoc loc;
   std::string name;
   ExprPtr value;
+  bool is_default = false;  // #default NAME expr: used only when no const/#define NAME exists
 };
 
 struct SwitchDecl {  // switch F1 "d417b49fff3e: delete the pre-lock VM_BUG_ON";

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <set>
 
 #include "model/compiler.hpp"
 #include "model/parser.hpp"
@@ -264,7 +265,11 @@ void Compiler::declare() {
     b.value = konst(std::count(p_.defined.begin(), p_.defined.end(), s.name) ? 1 : 0);
     t_.constants[s.name] = b;
   }
+  std::set<std::string> defined_consts;  // a #default yields to a const/#define of its name
+  for (const auto& c : m_.consts)
+    if (!c.is_default) defined_consts.insert(c.name);
   for (const auto& c : m_.consts) {
+    if (c.is_default && defined_consts.count(c.name)) continue;
     unique(c.name, c.loc, "declaration of");
     t_.const_decls[c.name] = &c;
   }

@@ -70,14 +70,15 @@ class Lexer {
           t.kind = Tok::Include;
           t.loc = loc;
           out.push_back(t);
-        } else if (word == "define") {
+        } else if (word == "define" || word == "default") {
           skip_blanks();
           SrcLoc nloc = here();
           std::string name = ident();
-          if (name.empty()) throw CompileError(nloc, "expected a name after #define");
+          if (name.empty()) throw CompileError(nloc, "expected a name after #" + word);
           Token t;
           t.kind = Tok::Define;
           t.text = name;
+          t.value = word == "default";  // #default: a library's value that a #define/const overrides
           t.loc = nloc;
           out.push_back(t);
           in_define = true;

@@ -19,7 +19,8 @@ enum class Tok : std::uint8_t {
   String,
   Punct,     // text holds the punctuator: "(", "->", "<<=", ...
   Include,   // #include "path": text holds the path
-  Define,    // #define NAME: text holds NAME; the expression follows up to DefineEnd
+  Define,    // #define NAME (value 0) or #default NAME (value 1): text holds NAME; the
+             // expression follows up to DefineEnd
   DefineEnd,
 };
 

@@ -57,7 +57,7 @@ class Parser {
       case Tok::Int: return "'" + t.text + "'";
       case Tok::String: return "a string";
       case Tok::Include: return "#include";
-      case Tok::Define: return "#define";
+      case Tok::Define: return t.value ? "#default" : "#define";
       case Tok::DefineEnd: return "end of line";
       default: return "'" + t.text + "'";
     }
@@ -91,9 +91,11 @@ class Parser {
       ConstDecl c;
       c.loc = name.loc;
       c.name = name.text;
-      if (at(Tok::DefineEnd)) throw CompileError(name.loc, "#define needs a value");
+      c.is_default = name.value != 0;
+      const std::string directive = c.is_default ? "#default" : "#define";
+      if (at(Tok::DefineEnd)) throw CompileError(name.loc, directive + " needs a value");
       c.value = expr();
-      if (!at(Tok::DefineEnd)) fail_expected("end of line after #define value");
+      if (!at(Tok::DefineEnd)) fail_expected("end of line after " + directive + " value");
       next();
       m_.consts.push_back(std::move(c));
       return;

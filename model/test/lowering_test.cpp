@@ -2,6 +2,8 @@
 // step, what costs nothing, what a call, an out-parameter, a switch or an assertion becomes.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "model/compile.hpp"
@@ -168,6 +170,30 @@ TEST_CASE("switches fold: a variant costs no steps", "[lowering]") {
   CHECK(count_yields(on, 0) == 1);
   for (const Program* p : {&off, &on})
     for (const Instr& i : p->threads[0].code) CHECK(i.op != IOp::JumpIfNot);
+}
+
+TEST_CASE("#default is a library's constant that a #define or const overrides", "[lowering]") {
+  // the library's value when nobody defines the name
+  const char* lib = "#default N 4\n#default M N + 1\nint[0..N] a = N;\nint[0..M] b = M;\nthread P0 { }\n";
+  Program p = build(lib);
+  CHECK(global(p, initial(p), "a") == 4);
+  CHECK(global(p, initial(p), "b") == 5);
+  // a scenario's #define wins, before or after the library's #default; defaults built on it follow
+  for (const std::string& src : {std::string("#define N 8\n") + lib, std::string(lib) + "const N = 8;\n"}) {
+    INFO(src);
+    Program q = build(src);
+    CHECK(global(q, initial(q), "a") == 8);
+    CHECK(global(q, initial(q), "b") == 9);
+  }
+  // through an include, as the kernel library uses it (page.pcm: #default HPAGE_PMD_NR 4)
+  auto dir = std::filesystem::temp_directory_path() / "pcmc-default-test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "lib.pcm") << "#default N 4\nint[0..N] a = N;\n";
+  std::ofstream(dir / "s.pcm") << "#define N 16\n#include \"lib.pcm\"\nthread P0 { }\n";
+  SourceManager sm;
+  ast::Model m = parse_file(sm, (dir / "s.pcm").string(), {});
+  Program r = compile(m, sm, CompileOptions{});
+  CHECK(global(r, initial(r), "a") == 16);
 }
 
 TEST_CASE("VM_BUG_ON is compiled out without CONFIG_DEBUG_VM, but its name exists", "[lowering]") {

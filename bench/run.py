@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+"""pcmc benchmark: the scaled scenarios, -j 1 / -j 2, reductions, and SPIN on C-R2.
+
+    python3 bench/run.py [--quick] [--pcmc PATH] [--no-write] [--repeat K]
+
+For each scaled scenario (examples/scaled/generated/*.pcm, plus examples/scaled/bench/*.pcm
+unless --quick) it runs `pcmc check` on the baseline variant without CONFIG_DEBUG_VM (the full
+state space: every property holds there) with `--liveness off`, and reports states,
+transitions, stored bytes per state (the JSON stat `store_bytes_per_state`), peak RSS, states/s
+and time to verdict with -j 1 and -j 2 (speed-up), and, when `pcmc check --help` lists them,
+with `--por on` and `--symmetry on` (else "n/a").  It also times the first counterexample with
+`--debug-vm` (variant F1+F3 on the collapse scenarios, B on the others).
+
+When `spin` and `gcc` are installed it runs SPIN exhaustively on bench/promela/c-r2.pml (the
+C-R2 scenario, variant F1+F3, at pcmc's step granularity) with and without its DEBUG_VM macro
+and prints the ratios of time to verdict and of states against pcmc on examples/seed/c-r2.pcm.
+
+The results go to stdout and, unless --no-write, into docs/performance.md between the markers
+`<!-- bench:begin -->` and `<!-- bench:end -->` (the rest of the file is left alone).
+Python 3 standard library only; the script installs nothing (it says how to).
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+# Packages the benchmark can use; none is required by pcmc.  (Debian names.)
+OPTIONAL_PACKAGES = {"spin": "spin", "gcc": "gcc"}
+QUICK_LIMIT_STATES = 1000000       # --quick: skip scenarios bigger than this (from the -j 1 run)
+
+
+# ---------------------------------------------------------------------------- machine
+def machine():
+    info = {"nproc": os.cpu_count() or 0, "cpu": platform.processor() or "?", "mem": "?",
+            "load": "?", "kernel": platform.release()}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    info["mem"] = "%.1f GiB" % (int(line.split()[1]) / 1024.0 / 1024.0)
+                    break
+    except OSError:
+        pass
+    try:
+        info["load"] = " ".join("%.2f" % x for x in os.getloadavg())
+    except OSError:
+        pass
+    return info
+
+
+# ---------------------------------------------------------------------------- running
+def run(cmd, cwd=None, timeout=None):
+    """Runs cmd; returns (exit code or None on timeout, stdout, stderr, wall seconds)."""
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        return None, out.decode(errors="replace"), err.decode(errors="replace"), timeout
+    return p.returncode, out.decode(errors="replace"), err.decode(errors="replace"), time.monotonic() - t0
+
+
+class Pcmc:
+    def __init__(self, path):
+        self.path = path
+        rc, out, err, _ = run([path, "check", "--help"])
+        text = out + err
+        self.has_por = "--por" in text
+        self.has_symmetry = "--symmetry" in text
+
+    def check(self, scenario, extra, timeout):
+        """One `pcmc check` run; returns a dict of figures (or an error)."""
+        fd, js = tempfile.mkstemp(suffix=".json", prefix="pcmc-bench-")
+        os.close(fd)
+        cmd = [self.path, "check", scenario, "-q", "--liveness", "off", "--progress", "off",
+               "--json", js] + extra
+        rc, out, err, wall = run(cmd, cwd=ROOT, timeout=timeout)
+        res = {"rc": rc, "wall": wall}
+        try:
+            with open(js) as f:
+                j = json.load(f)
+            st = j["stats"]
+            res.update(states=st["states"], transitions=st["transitions"],
+                       bps=st.get("store_bytes_per_state", 0.0), rss=st.get("peak_rss", 0),
+                       seconds=st["seconds"], state_bytes=st.get("state_bytes", 0),
+                       verdict=j["verdict"], depth=st.get("max_depth", 0),
+                       violations=[(v.get("property") or {}).get("name", "?") if isinstance(v.get("property"), dict)
+                                   else str(v.get("property", "?")) for v in j.get("violations", [])],
+                       trace_steps=[len(v.get("steps", [])) for v in j.get("violations", [])])
+        except (OSError, ValueError, KeyError) as e:
+            res.update(error="%s (exit %s): %s" % (type(e).__name__, rc, (err or out).strip()[:300]))
+        finally:
+            try:
+                os.remove(js)
+            except OSError:
+                pass
+        return res
+
+
+# ---------------------------------------------------------------------------- SPIN
+def parse_pan(text):
+    def num(pattern, cast=int):
+        m = re.search(pattern, text)
+        return cast(m.group(1)) if m else None
+    return {"states": num(r"(\d+) states, stored"), "transitions": num(r"(\d+) transitions \(= stored"),
+            "errors": num(r"errors: (\d+)"), "depth": num(r"depth reached (\d+)"),
+            "seconds": num(r"pan: elapsed time ([0-9.e+-]+) seconds", float),
+            "memory_mb": num(r"([0-9.]+)\s+total actual memory usage", float),
+            "violation": (re.search(r"pan:1: (.*)", text).group(1).strip()
+                          if re.search(r"pan:1: (.*)", text) else "")}
+
+
+def spin_run(pml, debug, bfs, timeout):
+    """spin -a; gcc -O2 -DSAFETY [-DBFS]; ./pan -m1000000.  Returns the parsed pan figures."""
+    work = tempfile.mkdtemp(prefix="pcmc-bench-spin-")
+    try:
+        shutil.copy(pml, os.path.join(work, "model.pml"))
+        spin_cmd = ["spin"] + (["-DDEBUG_VM"] if debug else []) + ["-a", "model.pml"]
+        rc, out, err, t_spin = run(spin_cmd, cwd=work, timeout=timeout)
+        if rc != 0:
+            return {"error": "spin -a failed: " + (out + err).strip()[:300]}
+        cc = ["gcc", "-O2", "-DSAFETY"] + (["-DBFS"] if bfs else []) + ["-o", "pan", "pan.c"]
+        rc, out, err, t_cc = run(cc, cwd=work, timeout=timeout)
+        if rc != 0:
+            return {"error": "gcc failed: " + (out + err).strip()[:300]}
+        rc, out, err, wall = run(["./pan", "-m1000000"], cwd=work, timeout=timeout)
+        r = parse_pan(out + err)
+        if r["errors"]:
+            # name the violated assertion: the trail's line in the model, and its /* comment */
+            trc, tout, terr, _ = run(["spin"] + (["-DDEBUG_VM"] if debug else []) + ["-t", "model.pml"],
+                                     cwd=work, timeout=timeout)
+            m = re.search(r"model\.pml:(\d+), Error: (.*)", tout + terr)
+            if m:
+                with open(pml) as f:
+                    src = f.read().split("\n")
+                line = int(m.group(1))
+                c = re.search(r"/\*\s*([A-Za-z0-9_]+)", src[line - 1]) if line <= len(src) else None
+                r["violation"] = "%s at c-r2.pml:%d%s" % (m.group(2).strip(), line,
+                                                           " (%s)" % c.group(1) if c else "")
+        r.update(wall=wall, generate=t_spin + t_cc,
+                 cmd="%s && %s && ./pan -m1000000" % (" ".join(spin_cmd), " ".join(cc)))
+        return r
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------- formatting
+def fmt_int(x):
+    return "{:,}".format(x) if isinstance(x, int) else ("n/a" if x is None else str(x))
+
+
+def fmt_s(x):
+    return "n/a" if x is None else ("%.2f s" % x if x >= 0.1 else "%.0f ms" % (x * 1000))
+
+
+def fmt_mib(b):
+    return "n/a" if not b else "%.0f MiB" % (b / 1048576.0)
+
+
+def md_table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(str(c) for c in r) + " |")
+    return "\n".join(out)
+
+
+def scenario_label(path):
+    return os.path.relpath(path, ROOT)
+
+
+def debug_variant(path):
+    """The variant whose --debug-vm run is timed: F1+F3 where the scenario expects a violation
+    under it (collapse: A3 through the rollback), else the baseline."""
+    return ["-D", "F1", "-D", "F3"] if "collapse" in os.path.basename(path) else []
+
+
+# ---------------------------------------------------------------------------- main
+def main():
+    ap = argparse.ArgumentParser(description="pcmc benchmark (docs/performance.md)")
+    ap.add_argument("--quick", action="store_true",
+                    help="only the ctest-sized scenarios (examples/scaled/generated/), small ones; < 2 min")
+    ap.add_argument("--pcmc", default=os.path.join(ROOT, "build", "checker", "cli", "pcmc"),
+                    help="the pcmc binary (default: build/checker/cli/pcmc)")
+    ap.add_argument("--no-write", action="store_true", help="do not update docs/performance.md")
+    ap.add_argument("--timeout", type=float, default=900.0, help="seconds per run (default 900)")
+    args = ap.parse_args()
+
+    started = datetime.datetime.now()
+    mach = machine()
+    if not os.access(args.pcmc, os.X_OK):
+        print("bench: no pcmc binary at %s (build it: cmake -S . -B build -G Ninja && ninja -C build,"
+              " or pass --pcmc)" % args.pcmc, file=sys.stderr)
+        return 2
+    pcmc = Pcmc(args.pcmc)
+    have = {name: shutil.which(cmd) is not None for name, cmd in OPTIONAL_PACKAGES.items()}
+    missing = [OPTIONAL_PACKAGES[n] for n, ok in have.items() if not ok]
+    command = "python3 bench/run.py" + (" --quick" if args.quick else "")
+    print("bench: %s" % command)
+    print("machine: %d CPUs (%s), %s, load average at start %s" % (mach["nproc"], mach["cpu"], mach["mem"], mach["load"]))
+    print("pcmc: %s; --por %s; --symmetry %s" % (args.pcmc, "available" if pcmc.has_por else "n/a",
+                                                   "available" if pcmc.has_symmetry else "n/a"))
+    if missing:
+        print("bench: optional packages missing: %s (the SPIN comparison is skipped); install with:"
+              " sudo apt-get install -y %s" % (", ".join(missing), " ".join(missing)))
+
+    scen = sorted(glob.glob(os.path.join(ROOT, "examples", "scaled", "generated", "*.pcm")))
+    if not args.quick:
+        scen += sorted(glob.glob(os.path.join(ROOT, "examples", "scaled", "bench", "*.pcm")))
+    if not scen:
+        print("bench: no scaled scenarios (run python3 examples/scaled/gen.py)", file=sys.stderr)
+        return 2
+
+    rows, dbg_rows, notes = [], [], []
+    for path in scen:
+        label = scenario_label(path)
+        base = pcmc.check(path, [], args.timeout)
+        if "error" in base:
+            print("  %-48s error: %s" % (label, base["error"]))
+            notes.append("%s: %s" % (label, base["error"]))
+            continue
+        if args.quick and base["states"] > QUICK_LIMIT_STATES:
+            print("  %-48s %s states: skipped by --quick" % (label, fmt_int(base["states"])))
+            continue
+        par = pcmc.check(path, ["-j", "2"], args.timeout)
+        if par.get("states") != base["states"] or par.get("transitions") != base["transitions"]:
+            notes.append("%s: -j 2 counts differ from -j 1 (%s vs %s states)" %
+                         (label, par.get("states"), base["states"]))
+        por = pcmc.check(path, ["--por", "on"], args.timeout) if pcmc.has_por else None
+        sym = pcmc.check(path, ["--symmetry", "on"], args.timeout) if pcmc.has_symmetry else None
+        dbg = pcmc.check(path, ["--debug-vm"] + debug_variant(path), args.timeout)
+
+        def red(r):
+            if r is None:
+                return "n/a", "n/a"
+            if "error" in r:
+                return "error", "error"
+            return ("%s (%.2f×)" % (fmt_int(r["states"]), r["states"] / float(base["states"])),
+                    fmt_s(r["seconds"]))
+        por_s, por_t = red(por)
+        sym_s, sym_t = red(sym)
+        speedup = (base["seconds"] / par["seconds"]) if par.get("seconds") else None
+        rows.append([os.path.basename(label), fmt_int(base["states"]), fmt_int(base["transitions"]),
+                     str(base["state_bytes"]), "%.1f" % base["bps"], fmt_mib(base["rss"]),
+                     fmt_int(int(base["states"] / base["seconds"])) if base["seconds"] > 0 else "n/a",
+                     fmt_s(base["seconds"]), fmt_s(par.get("seconds")),
+                     "%.2f×" % speedup if speedup else "n/a", por_s, por_t, sym_s, sym_t])
+        if "error" not in dbg:
+            dbg_rows.append([os.path.basename(label), "B" if not debug_variant(path) else "F1+F3",
+                             dbg["verdict"] + ((": " + ", ".join(dbg["violations"])) if dbg["violations"] else ""),
+                             ", ".join(str(s) for s in dbg["trace_steps"]) or "—",
+                             fmt_int(dbg["states"]), fmt_s(dbg["seconds"])])
+        print("  %-48s %12s states %5.1f B/state %8s  -j1 %8s  -j2 %8s  por %s  sym %s  debug: %s in %s" % (
+            label, fmt_int(base["states"]), base["bps"], fmt_mib(base["rss"]), fmt_s(base["seconds"]),
+            fmt_s(par.get("seconds")), por_s, sym_s, dbg.get("verdict", "error"), fmt_s(dbg.get("seconds"))))
+
+    # ---- SPIN on C-R2
+    spin_section = []
+    pml = os.path.join(ROOT, "bench", "promela", "c-r2.pml")
+    cr2 = os.path.join(ROOT, "examples", "seed", "c-r2.pcm")
+    if have["spin"] and have["gcc"]:
+        print("SPIN vs pcmc on examples/seed/c-r2.pcm, variant F1+F3:")
+        srows = []
+        for debug in (False, True):
+            mode = "debug" if debug else "nodebug"
+            extra = ["-D", "F1", "-D", "F3"] + (["--debug-vm"] if debug else [])
+            p = pcmc.check(cr2, extra, args.timeout)
+            pp = pcmc.check(cr2, extra + ["--por", "on"], args.timeout) if pcmc.has_por else None
+            for bfs in (False, True):
+                s = spin_run(pml, debug, bfs, args.timeout)
+                if "error" in s:
+                    notes.append("SPIN %s%s: %s" % (mode, " BFS" if bfs else "", s["error"]))
+                    print("  SPIN %s: %s" % (mode, s["error"]))
+                    continue
+                spin_verdict = ("violated: " + s["violation"]) if s["errors"] else "no assertion violated"
+                pcmc_verdict = p.get("verdict", "error") + ((": " + ", ".join(p.get("violations", []))) if p.get("violations") else "")
+                ratio_t = (s["seconds"] / p["seconds"]) if p.get("seconds") and s.get("seconds") is not None else None
+                ratio_s = (s["states"] / float(p["states"])) if p.get("states") and s.get("states") else None
+                srows.append([mode, "DFS" if not bfs else "BFS", spin_verdict, pcmc_verdict,
+                              fmt_int(s["states"]), fmt_int(p.get("states")),
+                              "n/a" if pp is None or "error" in pp else fmt_int(pp["states"]),
+                              "%.2f" % ratio_s if ratio_s else "n/a",
+                              fmt_int(s["depth"]), ", ".join(str(x) for x in p.get("trace_steps", [])) or "—",
+                              fmt_s(s["seconds"]), fmt_s(p.get("seconds")),
+                              "%.2f" % ratio_t if ratio_t else "n/a", fmt_s(s["generate"])])
+                print("  %-7s %s SPIN %s, %s states, depth %s, %s (+%s spin -a/gcc) | pcmc %s, %s states, %s" % (
+                    mode, "BFS" if bfs else "DFS", spin_verdict, fmt_int(s["states"]), s["depth"],
+                    fmt_s(s["seconds"]), fmt_s(s["generate"]), pcmc_verdict, fmt_int(p.get("states")),
+                    fmt_s(p.get("seconds"))))
+        spin_section = [
+            "### SPIN on C-R2 (`bench/promela/c-r2.pml`, variant F1+F3)", "",
+            "SPIN 6 with its partial-order reduction (`spin [-DDEBUG_VM] -a c-r2.pml && gcc -O2 -DSAFETY "
+            "[-DBFS] -o pan pan.c && ./pan -m1000000`) against `pcmc check examples/seed/c-r2.pcm -D F1 -D F3 "
+            "[--debug-vm] --liveness off` (no reduction). Ratios are SPIN / pcmc. SPIN's time is the search "
+            "only (`pan: elapsed time`); generating and compiling the verifier is the last column. "
+            "Why the counts differ: bench/README.md.", "",
+            md_table(["mode", "SPIN search", "SPIN verdict", "pcmc verdict", "SPIN states", "pcmc states",
+                      "pcmc --por states", "states ratio", "SPIN depth", "pcmc trace steps", "SPIN time",
+                      "pcmc time", "time ratio", "spin -a + gcc"], srows), ""]
+    else:
+        spin_section = ["### SPIN on C-R2", "",
+                        "n/a: %s not installed (`sudo apt-get install -y %s`)." % (" and ".join(missing), " ".join(missing)), ""]
+        print("SPIN comparison: n/a (%s missing)" % ", ".join(missing))
+
+    finished = datetime.datetime.now()
+    section = [
+        BEGIN,
+        "## Benchmark: scaled scenarios (generated by `%s`)" % command, "",
+        "Machine: %d CPUs (%s), %s memory, Linux %s; load average at start %s; %s, %.0f s in all." % (
+            mach["nproc"], mach["cpu"], mach["mem"], mach["kernel"], mach["load"],
+            started.strftime("%Y-%m-%d %H:%M"), (finished - started).total_seconds()),
+        "Each scenario: `pcmc check SCENARIO -q --liveness off --json …` on the baseline variant without "
+        "CONFIG_DEBUG_VM (the whole state space: every property holds), one run each (these machines "
+        "are shared: read ratios, not absolutes). Peak RSS and bytes per state are pcmc's own JSON "
+        "statistics (`peak_rss`, `store_bytes_per_state`). Scenarios: `examples/scaled/gen.py`.", "",
+        md_table(["scenario", "states", "transitions", "state bytes", "stored B/state", "peak RSS",
+                  "states/s (-j 1)", "time -j 1", "time -j 2", "speed-up", "--por on states",
+                  "--por time", "--symmetry on states", "--symmetry time"], rows), "",
+        "Time to the first counterexample with `--debug-vm` (BFS: the shortest):", "",
+        md_table(["scenario", "variant", "verdict", "trace steps", "states explored", "time"], dbg_rows), "",
+    ] + spin_section + (["Notes: " + "; ".join(notes), ""] if notes else []) + [END]
+    text = "\n".join(section)
+    if not args.no_write:
+        perf = os.path.join(ROOT, "docs", "performance.md")
+        with open(perf, encoding="utf-8") as f:
+            doc = f.read()
+        if BEGIN in doc and END in doc:
+            doc = doc[:doc.index(BEGIN)] + text + doc[doc.index(END) + len(END):]
+        else:
+            doc = doc.rstrip("\n") + "\n\n" + text + "\n"
+        with open(perf, "w", encoding="utf-8") as f:
+            f.write(doc)
+        print("bench: wrote the generated block of docs/performance.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
