@@ -22,6 +22,10 @@
 // Thread-safety: workers share the store read-only in phase 1 (nobody writes), write disjoint
 // chunk buffers, and own disjoint shards in phase 3. Phases are separated by a std::barrier
 // (happens-before). Each worker has its own Contexts.
+// Partial-order reduction (por.hpp): phase 1 generates every thread's transitions and marks
+// those of threads that satisfy C0–C2 in their state; phase 2 applies C3 exactly as the
+// sequential search does (a target is new when it is neither stored nor inserted by an earlier
+// record of the batch) and replays only the chosen thread's records, or all of them.
 // Memory: before a batch is applied, store + frontier + the batch's buffers + the store's growth
 // bound for its new states must fit max_memory, or the search stops with "memory limit".
 #include <algorithm>
@@ -50,6 +54,7 @@ struct Rec {
   bool fatal = false;
   bool all_finished = false;      // end records
   bool exists = false;            // end records
+  bool eligible = false;          // POR: the step's thread satisfies C0–C2 in the source state
   std::uint32_t rep_begin = 0, rep_end = 0;  // transition or end-state reports
   std::uint32_t inv_begin = 0, inv_end = 0;  // invariant reports of a target not stored
   std::uint32_t found = StateStore::kNone;   // the target's id when already stored
@@ -88,6 +93,7 @@ class ParallelBfs {
     for (unsigned w = 0; w < workers_; ++w) {
       gen_.push_back(s.sys_.make_context());
       check_.push_back(s.sys_.make_context());
+      probes_.push_back(s.por_ ? std::make_unique<PorProbe>(s.sys_) : nullptr);
     }
     const std::size_t n = s.sys_.state_size(), nodes = s.store_.node_count();
     node_count_ = nodes;
@@ -145,6 +151,7 @@ class ParallelBfs {
   void expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf, std::vector<std::uint8_t>& s,
                     std::vector<unsigned>& order);
   bool replay();
+  int ample_of(const ChunkBuf& buf, std::size_t k);
   std::uint32_t first_of(const ChunkBuf& buf, const Rec& r);
 
   Search& s_;
@@ -155,6 +162,7 @@ class ParallelBfs {
   std::exception_ptr error_;
   std::mutex error_mutex_;
   std::vector<std::unique_ptr<Context>> gen_, check_;  // per worker
+  std::vector<std::unique_ptr<PorProbe>> probes_;      // per worker, when POR is active
   std::size_t node_count_ = 0, state_size_ = 0;
 
   std::vector<FrontierEntry> batch_;
@@ -186,6 +194,7 @@ class ParallelBfs::Collector final : public TransitionSink {
     r.src = src_;
     r.step = Step{t.thread, t.index};
     r.fatal = t.fatal;
+    r.eligible = eligible != nullptr && (*eligible)[t.thread] != 0;
     r.rep_begin = static_cast<std::uint32_t>(buf_.reports.size());
     buf_.reports.insert(buf_.reports.end(), t.reports.begin(), t.reports.end());
     r.rep_end = static_cast<std::uint32_t>(buf_.reports.size());
@@ -208,6 +217,7 @@ class ParallelBfs::Collector final : public TransitionSink {
     }
     buf_.recs.push_back(r);
   }
+  const std::vector<char>* eligible = nullptr;  // POR: per thread, C0–C2 hold
 
  private:
   ParallelBfs& p_;
@@ -237,8 +247,17 @@ void ParallelBfs::expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf,
   expansion_order(s.data(), state_size_, s_.threads_, s_.opt_.shuffle_seed, order);
   Collector sink(*this, w, buf, pos, batch_[pos].depth);
   bool any = false;
-  for (const unsigned t : order)
-    if (sys.successors(s.data(), t, *gen_[w], sink) > 0) any = true;
+  if (PorProbe* probe = probes_[w].get()) {
+    probe->begin(s.data());
+    std::vector<char> eligible(s_.threads_, 0);
+    for (unsigned t = 0; t < s_.threads_; ++t) eligible[t] = probe->eligible(t, *gen_[w]);
+    sink.eligible = &eligible;
+    for (const unsigned t : order)
+      if (probe->emit(t, *gen_[w], sink) > 0) any = true;
+  } else {
+    for (const unsigned t : order)
+      if (sys.successors(s.data(), t, *gen_[w], sink) > 0) any = true;
+  }
   if (any) return;
   Rec r;
   r.src = pos;
@@ -274,6 +293,33 @@ std::uint32_t ParallelBfs::first_of(const ChunkBuf& buf, const Rec& r) {
   return table_[i];
 }
 
+// POR, C3 (por.hpp): the first thread, in increasing id, whose records in the group of the
+// state at buf.recs[k] are all eligible and all lead to targets that are neither stored nor
+// inserted earlier in this batch — what Search::ample_thread decides at the same point of the
+// sequential search. -1: expand every thread.
+int ParallelBfs::ample_of(const ChunkBuf& buf, std::size_t k) {
+  const std::uint32_t src = buf.recs[k].src;
+  std::size_t end = k;
+  while (end < buf.recs.size() && buf.recs[end].src == src) ++end;
+  bool any_eligible = false;
+  for (unsigned t = 0; t < s_.threads_; ++t) {
+    bool has = false, ok = true;
+    for (std::size_t i = k; i < end && ok; ++i) {
+      const Rec& r = buf.recs[i];
+      if (r.end || r.step.thread != t) continue;
+      has = true;
+      ok = r.eligible && !r.fatal;
+      if (!ok) break;
+      any_eligible = true;
+      const std::uint32_t id = r.found != StateStore::kNone ? r.found : firsts_[first_of(buf, r)].id;
+      ok = s_.proviso_ok(id, batch_[src].depth);
+    }
+    if (has && ok) return static_cast<int>(t);
+  }
+  if (any_eligible) ++s_.result_.stats.proviso_full;
+  return -1;
+}
+
 // Applies the batch's records in sequential order; false when the search stops inside it.
 bool ParallelBfs::replay() {
   Search& s = s_;
@@ -285,7 +331,16 @@ bool ParallelBfs::replay() {
   std::uint32_t next_id = static_cast<std::uint32_t>(s.store_.size());
   for (std::size_t c = 0; c < chunks_; ++c) {
     const ChunkBuf& buf = bufs_[c];
-    for (const Rec& r : buf.recs) {
+    std::uint32_t group = StateStore::kNone;  // POR: the source whose ample thread is `ample`
+    int ample = -1;
+    for (std::size_t k = 0; k < buf.recs.size(); ++k) {
+      const Rec& r = buf.recs[k];
+      if (s.por_ && r.src != group) {
+        group = r.src;
+        ample = r.end ? -1 : ample_of(buf, k);
+        if (ample >= 0) ++s.result_.stats.ample_states;
+      }
+      if (ample >= 0 && r.step.thread != ample) continue;
       const FrontierEntry& src = batch_[r.src];
       s.cur_id_ = src.id;
       const std::span<const Report> reps(buf.reports.data() + r.rep_begin, r.rep_end - r.rep_begin);

@@ -9,6 +9,7 @@ namespace {
 
 struct ProgramContext final : Context {
   model::Scratch scratch;
+  model::Access access;
   std::vector<Report> reports;
   std::vector<model::Event> events;
 };
@@ -31,8 +32,10 @@ class Forward final : public model::Sink {
     t.index = s.index;
     t.reports = ctx_.reports;
     t.fatal = s.fatal;
+    if (!ctx_.reports.empty() || s.fatal) reported = true;
     sink_.on_transition(t);
   }
+  bool reported = false;  // some successor had reports or was fatal
 
  private:
   const ProgramSystem& sys_;
@@ -44,7 +47,7 @@ class Forward final : public model::Sink {
 }  // namespace
 
 ProgramSystem::ProgramSystem(const model::Executor& exec, const properties::PropertyTable& table)
-    : exec_(exec), table_(table) {}
+    : exec_(exec), table_(table), futures_(exec.program(), exec.options().debug_vm) {}
 
 // The globals block, then one block per thread (its pc and locals): a step usually changes one
 // thread's block and a few globals, so the other blocks are shared with the parent state.
@@ -85,6 +88,44 @@ unsigned ProgramSystem::successors(const std::uint8_t* state, unsigned thread, C
   auto& pc = static_cast<ProgramContext&>(ctx);
   Forward fwd(*this, thread, pc, sink);
   return exec_.step(state, thread, pc.scratch, fwd);
+}
+
+unsigned ProgramSystem::successors_with_footprint(const std::uint8_t* state, unsigned thread,
+                                                 Context& ctx, TransitionSink& sink,
+                                                 Footprint& fp) const {
+  auto& pc = static_cast<ProgramContext&>(ctx);
+  Forward fwd(*this, thread, pc, sink);
+  pc.scratch.access = &pc.access;
+  unsigned n = 0;
+  try {
+    n = exec_.step(state, thread, pc.scratch, fwd);
+  } catch (...) {
+    pc.scratch.access = nullptr;
+    throw;
+  }
+  pc.scratch.access = nullptr;
+  fp.reads = pc.access.reads;
+  fp.writes = pc.access.writes;
+  bool inv = false;
+  const auto& ir = futures_.invariant_reads();
+  for (std::size_t w = 0; w < fp.writes.size() && !inv; ++w) inv = (fp.writes[w] & ir[w]) != 0;
+  fp.visible = fwd.reported || pc.access.assertion || inv;
+  return n;
+}
+
+// The static future of `thread` at its pc against the step's footprint: a write of the step
+// meets a future read or write, or a read of the step meets a future write.
+bool ProgramSystem::may_interfere(const std::uint8_t* state, unsigned thread,
+                                  const Footprint& fp) const {
+  if (exec_.finished(state, thread)) return false;
+  const std::uint32_t at = exec_.pc(state, thread);
+  if (at >= futures_.code_size(thread)) return true;
+  const std::uint64_t* r = futures_.future_reads(thread, at);
+  const std::uint64_t* w = futures_.future_writes(thread, at);
+  const std::size_t words = std::min(futures_.words(), fp.reads.size());
+  for (std::size_t i = 0; i < words; ++i)
+    if ((fp.writes[i] & (r[i] | w[i])) != 0 || (fp.reads[i] & w[i]) != 0) return true;
+  return false;
 }
 
 void ProgramSystem::check_state(const std::uint8_t* state, Context& ctx,

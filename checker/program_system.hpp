@@ -7,6 +7,7 @@
 
 #include "checker/system.hpp"
 #include "model/exec.hpp"
+#include "model/footprint.hpp"
 #include "properties/table.hpp"
 
 namespace pcmc::checker {
@@ -37,12 +38,21 @@ class ProgramSystem final : public TransitionSystem {
                  std::vector<Report>& out) const override;
   bool has_exists() const override { return !exec_.program().exists.empty(); }
 
+  // Partial-order reduction: objects are the bytes of the globals block; the dynamic footprint
+  // comes from the executor (model::Access), the future one from model::StaticFootprints.
+  bool supports_por() const override { return true; }
+  unsigned successors_with_footprint(const std::uint8_t* state, unsigned thread, Context& ctx,
+                                     TransitionSink& sink, Footprint& fp) const override;
+  bool may_interfere(const std::uint8_t* state, unsigned thread,
+                     const Footprint& fp) const override;
+
   // The report an executor event maps to (kNoProperty for none).
   PropertyId property_of(const model::Event& e) const;
 
  private:
   const model::Executor& exec_;
   const properties::PropertyTable& table_;
+  model::StaticFootprints futures_;
 };
 
 }  // namespace pcmc::checker

@@ -91,7 +91,13 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
       threads_(sys.thread_count()),
       state_limit_(opt.max_states != 0
                        ? std::min<std::uint64_t>(opt.max_states, StateStore::kMaxStates)
-                       : StateStore::kMaxStates) {}
+                       : StateStore::kMaxStates) {
+  // The non-termination pass needs every edge of the graph: POR serves the safety search only.
+  if (opt.por && !opt.liveness && sys.supports_por()) {
+    por_ = std::make_unique<PorProbe>(sys);
+    result_.stats.por = true;
+  }
+}
 
 // ------------------------------------------------------------------ the loop
 
@@ -171,12 +177,50 @@ void Search::expand(FrontierEntry e) {
   expansion_order(s, sys_.state_size(), threads_, opt_.shuffle_seed, order_);
   const std::uint64_t before = result_.stats.transitions;
   bool any = false;
-  for (const unsigned t : order_) {
-    if (sys_.successors(s, t, *gen_ctx_, *this) > 0) any = true;
-    if (stop_) return;
+  if (por_) {
+    // Reduced: one ample thread's buffered transitions; or every thread's, in expansion order.
+    por_->begin(s);
+    if (const int a = ample_thread(); a >= 0) {
+      ++result_.stats.ample_states;
+      any = por_->emit(static_cast<unsigned>(a), *gen_ctx_, *this) > 0;
+      if (stop_) return;
+    } else {
+      for (const unsigned t : order_) {
+        if (por_->emit(t, *gen_ctx_, *this) > 0) any = true;
+        if (stop_) return;
+      }
+    }
+  } else {
+    for (const unsigned t : order_) {
+      if (sys_.successors(s, t, *gen_ctx_, *this) > 0) any = true;
+      if (stop_) return;
+    }
   }
   max_fanout_ = std::max<std::uint64_t>(max_fanout_, result_.stats.transitions - before);
   if (!any) quiescent(e.id);
+}
+
+// C0–C2 from the probe; C3 here: no successor of the ample step was stored before this expansion.
+int Search::ample_thread() {
+  bool any_eligible = false;
+  for (unsigned t = 0; t < threads_; ++t) {
+    if (!por_->eligible(t, *gen_ctx_)) continue;
+    any_eligible = true;
+    bool ok = true;
+    const std::size_t n = por_->count(t, *gen_ctx_);
+    for (std::size_t i = 0; i < n && ok; ++i)
+      ok = proviso_ok(store_.find(por_->target(t, i)), cur_depth_);
+    if (ok) return static_cast<int>(t);
+  }
+  if (any_eligible) ++result_.stats.proviso_full;
+  return -1;
+}
+
+bool Search::proviso_ok(std::uint32_t id, std::uint32_t depth) const {
+  if (id == StateStore::kNone) return true;
+  if (opt_.order != Order::BFS || opt_.proviso != Proviso::NextLevel) return false;
+  // BFS ids are handed out level by level: stored at depth + 1 <=> id >= that level's first.
+  return depth + 1 < level_start_.size() && id >= level_start_[depth + 1];
 }
 
 std::string Search::state_limit_reason() const {

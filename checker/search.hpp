@@ -20,6 +20,15 @@ namespace pcmc::checker {
 
 enum class Order { BFS, DFS };
 
+// The cycle proviso (C3) of partial-order reduction (docs/reductions.md): when a state may be
+// expanded with one thread only.
+//   NewState:  every successor of the ample step is new (not stored before the expansion). Sound
+//              for any search order.
+//   NextLevel: BFS only: every successor is new or was stored at the next BFS level (depth + 1);
+//              an edge back to the same or an earlier level forces full expansion. Also sound
+//              (every cycle has such an edge); reduces more. DFS always uses NewState.
+enum class Proviso { NewState, NextLevel };
+
 struct Stats {
   std::uint64_t states = 0;         // distinct states stored
   std::uint64_t transitions = 0;    // transitions generated (including fatal ones)
@@ -30,6 +39,13 @@ struct Stats {
   std::uint64_t store_bytes = 0;    // bytes held by the visited set (all tree tables, the root
                                     // arena and index, DFS parent links)
   std::uint64_t peak_rss = 0;       // peak resident set size of the process, bytes
+  bool por = false;                 // partial-order reduction was applied (SearchOptions::por
+                                    // and no non-termination pass)
+  std::uint64_t ample_states = 0;   // POR: states expanded with one thread only
+  std::uint64_t proviso_full = 0;   // POR: states fully expanded only because of the proviso
+  bool symmetry = false;            // symmetry reduction was applied (SearchOptions::symmetry,
+                                    // no non-termination pass, some interchangeable threads)
+  std::string symmetry_classes;     // the interchangeable threads, "{Oa, Ob}" (set by run_variant)
   double seconds = 0;
 };
 
@@ -37,6 +53,22 @@ struct SearchOptions {
   Order order = Order::BFS;
   bool all = false;                 // continue after the first violation: one per property
   bool liveness = true;             // run the non-termination pass
+  bool por = false;                 // partial-order reduction (docs/reductions.md). Applies to
+                                    // the safety search only: ignored when `liveness` is on (the
+                                    // non-termination pass needs the full graph) or when the
+                                    // system does not support it. Same verdicts, violated
+                                    // properties, end-state and exists counts as off; fewer
+                                    // states; counterexamples are real paths (replayable
+                                    // without POR) but need not be the unreduced shortest.
+  Proviso proviso = Proviso::NextLevel;  // POR's cycle proviso (BFS; DFS: NewState)
+  bool symmetry = false;            // symmetry reduction of interchangeable threads
+                                    // (docs/reductions.md, "Symmetry"). Applied by run_variant
+                                    // (session.hpp), which searches a SymmetricSystem; search()
+                                    // itself ignores it. Like POR: safety search only (ignored
+                                    // with `liveness` on), and POR is off while it applies. Same
+                                    // verdicts, violated properties, end-state and exists
+                                    // verdicts as off; fewer or equal states; counterexamples
+                                    // are concrete paths (replayable without it).
   std::uint64_t max_states = 0;     // 0 = unlimited
   std::uint64_t max_depth = 0;      // 0 = unlimited. States within max_depth steps are stored,
                                     // checked and expanded; deeper successors are dropped

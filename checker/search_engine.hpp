@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "checker/frontier.hpp"
+#include "checker/por.hpp"
 #include "checker/search.hpp"
 #include "checker/state_store.hpp"
 #include "checker/system.hpp"
@@ -43,6 +44,12 @@ class Search final : public TransitionSink {
   // Interrupt, memory (store + frontier + `headroom` bytes), time, progress. True: stop.
   bool out_of_budget(std::uint64_t headroom);
   void expand(FrontierEntry e);
+  // POR: the first thread (increasing id) whose step alone satisfies C0–C3 in the probed state
+  // (por.hpp), or -1 to expand every thread.
+  int ample_thread();
+  // POR, C3: may the ample step of a depth-`depth` state lead to stored state `id` (kNone: not
+  // stored)? NewState: only when not stored; NextLevel: also when stored at depth + 1.
+  bool proviso_ok(std::uint32_t id, std::uint32_t depth) const;
   // A state just stored at `depth` whose invariant reports are `inv`: counted, then recorded as
   // violating (and not expanded) or enqueued.
   void new_state(std::uint32_t id, std::uint32_t depth, std::span<const Report> inv);
@@ -79,6 +86,7 @@ class Search final : public TransitionSink {
   Frontier frontier_;
   std::unique_ptr<Context> gen_ctx_;    // for successors()
   std::unique_ptr<Context> check_ctx_;  // for check_state() / check_end()
+  std::unique_ptr<PorProbe> por_;       // set when partial-order reduction is active
   std::vector<bool> recorded_;          // per property: a violation is recorded
   struct PendingPath {
     std::uint32_t at;

@@ -1,6 +1,8 @@
 #include "checker/session.hpp"
 
+#include "checker/program_symmetry.hpp"
 #include "checker/program_system.hpp"
+#include "checker/symmetric_system.hpp"
 #include "traces/scenario_hash.hpp"
 
 namespace pcmc::checker {
@@ -17,6 +19,28 @@ traces::ChoicePath choice_path(const Counterexample& cex) {
   path.thread = cex.thread == 0xFFFF ? -1 : cex.thread;
   return path;
 }
+
+namespace {
+
+// Symmetry (docs/reductions.md): with the option on, the non-termination pass off and some
+// interchangeable threads, search the quotient system and concretise its counterexamples, so
+// that everything after this (traces, replay) sees paths of the program itself.
+Result search_with_symmetry(const model::Program& program, const ProgramSystem& system,
+                            const SearchOptions& options) {
+  if (!options.symmetry || options.liveness) return search(system, options);
+  ProgramSymmetry sym = program_symmetry(program);
+  if (sym.spec.empty()) return search(system, options);
+  const std::string classes = describe_classes(program, sym.spec);
+  const Canonicaliser canon(std::move(sym.spec), system.state_size());
+  const SymmetricSystem quotient(system, canon);
+  Result r = search(quotient, options);
+  for (Counterexample& c : r.violations) concretise(quotient, c);
+  r.stats.symmetry = true;
+  r.stats.symmetry_classes = classes;
+  return r;
+}
+
+}  // namespace
 
 VariantRun run_variant(const model::ast::Model& model, const model::SourceManager& sm,
                        const std::vector<std::string>& defines, bool debug_vm,
@@ -50,7 +74,7 @@ VariantRun run_variant(const model::ast::Model& model, const model::SourceManage
 
   run.table = properties::build_property_table(run.program);
   ProgramSystem system(*run.exec, run.table);
-  run.result = search(system, options);
+  run.result = search_with_symmetry(run.program, system, options);
   traces::TraceContext ctx = run.trace_context(sm);
   for (const Counterexample& cex : run.result.violations)
     run.traces.push_back(

@@ -34,6 +34,16 @@ struct Transition {
   bool fatal = false;                   // the path ends at this transition (not explored on)
 };
 
+// Partial-order reduction (docs/reductions.md): what one step of a thread touches in one state.
+// Objects are the system's own small integers (a Program: the bytes of its globals block),
+// as bitsets; the checker only intersects them.
+struct Footprint {
+  std::vector<std::uint64_t> reads, writes;  // over every branch of the step, including the
+                                             // conditions of awaits that blocked a branch
+  bool visible = false;  // the step may change a property's outcome: it evaluates an assertion,
+                         // writes an object an invariant reads, or reports anything
+};
+
 class TransitionSink {
  public:
   virtual ~TransitionSink() = default;
@@ -84,6 +94,26 @@ class TransitionSystem {
   virtual bool check_end(const std::uint8_t* state, Context& ctx,
                          std::vector<Report>& out) const = 0;
   virtual bool has_exists() const { return false; }
+
+  // ---- partial-order reduction (docs/reductions.md); the defaults mean "not supported"
+  virtual bool supports_por() const { return false; }
+  // successors(), also describing the step in `fp`: its reads and writes, and `visible`.
+  virtual unsigned successors_with_footprint(const std::uint8_t* state, unsigned thread, Context& ctx,
+                              TransitionSink& sink, Footprint& fp) const {
+    fp.visible = true;
+    return successors(state, thread, ctx, sink);
+  }
+  // Whether any step `thread` may take from its control point in `state` on (the next one
+  // included, enabled or blocked, and every later one along any path) may read an object `fp`
+  // writes or write an object `fp` reads or writes. A static over-approximation; must be true
+  // when unsure. False for a finished thread.
+  virtual bool may_interfere(const std::uint8_t* state, unsigned thread,
+                             const Footprint& fp) const {
+    (void)state;
+    (void)thread;
+    (void)fp;
+    return true;
+  }
 };
 
 }  // namespace pcmc::checker

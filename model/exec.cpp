@@ -77,6 +77,13 @@ std::uint16_t read_pc(const std::uint8_t* s, std::uint32_t off) {
 
 void write_pc(std::uint8_t* s, std::uint32_t off, std::uint16_t pc) { std::memcpy(s + off, &pc, 2); }
 
+// Marks the bytes [off, off + width) in `bits` when they lie in the globals block (Access).
+void mark(std::vector<std::uint64_t>& bits, std::uint32_t globals, std::uint32_t off,
+          std::uint8_t width) {
+  for (std::uint32_t b = off; b < off + width && b < globals; ++b)
+    bits[b / 64] |= std::uint64_t{1} << (b % 64);
+}
+
 // One evaluation: the state, the executing thread, and the first error raised.
 struct Eval {
   const Program& p;
@@ -91,6 +98,7 @@ struct Eval {
   std::vector<Event>* events = nullptr;
   std::uint32_t site = 0, pc = 0;
   std::int64_t self = 0;  // for guards
+  Access* access = nullptr;  // partial-order reduction: record shared reads here
 
   void fail(ModelErrorKind k, std::int64_t v = 0) {
     if (!error) {
@@ -160,6 +168,7 @@ struct Eval {
       case EOp::Load: {
         std::uint32_t off = addr(n.a);
         if (error) return 0;
+        if (access != nullptr) mark(access->reads, p.globals_size, off, n.scalar.width);
         return Executor::load(s, off, n.scalar.width);
       }
       case EOp::Current: return static_cast<std::int64_t>(thread) + 1;
@@ -250,6 +259,7 @@ class Stepper {
       }
       Eval ev{p_, s, th_.area_offset, thread_};
       ev.events = &scratch_.events;
+      ev.access = scratch_.access;
       std::uint32_t next = pc + 1;
       switch (ins.op) {
         case IOp::Assign: {
@@ -260,6 +270,7 @@ class Stepper {
             error_event(ModelErrorKind::Range, pc, v);
             return emit(depth, pc, true, nevents, nexec, main_pc);
           }
+          wrote(off, ins.scalar.width);
           store(s, off, ins.scalar.width, v);
           break;
         }
@@ -286,6 +297,7 @@ class Stepper {
         case IOp::Choose: {
           std::uint32_t off = ev.addr(ins.a);
           if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
+          wrote(off, ins.scalar.width);
           if (scratch_.states.size() <= depth + 1)
             scratch_.states.emplace_back(p_.state_size);
           std::size_t ev_mark = scratch_.events.size();
@@ -307,10 +319,12 @@ class Stepper {
             if (ins.a >= 0) {
               std::uint32_t off = ev.addr(ins.a);
               if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
+              wrote(off, ins.scalar.width);
               store(s, off, ins.scalar.width, 0);
             }
             break;
           }
+          if (scratch_.access != nullptr) scratch_.access->assertion = true;
           ev.assertion = true;
           ev.site = ins.site;
           ev.pc = pc;
@@ -320,6 +334,7 @@ class Stepper {
           if (ins.a >= 0) {
             std::uint32_t off = ev.addr(ins.a);
             if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
+            wrote(off, ins.scalar.width ? ins.scalar.width : 1);
             store(s, off, ins.scalar.width ? ins.scalar.width : 1, c != 0);
           }
           if (c) {
@@ -349,6 +364,10 @@ class Stepper {
   std::uint32_t first_pc = 0;
 
  private:
+  void wrote(std::uint32_t off, std::uint8_t width) {
+    if (scratch_.access != nullptr) mark(scratch_.access->writes, p_.globals_size, off, width);
+  }
+
   void error_event(ModelErrorKind k, std::uint32_t pc, std::int64_t v) {
     Event e;
     e.kind = Event::ModelError;
@@ -419,6 +438,7 @@ unsigned Executor::step(const std::uint8_t* state, unsigned thread, Scratch& scr
   scratch.events.clear();
   scratch.executed.clear();
   scratch.blocked.clear();
+  if (scratch.access != nullptr) scratch.access->reset(program_->globals_size);
   Stepper st(*this, th, thread, scratch, sink, options_.local_budget);
   st.first_pc = pc0;
   st.run(0, pc0, false, 0, 0, pc0, 0);

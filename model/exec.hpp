@@ -64,6 +64,24 @@ class Sink {
   virtual void on_successor(const Successor& s) = 0;
 };
 
+// The shared state one step touched, for partial-order reduction (docs/reductions.md): bitsets
+// over the bytes of the globals block [0, Program::globals_size), one bit per byte. Filled by
+// Executor::step when Scratch::access is set, over every branch of the step (every `choose`
+// value), including reads made by conditions of `await`s that blocked a branch and by the
+// address computations of pointer and array accesses. Thread areas (pc, locals) are private to
+// their thread and never recorded.
+struct Access {
+  std::vector<std::uint64_t> reads, writes;
+  bool assertion = false;  // the step evaluated an assertion condition (a property)
+
+  void reset(std::uint32_t globals_size) {
+    const std::size_t words = (globals_size + 63) / 64;
+    reads.assign(words, 0);
+    writes.assign(words, 0);
+    assertion = false;
+  }
+};
+
 // Per-caller working memory. Not shared between threads.
 struct Scratch {
   std::vector<std::vector<std::uint8_t>> states;  // fork buffers, one per choice depth
@@ -77,6 +95,9 @@ struct Scratch {
     std::vector<std::uint8_t> state;
   };
   std::vector<Blocked> blocked;
+  // When set, step() resets it and records the step's shared accesses into it (costs a test per
+  // load and store; off in plain searches).
+  Access* access = nullptr;
 };
 
 class Executor {

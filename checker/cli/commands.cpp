@@ -47,6 +47,8 @@ checker::SearchOptions search_options(const Options& o) {
   s.order = o.order == "dfs" ? checker::Order::DFS : checker::Order::BFS;
   s.all = o.all || o.judge;
   s.liveness = o.liveness;
+  s.por = o.por;
+  s.symmetry = o.symmetry;
   s.max_states = o.max_states;
   s.max_depth = o.max_depth;
   s.max_seconds = o.max_time;
@@ -91,6 +93,8 @@ std::string stats_line(const checker::Stats& st) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f s", st.seconds);
   os << buf << ", " << human_bytes(st.store_bytes) << " stored";
+  if (st.por) os << ", por (" << st.ample_states << " states expanded with one thread)";
+  if (st.symmetry) os << ", symmetry " << st.symmetry_classes;
   return os.str();
 }
 
@@ -145,7 +149,9 @@ nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                 {"store_bytes", st.store_bytes}, {"peak_rss", st.peak_rss},
                 {"store_bytes_per_state",  // the whole visited set over the states stored
                  st.states != 0 ? static_cast<double>(st.store_bytes) / static_cast<double>(st.states) : 0.0},
-                {"workers", o.jobs}};
+                {"workers", o.jobs},
+                {"por", st.por}, {"ample_states", st.ample_states},
+                {"symmetry", st.symmetry}, {"symmetry_classes", st.symmetry_classes}};
   nlohmann::json tr = nlohmann::json::array();
   for (const auto& t : run.traces) tr.push_back(traces::to_json(t, info));
   j["violations"] = tr;
@@ -174,6 +180,14 @@ int check_one(const Options& o, Loaded& l) {
   out << "pcmc " << PCMC_VERSION << ": " << run.program.scenario << " (" << o.scenario
       << "), variant " << variant_label(o.defines) << ", CONFIG_DEBUG_VM "
       << (o.debug_vm ? "on" : "off") << "\n";
+  if (o.por && !run.result.stats.por && !run.result.stats.symmetry)
+    out << "note: --por on is not applied with the non-termination pass; add --liveness off\n";
+  if (o.symmetry && !run.result.stats.symmetry)
+    out << (o.liveness ? "note: --symmetry on is not applied with the non-termination pass; add "
+                         "--liveness off\n"
+                       : "note: --symmetry on found no interchangeable threads\n");
+  if (o.por && run.result.stats.symmetry)
+    out << "note: --por is not applied together with --symmetry (docs/reductions.md)\n";
   if (!o.quiet)
     for (const auto& t : run.traces) print_trace(out, t, o);
   const auto& r = run.result;

@@ -33,6 +33,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
   ParseResult r;
   Options& o = r.options;
   std::string liveness = "on";
+  std::string por = "off";
+  std::string symmetry = "off";
   po::options_description model("Model");
   model.add_options()
       ("define,D", po::value<std::vector<std::string>>(&o.defines)->composing(),
@@ -55,6 +57,16 @@ ParseResult parse_options(int argc, const char* const* argv) {
       ("jobs,j", po::value<unsigned>(&o.jobs)->default_value(1),
        "BFS on this many threads: the same verdicts, counts and traces as -j 1 "
        "(the non-termination pass stays on one thread)");
+  po::options_description reduction("Reduction");
+  reduction.add_options()
+      ("por", po::value<std::string>(&por)->default_value("off"),
+       "on | off: partial-order reduction of the safety search (docs/reductions.md); same "
+       "verdicts, fewer states; needs --liveness off (the non-termination pass needs the full "
+       "graph)")
+      ("symmetry", po::value<std::string>(&symmetry)->default_value("off"),
+       "on | off: symmetry reduction of interchangeable threads (same code, found automatically; "
+       "docs/reductions.md); same verdicts, fewer states, concrete traces; needs --liveness off; "
+       "turns --por off");
   po::options_description limits("Limits (reaching one gives the verdict 'incomplete', exit 20)");
   limits.add_options()
       ("max-states", po::value<std::uint64_t>(&o.max_states)->default_value(0),
@@ -100,9 +112,9 @@ ParseResult parse_options(int argc, const char* const* argv) {
   po::positional_options_description pos;
   pos.add("args", -1);
   po::options_description all;
-  all.add(model).add(search).add(limits).add(output).add(pictures).add(hidden);
+  all.add(model).add(search).add(reduction).add(limits).add(output).add(pictures).add(hidden);
   po::options_description visible;
-  visible.add(model).add(search).add(limits).add(output).add(pictures);
+  visible.add(model).add(search).add(reduction).add(limits).add(output).add(pictures);
 
   po::variables_map vm;
   try {
@@ -192,6 +204,10 @@ ParseResult parse_options(int argc, const char* const* argv) {
   if (o.jobs > 1 && o.order == "dfs") return fail("--search dfs runs on one thread; drop -j");
   if (liveness != "on" && liveness != "off") return fail("--liveness must be on or off");
   o.liveness = liveness == "on";
+  if (por != "on" && por != "off") return fail("--por must be on or off");
+  o.por = por == "on";
+  if (symmetry != "on" && symmetry != "off") return fail("--symmetry must be on or off");
+  o.symmetry = symmetry == "on";
   if (o.progress != "auto" && o.progress != "json" && o.progress != "off")
     return fail("--progress must be auto, json or off");
   if (o.max_time < 0) return fail("--max-time must not be negative");

@@ -22,6 +22,9 @@ struct Options {
   bool liveness = true;
   std::uint64_t shuffle = 0;
   unsigned jobs = 1;       // -j: BFS worker threads (same results as 1)
+  // Reduction
+  bool por = false;        // --por on|off: partial-order reduction (docs/reductions.md)
+  bool symmetry = false;   // --symmetry on|off: interchangeable threads (docs/reductions.md)
   // Limits
   std::uint64_t max_states = 0, max_depth = 0, max_memory_mib = 0;
   double max_time = 0;

@@ -2,11 +2,12 @@
 // oracle tests: every reduction and every parallel mode must give, on each of them, what the
 // plain sequential search gives. The same seed always gives the same model.
 //
-// A model has 2-3 threads of 2-5 statements over: bounded shared ints (g0..g2, values 0..3),
-// two spinlocks (await-based, so lock cycles deadlock), a pool of two pages with a field and a
-// flag reached through a shared pointer, thread-local temporaries (read then write: lost
-// updates), `await` on shared values (blocking), `choose`, WARN_ON / BUG_ON / HARM_ON
-// assertions, and an invariant, a final condition and an exists condition.
+// A model (source()) has 2-3 threads of 2-5 statements over: bounded shared ints (g0..g2,
+// values 0..3), two spinlocks (await-based, so lock cycles deadlock), a pool of two pages with a
+// field and a flag reached through a shared pointer, thread-local temporaries (read then write:
+// lost updates), `await` on shared values (blocking), `choose`, WARN_ON / BUG_ON / HARM_ON
+// assertions, and an invariant, a final condition and an exists condition. symmetric_source()
+// gives models with interchangeable threads (identical bodies) for symmetry reduction.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,51 @@ class RandomModel {
 
   std::string source(std::uint64_t seed) {
     std::ostringstream o;
+    header(o, seed);
+    const unsigned threads = 2 + pick(2);
+    for (unsigned t = 0; t < threads; ++t) {
+      o << "thread T" << t << " {\n";
+      const unsigned n = 2 + pick(4);
+      for (unsigned i = 0; i < n; ++i) o << "\t" << statement(t, i) << "\n";
+      o << "}\n";
+    }
+    footer(o);
+    return o.str();
+  }
+
+  // For symmetry reduction: 2-3 threads running one body (interchangeable), then, half of the
+  // time, one thread of its own.
+  std::string symmetric_source(std::uint64_t seed) {
+    std::ostringstream o;
+    header(o, seed);
+    const unsigned copies = 2 + pick(2);
+    std::string body;
+    const unsigned n = 2 + pick(4);
+    // Half of the bodies keep a thread_t local across steps (a thread cell in the thread area):
+    // it remembers a lock owner seen after the first statement and tests it at the end.
+    const bool remember = pick(2) == 0;
+    if (remember) body += "\tthread_t w = NO_THREAD;\n";
+    for (unsigned i = 0; i < n; ++i) {
+      body += "\t" + statement(0, i) + "\n";
+      if (remember && i == 0) body += "\tw = l" + std::to_string(pick(2)) + ";\n";
+    }
+    if (remember) body += "\tif (w != NO_THREAD && w != current) " + g() + " = 2;\n";
+    // In a function, so that unlabelled assertions are the same sites ("body:line") in every
+    // copy; written in the thread bodies they would be distinct properties per thread.
+    o << "void body() {\n" << body << "}\n";
+    for (unsigned t = 0; t < copies; ++t) o << "thread T" << t << " { body(); }\n";
+    if (pick(2) == 1) {
+      o << "thread U {\n";
+      const unsigned m = 2 + pick(4);
+      for (unsigned i = 0; i < m; ++i) o << "\t" << statement(copies, i) << "\n";
+      o << "}\n";
+    }
+    footer(o);
+    return o.str();
+  }
+
+ private:
+  void header(std::ostringstream& o, std::uint64_t seed) {
     o << "scenario rnd_" << seed << " \"random model " << seed << "\";\n"
       << "struct page { int[0..3] f; bool b; };\n"
       << "pool struct page mem_map[2] named { pa, pb };\n"
@@ -34,20 +80,14 @@ class RandomModel {
       << "void lock1() { atomic { await(l1 == NO_THREAD); l1 = current; } }\n"
       << "void unlock1() { l1 = NO_THREAD; }\n"
       << "init { slot = pa; g0 = " << pick(4) << "; }\n";
-    const unsigned threads = 2 + pick(2);
-    for (unsigned t = 0; t < threads; ++t) {
-      o << "thread T" << t << " {\n";
-      const unsigned n = 2 + pick(4);
-      for (unsigned i = 0; i < n; ++i) o << "\t" << statement(t, i) << "\n";
-      o << "}\n";
-    }
+  }
+
+  void footer(std::ostringstream& o) {
     o << "invariant inv: !(g0 == 3 && g1 == 3 && g2 == " << pick(4) << ");\n";
     o << "final fin: g" << pick(3) << " != " << pick(4) << ";\n";
     o << "exists (g" << pick(3) << " == " << pick(4) << ");\n";
-    return o.str();
   }
 
- private:
   unsigned pick(unsigned n) { return static_cast<unsigned>(splitmix64(x_) % n); }
   std::string g() { return "g" + std::to_string(pick(3)); }
 

@@ -1,0 +1,66 @@
+// Symmetry reduction as a TransitionSystem decorator (docs/reductions.md, "Symmetry"): the same
+// system with every successor and the initial state replaced by its canonical form
+// (symmetry.hpp). The search loop is unchanged — canonicalisation is part of "successors" — so
+// the sequential and parallel BFS, DFS and BFS parent reconstruction (which re-expands the
+// parent and matches the stored child) all see one consistent quotient system.
+//
+// Steps found on it name threads of canonical states; concretise() turns such a counterexample
+// into a path of the inner system (replayable with symmetry off).
+//
+// Contract: holds references to the inner system and the canonicaliser, which must outlive it.
+// Thread-safe like the inner system: one Context per worker. Partial-order reduction is not
+// offered through it (supports_por() is false), and the non-termination pass must not run on it
+// (a lasso of canonical states is not a fair lasso of the inner system): run_variant applies
+// symmetry only with the pass off.
+#pragma once
+
+#include "checker/search.hpp"
+#include "checker/symmetry.hpp"
+#include "checker/system.hpp"
+
+namespace pcmc::checker {
+
+class SymmetricSystem final : public TransitionSystem {
+ public:
+  // Throws std::invalid_argument when the canonicaliser does not fit the inner system.
+  SymmetricSystem(const TransitionSystem& inner, const Canonicaliser& canon);
+
+  const TransitionSystem& inner() const { return inner_; }
+  const Canonicaliser& canonicaliser() const { return canon_; }
+
+  std::size_t state_size() const override { return inner_.state_size(); }
+  unsigned thread_count() const override { return inner_.thread_count(); }
+  const std::vector<properties::Property>& properties() const override {
+    return inner_.properties();
+  }
+  PropertyId deadlock_property() const override { return inner_.deadlock_property(); }
+  PropertyId nontermination_property() const override {
+    return inner_.nontermination_property();
+  }
+  std::vector<std::uint32_t> state_parts() const override { return inner_.state_parts(); }
+  std::unique_ptr<Context> make_context() const override;
+  void initial_state(std::uint8_t* out) const override;
+  bool finished(const std::uint8_t* state, unsigned thread) const override {
+    return inner_.finished(state, thread);
+  }
+  unsigned successors(const std::uint8_t* state, unsigned thread, Context& ctx,
+                      TransitionSink& sink) const override;
+  void check_state(const std::uint8_t* state, Context& ctx,
+                   std::vector<Report>& out) const override;
+  bool check_end(const std::uint8_t* state, Context& ctx,
+                 std::vector<Report>& out) const override;
+  bool has_exists() const override { return inner_.has_exists(); }
+
+ private:
+  const TransitionSystem& inner_;
+  const Canonicaliser& canon_;
+};
+
+// Rewrites `cex`, found by a search on `sym`, into a path of sym.inner() from its own initial
+// state: each canonical step (t, i) becomes the step of the concrete thread that t stands for,
+// with the successor index whose canonical image is the canonical path's next state (the same
+// index when it matches, and with the same reports); `cex.thread` is mapped likewise. Throws
+// std::logic_error when no concrete step matches (the spec is not a symmetry of the system).
+void concretise(const SymmetricSystem& sym, Counterexample& cex);
+
+}  // namespace pcmc::checker

@@ -1,0 +1,261 @@
+// Oracle tests of partial-order reduction (docs/reductions.md; DESIGN §6, STYLE 5: `off` is the
+// oracle). On every example (examples/**, except quarantine/ and the scale benchmarks under
+// scaled/, which are millions of states), and on every kernel test (model/kernel/*/test/*.pcm),
+// for every variant and mode its expect blocks name, and on seeded random models, the reduced
+// search (POR on, liveness off) must give what the full search gives:
+//   --all: the verdict, the set of violated properties, the number of end states and of end
+//          states where `exists` holds (persistent sets preserve every terminal state), never
+//          more states than the full search, and counterexamples that replay step by step on
+//          the unreduced system (ProgramSystem::successors, no POR);
+//   first violation: the verdict, and the property found is one the full search violates;
+//   -j 2 with POR gives exactly what -j 1 with POR gives (counts, paths);
+//   both provisos (NewState, NextLevel) and DFS keep the same verdicts and end states.
+// Pinned POR counts of the basics examples catch a reduction that silently weakens (the counts
+// grow) or strengthens (they shrink: then the oracle above must still pass).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "checker/program_system.hpp"
+#include "checker/session.hpp"
+#include "checker/test/random_models.hpp"
+#include "checker/test/replay.hpp"
+#include "model/parser.hpp"
+#include "properties/judge.hpp"
+
+using namespace pcmc;
+
+namespace {
+
+constexpr std::uint64_t kCap = 400000;  // a run this large fails the test (none is)
+
+struct Summary {
+  checker::Status status;
+  std::uint64_t states, transitions, end_states, exists_hits;
+  std::set<std::string> violated;
+};
+
+Summary summary(const checker::VariantRun& r) {
+  Summary s{r.result.status, r.result.stats.states, r.result.stats.transitions,
+            r.result.stats.end_states, r.result.stats.exists_hits, {}};
+  for (const auto& c : r.result.violations) s.violated.insert(r.table.props.at(c.property).name);
+  return s;
+}
+
+checker::SearchOptions options(bool por, bool all) {
+  checker::SearchOptions o;
+  o.liveness = false;
+  o.por = por;
+  o.all = all;
+  o.max_states = kCap;
+  return o;
+}
+
+// Every counterexample of `r` replays on the unreduced system to a violation of its property.
+void require_replays(const checker::VariantRun& r) {
+  const checker::ProgramSystem sys(*r.exec, r.table);
+  for (const auto& c : r.result.violations) {
+    INFO("counterexample of " << r.table.props.at(c.property).name);
+    CHECK(checker::test::check_counterexample(sys, c) == "");
+  }
+}
+
+bool complete(const checker::VariantRun& r) {
+  return r.result.incomplete_reason.empty();  // a capped run may still say "violated"
+}
+
+// The POR oracle on one variant; returns false when the full search hit the cap.
+bool por_oracle(const model::ast::Model& ast, const model::SourceManager& sm,
+                const std::vector<std::string>& defines, bool debug_vm) {
+  const checker::VariantRun full =
+      checker::run_variant(ast, sm, defines, debug_vm, options(false, true));
+  if (!complete(full)) return false;
+  const Summary f = summary(full);
+
+  const checker::VariantRun red = checker::run_variant(ast, sm, defines, debug_vm, options(true, true));
+  REQUIRE(red.result.stats.por);
+  REQUIRE(complete(red));
+  const Summary p = summary(red);
+  CHECK(p.status == f.status);
+  CHECK(p.violated == f.violated);
+  CHECK(p.end_states == f.end_states);
+  CHECK(p.exists_hits == f.exists_hits);
+  CHECK(p.states <= f.states);
+  require_replays(red);
+
+  // First-violation mode: the same verdict; the property found is one the full search finds.
+  const checker::VariantRun first =
+      checker::run_variant(ast, sm, defines, debug_vm, options(true, false));
+  CHECK(first.result.status == f.status);
+  for (const std::string& v : summary(first).violated) CHECK(f.violated.count(v) == 1);
+  require_replays(first);
+
+  // -j 2 with POR is the sequential POR search exactly.
+  checker::SearchOptions par = options(true, true);
+  par.workers = 2;
+  const checker::VariantRun two = checker::run_variant(ast, sm, defines, debug_vm, par);
+  const Summary q = summary(two);
+  CHECK(q.states == p.states);
+  CHECK(q.transitions == p.transitions);
+  CHECK(q.violated == p.violated);
+  CHECK(two.result.stats.ample_states == red.result.stats.ample_states);
+  REQUIRE(two.result.violations.size() == red.result.violations.size());
+  for (std::size_t i = 0; i < two.result.violations.size(); ++i) {
+    const auto& a = two.result.violations[i].steps;
+    const auto& b = red.result.violations[i].steps;
+    CHECK(std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+      return x.thread == y.thread && x.index == y.index;
+    }));
+  }
+
+  // The conservative proviso, DFS, and a shuffled order keep verdicts and end states.
+  for (int variant = 0; variant < 3; ++variant) {
+    checker::SearchOptions o = options(true, true);
+    if (variant == 0) o.proviso = checker::Proviso::NewState;
+    if (variant == 1) o.order = checker::Order::DFS;
+    if (variant == 2) o.shuffle_seed = 7;
+    INFO("variant " << variant << " (0 NewState, 1 DFS, 2 shuffle 7)");
+    const checker::VariantRun v = checker::run_variant(ast, sm, defines, debug_vm, o);
+    REQUIRE(complete(v));
+    const Summary s = summary(v);
+    CHECK(s.status == f.status);
+    CHECK(s.violated == f.violated);
+    CHECK(s.end_states == f.end_states);
+    CHECK(s.exists_hits == f.exists_hits);
+    require_replays(v);
+  }
+  return true;
+}
+
+std::vector<std::string> scenario_files() {
+  std::vector<std::string> files;
+  for (const char* dir : {"/examples", "/model/kernel"})
+    for (const auto& e : std::filesystem::recursive_directory_iterator(PCMC_SOURCE_DIR +
+                                                                       std::string(dir))) {
+      const std::string p = e.path().string();
+      if (e.path().extension() != ".pcm" || p.find("/quarantine/") != std::string::npos ||
+          p.find("/scaled/") != std::string::npos)
+        continue;
+      if (std::string(dir) == "/model/kernel" && p.find("/test/") == std::string::npos) continue;
+      files.push_back(p);
+    }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+model::ast::Model parse(model::SourceManager& sm, const std::string& file) {
+  model::ParseOptions po;
+  po.include_path.push_back(PCMC_SOURCE_DIR "/model/kernel");
+  po.include_path.push_back(PCMC_SOURCE_DIR "/model");
+  return model::parse_file(sm, file, po);
+}
+
+}  // namespace
+
+TEST_CASE("por: every example and kernel test, every expected variant, matches POR off",
+          "[por][oracle]") {
+  const std::vector<std::string> files = scenario_files();
+  REQUIRE(files.size() >= 12);
+  unsigned checked = 0, skipped = 0;
+  for (const std::string& file : files) {
+    model::SourceManager sm;
+    const model::ast::Model ast = parse(sm, file);
+    std::vector<properties::RunSpec> runs = properties::runs_to_judge(ast.expects);
+    if (runs.empty()) runs.push_back({});
+    for (const auto& spec : runs) {
+      INFO(file << " " << spec.label());
+      const bool done = por_oracle(ast, sm, spec.defines, spec.debug_vm);
+      CHECK(done);  // over kCap states: too large for this test
+      ++(done ? checked : skipped);
+    }
+  }
+  INFO(checked << " runs checked, " << skipped << " over " << kCap << " states");
+  CHECK(checked >= 100);
+}
+
+TEST_CASE("por: random models match POR off", "[por][oracle]") {
+  std::uint64_t full_states = 0, por_states = 0;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    checker::test::RandomModel gen(seed);
+    const std::string text = gen.source(seed);
+    INFO("random model seed " << seed << ":\n" << text);
+    model::SourceManager sm;
+    const model::ast::Model ast = model::parse_text(sm, "rnd.pcm", text, model::ParseOptions{});
+    REQUIRE(por_oracle(ast, sm, {}, false));
+    full_states += checker::run_variant(ast, sm, {}, false, options(false, true)).result.stats.states;
+    por_states += checker::run_variant(ast, sm, {}, false, options(true, true)).result.stats.states;
+  }
+  INFO("states: " << full_states << " without POR, " << por_states << " with");
+  CHECK(por_states < full_states);  // the reduction does something on these models
+}
+
+// Pinned counts (POR on, --all, liveness off, BFS, NextLevel proviso) next to the unreduced ones
+// (the expect blocks of examples/basics pin those, with liveness on).
+TEST_CASE("por: pinned state counts of the basics examples", "[por]") {
+  struct Pin {
+    const char* file;
+    std::vector<std::string> defines;
+    std::uint64_t full, por, por_transitions;
+  };
+  const std::vector<Pin> pins = {
+      {"abba_deadlock.pcm", {}, 23, 21, 22},
+      {"abba_deadlock.pcm", {"ORDERED"}, 21, 20, 20},
+      {"lost_update.pcm", {}, 12, 12, 14},
+      {"lost_update.pcm", {"LOCKED"}, 16, 16, 16},
+      {"use_after_free.pcm", {}, 24, 18, 20},
+      {"use_after_free.pcm", {"SPECULATIVE_GET"}, 37, 30, 37},
+      {"guarded_index.pcm", {}, 12, 12, 12},
+      {"debug_only.pcm", {}, 14, 8, 7},
+      {"livelock.pcm", {"SPLIT_TAILS"}, 13, 13, 12},
+  };
+  for (const Pin& pin : pins) {
+    INFO(pin.file << " " << (pin.defines.empty() ? "B" : pin.defines.front()));
+    model::SourceManager sm;
+    const model::ast::Model ast =
+        parse(sm, PCMC_SOURCE_DIR "/examples/basics/" + std::string(pin.file));
+    const auto full = checker::run_variant(ast, sm, pin.defines, false, options(false, true));
+    const auto red = checker::run_variant(ast, sm, pin.defines, false, options(true, true));
+    CHECK(full.result.stats.states == pin.full);
+    CHECK(red.result.stats.states == pin.por);
+    CHECK(red.result.stats.transitions == pin.por_transitions);
+  }
+}
+
+TEST_CASE("por: not applied with the non-termination pass", "[por]") {
+  model::SourceManager sm;
+  const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR "/examples/basics/livelock.pcm");
+  checker::SearchOptions o = options(true, true);
+  o.liveness = true;
+  const auto r = checker::run_variant(ast, sm, {}, false, o);
+  CHECK_FALSE(r.result.stats.por);
+  CHECK(r.result.stats.ample_states == 0);
+  CHECK(summary(r).violated.count("nontermination") == 1);
+}
+
+// The ignoring problem (why C3 exists): T0 spins forever on an object nobody else touches, so
+// its step is independent and invisible in every state; without the cycle proviso the reduced
+// search would follow T0's cycle alone and never run T1, missing the invariant violation.
+TEST_CASE("por: the cycle proviso keeps a thread from being ignored", "[por]") {
+  const char* text =
+      "scenario ignoring \"a spinning thread must not hide the other one\";\n"
+      "int[0..1] a;\nint[0..1] g;\n"
+      "thread T0 { for (;;) { a = 1 - a; } }\n"
+      "thread T1 { g = 1; }\n"
+      "invariant g_zero: g == 0;\n";
+  model::SourceManager sm;
+  const model::ast::Model ast = model::parse_text(sm, "ignoring.pcm", text, model::ParseOptions{});
+  for (const checker::Proviso pv : {checker::Proviso::NextLevel, checker::Proviso::NewState})
+    for (const checker::Order order : {checker::Order::BFS, checker::Order::DFS}) {
+      checker::SearchOptions o = options(true, true);
+      o.proviso = pv;
+      o.order = order;
+      const auto r = checker::run_variant(ast, sm, {}, false, o);
+      CHECK(summary(r).violated == std::set<std::string>{"g_zero"});
+      require_replays(r);
+    }
+}

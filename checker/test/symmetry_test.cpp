@@ -1,0 +1,368 @@
+// Oracle tests of symmetry reduction on programs (docs/reductions.md, "Symmetry"; DESIGN §6,
+// STYLE 5: `off` is the oracle). On every example (examples/**, except quarantine/ and the scale
+// benchmarks under scaled/) and every kernel test (model/kernel/*/test/*.pcm), for every variant
+// and mode its expect blocks name, and on seeded random models with interchangeable threads,
+// symmetry on (liveness off) must give what it gives off:
+//   --all: the verdict, the set of violated properties, the exists verdict (never / sometimes /
+//          always over the end states), never more states or end states, and counterexamples
+//          that replay step by step on the unreduced system (ProgramSystem, no symmetry);
+//   first violation: the verdict, and a property the full search violates, replayable;
+//   -j 2 with symmetry gives exactly what -j 1 with symmetry gives (counts, paths);
+//   DFS with symmetry keeps verdicts.
+// Pinned symmetry counts of the basics examples and of C-R1 catch a canonicaliser that silently
+// weakens (counts grow) or merges too much (counts shrink: then the oracle must still pass).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "checker/program_symmetry.hpp"
+#include "checker/program_system.hpp"
+#include "checker/session.hpp"
+#include "checker/test/random_models.hpp"
+#include "checker/test/replay.hpp"
+#include "model/compile.hpp"
+#include "model/parser.hpp"
+#include "properties/judge.hpp"
+
+using namespace pcmc;
+
+namespace {
+
+constexpr std::uint64_t kCap = 400000;  // a run this large fails the test (none is)
+
+struct Summary {
+  checker::Status status;
+  std::uint64_t states, transitions, end_states, exists_hits;
+  std::set<std::string> violated;
+};
+
+Summary summary(const checker::VariantRun& r) {
+  Summary s{r.result.status, r.result.stats.states, r.result.stats.transitions,
+            r.result.stats.end_states, r.result.stats.exists_hits, {}};
+  for (const auto& c : r.result.violations) s.violated.insert(r.table.props.at(c.property).name);
+  return s;
+}
+
+// never / sometimes / always over the end states
+int exists_verdict(const Summary& s) {
+  return s.exists_hits == 0 ? 0 : s.exists_hits == s.end_states ? 2 : 1;
+}
+
+checker::SearchOptions options(bool symmetry, bool all) {
+  checker::SearchOptions o;
+  o.liveness = false;
+  o.symmetry = symmetry;
+  o.all = all;
+  o.max_states = kCap;
+  return o;
+}
+
+void require_replays(const checker::VariantRun& r) {
+  const checker::ProgramSystem sys(*r.exec, r.table);
+  REQUIRE(r.traces.size() == r.result.violations.size());  // traces/ replayed them as well
+  for (const auto& c : r.result.violations) {
+    INFO("counterexample of " << r.table.props.at(c.property).name);
+    CHECK(checker::test::check_counterexample(sys, c) == "");
+  }
+}
+
+bool same_paths(const checker::Result& a, const checker::Result& b) {
+  if (a.violations.size() != b.violations.size()) return false;
+  for (std::size_t i = 0; i < a.violations.size(); ++i) {
+    const auto& x = a.violations[i].steps;
+    const auto& y = b.violations[i].steps;
+    if (!std::equal(x.begin(), x.end(), y.begin(), y.end(), [](const auto& p, const auto& q) {
+          return p.thread == q.thread && p.index == q.index;
+        }))
+      return false;
+  }
+  return true;
+}
+
+struct OracleRun {
+  bool complete = false;      // the full search stayed under kCap
+  bool applied = false;       // symmetry found interchangeable threads
+  std::uint64_t full = 0, reduced = 0;
+};
+
+OracleRun symmetry_oracle(const model::ast::Model& ast, const model::SourceManager& sm,
+                          const std::vector<std::string>& defines, bool debug_vm) {
+  OracleRun out;
+  const auto full = checker::run_variant(ast, sm, defines, debug_vm, options(false, true));
+  if (!full.result.incomplete_reason.empty()) return out;
+  out.complete = true;
+  const Summary f = summary(full);
+  CHECK_FALSE(full.result.stats.symmetry);
+
+  const auto red = checker::run_variant(ast, sm, defines, debug_vm, options(true, true));
+  REQUIRE(red.result.incomplete_reason.empty());
+  out.applied = red.result.stats.symmetry;
+  const Summary p = summary(red);
+  CHECK(p.status == f.status);
+  CHECK(p.violated == f.violated);
+  CHECK(exists_verdict(p) == exists_verdict(f));
+  CHECK((p.end_states > 0) == (f.end_states > 0));
+  CHECK(p.end_states <= f.end_states);
+  CHECK(p.states <= f.states);
+  if (!out.applied) CHECK(p.states == f.states);
+  out.full = f.states;
+  out.reduced = p.states;
+  require_replays(red);
+
+  const auto first = checker::run_variant(ast, sm, defines, debug_vm, options(true, false));
+  CHECK(first.result.status == f.status);
+  for (const std::string& v : summary(first).violated) CHECK(f.violated.count(v) == 1);
+  require_replays(first);
+
+  checker::SearchOptions par = options(true, true);
+  par.workers = 2;
+  const auto two = checker::run_variant(ast, sm, defines, debug_vm, par);
+  CHECK(two.result.stats.states == p.states);
+  CHECK(two.result.stats.transitions == p.transitions);
+  CHECK(summary(two).violated == p.violated);
+  CHECK(same_paths(two.result, red.result));
+
+  checker::SearchOptions dfs = options(true, true);
+  dfs.order = checker::Order::DFS;
+  const auto d = checker::run_variant(ast, sm, defines, debug_vm, dfs);
+  CHECK(summary(d).status == f.status);
+  CHECK(summary(d).violated == f.violated);
+  require_replays(d);
+  return out;
+}
+
+std::vector<std::string> scenario_files() {
+  std::vector<std::string> files;
+  for (const char* dir : {"/examples", "/model/kernel"})
+    for (const auto& e : std::filesystem::recursive_directory_iterator(PCMC_SOURCE_DIR +
+                                                                       std::string(dir))) {
+      const std::string p = e.path().string();
+      if (e.path().extension() != ".pcm" || p.find("/quarantine/") != std::string::npos ||
+          p.find("/scaled/") != std::string::npos)
+        continue;
+      if (std::string(dir) == "/model/kernel" && p.find("/test/") == std::string::npos) continue;
+      files.push_back(p);
+    }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+model::ast::Model parse(model::SourceManager& sm, const std::string& file) {
+  model::ParseOptions po;
+  po.include_path.push_back(PCMC_SOURCE_DIR "/model/kernel");
+  po.include_path.push_back(PCMC_SOURCE_DIR "/model");
+  return model::parse_file(sm, file, po);
+}
+
+model::Program compile_text(const std::string& text, const std::vector<std::string>& defines = {}) {
+  model::SourceManager sm;
+  const model::ast::Model ast = model::parse_text(sm, "t.pcm", text, model::ParseOptions{});
+  model::CompileOptions co;
+  co.defines = defines;
+  return model::compile(ast, sm, co);
+}
+
+model::Program compile_file(const std::string& file, const std::vector<std::string>& defines = {}) {
+  model::SourceManager sm;
+  const model::ast::Model ast = parse(sm, file);
+  model::CompileOptions co;
+  co.defines = defines;
+  return model::compile(ast, sm, co);
+}
+
+const char* kWorkers =
+    "scenario w \"workers\";\n"
+    "int[0..7] counter;\nthread_t owner;\n"
+    "void lock() { atomic { await(owner == NO_THREAD); owner = current; } }\n"
+    "void unlock() { owner = NO_THREAD; }\n"
+    "void work() { int[0..7] t; lock(); t = counter; counter = t + 1; unlock(); }\n"
+    "thread P0 { work(); }\nthread P1 { work(); }\nthread P2 { work(); }\n"
+    "thread Q { counter = 0; }\n"
+    "final all: counter >= 0;\n";
+
+}  // namespace
+
+TEST_CASE("symmetry: every example and kernel test, every expected variant, matches off",
+          "[symmetry][oracle]") {
+  const std::vector<std::string> files = scenario_files();
+  REQUIRE(files.size() >= 12);
+  unsigned checked = 0, applied = 0;
+  for (const std::string& file : files) {
+    model::SourceManager sm;
+    const model::ast::Model ast = parse(sm, file);
+    std::vector<properties::RunSpec> runs = properties::runs_to_judge(ast.expects);
+    if (runs.empty()) runs.push_back({});
+    for (const auto& spec : runs) {
+      INFO(file << " " << spec.label());
+      const OracleRun r = symmetry_oracle(ast, sm, spec.defines, spec.debug_vm);
+      CHECK(r.complete);  // over kCap states: too large for this test
+      ++checked;
+      if (r.applied) ++applied;
+    }
+  }
+  INFO(checked << " runs checked, " << applied << " with interchangeable threads");
+  CHECK(checked >= 100);
+  CHECK(applied >= 20);  // C-R1, C-R2, ... have two identical openers in many variants
+}
+
+TEST_CASE("symmetry: random models with identical threads match off", "[symmetry][oracle]") {
+  std::uint64_t full = 0, reduced = 0;
+  unsigned applied = 0, with_locals = 0, skipped = 0;
+  for (std::uint64_t seed = 1; seed <= 80; ++seed) {
+    checker::test::RandomModel gen(seed);
+    const std::string text = gen.symmetric_source(seed);
+    INFO("random model seed " << seed << ":\n" << text);
+    model::SourceManager sm;
+    const model::ast::Model ast = model::parse_text(sm, "rnd.pcm", text, model::ParseOptions{});
+    const OracleRun r = symmetry_oracle(ast, sm, {}, false);
+    if (!r.complete) {
+      ++skipped;  // four threads can exceed kCap
+      continue;
+    }
+    full += r.full;
+    reduced += r.reduced;
+    if (!r.applied) continue;
+    ++applied;
+    model::CompileOptions co;
+    const checker::ProgramSymmetry ps = checker::program_symmetry(model::compile(ast, sm, co));
+    for (const auto& cells : ps.spec.local_cells)
+      if (!cells.empty()) {
+        ++with_locals;
+        break;
+      }
+  }
+  INFO("states: " << full << " without symmetry, " << reduced << " with; " << applied
+                  << " models reduced, " << with_locals << " with thread_t locals, " << skipped
+                  << " over " << kCap << " states");
+  CHECK(skipped <= 5);
+  CHECK(applied >= 70);      // identical bodies are found (nothing names a thread)
+  CHECK(with_locals >= 20);  // and thread cells in thread areas are exercised
+  CHECK(reduced * 10 < full * 7);
+}
+
+TEST_CASE("symmetry: random models without identical threads are unchanged", "[symmetry]") {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    checker::test::RandomModel gen(seed);
+    const std::string text = gen.source(seed);
+    INFO("random model seed " << seed << ":\n" << text);
+    model::SourceManager sm;
+    const model::ast::Model ast = model::parse_text(sm, "rnd.pcm", text, model::ParseOptions{});
+    REQUIRE(symmetry_oracle(ast, sm, {}, false).complete);
+  }
+}
+
+// Pinned counts (symmetry on, --all, liveness off, BFS) next to the unreduced ones.
+TEST_CASE("symmetry: pinned state counts of the basics examples and C-R1", "[symmetry]") {
+  struct Pin {
+    const char* file;
+    std::vector<std::string> defines;
+    bool debug_vm;
+    std::uint64_t full, sym, sym_end;
+  };
+  const std::vector<Pin> pins = {
+      // Two threads in different roles: nothing to reduce.
+      {"basics/abba_deadlock.pcm", {}, false, 23, 23, 1},
+      {"basics/abba_deadlock.pcm", {"ORDERED"}, false, 21, 21, 1},
+      {"basics/use_after_free.pcm", {}, false, 24, 24, 2},
+      {"basics/guarded_index.pcm", {}, false, 12, 12, 1},
+      {"basics/debug_only.pcm", {}, false, 14, 14, 1},
+      {"basics/livelock.pcm", {"SPLIT_TAILS"}, false, 13, 13, 1},
+      // Two identical incrementers.
+      {"basics/lost_update.pcm", {}, false, 12, 8, 2},
+      {"basics/lost_update.pcm", {"LOCKED"}, false, 16, 9, 1},
+      // Two identical openers: (1532 + 10 symmetric states) / 2 = 771 orbits.
+      {"seed/c-r1.pcm", {}, false, 1532, 771, 5},
+      {"seed/c-r1.pcm", {}, true, 1250, 629, 4},
+  };
+  for (const Pin& pin : pins) {
+    INFO(pin.file << " " << (pin.defines.empty() ? "B" : pin.defines.front())
+                  << (pin.debug_vm ? " debug" : ""));
+    model::SourceManager sm;
+    const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR "/examples/" + std::string(pin.file));
+    const auto full = checker::run_variant(ast, sm, pin.defines, pin.debug_vm, options(false, true));
+    const auto sym = checker::run_variant(ast, sm, pin.defines, pin.debug_vm, options(true, true));
+    CHECK(full.result.stats.states == pin.full);
+    CHECK(sym.result.stats.states == pin.sym);
+    CHECK(sym.result.stats.end_states == pin.sym_end);
+  }
+}
+
+TEST_CASE("symmetry: detection of interchangeable threads", "[symmetry]") {
+  SECTION("C-R1: the two openers") {
+    const model::Program p = compile_file(PCMC_SOURCE_DIR "/examples/seed/c-r1.pcm");
+    const checker::ProgramSymmetry s = checker::program_symmetry(p);
+    CHECK(checker::describe_classes(p, s.spec) == "{Oa, Ob}");
+    CHECK(s.spec.global_cells.size() >= 5);  // lock owners of M and of every page
+  }
+  SECTION("C-stress-5: Oa stores its result in `opened`, Ob does not") {
+    const model::Program p = compile_file(PCMC_SOURCE_DIR "/examples/quarantine/c-stress-5.pcm");
+    CHECK(checker::program_symmetry(p).spec.empty());
+  }
+  SECTION("the same calls make a class; another body stays out") {
+    const model::Program p = compile_text(kWorkers);
+    const checker::ProgramSymmetry s = checker::program_symmetry(p);
+    CHECK(checker::describe_classes(p, s.spec) == "{P0, P1, P2}");
+    CHECK(s.spec.global_cells.size() == 1);
+  }
+  SECTION("different arguments are different code") {
+    const model::Program p = compile_text(
+        "scenario a \"args\";\nint[0..3] g;\nvoid f(int[0..3] v) { g = v; }\n"
+        "thread A { f(1); }\nthread B { f(2); }\nthread C { f(1); }\n");
+    CHECK(checker::describe_classes(p, checker::program_symmetry(p).spec) == "{A, C}");
+  }
+  SECTION("area bytes used as thread_t and as int: off, with a note") {
+    const model::Program p = compile_text(
+        "scenario c \"conflict\";\nthread_t o;\nint[0..3] g;\n"
+        "void f() { thread_t w = o; if (w == NO_THREAD) g = 1; }\n"
+        "void h() { int[0..3] i = g; g = i; }\n"
+        "thread A { f(); h(); }\nthread B { f(); h(); }\n");
+    const checker::ProgramSymmetry s = checker::program_symmetry(p);
+    CHECK(s.spec.empty());
+    REQUIRE(s.notes.size() >= 1);
+    CHECK(s.notes[0].find("thread_t and as another type") != std::string::npos);
+  }
+  SECTION("a constant thread value excludes that thread") {
+    // The language has no thread constants; a compiled comparison with one is made by hand.
+    model::Program p = compile_text(kWorkers);
+    // Every thread's lock() becomes `await(owner == P1)`: P1 is singled out, P0 and P2 still
+    // run the same code.
+    unsigned patched = 0;
+    for (model::ENode& n : p.exprs) {
+      if (n.op != model::EOp::Eq) continue;
+      model::ENode& k = p.exprs.at(static_cast<std::size_t>(n.b));
+      if (k.op == model::EOp::Const && k.value == 0) {
+        k.value = 2;
+        ++patched;
+      }
+    }
+    REQUIRE(patched >= 3);
+    const checker::ProgramSymmetry s = checker::program_symmetry(p);
+    CHECK(checker::describe_classes(p, s.spec) == "{P0, P2}");
+    REQUIRE(s.notes.size() == 1);
+    CHECK(s.notes[0] == "thread P1 is named by a constant");
+  }
+}
+
+TEST_CASE("symmetry: not applied with the non-termination pass", "[symmetry]") {
+  model::SourceManager sm;
+  const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR "/examples/seed/c-r1.pcm");
+  checker::SearchOptions o = options(true, true);
+  o.liveness = true;
+  const auto r = checker::run_variant(ast, sm, {}, false, o);
+  CHECK_FALSE(r.result.stats.symmetry);
+  CHECK(r.result.stats.states == 1532);
+}
+
+TEST_CASE("symmetry: three identical workers and a fourth thread", "[symmetry]") {
+  model::SourceManager sm;
+  const model::ast::Model ast = model::parse_text(sm, "w.pcm", kWorkers, model::ParseOptions{});
+  const auto full = checker::run_variant(ast, sm, {}, false, options(false, true));
+  const auto sym = checker::run_variant(ast, sm, {}, false, options(true, true));
+  CHECK(sym.result.stats.symmetry_classes == "{P0, P1, P2}");
+  CHECK(full.result.stats.states == 157);
+  CHECK(sym.result.stats.states == 46);
+}

@@ -1,0 +1,184 @@
+// Static footprints (footprint.hpp): each instruction's own accesses, then a backward fixpoint
+// over each thread's control-flow graph, future(pc) = own(pc) ∪ future(every successor of pc).
+#include "model/footprint.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace pcmc::model {
+
+namespace {
+
+using Bits = std::vector<std::uint64_t>;
+
+class Collector {
+ public:
+  Collector(const Program& p, Bits& reads, Bits& writes)
+      : p_(p), reads_(reads), writes_(writes) {}
+
+  // Everything evaluating expression `e` may read. `assertion`: guarded fields' guards too.
+  void expr(ExprId e, bool assertion) {
+    if (e < 0) return;
+    const ENode& n = p_.exprs.at(static_cast<std::size_t>(e));
+    switch (n.op) {
+      case EOp::Const:
+      case EOp::Current:
+      case EOp::Self: return;
+      case EOp::Load:
+        address(n.a, assertion);
+        cells(n.a, n.scalar.width, reads_);
+        return;
+      default:
+        expr(n.a, assertion);
+        expr(n.b, assertion);
+        expr(n.c, assertion);
+    }
+  }
+
+  // What computing address `a` may read (index and pointer expressions, guards).
+  void address(AddrId a, bool assertion) {
+    const ANode& n = p_.addrs.at(static_cast<std::size_t>(a));
+    switch (n.op) {
+      case AOp::Global:
+      case AOp::Local: return;
+      case AOp::Index:
+        address(n.base, assertion);
+        expr(n.index, assertion);
+        return;
+      case AOp::Deref:
+        expr(n.index, assertion);
+        if (assertion && n.guard >= 0) expr(n.guard, false);
+        return;
+    }
+  }
+
+  // Marks every globals byte the scalar at address `a` (width bytes) may occupy.
+  void cells(AddrId a, std::uint8_t width, Bits& out) {
+    starts_.clear();
+    starts(a, starts_);
+    for (const std::uint32_t s : starts_)
+      for (std::uint32_t b = s; b < s + width && b < p_.globals_size; ++b)
+        out[b / 64] |= std::uint64_t{1} << (b % 64);
+  }
+
+  void write(AddrId a, std::uint8_t width) { cells(a, width, writes_); }
+
+ private:
+  // Possible start offsets of address `a` (none for thread-local addresses).
+  void starts(AddrId a, std::vector<std::uint32_t>& out) {
+    const ANode& n = p_.addrs.at(static_cast<std::size_t>(a));
+    if (n.local) return;
+    switch (n.op) {
+      case AOp::Global: out.push_back(n.offset); return;
+      case AOp::Local: return;
+      case AOp::Index: {
+        std::vector<std::uint32_t> base;
+        starts(n.base, base);
+        for (const std::uint32_t b : base)
+          for (std::uint32_t k = 0; k < n.count; ++k) out.push_back(b + n.offset + k * n.stride);
+        return;
+      }
+      case AOp::Deref:
+        for (std::uint32_t k = 0; k < n.count; ++k) out.push_back(n.offset + k * n.stride);
+        return;
+    }
+  }
+
+  const Program& p_;
+  Bits& reads_;
+  Bits& writes_;
+  std::vector<std::uint32_t> starts_;
+};
+
+// The accesses of one instruction, as the executor performs them (exec.cpp, Stepper::run).
+void own(const Program& p, const Instr& ins, bool debug_vm, Bits& reads, Bits& writes) {
+  Collector c(p, reads, writes);
+  switch (ins.op) {
+    case IOp::Assign:
+      c.expr(ins.b, false);
+      c.address(ins.a, false);
+      c.write(ins.a, ins.scalar.width);
+      return;
+    case IOp::JumpIfNot:
+    case IOp::Await: c.expr(ins.b, false); return;
+    case IOp::Choose:
+      c.address(ins.a, false);
+      c.write(ins.a, ins.scalar.width);
+      return;
+    case IOp::Assert: {
+      const bool evaluated =
+          p.asserts.at(ins.site).cls != AssertClass::Debug || debug_vm;
+      if (evaluated) c.expr(ins.b, true);
+      if (ins.a >= 0) {
+        c.address(ins.a, false);
+        c.write(ins.a, ins.scalar.width ? ins.scalar.width : 1);
+      }
+      return;
+    }
+    case IOp::Jump:
+    case IOp::AtomicBegin:
+    case IOp::Nop:
+    case IOp::Clear:
+    case IOp::Halt: return;
+  }
+}
+
+bool or_into(std::uint64_t* dst, const std::uint64_t* src, std::size_t words) {
+  bool changed = false;
+  for (std::size_t w = 0; w < words; ++w) {
+    const std::uint64_t v = dst[w] | src[w];
+    changed |= v != dst[w];
+    dst[w] = v;
+  }
+  return changed;
+}
+
+}  // namespace
+
+StaticFootprints::StaticFootprints(const Program& program, bool debug_vm)
+    : words_(std::max<std::size_t>(1, (program.globals_size + 63) / 64)) {
+  for (const Thread& th : program.threads) {
+    const std::size_t n = th.code.size();
+    Bits reads(n * words_, 0), writes(n * words_, 0);
+    for (std::size_t pc = 0; pc < n; ++pc) {
+      Bits r(words_, 0), w(words_, 0);
+      own(program, th.code[pc], debug_vm, r, w);
+      or_into(&reads[pc * words_], r.data(), words_);
+      or_into(&writes[pc * words_], w.data(), words_);
+    }
+    // Backward fixpoint: a pc's future includes its successors' futures. Iterating from the end
+    // converges in one pass for straight-line code; loops (backward jumps) need a few more.
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (std::size_t pc = n; pc-- > 0;) {
+        const Instr& ins = th.code[pc];
+        std::uint32_t succ[2];
+        int count = 0;
+        switch (ins.op) {
+          case IOp::Halt: break;
+          case IOp::Jump: succ[count++] = ins.target; break;
+          case IOp::JumpIfNot:
+            succ[count++] = static_cast<std::uint32_t>(pc + 1);
+            succ[count++] = ins.target;
+            break;
+          default: succ[count++] = static_cast<std::uint32_t>(pc + 1);
+        }
+        for (int k = 0; k < count; ++k) {
+          if (succ[k] >= n)
+            throw std::logic_error("footprint: jump out of " + th.name + "'s code");
+          changed |= or_into(&reads[pc * words_], &reads[std::size_t{succ[k]} * words_], words_);
+          changed |= or_into(&writes[pc * words_], &writes[std::size_t{succ[k]} * words_], words_);
+        }
+      }
+    }
+    reads_.push_back(std::move(reads));
+    writes_.push_back(std::move(writes));
+  }
+  invariant_reads_.assign(words_, 0);
+  Bits unused(words_, 0);
+  Collector c(program, invariant_reads_, unused);
+  for (const NamedCond& inv : program.invariants) c.expr(inv.cond, false);
+}
+
+}  // namespace pcmc::model

@@ -1,0 +1,49 @@
+// Static shared-state footprints of a compiled Program, for partial-order reduction
+// (docs/reductions.md): for every thread and program counter, an over-approximation of the
+// globals-block bytes that any step the thread can take from that pc on may read or write (the
+// step starting at pc included, whether it is enabled or blocked), and the bytes the invariants
+// read.
+//
+// Over-approximation: an access through a pointer (`page->flags`) counts as that field of every
+// element of the pool; an array access with a computed index counts as every slot; both branches
+// of every conditional and every instruction reachable in the thread's control-flow graph count,
+// feasible or not. Reads include the conditions of awaits, branches and assertions (with the
+// guards of guarded fields an assertion reads), and the index and pointer expressions of
+// addresses. Debug-class assertions count only when compiled in (debug_vm), as the executor
+// evaluates them only then.
+//
+// Bitsets use the layout of model::Access (exec.hpp): one bit per byte of the globals block.
+// Contract: immutable after construction; safe to share between threads.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/program.hpp"
+
+namespace pcmc::model {
+
+class StaticFootprints {
+ public:
+  StaticFootprints(const Program& program, bool debug_vm);
+
+  std::size_t words() const { return words_; }
+  // Future read / write bitsets (words() words) of `thread` at `pc`; `pc` must be a pc of the
+  // thread's code (kPcFinished has no future: callers test finished() first).
+  const std::uint64_t* future_reads(unsigned thread, std::uint32_t pc) const {
+    return &reads_[thread][std::size_t{pc} * words_];
+  }
+  const std::uint64_t* future_writes(unsigned thread, std::uint32_t pc) const {
+    return &writes_[thread][std::size_t{pc} * words_];
+  }
+  std::size_t code_size(unsigned thread) const { return reads_[thread].size() / words_; }
+  // Bytes read by the invariants (checked in every state: steps writing them are visible).
+  const std::vector<std::uint64_t>& invariant_reads() const { return invariant_reads_; }
+
+ private:
+  std::size_t words_;
+  std::vector<std::vector<std::uint64_t>> reads_, writes_;  // per thread: code size x words_
+  std::vector<std::uint64_t> invariant_reads_;
+};
+
+}  // namespace pcmc::model
