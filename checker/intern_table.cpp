@@ -50,10 +50,10 @@ std::uint32_t InternTable::intern(const std::uint8_t* e, std::uint64_t hash) {
   }
   if (s.count >= kMaxLocal) throw std::length_error("intern table shard full");
   // Allocate first (chunk, then table) so that a failed allocation changes nothing visible.
-  if ((s.count >> kChunkShift) == s.chunks.size()) {
+  if (chunk_of(s.count) == s.chunks.size()) {
     s.chunks.reserve(s.chunks.size() + 1);
     s.chunks.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(
-        std::max<std::size_t>(1, (std::size_t{kChunkMask} + 1) * width_)));
+        std::max<std::size_t>(1, std::size_t{chunk_entries(s.chunks.size())} * width_)));
   }
   if (4 * (std::uint64_t{s.count} + 1) > 3 * cap) {
     grow(s);
@@ -65,7 +65,7 @@ std::uint32_t InternTable::intern(const std::uint8_t* e, std::uint64_t hash) {
   const std::uint32_t local = s.count++;
   const std::uint32_t index = (local << kShardBits) | sh;
   if (width_ != 0)
-    std::memcpy(s.chunks[local >> kChunkShift].get() + std::size_t{local & kChunkMask} * width_, e,
+    std::memcpy(s.chunks[chunk_of(local)].get() + std::size_t{offset_in_chunk(local)} * width_, e,
                 width_);
   s.table[i] = local;
   return index;
@@ -93,9 +93,11 @@ std::uint64_t InternTable::size() const {
 
 std::uint64_t InternTable::bytes() const {
   std::uint64_t b = shards_.capacity() * sizeof(Shard);
-  for (const Shard& s : shards_)
-    b += s.chunks.size() * ((std::uint64_t{kChunkMask} + 1) * width_ + sizeof(void*)) +
-         s.table.capacity() * sizeof(std::uint32_t);
+  for (const Shard& s : shards_) {
+    for (std::size_t c = 0; c < s.chunks.size(); ++c)
+      b += std::uint64_t{chunk_entries(c)} * width_ + sizeof(void*);
+    b += s.table.capacity() * sizeof(std::uint32_t);
+  }
   return b;
 }
 

@@ -3,8 +3,9 @@
 // node position (SPIN's COLLAPSE, LTSmin's tree table).
 //
 // Layout: kShards independent shards, chosen by the top kShardBits bits of an entry's hash.
-// Each shard has its own chunked arena of entries (an entry never moves once stored) and its own
-// open-addressing table of uint32 local indices with linear probing, grown at load 0.75 by 1.25.
+// Each shard has its own chunked arena of entries (an entry never moves once stored; chunks grow
+// geometrically from 4 entries to 1024, so that the many small tables of a deep tree cost little)
+// and its own open-addressing table of uint32 local indices with linear probing, grown at load 0.75 by 1.25.
 // An entry's index is (local index << kShardBits) | shard. Lookups compare full bytes: exact.
 //
 // Thread-safety (the contract the parallel search relies on):
@@ -15,6 +16,7 @@
 // Allocation failure throws std::bad_alloc and leaves the table unchanged.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -45,7 +47,7 @@ class InternTable {
   const std::uint8_t* entry(std::uint32_t index) const {
     const Shard& s = shards_[index & (kShards - 1)];
     const std::uint32_t local = index >> kShardBits;
-    return s.chunks[local >> kChunkShift].get() + std::size_t{local & kChunkMask} * width_;
+    return s.chunks[chunk_of(local)].get() + std::size_t{offset_in_chunk(local)} * width_;
   }
 
   // Not thread-safe against intern().
@@ -55,8 +57,27 @@ class InternTable {
   std::uint64_t growth_bound(std::uint64_t n) const;
 
  private:
-  static constexpr unsigned kChunkShift = 8;  // 256 entries per arena chunk
+  // Arena chunks: chunk 0 holds locals [0, 4), chunk c in 1..9 holds [4 << (c-1), 4 << c), and
+  // from local 2048 on every chunk holds 1024 entries (chunk c: [1024 (c-8), 1024 (c-7))).
+  static constexpr unsigned kFirstShift = 2;   // 4 entries in the first chunk
+  static constexpr unsigned kChunkShift = 10;  // 1024 entries in a full-size chunk
   static constexpr std::uint32_t kChunkMask = (1u << kChunkShift) - 1;
+  static constexpr std::uint32_t kGeometricEnd = 2u << kChunkShift;  // locals in growing chunks
+  static constexpr unsigned kGeometricChunks = kChunkShift - kFirstShift + 2;
+  static std::uint32_t chunk_of(std::uint32_t local) {
+    if (local >= kGeometricEnd) return (local >> kChunkShift) + (kGeometricChunks - 2);
+    return static_cast<std::uint32_t>(std::bit_width(local >> kFirstShift));
+  }
+  static std::uint32_t offset_in_chunk(std::uint32_t local) {
+    if (local >= kGeometricEnd) return local & kChunkMask;
+    const std::uint32_t c = chunk_of(local);
+    return c == 0 ? local : local - ((1u << kFirstShift) << (c - 1));
+  }
+  // Entries of chunk c.
+  static std::uint32_t chunk_entries(std::size_t c) {
+    if (c >= kGeometricChunks) return 1u << kChunkShift;
+    return c == 0 ? 1u << kFirstShift : (1u << kFirstShift) << (c - 1);
+  }
   struct Shard {
     std::vector<std::unique_ptr<std::uint8_t[]>> chunks;
     std::vector<std::uint32_t> table;  // local indices; kNone = empty

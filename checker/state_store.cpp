@@ -13,7 +13,7 @@ namespace {
 
 // Root arena chunks hold about this many bytes: the last, partly filled chunk is noise beside
 // 1e5 states, and the chunk index stays tiny.
-constexpr std::size_t kChunkBytes = 64 * 1024;
+constexpr std::size_t kChunkBytes = 16 * 1024;
 constexpr std::size_t kMaxNodes = 2 * StateStore::kMaxLeaves;
 constexpr std::uint64_t kInitialSlots = 8;
 
@@ -51,6 +51,8 @@ StateStore::StateStore(std::size_t state_size, std::vector<std::uint32_t> bounds
   std::size_t per = std::max<std::size_t>(1, kChunkBytes / (root_width_ + 4));
   while ((std::size_t{2} << shift_) <= per) ++shift_;
   scratch_.resize(nodes_.size());
+  hint_nodes_.resize(nodes_.size());
+  hint_state_.resize(size_);
 }
 
 StateStore::~StateStore() = default;
@@ -58,10 +60,19 @@ StateStore::~StateStore() = default;
 // Leaves from the boundaries (merged pairwise while there are too many), then a balanced binary
 // tree: adjacent nodes are paired level by level, an odd one out moves up unpaired.
 void StateStore::build_tree(std::vector<std::uint32_t> bounds) {
-  std::vector<std::uint32_t> cuts{0};
+  std::vector<std::uint32_t> parts{0};
   for (std::uint32_t b : bounds)
-    if (b > cuts.back() && b < size_) cuts.push_back(b);
-  cuts.push_back(static_cast<std::uint32_t>(size_));
+    if (b > parts.back() && b < size_) parts.push_back(b);
+  parts.push_back(static_cast<std::uint32_t>(size_));
+  // Each part is cut further into kLeafBytes pieces (the last piece of a part may be shorter):
+  // a step that changes one word of a large globals block then adds one small leaf and the
+  // inner nodes above it, not a copy of the whole block.
+  std::vector<std::uint32_t> cuts{0};
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i)
+    for (std::uint32_t o = parts[i] + kLeafBytes; o < parts[i + 1]; o += kLeafBytes)
+      cuts.push_back(o);
+  for (std::size_t i = 1; i < parts.size(); ++i) cuts.push_back(parts[i]);
+  std::sort(cuts.begin(), cuts.end());
   while (cuts.size() - 1 > kMaxLeaves) {
     std::vector<std::uint32_t> fewer;
     for (std::size_t i = 0; i < cuts.size(); i += 2) fewer.push_back(cuts[i]);
@@ -152,13 +163,18 @@ std::uint32_t StateStore::find(const std::uint8_t* state) const {
 }
 
 void StateStore::decode(std::uint32_t id, std::uint8_t* out) const {
+  std::uint32_t nodes[kMaxNodes];
+  decode_nodes(id, out, nodes);
+}
+
+void StateStore::decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t* nodes) const {
   const std::size_t root = nodes_.size() - 1;
   const std::uint8_t* rb = root_slot(id);
+  nodes[root] = id;
   if (nodes_[root].leaf) {
     if (size_ != 0) std::memcpy(out, rb, size_);
     return;
   }
-  std::uint32_t nodes[kMaxNodes];
   std::memcpy(&nodes[nodes_[root].left], rb, 4);
   std::memcpy(&nodes[nodes_[root].right], rb + 4, 4);
   for (std::size_t k = root; k-- > 0;) {
@@ -180,8 +196,46 @@ std::uint32_t StateStore::parent(std::uint32_t id) const {
 
 // ------------------------------------------------------------------ inserting
 
+// Like lookup(), but a node whose bytes (leaves) or children (inner nodes) equal those of the
+// stored state `hint_id_` takes the hint's index without a table lookup: only the paths above the
+// leaves a step changed are hashed (LTSmin's incremental tree update). Exact: equal leaf bytes
+// or equal child indices mean the same entry, since every table holds an entry once.
+std::uint32_t StateStore::lookup_near(const std::uint8_t* state, std::uint32_t* nodes) const {
+  std::uint8_t pair[8];
+  const std::uint32_t* h = hint_nodes_.data();
+  const std::size_t root = nodes_.size() - 1;
+  for (std::size_t k = 0; k <= root; ++k) {
+    const Node& n = nodes_[k];
+    if (n.leaf) {
+      if (equal_bytes(state + n.offset, hint_state_.data() + n.offset, n.width)) {
+        nodes[k] = h[k];
+        continue;
+      }
+    } else {
+      if (nodes[n.left] == h[n.left] && nodes[n.right] == h[n.right]) {
+        nodes[k] = h[k];
+        continue;
+      }
+      if (nodes[n.left] == kNone || nodes[n.right] == kNone) {
+        nodes[k] = kNone;
+        continue;
+      }
+    }
+    const std::uint8_t* b = node_bytes(k, state, nodes, pair);
+    nodes[k] = k == root ? find_root(b, hash_bytes(b, root_width_))
+                         : tables_[k]->find(b, hash_bytes(b, n.width));
+  }
+  return nodes[root];
+}
+
 StateStore::Inserted StateStore::insert(const std::uint8_t* state, std::uint32_t parent) {
-  const std::uint32_t found = lookup(state, scratch_.data());
+  if (parent != kNone && parent < count_ && parent != hint_id_) {
+    decode_nodes(parent, hint_state_.data(), hint_nodes_.data());
+    hint_id_ = parent;
+  }
+  const std::uint32_t found = hint_id_ != kNone && parent == hint_id_
+                                  ? lookup_near(state, scratch_.data())
+                                  : lookup(state, scratch_.data());
   if (found != kNone) return {found, false};
   const std::uint32_t id = reserve(1);
   const Pending p{state, scratch_.data(), id, parent};

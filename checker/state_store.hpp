@@ -1,8 +1,10 @@
 // The visited set: every state the search has seen, stored exactly and compressed as a tree
 // (SPIN's COLLAPSE, LTSmin's tree compression; docs/state-store.md).
 //
-// Shape: the canonical state is cut into leaves at fixed boundaries (for a Program: the globals
-// block, then each thread's pc + locals block; TransitionSystem::state_parts). A balanced binary
+// Shape: the canonical state is cut into parts at fixed boundaries (for a Program: the globals
+// block, then each thread's pc + locals block; TransitionSystem::state_parts), and each part into
+// leaves of at most kLeafBytes, so that a step changing one word of a large block adds one small
+// leaf and the inner nodes above it. A balanced binary
 // tree is built over the leaves; each leaf position and each inner node position has its own
 // InternTable (a leaf table holds that leaf's distinct byte strings, an inner table the distinct
 // pairs of its children's indices). The root is the state itself: a pair of uint32 indices
@@ -15,6 +17,9 @@
 // id. Parent links are kept only when asked (DFS); BFS recovers them from the levels (search).
 //
 // Exactness: every table compares full bytes, so find() never confuses two states.
+//
+// Sequential insert(state, parent) looks the state up incrementally from its parent's tree (only
+// the paths above leaves that differ from the parent's are hashed); find() and lookup() hash all.
 //
 // Thread-safety: sequential use (insert) by one thread. The parallel search uses lookup() from
 // many threads while nobody writes, then reserve() on one thread, then place() rounds in which
@@ -37,7 +42,8 @@ class StateStore {
  public:
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
   static constexpr std::uint32_t kMaxStates = 0xFFFFFFFEu;
-  static constexpr std::size_t kMaxLeaves = 64;  // more parts are merged pairwise
+  static constexpr std::size_t kMaxLeaves = 256;  // more parts are merged pairwise
+  static constexpr std::uint32_t kLeafBytes = 8;  // parts are cut into leaves of at most this
 
   struct Inserted {
     std::uint32_t id;
@@ -104,6 +110,9 @@ class StateStore {
 
   void build_tree(std::vector<std::uint32_t> bounds);
   // The bytes of node k of a state whose child indices are in `nodes` (leaves: in the state).
+  // decode() that also writes the state's node indices (leaves first, root = id last).
+  void decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t* nodes) const;
+  std::uint32_t lookup_near(const std::uint8_t* state, std::uint32_t* nodes) const;
   const std::uint8_t* node_bytes(std::size_t k, const std::uint8_t* state,
                                  const std::uint32_t* nodes, std::uint8_t* pair) const;
   std::uint8_t* root_slot(std::uint32_t id) const;
@@ -124,6 +133,11 @@ class StateStore {
   std::unique_ptr<RootIndex> index_;
   std::uint32_t count_ = 0;
   std::vector<std::uint32_t> scratch_;        // sequential insert's node indices
+  // Sequential insert: the last parent, decoded (its bytes and node indices), to look up its
+  // successors incrementally (lookup_near).
+  std::uint32_t hint_id_ = kNone;
+  std::vector<std::uint32_t> hint_nodes_;
+  std::vector<std::uint8_t> hint_state_;
 };
 
 }  // namespace pcmc::checker

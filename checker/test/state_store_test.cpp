@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <cstring>
 #include <barrier>
+#include <random>
+#include <string>
+#include <unordered_map>
 #include <set>
 #include <thread>
 #include <vector>
@@ -193,5 +196,176 @@ TEST_CASE("hash: fixed, spread, length-sensitive", "[checker]") {
   for (int b : bucket) {
     CHECK(b > n / 256 * 8 / 10);
     CHECK(b < n / 256 * 12 / 10);
+  }
+}
+
+namespace {
+
+// A 256-byte state (one 256-byte part: a large globals block) in which four 8-byte words, spread
+// over the state, each take one of 24 values and the other 28 words are constant: consecutive
+// states (mixed radix) differ in one word, as consecutive steps of a large model do.
+struct Wide {
+  static constexpr std::size_t kSize = 256;
+  static constexpr std::uint64_t kValues = 24;
+  static constexpr std::size_t kWords[4] = {3, 12, 19, 30};
+  static std::vector<std::uint8_t> make(std::uint64_t i) {
+    std::vector<std::uint8_t> s(kSize);
+    for (std::size_t w = 0; w < kSize / 8; ++w) {
+      const std::uint64_t c = 0x0123456789ABCDEFull * (w + 1);
+      std::memcpy(s.data() + 8 * w, &c, 8);
+    }
+    for (std::size_t k = 0; k < 4; ++k, i /= kValues) {
+      const std::uint64_t v = (i % kValues) * 0x9E3779B97F4A7C15ull;
+      std::memcpy(s.data() + 8 * kWords[k], &v, 8);
+    }
+    return s;
+  }
+};
+
+// Every operation of `store` against a std::unordered_map oracle (state bytes -> id).
+struct Oracle {
+  std::unordered_map<std::string, std::uint32_t> ids;
+  std::vector<std::string> by_id;
+  static std::string key(const std::vector<std::uint8_t>& s) { return {s.begin(), s.end()}; }
+};
+
+}  // namespace
+
+TEST_CASE("state store: deep tree keeps a large, slowly changing state small", "[checker][store]") {
+  const std::uint64_t n = Wide::kValues * Wide::kValues * Wide::kValues * Wide::kValues;  // 331776
+  StateStore store(Wide::kSize, {}, false);
+  CHECK(store.leaf_count() == Wide::kSize / StateStore::kLeafBytes);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const auto in = store.insert(Wide::make(i).data(), i == 0 ? StateStore::kNone
+                                                               : static_cast<std::uint32_t>(i - 1));
+    REQUIRE(in.inserted);
+    REQUIRE(in.id == i);
+  }
+  const double per = double(store.bytes()) / double(store.size());
+  INFO(n << " states of 256 bytes: " << per << " bytes/state");
+  CHECK(per <= 16.0);
+  std::vector<std::uint8_t> out(Wide::kSize);
+  for (std::uint64_t i = 0; i < n; i += 997) {
+    const auto s = Wide::make(i);
+    REQUIRE(store.find(s.data()) == i);
+    store.decode(static_cast<std::uint32_t>(i), out.data());
+    REQUIRE(out == s);
+  }
+}
+
+TEST_CASE("state store: equals an unordered_map on random states", "[checker][store]") {
+  std::mt19937_64 rng(20240611);
+  struct Shape {
+    std::size_t size;
+    std::vector<std::uint32_t> bounds;
+  };
+  const std::vector<Shape> shapes{{1, {}},         {7, {}},          {13, {5}},
+                                  {64, {2, 30}},   {256, {}},        {300, {100, 140, 171, 299}},
+                                  {2600, {8, 2000}}};  // > kMaxLeaves pieces: merged
+  for (const Shape& sh : shapes) {
+    INFO("state size " << sh.size);
+    StateStore store(sh.size, sh.bounds, true);
+    Oracle oracle;
+    // A pool of "parents": each new state copies a stored one and changes a few bytes to one of
+    // a few values, so leaves and subtrees repeat (and many inserts are duplicates).
+    std::vector<std::uint8_t> s(sh.size, 0);
+    const int ops = sh.size == 1 ? 600 : 20000;
+    for (int op = 0; op < ops; ++op) {
+      std::uint32_t parent = StateStore::kNone;
+      if (!oracle.by_id.empty() && rng() % 8 != 0) {
+        parent = static_cast<std::uint32_t>(rng() % oracle.by_id.size());
+        s.assign(oracle.by_id[parent].begin(), oracle.by_id[parent].end());
+      }
+      const unsigned changes = 1 + rng() % 3;
+      for (unsigned c = 0; c < changes; ++c) s[rng() % sh.size] = static_cast<std::uint8_t>(rng() % 3);
+      const std::string k = Oracle::key(s);
+      const auto it = oracle.ids.find(k);
+      // find() before insert agrees with the oracle, for present and absent states.
+      REQUIRE(store.find(s.data()) == (it == oracle.ids.end() ? StateStore::kNone : it->second));
+      // Sometimes a wrong parent hint: the hint must never change the answer.
+      const std::uint32_t hint = rng() % 4 == 0 && !oracle.by_id.empty()
+                                     ? static_cast<std::uint32_t>(rng() % oracle.by_id.size())
+                                     : parent;
+      const auto in = store.insert(s.data(), hint);
+      if (it == oracle.ids.end()) {
+        REQUIRE(in.inserted);
+        REQUIRE(in.id == oracle.by_id.size());
+        oracle.ids.emplace(k, in.id);
+        oracle.by_id.push_back(k);
+        REQUIRE(store.parent(in.id) == hint);
+      } else {
+        REQUIRE_FALSE(in.inserted);
+        REQUIRE(in.id == it->second);
+      }
+    }
+    REQUIRE(store.size() == oracle.by_id.size());
+    std::vector<std::uint8_t> out(sh.size);
+    for (std::uint32_t id = 0; id < store.size(); ++id) {
+      store.decode(id, out.data());
+      REQUIRE(Oracle::key(out) == oracle.by_id[id]);
+      REQUIRE(store.find(out.data()) == id);
+    }
+  }
+}
+
+TEST_CASE("state store: parallel placement on a deep tree equals the oracle", "[checker][store]") {
+  std::mt19937_64 rng(7);
+  const std::size_t size = 256;
+  StateStore par(size, {64, 200}, false);
+  REQUIRE(par.place_rounds() >= 6);  // 32 leaves: a deep tree, one round per level
+  Oracle oracle;
+  const unsigned workers = 3;
+  std::vector<std::uint8_t> base(size, 0);
+  for (int batch = 0; batch < 30; ++batch) {
+    std::vector<std::vector<std::uint8_t>> states;
+    for (int k = 0; k < 400; ++k) {
+      std::vector<std::uint8_t> s = base;
+      if (!oracle.by_id.empty()) {
+        const std::string& from = oracle.by_id[rng() % oracle.by_id.size()];
+        s.assign(from.begin(), from.end());
+      }
+      s[rng() % size] = static_cast<std::uint8_t>(rng() % 4);
+      states.push_back(std::move(s));
+    }
+    std::vector<std::vector<std::uint32_t>> nodes;
+    std::vector<StateStore::Pending> pending;
+    std::set<std::vector<std::uint8_t>> in_batch;
+    std::vector<std::string> added;
+    for (const auto& s : states) {
+      std::vector<std::uint32_t> n(par.node_count());
+      const std::uint32_t found = par.lookup(s.data(), n.data());
+      const auto it = oracle.ids.find(Oracle::key(s));
+      REQUIRE(found == (it == oracle.ids.end() ? StateStore::kNone : it->second));
+      if (found != StateStore::kNone || !in_batch.insert(s).second) continue;
+      nodes.push_back(std::move(n));
+      pending.push_back({s.data(), nullptr, 0, 0});
+      added.push_back(Oracle::key(s));
+    }
+    if (pending.empty()) continue;
+    const std::uint32_t first = par.reserve(static_cast<std::uint32_t>(pending.size()));
+    for (std::size_t k = 0; k < pending.size(); ++k) {
+      pending[k].nodes = nodes[k].data();
+      pending[k].id = first + static_cast<std::uint32_t>(k);
+      oracle.ids.emplace(added[k], pending[k].id);
+      oracle.by_id.push_back(added[k]);
+    }
+    std::barrier sync(workers);
+    std::vector<std::thread> pool;
+    for (unsigned w = 0; w < workers; ++w)
+      pool.emplace_back([&, w] {
+        for (unsigned r = 0; r < par.place_rounds(); ++r) {
+          par.place(r, w, workers, pending);
+          sync.arrive_and_wait();
+        }
+      });
+    for (auto& t : pool) t.join();
+    for (std::size_t k = 0; k < pending.size(); ++k) REQUIRE(nodes[k].back() == pending[k].id);
+  }
+  REQUIRE(par.size() == oracle.by_id.size());
+  std::vector<std::uint8_t> out(size);
+  for (std::uint32_t id = 0; id < par.size(); ++id) {
+    par.decode(id, out.data());
+    REQUIRE(Oracle::key(out) == oracle.by_id[id]);
+    REQUIRE(par.find(out.data()) == id);
   }
 }
