@@ -23,29 +23,22 @@
 #include "checker/program_system.hpp"
 #include "checker/session.hpp"
 #include "checker/test/random_models.hpp"
+#include "checker/test/example_corpus.hpp"
 #include "checker/test/replay.hpp"
 #include "model/compile.hpp"
 #include "model/parser.hpp"
 #include "properties/judge.hpp"
 
 using namespace pcmc;
+using pcmc::checker::test::parse;
+using pcmc::checker::test::require_replays;
+using pcmc::checker::test::scenario_files;
+using pcmc::checker::test::summary;
+using pcmc::checker::test::Summary;
 
 namespace {
 
 constexpr std::uint64_t kCap = 400000;  // a run this large fails the test (none is)
-
-struct Summary {
-  checker::Status status;
-  std::uint64_t states, transitions, end_states, exists_hits;
-  std::set<std::string> violated;
-};
-
-Summary summary(const checker::VariantRun& r) {
-  Summary s{r.result.status, r.result.stats.states, r.result.stats.transitions,
-            r.result.stats.end_states, r.result.stats.exists_hits, {}};
-  for (const auto& c : r.result.violations) s.violated.insert(r.table.props.at(c.property).name);
-  return s;
-}
 
 // never / sometimes / always over the end states
 int exists_verdict(const Summary& s) {
@@ -59,15 +52,6 @@ checker::SearchOptions options(bool symmetry, bool all) {
   o.all = all;
   o.max_states = kCap;
   return o;
-}
-
-void require_replays(const checker::VariantRun& r) {
-  const checker::ProgramSystem sys(*r.exec, r.table);
-  REQUIRE(r.traces.size() == r.result.violations.size());  // traces/ replayed them as well
-  for (const auto& c : r.result.violations) {
-    INFO("counterexample of " << r.table.props.at(c.property).name);
-    CHECK(checker::test::check_counterexample(sys, c) == "");
-  }
 }
 
 bool same_paths(const checker::Result& a, const checker::Result& b) {
@@ -133,29 +117,6 @@ OracleRun symmetry_oracle(const model::ast::Model& ast, const model::SourceManag
   CHECK(summary(d).violated == f.violated);
   require_replays(d);
   return out;
-}
-
-std::vector<std::string> scenario_files() {
-  std::vector<std::string> files;
-  for (const char* dir : {"/examples", "/model/kernel"})
-    for (const auto& e : std::filesystem::recursive_directory_iterator(PCMC_SOURCE_DIR +
-                                                                       std::string(dir))) {
-      const std::string p = e.path().string();
-      if (e.path().extension() != ".pcm" || p.find("/quarantine/") != std::string::npos ||
-          p.find("/scaled/") != std::string::npos)
-        continue;
-      if (std::string(dir) == "/model/kernel" && p.find("/test/") == std::string::npos) continue;
-      files.push_back(p);
-    }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-model::ast::Model parse(model::SourceManager& sm, const std::string& file) {
-  model::ParseOptions po;
-  po.include_path.push_back(PCMC_SOURCE_DIR "/model/kernel");
-  po.include_path.push_back(PCMC_SOURCE_DIR "/model");
-  return model::parse_file(sm, file, po);
 }
 
 model::Program compile_text(const std::string& text, const std::vector<std::string>& defines = {}) {

@@ -1,0 +1,69 @@
+// Shared by the reduction oracle tests (por_test.cpp, symmetry_test.cpp): the scenario corpus
+// (every example except quarantine/ and the scale benchmarks under scaled/, and every kernel
+// library test), parsing with the library on the include path, the summary of a run that the
+// oracles compare, and the check that every counterexample replays on the unreduced system.
+#pragma once
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "checker/program_system.hpp"
+#include "checker/session.hpp"
+#include "checker/test/replay.hpp"
+#include "model/parser.hpp"
+
+namespace pcmc::checker::test {
+
+struct Summary {
+  checker::Status status;
+  std::uint64_t states, transitions, end_states, exists_hits;
+  std::set<std::string> violated;
+};
+
+inline Summary summary(const checker::VariantRun& r) {
+  Summary s{r.result.status, r.result.stats.states, r.result.stats.transitions,
+            r.result.stats.end_states, r.result.stats.exists_hits, {}};
+  for (const auto& c : r.result.violations) s.violated.insert(r.table.props.at(c.property).name);
+  return s;
+}
+
+// Every counterexample of `r` replays on the unreduced system (ProgramSystem::successors) to a
+// violation of its property.
+inline void require_replays(const checker::VariantRun& r) {
+  const checker::ProgramSystem sys(*r.exec, r.table);
+  REQUIRE(r.traces.size() == r.result.violations.size());  // traces/ replayed them as well
+  for (const auto& c : r.result.violations) {
+    INFO("counterexample of " << r.table.props.at(c.property).name);
+    CHECK(check_counterexample(sys, c) == "");
+  }
+}
+
+inline std::vector<std::string> scenario_files() {
+  std::vector<std::string> files;
+  for (const char* dir : {"/examples", "/model/kernel"})
+    for (const auto& e : std::filesystem::recursive_directory_iterator(PCMC_SOURCE_DIR +
+                                                                       std::string(dir))) {
+      const std::string p = e.path().string();
+      if (e.path().extension() != ".pcm" || p.find("/quarantine/") != std::string::npos ||
+          p.find("/scaled/") != std::string::npos)
+        continue;
+      if (std::string(dir) == "/model/kernel" && p.find("/test/") == std::string::npos) continue;
+      files.push_back(p);
+    }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+inline model::ast::Model parse(model::SourceManager& sm, const std::string& file) {
+  model::ParseOptions po;
+  po.include_path.push_back(PCMC_SOURCE_DIR "/model/kernel");
+  po.include_path.push_back(PCMC_SOURCE_DIR "/model");
+  return model::parse_file(sm, file, po);
+}
+
+}  // namespace pcmc::checker::test
