@@ -30,22 +30,25 @@ std::string variant_label(const std::vector<std::string>& defines) {
   return s.empty() ? "B" : s;
 }
 
-checker::SearchOptions limit_options(const Options& o) {
+std::uint64_t default_memory_limit() {
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || size <= 0) return 8ull << 30;
+  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(size) / 4 * 3;
+}
+
+std::atomic<bool>* install_interrupt() {
   std::signal(SIGINT, on_sigint_stop);
+  return &g_stop;
+}
+
+checker::SearchOptions limit_options(const Options& o) {
   checker::SearchOptions s;
   s.order = checker::Order::BFS;
   s.max_states = o.max_states;
   s.max_depth = o.max_depth;
   s.max_seconds = o.max_time;
-  if (o.max_memory_mib != 0) {
-    s.max_memory = o.max_memory_mib << 20;
-  } else {  // the same default as `pcmc check`: 3/4 of physical memory
-    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
-    s.max_memory = pages > 0 && size > 0 ? static_cast<std::uint64_t>(pages) *
-                                               static_cast<std::uint64_t>(size) / 4 * 3
-                                         : 8ull << 30;
-  }
-  s.interrupt = &g_stop;
+  s.max_memory = o.max_memory_mib ? o.max_memory_mib << 20 : default_memory_limit();
+  s.interrupt = install_interrupt();
   return s;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,12 @@ void parse_scenario(const Options& o, Scenario& s);
 
 // "B" for no switch, else the switches joined with '+': "F1+F3".
 std::string variant_label(const std::vector<std::string>& defines);
+
+// The default --max-memory: 3/4 of physical memory (8 GiB when it cannot be read).
+std::uint64_t default_memory_limit();
+
+// Installs the SIGINT handler (Ctrl-C stops the search cleanly) and returns the flag it sets.
+std::atomic<bool>* install_interrupt();
 
 // The Limits group of the command line (--max-states/-depth/-time/-memory), BFS, Ctrl-C
 // stopping cleanly (installs a SIGINT handler), no progress output.

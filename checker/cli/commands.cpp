@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +12,7 @@
 
 #include "checker/session.hpp"
 #include "checker/cli/cmd_html.hpp"
+#include "checker/cli/cmd_util.hpp"
 #include "checker/cli/exit_codes.hpp"
 #include "model/parser.hpp"
 #include "properties/judge.hpp"
@@ -23,16 +23,6 @@
 namespace pcmc::cli {
 
 namespace {
-
-std::atomic<bool> g_interrupt{false};
-
-extern "C" void on_sigint(int) { g_interrupt.store(true); }
-
-std::uint64_t default_memory_limit() {
-  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
-  if (pages <= 0 || size <= 0) return 8ull << 30;
-  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(size) / 4 * 3;
-}
 
 std::string human_bytes(std::uint64_t b) {
   char buf[64];
@@ -55,7 +45,7 @@ checker::SearchOptions search_options(const Options& o) {
   s.max_memory = o.max_memory_mib ? o.max_memory_mib << 20 : default_memory_limit();
   s.shuffle_seed = o.shuffle;
   s.workers = o.jobs;
-  s.interrupt = &g_interrupt;
+  s.interrupt = install_interrupt();
   bool tty = isatty(STDERR_FILENO) != 0;
   if (o.progress == "json") {
     s.progress = [](const checker::Stats& st) {
@@ -78,12 +68,6 @@ checker::SearchOptions search_options(const Options& o) {
     };
   }
   return s;
-}
-
-std::string variant_label(const std::vector<std::string>& defines) {
-  std::string s;
-  for (const auto& d : defines) s += (s.empty() ? "" : "+") + d;
-  return s.empty() ? "B" : s;
 }
 
 std::string stats_line(const checker::Stats& st) {
@@ -158,21 +142,7 @@ nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
   return j;
 }
 
-struct Loaded {
-  model::SourceManager sm;
-  model::ast::Model ast;
-};
-
-// Parses the scenario; on a malformed model prints the diagnostic and returns false.
-bool load(const Options& o, Loaded& l) {
-  model::ParseOptions popts;
-  popts.include_path = o.include_path;
-  popts.include_path.push_back(PCMC_LIBRARY_DIR);
-  l.ast = model::parse_file(l.sm, o.scenario, popts);
-  return true;
-}
-
-int check_one(const Options& o, Loaded& l) {
+int check_one(const Options& o, Scenario& l) {
   auto sopts = search_options(o);
   checker::VariantRun run = checker::run_variant(l.ast, l.sm, o.defines, o.debug_vm, sopts);
   if (sopts.progress && o.progress == "auto") std::fprintf(stderr, "\n");
@@ -231,7 +201,7 @@ int check_one(const Options& o, Loaded& l) {
   return kInternal;
 }
 
-int judge_all(const Options& o, Loaded& l) {
+int judge_all(const Options& o, Scenario& l) {
   auto runs = properties::runs_to_judge(l.ast.expects);
   if (runs.empty()) {
     std::cerr << l.sm.where({0, 1, 1}) << ": error: the scenario has no expect block to judge\n";
@@ -272,10 +242,9 @@ int judge_all(const Options& o, Loaded& l) {
 }  // namespace
 
 int run_check(const Options& o) {
-  std::signal(SIGINT, on_sigint);
-  Loaded l;
+  Scenario l;
   try {
-    load(o, l);
+    parse_scenario(o, l);
     return o.judge ? judge_all(o, l) : check_one(o, l);
   } catch (const model::CompileError& e) {
     std::cerr << l.sm.format(e);
@@ -284,9 +253,9 @@ int run_check(const Options& o) {
 }
 
 int run_list(const Options& o) {
-  Loaded l;
+  Scenario l;
   try {
-    load(o, l);
+    parse_scenario(o, l);
     model::CompileOptions copts;
     copts.defines = o.defines;
     copts.debug_vm = o.debug_vm;
