@@ -1,5 +1,7 @@
 #include "traces/state_labels.hpp"
 
+#include "traces/stuck.hpp"  // without_comments
+
 #include <stdexcept>
 
 namespace pcmc::traces {
@@ -21,23 +23,6 @@ class SiteCapture final : public model::Sink {
  private:
   std::uint16_t want_;
 };
-
-std::string trim(const std::string& s) {
-  std::size_t b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return {};
-  std::size_t e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
-
-// The statement without its comments, for one-line labels.
-std::string strip_comments(std::string s) {
-  for (std::size_t b; (b = s.find("/*")) != std::string::npos;) {
-    std::size_t e = s.find("*/", b + 2);
-    s.erase(b, e == std::string::npos ? std::string::npos : e + 2 - b);
-  }
-  if (std::size_t c = s.find("//"); c != std::string::npos) s.resize(c);
-  return trim(s);
-}
 
 std::string base_name(const std::string& path) {
   auto s = path.find_last_of('/');
@@ -66,7 +51,7 @@ StepSite step_site(const TraceContext& ctx, const std::uint8_t* state, unsigned 
   site.function = frame_function(p, th, ins.frame);
   site.file = base_name(ctx.sources.where(model::SrcLoc{ins.loc.file, 0, 0}));
   site.line = ins.loc.line;
-  site.source = strip_comments(ctx.sources.line_text(ins.loc.file, ins.loc.line));
+  site.source = without_comments(ctx.sources.line_text(ins.loc.file, ins.loc.line));
   return site;
 }
 
