@@ -16,6 +16,7 @@
 #include "checker/session.hpp"
 #include "checker/test/replay.hpp"
 #include "model/parser.hpp"
+#include "properties/judge.hpp"
 
 namespace pcmc::checker::test {
 
@@ -64,6 +65,22 @@ inline model::ast::Model parse(model::SourceManager& sm, const std::string& file
   po.include_path.push_back(PCMC_SOURCE_DIR "/model/kernel");
   po.include_path.push_back(PCMC_SOURCE_DIR "/model");
   return model::parse_file(sm, file, po);
+}
+
+// Calls fn(file, ast, sm, spec) for every (variant, mode) that the expect blocks of each file
+// name — one baseline run for a file without expect blocks — as `pcmc check --judge` runs them.
+template <class Fn>
+void for_each_expected_run(const std::vector<std::string>& files, Fn fn) {
+  for (const std::string& file : files) {
+    model::SourceManager sm;
+    const model::ast::Model ast = parse(sm, file);
+    std::vector<properties::RunSpec> runs = properties::runs_to_judge(ast.expects);
+    if (runs.empty()) runs.push_back({});
+    for (const auto& spec : runs) {
+      INFO(file << " " << spec.label());
+      fn(file, ast, sm, spec);
+    }
+  }
 }
 
 }  // namespace pcmc::checker::test

@@ -7,6 +7,8 @@
 // examples/basics/*.pcm's expect blocks (judged by ctest) and in the reduction table below.
 #include <catch2/catch.hpp>
 
+#include "checker/test/example_corpus.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <set>
@@ -87,20 +89,14 @@ std::vector<std::string> example_files() {
 TEST_CASE("oracle: every example, every expected variant, -j 2/3 equals -j 1", "[oracle]") {
   const std::vector<std::string> files = example_files();
   REQUIRE(files.size() >= 6);
-  for (const std::string& file : files) {
-    model::SourceManager sm;
-    model::ParseOptions po;
-    po.include_path.push_back(PCMC_SOURCE_DIR "/model/kernel");  // as the basics tests do
-    po.include_path.push_back(PCMC_SOURCE_DIR "/model");         // as pcmc does
-    const model::ast::Model ast = model::parse_file(sm, file, po);
-    std::vector<properties::RunSpec> runs = properties::runs_to_judge(ast.expects);
-    if (runs.empty()) runs.push_back({});
-    for (const auto& spec : runs)
-      for (bool all : {false, true}) {
-        INFO(file << " " << spec.label() << (all ? " --all" : ""));
-        oracle(ast, sm, spec.defines, spec.debug_vm, all);
-      }
-  }
+  checker::test::for_each_expected_run(files, [](const std::string&, const model::ast::Model& ast,
+                                                 const model::SourceManager& sm,
+                                                 const properties::RunSpec& spec) {
+    for (bool all : {false, true}) {
+      INFO((all ? "--all" : "first violation"));
+      oracle(ast, sm, spec.defines, spec.debug_vm, all);
+    }
+  });
 }
 
 TEST_CASE("oracle: random models, -j 2/3 equals -j 1", "[oracle]") {

@@ -123,18 +123,13 @@ TEST_CASE("por: every example and kernel test, every expected variant, matches P
   const std::vector<std::string> files = scenario_files();
   REQUIRE(files.size() >= 12);
   unsigned checked = 0, skipped = 0;
-  for (const std::string& file : files) {
-    model::SourceManager sm;
-    const model::ast::Model ast = parse(sm, file);
-    std::vector<properties::RunSpec> runs = properties::runs_to_judge(ast.expects);
-    if (runs.empty()) runs.push_back({});
-    for (const auto& spec : runs) {
-      INFO(file << " " << spec.label());
-      const bool done = por_oracle(ast, sm, spec.defines, spec.debug_vm);
-      CHECK(done);  // over kCap states: too large for this test
-      ++(done ? checked : skipped);
-    }
-  }
+  checker::test::for_each_expected_run(files, [&](const std::string&, const model::ast::Model& ast,
+                                                  const model::SourceManager& sm,
+                                                  const properties::RunSpec& spec) {
+    const bool done = por_oracle(ast, sm, spec.defines, spec.debug_vm);
+    CHECK(done);  // over kCap states: too large for this test
+    ++(done ? checked : skipped);
+  });
   INFO(checked << " runs checked, " << skipped << " over " << kCap << " states");
   CHECK(checked >= 100);
 }

@@ -152,19 +152,14 @@ TEST_CASE("symmetry: every example and kernel test, every expected variant, matc
   const std::vector<std::string> files = scenario_files();
   REQUIRE(files.size() >= 12);
   unsigned checked = 0, applied = 0;
-  for (const std::string& file : files) {
-    model::SourceManager sm;
-    const model::ast::Model ast = parse(sm, file);
-    std::vector<properties::RunSpec> runs = properties::runs_to_judge(ast.expects);
-    if (runs.empty()) runs.push_back({});
-    for (const auto& spec : runs) {
-      INFO(file << " " << spec.label());
-      const OracleRun r = symmetry_oracle(ast, sm, spec.defines, spec.debug_vm);
-      CHECK(r.complete);  // over kCap states: too large for this test
-      ++checked;
-      if (r.applied) ++applied;
-    }
-  }
+  checker::test::for_each_expected_run(files, [&](const std::string&, const model::ast::Model& ast,
+                                                  const model::SourceManager& sm,
+                                                  const properties::RunSpec& spec) {
+    const OracleRun r = symmetry_oracle(ast, sm, spec.defines, spec.debug_vm);
+    CHECK(r.complete);  // over kCap states: too large for this test
+    ++checked;
+    if (r.applied) ++applied;
+  });
   INFO(checked << " runs checked, " << applied << " with interchangeable threads");
   CHECK(checked >= 100);
   CHECK(applied >= 20);  // C-R1, C-R2, ... have two identical openers in many variants
