@@ -7,8 +7,9 @@ For each scaled scenario (examples/scaled/generated/*.pcm, plus examples/scaled/
 unless --quick) it runs `pcmc check` on the baseline variant without CONFIG_DEBUG_VM (the full
 state space: every property holds there) with `--liveness off`, and reports states,
 transitions, stored bytes per state (the JSON stat `store_bytes_per_state`), peak RSS, states/s
-and time to verdict with -j 1 and -j 2 (speed-up), and, when `pcmc check --help` lists them,
-with `--por on` and `--symmetry on` (else "n/a").  It also times the first counterexample with
+and time to verdict with -j 1 and -j 2 (speed-up), and, when `pcmc check --help` lists them
+(else "n/a"), states and time with `--por on` and `--symmetry on` and bytes per state and
+states/s with `--store hashcompact`.  It also times the first counterexample with
 `--debug-vm` (variant F1+F3 on the collapse scenarios, B on the others).
 
 When `spin` and `gcc` are installed it runs SPIN exhaustively on bench/promela/c-r2.pml (the
@@ -87,6 +88,7 @@ class Pcmc:
         text = out + err
         self.has_por = "--por" in text
         self.has_symmetry = "--symmetry" in text
+        self.has_store = "--store" in text
 
     def check(self, scenario, extra, timeout):
         """One `pcmc check` run; returns a dict of figures (or an error)."""
@@ -247,6 +249,10 @@ def main():
                          (label, par.get("states"), base["states"]))
         por = pcmc.check(path, ["--por", "on"], args.timeout) if pcmc.has_por else None
         sym = pcmc.check(path, ["--symmetry", "on"], args.timeout) if pcmc.has_symmetry else None
+        hc = pcmc.check(path, ["--store", "hashcompact"], args.timeout) if pcmc.has_store else None
+        if hc is not None and "error" not in hc and hc["states"] != base["states"]:
+            notes.append("%s: --store hashcompact stored %s states, exact %s (omissions)" %
+                         (label, hc["states"], base["states"]))
         dbg = pcmc.check(path, ["--debug-vm"] + debug_variant(path), args.timeout)
 
         def red(r):
@@ -258,20 +264,25 @@ def main():
                     fmt_s(r["seconds"]))
         por_s, por_t = red(por)
         sym_s, sym_t = red(sym)
+        if hc is None or "error" in hc:
+            hc_b = hc_r = "n/a" if hc is None else "error"
+        else:
+            hc_b = "%.1f" % hc["bps"]
+            hc_r = fmt_int(int(hc["states"] / hc["seconds"])) if hc["seconds"] > 0 else "n/a"
         speedup = (base["seconds"] / par["seconds"]) if par.get("seconds") else None
         rows.append([os.path.basename(label), fmt_int(base["states"]), fmt_int(base["transitions"]),
                      str(base["state_bytes"]), "%.1f" % base["bps"], fmt_mib(base["rss"]),
                      fmt_int(int(base["states"] / base["seconds"])) if base["seconds"] > 0 else "n/a",
                      fmt_s(base["seconds"]), fmt_s(par.get("seconds")),
-                     "%.2f×" % speedup if speedup else "n/a", por_s, por_t, sym_s, sym_t])
+                     "%.2f×" % speedup if speedup else "n/a", por_s, por_t, sym_s, sym_t, hc_b, hc_r])
         if "error" not in dbg:
             dbg_rows.append([os.path.basename(label), "B" if not debug_variant(path) else "F1+F3",
                              dbg["verdict"] + ((": " + ", ".join(dbg["violations"])) if dbg["violations"] else ""),
                              ", ".join(str(s) for s in dbg["trace_steps"]) or "—",
                              fmt_int(dbg["states"]), fmt_s(dbg["seconds"])])
-        print("  %-48s %12s states %5.1f B/state %8s  -j1 %8s  -j2 %8s  por %s  sym %s  debug: %s in %s" % (
+        print("  %-48s %12s states %5.1f B/state %8s  -j1 %8s  -j2 %8s  por %s  sym %s  hashcompact %s B/state  debug: %s in %s" % (
             label, fmt_int(base["states"]), base["bps"], fmt_mib(base["rss"]), fmt_s(base["seconds"]),
-            fmt_s(par.get("seconds")), por_s, sym_s, dbg.get("verdict", "error"), fmt_s(dbg.get("seconds"))))
+            fmt_s(par.get("seconds")), por_s, sym_s, hc_b, dbg.get("verdict", "error"), fmt_s(dbg.get("seconds"))))
 
     # ---- SPIN on C-R2
     spin_section = []
@@ -334,7 +345,11 @@ def main():
         "statistics (`peak_rss`, `store_bytes_per_state`). Scenarios: `examples/scaled/gen.py`.", "",
         md_table(["scenario", "states", "transitions", "state bytes", "stored B/state", "peak RSS",
                   "states/s (-j 1)", "time -j 1", "time -j 2", "speed-up", "--por on states",
-                  "--por time", "--symmetry on states", "--symmetry time"], rows), "",
+                  "--por time", "--symmetry on states", "--symmetry time",
+                  "hashcompact B/state", "hashcompact states/s"], rows), "",
+        "hashcompact: `--store hashcompact` (lossy, 64-bit signatures; docs/state-store.md), same "
+        "scenario and options; its bytes per state include the frontier's bytes held at the end "
+        "(none once the search is complete but a partly used chunk).", "",
         "Time to the first counterexample with `--debug-vm` (BFS: the shortest):", "",
         md_table(["scenario", "variant", "verdict", "trace steps", "states explored", "time"], dbg_rows), "",
     ] + spin_section + (["Notes: " + "; ".join(notes), ""] if notes else []) + [END]

@@ -5,7 +5,8 @@
 // Layout: kShards independent shards, chosen by the top kShardBits bits of an entry's hash.
 // Each shard has its own chunked arena of entries (an entry never moves once stored; chunks grow
 // geometrically from 4 entries to 1024, so that the many small tables of a deep tree cost little)
-// and its own open-addressing table of uint32 local indices with linear probing, grown at load 0.75 by 1.25.
+// and its own index of local indices (bucket_index.hpp: 64-byte buckets with one-byte hash tags,
+// so a probe looks at an entry only when its tag matches).
 // An entry's index is (local index << kShardBits) | shard. Lookups compare full bytes: exact.
 //
 // Thread-safety (the contract the parallel search relies on):
@@ -21,6 +22,8 @@
 #include <cstdint>
 #include <memory>
 #include <vector>
+
+#include "checker/bucket_index.hpp"
 
 namespace pcmc::checker {
 
@@ -80,10 +83,10 @@ class InternTable {
   }
   struct Shard {
     std::vector<std::unique_ptr<std::uint8_t[]>> chunks;
-    std::vector<std::uint32_t> table;  // local indices; kNone = empty
+    BucketIndex<kShardBits> index;  // local indices
     std::uint32_t count = 0;
+    std::uint64_t arena_bytes = 0;  // of the chunks
   };
-  void grow(Shard& s);
 
   std::size_t width_;
   std::vector<Shard> shards_;

@@ -54,7 +54,7 @@ struct Rec {
   bool fatal = false;
   bool all_finished = false;      // end records
   bool exists = false;            // end records
-  bool eligible = false;          // POR: the step's thread satisfies C0–C2 in the source state
+  std::uint32_t cand_begin = 0, cand_end = 0;  // POR: the source state's candidate sets
   std::uint32_t rep_begin = 0, rep_end = 0;  // transition or end-state reports
   std::uint32_t inv_begin = 0, inv_end = 0;  // invariant reports of a target not stored
   std::uint32_t found = StateStore::kNone;   // the target's id when already stored
@@ -68,9 +68,11 @@ struct ChunkBuf {
   std::vector<Report> reports;
   std::vector<std::uint8_t> bytes;    // targets not stored, state_size each
   std::vector<std::uint32_t> nodes;   // their tree nodes, node_count each
+  std::vector<PorProbe::Mask> masks;  // POR: candidate sets (C0–C2) of the chunk's states
   std::uint64_t targets = 0;
   void clear() {
     recs.clear();
+    masks.clear();
     reports.clear();
     bytes.clear();
     nodes.clear();
@@ -78,7 +80,7 @@ struct ChunkBuf {
   }
   std::uint64_t capacity_bytes() const {
     return recs.capacity() * sizeof(Rec) + reports.capacity() * sizeof(Report) +
-           bytes.capacity() + nodes.capacity() * 4;
+           bytes.capacity() + nodes.capacity() * 4 + masks.capacity() * sizeof(PorProbe::Mask);
   }
 };
 
@@ -94,6 +96,8 @@ class ParallelBfs {
       gen_.push_back(s.sys_.make_context());
       check_.push_back(s.sys_.make_context());
       probes_.push_back(s.por_ ? std::make_unique<PorProbe>(s.sys_) : nullptr);
+      cands_.emplace_back();
+      near_nodes_.emplace_back(s.store_.node_count());
     }
     const std::size_t n = s.sys_.state_size(), nodes = s.store_.node_count();
     node_count_ = nodes;
@@ -151,7 +155,7 @@ class ParallelBfs {
   void expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf, std::vector<std::uint8_t>& s,
                     std::vector<unsigned>& order);
   bool replay();
-  int ample_of(const ChunkBuf& buf, std::size_t k);
+  PorProbe::Mask ample_of(const ChunkBuf& buf, std::size_t k);
   std::uint32_t first_of(const ChunkBuf& buf, const Rec& r);
 
   Search& s_;
@@ -163,6 +167,8 @@ class ParallelBfs {
   std::mutex error_mutex_;
   std::vector<std::unique_ptr<Context>> gen_, check_;  // per worker
   std::vector<std::unique_ptr<PorProbe>> probes_;      // per worker, when POR is active
+  std::vector<std::vector<PorProbe::Mask>> cands_;     // per worker: PorProbe::candidates scratch
+  std::vector<std::vector<std::uint32_t>> near_nodes_; // per worker: the expanded state's nodes
   std::size_t node_count_ = 0, state_size_ = 0;
 
   std::vector<FrontierEntry> batch_;
@@ -194,20 +200,24 @@ class ParallelBfs::Collector final : public TransitionSink {
     r.src = src_;
     r.step = Step{t.thread, t.index};
     r.fatal = t.fatal;
-    r.eligible = eligible != nullptr && (*eligible)[t.thread] != 0;
+    r.cand_begin = cand_begin;
+    r.cand_end = cand_end;
     r.rep_begin = static_cast<std::uint32_t>(buf_.reports.size());
     buf_.reports.insert(buf_.reports.end(), t.reports.begin(), t.reports.end());
     r.rep_end = static_cast<std::uint32_t>(buf_.reports.size());
     if (!t.fatal) {
       const std::size_t at = buf_.nodes.size();
       buf_.nodes.resize(at + p_.node_count_);
-      r.found = p_.s_.store_.lookup(t.state, buf_.nodes.data() + at);
+      r.found = near_nodes != nullptr
+                    ? p_.s_.store_.lookup_near(t.state, buf_.nodes.data() + at, near_state,
+                                               near_nodes)
+                    : p_.s_.store_.lookup(t.state, buf_.nodes.data() + at);
       if (r.found != StateStore::kNone) {
         buf_.nodes.resize(at);
       } else {
         r.data = static_cast<std::uint32_t>(buf_.targets++);
         buf_.bytes.insert(buf_.bytes.end(), t.state, t.state + p_.state_size_);
-        r.hash = hash_bytes(t.state, p_.state_size_);
+        r.hash = p_.s_.store_.batch_key(t.state);  // hash compaction: the signature
         r.inv_begin = static_cast<std::uint32_t>(buf_.reports.size());
         const std::uint64_t max_depth = p_.s_.opt_.max_depth;
         if (max_depth == 0 || depth_ + 1 <= max_depth)
@@ -217,7 +227,10 @@ class ParallelBfs::Collector final : public TransitionSink {
     }
     buf_.recs.push_back(r);
   }
-  const std::vector<char>* eligible = nullptr;  // POR: per thread, C0–C2 hold
+  std::uint32_t cand_begin = 0, cand_end = 0;  // POR: the source state's candidates in buf.masks
+  // The source state and its tree nodes (StateStore::decode_nodes), for incremental lookups.
+  const std::uint8_t* near_state = nullptr;
+  const std::uint32_t* near_nodes = nullptr;
 
  private:
   ParallelBfs& p_;
@@ -243,15 +256,19 @@ void ParallelBfs::expand(unsigned w) {
 void ParallelBfs::expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf,
                                std::vector<std::uint8_t>& s, std::vector<unsigned>& order) {
   const TransitionSystem& sys = s_.sys_;
-  s_.store_.decode(batch_[pos].id, s.data());
+  std::vector<std::uint32_t>& near = near_nodes_[w];
+  s_.store_.decode_nodes(batch_[pos].id, s.data(), near.data());
   expansion_order(s.data(), state_size_, s_.threads_, s_.opt_.shuffle_seed, order);
   Collector sink(*this, w, buf, pos, batch_[pos].depth);
+  sink.near_state = s.data();
+  sink.near_nodes = near.data();
   bool any = false;
   if (PorProbe* probe = probes_[w].get()) {
     probe->begin(s.data());
-    std::vector<char> eligible(s_.threads_, 0);
-    for (unsigned t = 0; t < s_.threads_; ++t) eligible[t] = probe->eligible(t, *gen_[w]);
-    sink.eligible = &eligible;
+    probe->candidates(*gen_[w], cands_[w]);
+    sink.cand_begin = static_cast<std::uint32_t>(buf.masks.size());
+    buf.masks.insert(buf.masks.end(), cands_[w].begin(), cands_[w].end());
+    sink.cand_end = static_cast<std::uint32_t>(buf.masks.size());
     for (const unsigned t : order)
       if (probe->emit(t, *gen_[w], sink) > 0) any = true;
   } else {
@@ -282,7 +299,7 @@ std::uint32_t ParallelBfs::first_of(const ChunkBuf& buf, const Rec& r) {
   for (;;) {
     const std::uint32_t f = table_[i];
     if (f == StateStore::kNone) break;
-    if (firsts_[f].hash == r.hash && std::memcmp(firsts_[f].state, bytes, state_size_) == 0)
+    if (firsts_[f].hash == r.hash && s_.store_.same_in_batch(firsts_[f].state, bytes))
       return f;
     if (++i == cap) i = 0;
   }
@@ -293,31 +310,30 @@ std::uint32_t ParallelBfs::first_of(const ChunkBuf& buf, const Rec& r) {
   return table_[i];
 }
 
-// POR, C3 (por.hpp): the first thread, in increasing id, whose records in the group of the
-// state at buf.recs[k] are all eligible and all lead to targets that are neither stored nor
-// inserted earlier in this batch — what Search::ample_thread decides at the same point of the
-// sequential search. -1: expand every thread.
-int ParallelBfs::ample_of(const ChunkBuf& buf, std::size_t k) {
-  const std::uint32_t src = buf.recs[k].src;
+// POR, C3 (por.hpp): the first candidate set of the state at buf.recs[k] whose records in the
+// state's group all lead to targets that are neither stored nor inserted earlier in this batch
+// — what Search::ample_set decides at the same point of the sequential search. 0: expand every
+// thread.
+PorProbe::Mask ParallelBfs::ample_of(const ChunkBuf& buf, std::size_t k) {
+  const Rec& head = buf.recs[k];
+  const std::uint32_t src = head.src;
   std::size_t end = k;
   while (end < buf.recs.size() && buf.recs[end].src == src) ++end;
-  bool any_eligible = false;
-  for (unsigned t = 0; t < s_.threads_; ++t) {
-    bool has = false, ok = true;
+  for (std::uint32_t c = head.cand_begin; c < head.cand_end; ++c) {
+    const PorProbe::Mask m = buf.masks[c];
+    bool ok = true;
     for (std::size_t i = k; i < end && ok; ++i) {
       const Rec& r = buf.recs[i];
-      if (r.end || r.step.thread != t) continue;
-      has = true;
-      ok = r.eligible && !r.fatal;
+      if (r.end || !((m >> r.step.thread) & 1)) continue;
+      ok = !r.fatal;
       if (!ok) break;
-      any_eligible = true;
       const std::uint32_t id = r.found != StateStore::kNone ? r.found : firsts_[first_of(buf, r)].id;
       ok = s_.proviso_ok(id, batch_[src].depth);
     }
-    if (has && ok) return static_cast<int>(t);
+    if (ok) return m;
   }
-  if (any_eligible) ++s_.result_.stats.proviso_full;
-  return -1;
+  if (head.cand_end > head.cand_begin) ++s_.result_.stats.proviso_full;
+  return 0;
 }
 
 // Applies the batch's records in sequential order; false when the search stops inside it.
@@ -331,16 +347,16 @@ bool ParallelBfs::replay() {
   std::uint32_t next_id = static_cast<std::uint32_t>(s.store_.size());
   for (std::size_t c = 0; c < chunks_; ++c) {
     const ChunkBuf& buf = bufs_[c];
-    std::uint32_t group = StateStore::kNone;  // POR: the source whose ample thread is `ample`
-    int ample = -1;
+    std::uint32_t group = StateStore::kNone;  // POR: the source whose ample set is `ample`
+    PorProbe::Mask ample = 0;
     for (std::size_t k = 0; k < buf.recs.size(); ++k) {
       const Rec& r = buf.recs[k];
       if (s.por_ && r.src != group) {
         group = r.src;
-        ample = r.end ? -1 : ample_of(buf, k);
-        if (ample >= 0) ++s.result_.stats.ample_states;
+        ample = r.end ? 0 : ample_of(buf, k);
+        if (ample != 0) ++s.result_.stats.ample_states;
       }
-      if (ample >= 0 && r.step.thread != ample) continue;
+      if (ample != 0 && !((ample >> r.step.thread) & 1)) continue;
       const FrontierEntry& src = batch_[r.src];
       s.cur_id_ = src.id;
       const std::span<const Report> reps(buf.reports.data() + r.rep_begin, r.rep_end - r.rep_begin);
@@ -386,6 +402,7 @@ void ParallelBfs::run() {
     if (s.out_of_budget(1 + last_buffers + s.store_.growth_bound(last_targets))) return;
     batch_.clear();
     while (batch_.size() < kBatch && !s.frontier_.empty()) batch_.push_back(s.frontier_.pop());
+    s.store_.release_below(batch_.front().id);  // hash compaction: ids are expanded in order
     chunks_ = (batch_.size() + kChunk - 1) / kChunk;
     next_chunk_.store(0, std::memory_order_relaxed);
     dispatch(Task::Expand);

@@ -2,6 +2,8 @@
 // docs/reductions.md.
 #include "checker/por.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <stdexcept>
 
 namespace pcmc::checker::detail {
@@ -18,6 +20,7 @@ void PorProbe::Buf::on_transition(const Transition& t) {
 }
 
 PorProbe::PorProbe(const TransitionSystem& sys) : sys_(sys), bufs_(sys.thread_count()) {
+  if (bufs_.size() > kMaxThreads) throw std::logic_error("por: more than 64 threads");
   for (Buf& b : bufs_) b.size = sys.state_size();
 }
 
@@ -37,13 +40,49 @@ void PorProbe::probe(unsigned t, Context& ctx) {
   b.probed = true;
 }
 
-bool PorProbe::eligible(unsigned t, Context& ctx) {
+bool PorProbe::self_ok(unsigned t, Context& ctx) {
   probe(t, ctx);
   const Buf& b = bufs_[t];
-  if (b.recs.empty() || b.fp.visible) return false;  // C0, C2
-  for (unsigned u = 0; u < bufs_.size(); ++u)        // C1
-    if (u != t && sys_.may_interfere(state_, u, b.fp)) return false;
-  return true;
+  return !b.recs.empty() && !b.fp.visible;  // C0, C2
+}
+
+PorProbe::Mask PorProbe::closure(unsigned t, Context& ctx) {
+  Mask set = Mask{1} << t;
+  unsigned work[kMaxThreads];
+  unsigned n = 0;
+  work[n++] = t;
+  while (n > 0) {
+    const unsigned x = work[--n];
+    if (!self_ok(x, ctx)) return 0;
+    const Footprint& fp = bufs_[x].fp;
+    for (unsigned u = 0; u < bufs_.size(); ++u) {  // C1
+      if ((set >> u) & 1) continue;
+      if (!sys_.may_interfere(state_, u, fp)) continue;
+      set |= Mask{1} << u;
+      work[n++] = u;
+    }
+  }
+  return set;
+}
+
+void PorProbe::candidates(Context& ctx, std::vector<Mask>& out) {
+  out.clear();
+  Mask enabled = 0;
+  for (unsigned t = 0; t < bufs_.size(); ++t) {
+    probe(t, ctx);
+    if (!bufs_[t].recs.empty()) enabled |= Mask{1} << t;
+  }
+  for (unsigned t = 0; t < bufs_.size(); ++t) {
+    if (!((enabled >> t) & 1)) continue;
+    const Mask m = closure(t, ctx);
+    if (m == 0 || (m & enabled) == enabled) continue;  // fails C0/C2, or no reduction
+    if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+  }
+  // Smallest first; ties by least member (std::countr_zero), i.e. by the id that found it.
+  std::stable_sort(out.begin(), out.end(), [](Mask a, Mask b) {
+    const int pa = std::popcount(a), pb = std::popcount(b);
+    return pa != pb ? pa < pb : std::countr_zero(a) < std::countr_zero(b);
+  });
 }
 
 std::size_t PorProbe::count(unsigned t, Context& ctx) {

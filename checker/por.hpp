@@ -1,21 +1,27 @@
 // Partial-order reduction for the safety search (docs/reductions.md): in a state s the search
-// may expand one thread t alone — an "ample" set of one thread — instead of every thread, when
-//   C0  t's step is enabled in s (it has a successor);
-//   C1  t's step is independent of every step any other unfinished thread u may take from its
-//       control point in s on (TransitionSystem::may_interfere, a static over-approximation:
-//       the next step included, enabled or blocked — so a step that could enable a blocked
-//       thread is dependent — and every later one); then {t's step} is a persistent set;
-//   C2  t's step is invisible in s (Footprint::visible is false: it evaluates no assertion,
-//       reports nothing, has no fatal successor, writes nothing an invariant reads);
-//   C3  every successor of t's step is a new state: none was stored before s was expanded (the
-//       cycle proviso; sound for any search order, docs/reductions.md).
-// C0–C2 are a function of s alone (eligible); C3 depends on the visited set and is checked by
-// the caller (Search, ParallelBfs). Candidates are tried in increasing thread id, whatever the
-// expansion order; the first that satisfies all four is expanded alone, else every thread is.
+// may expand a set T of threads alone — an ample / persistent set — instead of every thread, when
+//   C0  every thread of T has an enabled step in s (it has a successor);
+//   C1  T is closed under interference: for every thread t in T and every other unfinished
+//       thread u not in T, t's step is independent of every step u may take from its control
+//       point in s on (TransitionSystem::may_interfere, a static over-approximation: the next
+//       step included, enabled or blocked — so a step that could enable a blocked thread is
+//       dependent — and every later one); then T's steps form a persistent set;
+//   C2  every step of T is invisible in s (Footprint::visible is false: it evaluates no
+//       assertion, reports nothing, has no fatal successor, writes nothing an invariant reads);
+//   C3  every successor of every step of T is a new state: none was stored before s was
+//       expanded (the cycle proviso; sound for any search order, docs/reductions.md).
+// C0–C2 are a function of s alone (candidates); C3 depends on the visited set and is checked by
+// the caller (Search, ParallelBfs). The candidates are the closures T(t) of each enabled
+// thread t (start from {t}, add every thread some member's step interferes with; give up when
+// that needs a thread that is blocked or visible), without duplicates and without the set of
+// every enabled thread (no reduction), ordered by size, then by the least thread id. This
+// order is a function of the state, whatever the expansion order: the first candidate that
+// passes C3 is expanded alone, else every thread is. A singleton candidate is the one-thread
+// ample set of SPIN; larger ones are Valmari's stubborn-set closure over threads.
 //
 // Contract: one PorProbe per worker (it buffers successors), used for one state at a time:
 // begin(s) forgets the previous state. The state passed to begin must stay alive and unchanged
-// until the next begin.
+// until the next begin. At most kMaxThreads threads (Search turns POR off beyond).
 #pragma once
 
 #include <cstdint>
@@ -27,11 +33,15 @@ namespace pcmc::checker::detail {
 
 class PorProbe {
  public:
+  static constexpr unsigned kMaxThreads = 64;
+  using Mask = std::uint64_t;  // a set of threads: bit t is thread t
+
   explicit PorProbe(const TransitionSystem& sys);
 
   void begin(const std::uint8_t* state);
-  // C0–C2 for thread t in the current state (runs t's step once, buffering its successors).
-  bool eligible(unsigned t, Context& ctx);
+  // The sets of threads satisfying C0–C2 in the current state, in the order to try them (runs
+  // the steps it needs once, buffering their successors). Replaces `out`'s contents.
+  void candidates(Context& ctx, std::vector<Mask>& out);
   // t's transitions in the current state, in successor-index order (runs the step if needed).
   std::size_t count(unsigned t, Context& ctx);
   const std::uint8_t* target(unsigned t, std::size_t i) const;
@@ -55,6 +65,10 @@ class PorProbe {
     void on_transition(const Transition& t) override;
   };
   void probe(unsigned t, Context& ctx);
+  // C0 and C2 for thread t alone.
+  bool self_ok(unsigned t, Context& ctx);
+  // The closure T(t) of C1, or 0 when it needs a thread that fails self_ok.
+  Mask closure(unsigned t, Context& ctx);
 
   const TransitionSystem& sys_;
   const std::uint8_t* state_ = nullptr;

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "checker/program_frames.hpp"
+
 namespace pcmc::checker {
 
 namespace {
@@ -216,6 +218,13 @@ ProgramSymmetry program_symmetry(const Program& p) {
     if (s.thread < 0 && !s.is_pc && s.scalar.kind == ScalarKind::Thread)
       spec.global_cells.push_back({s.offset, s.scalar.width});
 
+  // Page frames: independent of the thread part (the group is the product).
+  ProgramFrames frames = program_frames(p);
+  spec.frames = std::move(frames.spec);
+  auto frame_notes = [&] {
+    out.notes.insert(out.notes.end(), frames.notes.begin(), frames.notes.end());
+  };
+
   bool off = false;
   for (unsigned t = 0; t < n; ++t) {
     AreaTypes types(p, p.threads[t].area_size);
@@ -234,7 +243,10 @@ ProgramSymmetry program_symmetry(const Program& p) {
     out.notes.push_back("a choose() into a thread_t");
     off = true;
   }
-  if (off) return out;
+  if (off) {
+    frame_notes();
+    return out;
+  }
 
   std::vector<bool> excluded(n, false);
   for (std::int64_t t : named)
@@ -255,6 +267,7 @@ ProgramSymmetry program_symmetry(const Program& p) {
       }
     if (cls.size() >= 2) spec.classes.push_back(std::move(cls));
   }
+  frame_notes();
   return out;
 }
 
@@ -266,6 +279,18 @@ std::string describe_classes(const Program& p, const SymmetrySpec& spec) {
       s += (i ? ", " : "") + p.threads.at(cls[i]).name;
     s += "}";
   }
+  for (const FrameSpec::Pool& fp : spec.frames.pools)
+    for (const model::Pool& pool : p.pools) {
+      if (pool.base != fp.base) continue;
+      s += (s.empty() ? "" : " ") + pool.name + "{";
+      for (std::size_t i = 0; i < fp.movable.size(); ++i) {
+        const unsigned e = fp.movable[i];
+        s += (i ? ", " : "") + (e < pool.elem_names.size()
+                                    ? pool.elem_names[e]
+                                    : pool.name + "[" + std::to_string(e) + "]");
+      }
+      s += "}";
+    }
   return s;
 }
 

@@ -13,6 +13,9 @@
 // frames that share stack bytes) turns symmetry off for the whole program; a constant thread
 // value in any expression excludes that thread; a `choose` into a thread_t turns it off.
 //
+// The spec's page-frame part (spec.frames) comes from program_frames.hpp; its notes follow the
+// thread notes.
+//
 // Contract: pure function of the Program; thread-safe.
 #pragma once
 

@@ -109,7 +109,9 @@ unsigned ProgramSystem::successors_with_footprint(const std::uint8_t* state, uns
   bool inv = false;
   const auto& ir = futures_.invariant_reads();
   for (std::size_t w = 0; w < fp.writes.size() && !inv; ++w) inv = (fp.writes[w] & ir[w]) != 0;
-  fp.visible = fwd.reported || pc.access.assertion || inv;
+  // An assertion evaluated and passed does not make the step visible: the step behaves the same
+  // along every path of independent steps (C1), so it passes there too (docs/reductions.md, C2).
+  fp.visible = fwd.reported || inv;
   return n;
 }
 

@@ -82,7 +82,8 @@ void expansion_order(const std::uint8_t* s, std::size_t size, unsigned threads,
 Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
     : sys_(sys),
       opt_(opt),
-      store_(sys.state_size(), sys.state_parts(), opt.order == Order::DFS),
+      store_(sys.state_size(), sys.state_parts(), opt.order == Order::DFS,
+             opt.store == StoreMode::HashCompact, opt.signature_bits),
       frontier_(opt.order),
       gen_ctx_(sys.make_context()),
       check_ctx_(sys.make_context()),
@@ -92,8 +93,14 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
       state_limit_(opt.max_states != 0
                        ? std::min<std::uint64_t>(opt.max_states, StateStore::kMaxStates)
                        : StateStore::kMaxStates) {
+  // Hash compaction keeps no state bytes once expanded: no non-termination pass over them (DFS
+  // is refused by the store: no parent links).
+  if (opt.store == StoreMode::HashCompact && opt.liveness)
+    throw std::invalid_argument(
+        "hash compaction (lossy store) needs the non-termination pass off (liveness)");
   // The non-termination pass needs every edge of the graph: POR serves the safety search only.
-  if (opt.por && !opt.liveness && sys.supports_por()) {
+  if (opt.por && !opt.liveness && sys.supports_por() &&
+      sys.thread_count() <= PorProbe::kMaxThreads) {
     por_ = std::make_unique<PorProbe>(sys);
     result_.stats.por = true;
   }
@@ -103,17 +110,7 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
 
 Result Search::run() {
   try {
-    start();
-    if (opt_.workers > 1 && opt_.order == Order::BFS) {
-      run_parallel();
-    } else {
-      while (!stop_ && !frontier_.empty()) {
-        if (out_of_budget(0)) break;
-        expand(frontier_.pop());
-      }
-    }
-    if (!stop_ && cut_)
-      halt("depth limit " + std::to_string(opt_.max_depth) + " reached");
+    explore();
     liveness();
   } catch (const std::bad_alloc&) {
     halt("out of memory (an allocation failed)");
@@ -124,6 +121,19 @@ Result Search::run() {
                    : !result_.incomplete_reason.empty() ? Status::Incomplete
                                                         : Status::Holds;
   return result_;
+}
+
+void Search::explore() {
+  start();
+  if (opt_.workers > 1 && opt_.order == Order::BFS) {
+    run_parallel();
+  } else {
+    while (!stop_ && !frontier_.empty()) {
+      if (out_of_budget(0)) break;
+      expand(frontier_.pop());
+    }
+  }
+  if (!stop_ && cut_) halt("depth limit " + std::to_string(opt_.max_depth) + " reached");
 }
 
 void Search::start() {
@@ -173,22 +183,20 @@ void Search::expand(FrontierEntry e) {
   cur_id_ = e.id;
   cur_depth_ = e.depth;
   store_.decode(e.id, cur_state_.data());
+  store_.release_below(e.id);  // hash compaction: BFS expands in id order
   const std::uint8_t* s = cur_state_.data();
   expansion_order(s, sys_.state_size(), threads_, opt_.shuffle_seed, order_);
   const std::uint64_t before = result_.stats.transitions;
   bool any = false;
   if (por_) {
-    // Reduced: one ample thread's buffered transitions; or every thread's, in expansion order.
+    // Reduced: the ample set's buffered transitions; or every thread's, in expansion order.
     por_->begin(s);
-    if (const int a = ample_thread(); a >= 0) {
-      ++result_.stats.ample_states;
-      any = por_->emit(static_cast<unsigned>(a), *gen_ctx_, *this) > 0;
+    const PorProbe::Mask ample = ample_set();
+    if (ample != 0) ++result_.stats.ample_states;
+    for (const unsigned t : order_) {
+      if (ample != 0 && !((ample >> t) & 1)) continue;
+      if (por_->emit(t, *gen_ctx_, *this) > 0) any = true;
       if (stop_) return;
-    } else {
-      for (const unsigned t : order_) {
-        if (por_->emit(t, *gen_ctx_, *this) > 0) any = true;
-        if (stop_) return;
-      }
     }
   } else {
     for (const unsigned t : order_) {
@@ -200,20 +208,21 @@ void Search::expand(FrontierEntry e) {
   if (!any) quiescent(e.id);
 }
 
-// C0–C2 from the probe; C3 here: no successor of the ample step was stored before this expansion.
-int Search::ample_thread() {
-  bool any_eligible = false;
-  for (unsigned t = 0; t < threads_; ++t) {
-    if (!por_->eligible(t, *gen_ctx_)) continue;
-    any_eligible = true;
+// C0–C2 from the probe; C3 here: no successor of an ample step was stored before this expansion.
+PorProbe::Mask Search::ample_set() {
+  por_->candidates(*gen_ctx_, candidates_);
+  for (const PorProbe::Mask m : candidates_) {
     bool ok = true;
-    const std::size_t n = por_->count(t, *gen_ctx_);
-    for (std::size_t i = 0; i < n && ok; ++i)
-      ok = proviso_ok(store_.find(por_->target(t, i)), cur_depth_);
-    if (ok) return static_cast<int>(t);
+    for (unsigned t = 0; t < threads_ && ok; ++t) {
+      if (!((m >> t) & 1)) continue;
+      const std::size_t n = por_->count(t, *gen_ctx_);
+      for (std::size_t i = 0; i < n && ok; ++i)
+        ok = proviso_ok(store_.find(por_->target(t, i)), cur_depth_);
+    }
+    if (ok) return m;
   }
-  if (any_eligible) ++result_.stats.proviso_full;
-  return -1;
+  if (!candidates_.empty()) ++result_.stats.proviso_full;
+  return 0;
 }
 
 bool Search::proviso_ok(std::uint32_t id, std::uint32_t depth) const {
@@ -299,6 +308,7 @@ void Search::record(const Report& r, std::uint32_t at, const Step* last) {
   c.pc = r.pc;
   result_.violations.push_back(std::move(c));
   pending_.push_back({at, last != nullptr, last != nullptr ? *last : Step{}});
+  store_.pin(at);  // hash compaction: the path is rebuilt from these bytes
   if (!opt_.all) stop_ = true;
 }
 
@@ -335,7 +345,7 @@ void Search::liveness() {
   };
   const std::function<std::vector<Step>(std::uint32_t)> path_of =
       [this](std::uint32_t id) { return path(id); };
-  LivenessOutcome out = find_nontermination(sys_, store_, unexpanded_, poll, path_of);
+  LivenessOutcome out = find_nontermination(sys_, store_.exact(), unexpanded_, poll, path_of);
   if (!out.incomplete_reason.empty()) halt(out.incomplete_reason + " (non-termination pass)");
   if (out.violation) {
     recorded_[out.violation->property] = true;
@@ -348,6 +358,11 @@ Stats Search::snapshot() const {
   s.states = store_.size();
   s.queue = frontier_.size();
   s.store_bytes = store_.bytes();
+  if (store_.lossy()) {
+    s.store = StoreMode::HashCompact;
+    s.signature_bits = opt_.signature_bits;
+    s.omission_bound = HashCompactStore::omission_bound(s.states, opt_.signature_bits);
+  }
   s.peak_rss = peak_rss_bytes();
   s.seconds = elapsed();
   return s;

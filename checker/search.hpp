@@ -20,9 +20,18 @@ namespace pcmc::checker {
 
 enum class Order { BFS, DFS };
 
+// The visited set (docs/state-store.md).
+//   Exact:       every state stored exactly (tree compression): a complete search is a proof.
+//   HashCompact: a 64-bit signature per state (hash compaction, lossy): two states with the same
+//                signature are merged, so states may be omitted; "holds" then means "no
+//                violation among the states explored", with the omission bound of Stats. A
+//                violation found is real and its counterexample replays. BFS only, safety only
+//                (search() throws std::invalid_argument with DFS or with `liveness` on).
+enum class StoreMode { Exact, HashCompact };
+
 // The cycle proviso (C3) of partial-order reduction (docs/reductions.md): when a state may be
-// expanded with one thread only.
-//   NewState:  every successor of the ample step is new (not stored before the expansion). Sound
+// expanded with an ample set of threads only.
+//   NewState:  every successor of the ample steps is new (not stored before the expansion). Sound
 //              for any search order.
 //   NextLevel: BFS only: every successor is new or was stored at the next BFS level (depth + 1);
 //              an edge back to the same or an earlier level forces full expansion. Also sound
@@ -37,15 +46,22 @@ struct Stats {
   std::uint64_t max_depth = 0;      // deepest state stored (BFS: the level count - 1)
   std::uint64_t queue = 0;          // frontier size (at the time of the report)
   std::uint64_t store_bytes = 0;    // bytes held by the visited set (all tree tables, the root
-                                    // arena and index, DFS parent links)
+                                    // arena and index, DFS parent links; hash compaction:
+                                    // the signatures, the frontier's bytes, pinned states)
   std::uint64_t peak_rss = 0;       // peak resident set size of the process, bytes
   bool por = false;                 // partial-order reduction was applied (SearchOptions::por
                                     // and no non-termination pass)
-  std::uint64_t ample_states = 0;   // POR: states expanded with one thread only
+  std::uint64_t ample_states = 0;   // POR: states expanded with an ample set (not every thread)
   std::uint64_t proviso_full = 0;   // POR: states fully expanded only because of the proviso
   bool symmetry = false;            // symmetry reduction was applied (SearchOptions::symmetry,
                                     // no non-termination pass, some interchangeable threads)
-  std::string symmetry_classes;     // the interchangeable threads, "{Oa, Ob}" (set by run_variant)
+  std::string symmetry_classes;     // the interchangeable threads and page frames,
+                                    // "{Oa, Ob} mem_map{F0, F1}" (set by run_variant)
+  StoreMode store = StoreMode::Exact;  // the visited set used (SearchOptions::store)
+  unsigned signature_bits = 0;      // HashCompact: signature bits (64 unless a test truncates)
+  double omission_bound = 0;        // HashCompact: P(at least one state omitted) <=
+                                    // states (states - 1) / 2^(signature_bits + 1) (birthday
+                                    // bound, with the states stored; docs/state-store.md)
   double seconds = 0;
 };
 
@@ -78,6 +94,9 @@ struct SearchOptions {
                                     // before each expansion with room for the store's next
                                     // growth, and before the non-termination pass.
   std::uint64_t shuffle_seed = 0;   // 0 = the contract order; otherwise a seeded permutation
+  StoreMode store = StoreMode::Exact;  // the visited set (see StoreMode)
+  unsigned signature_bits = 64;     // HashCompact: bits of the signature kept, 1..64. Below 64
+                                    // for tests only: it forces collisions (omissions).
   unsigned workers = 1;             // BFS: expand and store on this many threads, with the same
                                     // result, counts and counterexamples as 1 (docs/parallel.md).
                                     // DFS and the non-termination pass run on one thread.

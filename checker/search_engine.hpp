@@ -18,6 +18,7 @@
 #include "checker/por.hpp"
 #include "checker/search.hpp"
 #include "checker/state_store.hpp"
+#include "checker/visited_set.hpp"
 #include "checker/system.hpp"
 
 namespace pcmc::checker::detail {
@@ -41,12 +42,14 @@ class Search final : public TransitionSink {
 
   // ---------------------------------------------------------------- stages (search.cpp)
   void start();
+  // start(), then expand until the frontier is empty or a stop (sequential or parallel BFS).
+  void explore();
   // Interrupt, memory (store + frontier + `headroom` bytes), time, progress. True: stop.
   bool out_of_budget(std::uint64_t headroom);
   void expand(FrontierEntry e);
-  // POR: the first thread (increasing id) whose step alone satisfies C0–C3 in the probed state
-  // (por.hpp), or -1 to expand every thread.
-  int ample_thread();
+  // POR: the first candidate set of threads (por.hpp order) that satisfies C0–C3 in the probed
+  // state, or 0 to expand every thread.
+  PorProbe::Mask ample_set();
   // POR, C3: may the ample step of a depth-`depth` state lead to stored state `id` (kNone: not
   // stored)? NewState: only when not stored; NextLevel: also when stored at depth + 1.
   bool proviso_ok(std::uint32_t id, std::uint32_t depth) const;
@@ -77,12 +80,16 @@ class Search final : public TransitionSink {
   // transition in expansion order.
   std::vector<Step> path(std::uint32_t id);
   bool step_between(std::uint32_t from, const std::uint8_t* to, Step& step);
+  bool step_between(const std::uint8_t* from, const std::uint8_t* to, Step& step);
+  // Hash compaction (search_lossy_paths.cpp): the store keeps no bytes of expanded states, so
+  // the paths are rebuilt by re-running the same search up to the level before each target.
+  void finish_lossy_paths();
   void finish_paths();
   bool expanded(std::uint32_t id) const;
 
   const TransitionSystem& sys_;
   const SearchOptions& opt_;
-  StateStore store_;
+  VisitedSet store_;
   Frontier frontier_;
   std::unique_ptr<Context> gen_ctx_;    // for successors()
   std::unique_ptr<Context> check_ctx_;  // for check_state() / check_end()
@@ -98,6 +105,7 @@ class Search final : public TransitionSink {
   std::vector<std::uint32_t> level_start_;  // BFS: first id of each depth
   std::vector<Report> reports_;
   std::vector<unsigned> order_;
+  std::vector<PorProbe::Mask> candidates_;  // POR: scratch for ample_set
   std::vector<std::uint8_t> cur_state_;  // the state being expanded (decoded)
   unsigned threads_;
   std::uint64_t state_limit_;

@@ -8,6 +8,8 @@
 // keeps parent links (a DFS parent need not be in the previous level) and recovers steps alike.
 //
 // Cost: one level's expansions per step of a BFS counterexample, at the end of the search only.
+// Hash compaction keeps no bytes of expanded states: its paths are rebuilt by re-running the
+// search (search_lossy_paths.cpp), with the same parent rule.
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -46,11 +48,15 @@ bool Search::expanded(std::uint32_t id) const {
 bool Search::step_between(std::uint32_t from, const std::uint8_t* to, Step& step) {
   std::vector<std::uint8_t> s(std::max<std::size_t>(1, sys_.state_size()));
   store_.decode(from, s.data());
+  return step_between(s.data(), to, step);
+}
+
+bool Search::step_between(const std::uint8_t* from, const std::uint8_t* to, Step& step) {
   std::vector<unsigned> order;
-  expansion_order(s.data(), sys_.state_size(), threads_, opt_.shuffle_seed, order);
+  expansion_order(from, sys_.state_size(), threads_, opt_.shuffle_seed, order);
   Match m(to, sys_.state_size());
   for (const unsigned t : order) {
-    sys_.successors(s.data(), t, *gen_ctx_, m);
+    sys_.successors(from, t, *gen_ctx_, m);
     if (m.found) break;
   }
   if (m.found) step = m.step;
@@ -88,6 +94,7 @@ std::vector<Step> Search::path(std::uint32_t id) {
 }
 
 void Search::finish_paths() {
+  if (store_.lossy()) return finish_lossy_paths();
   for (std::size_t i = 0; i < pending_.size(); ++i) {
     Counterexample& c = result_.violations[i];
     c.steps = path(pending_[i].at);

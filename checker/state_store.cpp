@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "checker/bucket_index.hpp"
 #include "checker/hash.hpp"
 
 namespace pcmc::checker {
@@ -15,7 +16,6 @@ namespace {
 // 1e5 states, and the chunk index stays tiny.
 constexpr std::size_t kChunkBytes = 16 * 1024;
 constexpr std::size_t kMaxNodes = 2 * StateStore::kMaxLeaves;
-constexpr std::uint64_t kInitialSlots = 8;
 
 std::uint32_t load_relaxed(std::uint32_t& x) {
   return std::atomic_ref<std::uint32_t>(x).load(std::memory_order_relaxed);
@@ -28,11 +28,8 @@ void store_relaxed(std::uint32_t& x, std::uint32_t v) {
 
 // The sharded index of root entries: ids, compared against the root arena.
 struct StateStore::RootIndex {
-  struct Shard {
-    std::vector<std::uint32_t> table = std::vector<std::uint32_t>(kInitialSlots, kNone);
-    std::uint32_t count = 0;
-  };
-  std::vector<Shard> shards = std::vector<Shard>(InternTable::kShards);
+  std::vector<BucketIndex<InternTable::kShardBits>> shards =
+      std::vector<BucketIndex<InternTable::kShardBits>>(InternTable::kShards);
 };
 
 StateStore::StateStore(std::size_t state_size)
@@ -128,15 +125,8 @@ std::uint8_t* StateStore::root_slot(std::uint32_t id) const {
 // ------------------------------------------------------------------ lookups
 
 std::uint32_t StateStore::find_root(const std::uint8_t* root, std::uint64_t hash) const {
-  const RootIndex::Shard& s = index_->shards[InternTable::shard_of(hash)];
-  const std::uint64_t cap = s.table.size();
-  std::uint64_t i = InternTable::slot_of(hash, cap);
-  for (;;) {
-    const std::uint32_t id = s.table[i];
-    if (id == kNone) return kNone;
-    if (equal_bytes(root_slot(id), root, root_width_)) return id;
-    if (++i == cap) i = 0;
-  }
+  return index_->shards[InternTable::shard_of(hash)].find(
+      hash, [&](std::uint32_t id) { return equal_bytes(root_slot(id), root, root_width_); });
 }
 
 std::uint32_t StateStore::lookup(const std::uint8_t* state, std::uint32_t* nodes) const {
@@ -200,14 +190,16 @@ std::uint32_t StateStore::parent(std::uint32_t id) const {
 // stored state `hint_id_` takes the hint's index without a table lookup: only the paths above the
 // leaves a step changed are hashed (LTSmin's incremental tree update). Exact: equal leaf bytes
 // or equal child indices mean the same entry, since every table holds an entry once.
-std::uint32_t StateStore::lookup_near(const std::uint8_t* state, std::uint32_t* nodes) const {
+std::uint32_t StateStore::lookup_near(const std::uint8_t* state, std::uint32_t* nodes,
+                                      const std::uint8_t* near_state,
+                                      const std::uint32_t* near_nodes) const {
   std::uint8_t pair[8];
-  const std::uint32_t* h = hint_nodes_.data();
+  const std::uint32_t* h = near_nodes;
   const std::size_t root = nodes_.size() - 1;
   for (std::size_t k = 0; k <= root; ++k) {
     const Node& n = nodes_[k];
     if (n.leaf) {
-      if (equal_bytes(state + n.offset, hint_state_.data() + n.offset, n.width)) {
+      if (equal_bytes(state + n.offset, near_state + n.offset, n.width)) {
         nodes[k] = h[k];
         continue;
       }
@@ -234,7 +226,8 @@ StateStore::Inserted StateStore::insert(const std::uint8_t* state, std::uint32_t
     hint_id_ = parent;
   }
   const std::uint32_t found = hint_id_ != kNone && parent == hint_id_
-                                  ? lookup_near(state, scratch_.data())
+                                  ? lookup_near(state, scratch_.data(), hint_state_.data(),
+                                                hint_nodes_.data())
                                   : lookup(state, scratch_.data());
   if (found != kNone) return {found, false};
   const std::uint32_t id = reserve(1);
@@ -285,30 +278,9 @@ void StateStore::place(unsigned round, unsigned worker, unsigned workers,
 }
 
 void StateStore::index_root(std::uint32_t id, std::uint64_t hash) {
-  RootIndex::Shard& s = index_->shards[InternTable::shard_of(hash)];
-  if (4 * (std::uint64_t{s.count} + 1) > 3 * s.table.size()) {  // grow x1.25: load 0.6..0.75
-    std::vector<std::uint32_t> bigger(s.table.size() + s.table.size() / 4 + 1, kNone);
-    const std::uint64_t cap = bigger.size();
-    // The old slots are read in order and the arena at random: prefetch the roots ahead.
-    constexpr std::size_t kAhead = 8;
-    for (std::size_t k = 0; k < s.table.size(); ++k) {
-      if (k + kAhead < s.table.size() && s.table[k + kAhead] != kNone)
-        __builtin_prefetch(root_slot(s.table[k + kAhead]));
-      const std::uint32_t old = s.table[k];
-      if (old == kNone) continue;
-      std::uint64_t i = InternTable::slot_of(hash_bytes(root_slot(old), root_width_), cap);
-      while (bigger[i] != kNone)
-        if (++i == cap) i = 0;
-      bigger[i] = old;
-    }
-    s.table.swap(bigger);
-  }
-  const std::uint64_t cap = s.table.size();
-  std::uint64_t i = InternTable::slot_of(hash, cap);
-  while (s.table[i] != kNone)
-    if (++i == cap) i = 0;
-  s.table[i] = id;
-  ++s.count;
+  index_->shards[InternTable::shard_of(hash)].insert(
+      hash, id, [&](std::uint32_t old) { return hash_bytes(root_slot(old), root_width_); },
+      [&](std::uint32_t old) { __builtin_prefetch(root_slot(old)); });
 }
 
 // ------------------------------------------------------------------ memory
@@ -317,7 +289,7 @@ std::uint64_t StateStore::bytes() const {
   const std::uint64_t k = std::uint64_t{1} << shift_;
   std::uint64_t b = roots_.size() * (k * root_width_ + sizeof(void*)) +
                     parents_.size() * (k * 4 + sizeof(void*));
-  for (const auto& s : index_->shards) b += s.table.capacity() * sizeof(std::uint32_t);
+  for (const auto& s : index_->shards) b += s.bytes();
   for (const auto& t : tables_) b += t->bytes();
   return b;
 }
@@ -325,9 +297,8 @@ std::uint64_t StateStore::bytes() const {
 std::uint64_t StateStore::growth_bound(std::uint64_t n) const {
   const std::uint64_t k = std::uint64_t{1} << shift_;
   std::uint64_t largest = 0;
-  for (const auto& s : index_->shards) largest = std::max<std::uint64_t>(largest, s.table.size());
-  std::uint64_t b = n * (root_width_ + 4 + 3 * sizeof(std::uint32_t)) + k * (root_width_ + 4) +
-                    3 * largest * sizeof(std::uint32_t);
+  for (const auto& s : index_->shards) largest = std::max<std::uint64_t>(largest, s.growth_bytes());
+  std::uint64_t b = n * (root_width_ + 4 + 10) + k * (root_width_ + 4) + 2 * largest;
   for (const auto& t : tables_) b += t->growth_bound(n);
   return b;
 }

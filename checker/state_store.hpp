@@ -19,7 +19,8 @@
 // Exactness: every table compares full bytes, so find() never confuses two states.
 //
 // Sequential insert(state, parent) looks the state up incrementally from its parent's tree (only
-// the paths above leaves that differ from the parent's are hashed); find() and lookup() hash all.
+// the paths above leaves that differ from the parent's are hashed), and so does the parallel
+// search through lookup_near(); find() and lookup() hash all.
 //
 // Thread-safety: sequential use (insert) by one thread. The parallel search uses lookup() from
 // many threads while nobody writes, then reserve() on one thread, then place() rounds in which
@@ -83,6 +84,15 @@ class StateStore {
   // stored, and then above it) and returns the state's id or kNone. Thread-safe while nobody
   // writes.
   std::uint32_t lookup(const std::uint8_t* state, std::uint32_t* nodes) const;
+  // lookup() for a state near a stored one (a successor of its parent): `near_state` and
+  // `near_nodes` as decode_nodes() wrote them; only the leaves that differ, and the inner nodes
+  // above them, are hashed and looked up. Same result as lookup(). Thread-safe while nobody
+  // writes.
+  std::uint32_t lookup_near(const std::uint8_t* state, std::uint32_t* nodes,
+                            const std::uint8_t* near_state, const std::uint32_t* near_nodes) const;
+  // decode() that also writes the state's node indices (node_count(), leaves first, root = id
+  // last), for lookup_near(). Thread-safe while nobody writes.
+  void decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t* nodes) const;
   // Makes room for n new ids and returns the first; they become findable once placed. One thread.
   std::uint32_t reserve(std::uint32_t n);
 
@@ -110,9 +120,6 @@ class StateStore {
 
   void build_tree(std::vector<std::uint32_t> bounds);
   // The bytes of node k of a state whose child indices are in `nodes` (leaves: in the state).
-  // decode() that also writes the state's node indices (leaves first, root = id last).
-  void decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t* nodes) const;
-  std::uint32_t lookup_near(const std::uint8_t* state, std::uint32_t* nodes) const;
   const std::uint8_t* node_bytes(std::size_t k, const std::uint8_t* state,
                                  const std::uint32_t* nodes, std::uint8_t* pair) const;
   std::uint8_t* root_slot(std::uint32_t id) const;

@@ -90,6 +90,14 @@ unsigned SymmetricSystem::successors(const std::uint8_t* state, unsigned thread,
   return inner_.successors(state, thread, *c.inner, fwd);
 }
 
+unsigned SymmetricSystem::successors_with_footprint(const std::uint8_t* state, unsigned thread,
+                                                    Context& ctx, TransitionSink& sink,
+                                                    Footprint& fp) const {
+  auto& c = static_cast<SymContext&>(ctx);
+  Canonicalising fwd(canon_, c, sink);
+  return inner_.successors_with_footprint(state, thread, *c.inner, fwd, fp);
+}
+
 void SymmetricSystem::check_state(const std::uint8_t* state, Context& ctx,
                                   std::vector<Report>& out) const {
   inner_.check_state(state, *static_cast<SymContext&>(ctx).inner, out);

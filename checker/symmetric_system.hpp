@@ -8,10 +8,12 @@
 // into a path of the inner system (replayable with symmetry off).
 //
 // Contract: holds references to the inner system and the canonicaliser, which must outlive it.
-// Thread-safe like the inner system: one Context per worker. Partial-order reduction is not
-// offered through it (supports_por() is false), and the non-termination pass must not run on it
-// (a lasso of canonical states is not a fair lasso of the inner system): run_variant applies
-// symmetry only with the pass off.
+// Thread-safe like the inner system: one Context per worker. Partial-order reduction goes
+// through it when the inner system offers it: footprints and interference are the inner
+// system's, taken in the stored (canonical, hence concrete) state, and only the successors are
+// canonicalised — why that is sound: docs/reductions.md, "POR and symmetry together". The
+// non-termination pass must not run on it (a lasso of canonical states is not a fair lasso of
+// the inner system): run_variant applies symmetry only with the pass off.
 #pragma once
 
 #include "checker/search.hpp"
@@ -50,6 +52,14 @@ class SymmetricSystem final : public TransitionSystem {
   bool check_end(const std::uint8_t* state, Context& ctx,
                  std::vector<Report>& out) const override;
   bool has_exists() const override { return inner_.has_exists(); }
+
+  bool supports_por() const override { return inner_.supports_por(); }
+  unsigned successors_with_footprint(const std::uint8_t* state, unsigned thread, Context& ctx,
+                                     TransitionSink& sink, Footprint& fp) const override;
+  bool may_interfere(const std::uint8_t* state, unsigned thread,
+                     const Footprint& fp) const override {
+    return inner_.may_interfere(state, thread, fp);
+  }
 
  private:
   const TransitionSystem& inner_;

@@ -34,6 +34,21 @@ void rewrite(std::uint8_t* p, std::uint8_t width, const std::vector<unsigned>& r
   if (v != 0 && v < rename.size()) write_cell(p, width, rename[v]);
 }
 
+std::vector<std::pair<std::uint32_t, std::uint8_t>> thread_cells(const SymmetrySpec& spec) {
+  std::vector<std::pair<std::uint32_t, std::uint8_t>> out;
+  for (const auto& c : spec.global_cells) out.push_back({c.offset, c.width});
+  return out;
+}
+
+// Per thread: in some class (its name is only known up to the thread permutations).
+std::vector<bool> class_threads(const SymmetrySpec& spec) {
+  std::vector<bool> out(spec.threads(), false);
+  for (const auto& cls : spec.classes)
+    for (unsigned t : cls)
+      if (t < out.size()) out[t] = true;
+  return out;
+}
+
 std::size_t factorial_capped(std::size_t n, std::size_t cap) {
   std::size_t f = 1;
   for (std::size_t i = 2; i <= n && f <= cap; ++i) f *= i;
@@ -43,7 +58,10 @@ std::size_t factorial_capped(std::size_t n, std::size_t cap) {
 }  // namespace
 
 Canonicaliser::Canonicaliser(SymmetrySpec spec, std::size_t state_size)
-    : spec_(std::move(spec)), size_(state_size) {
+    : spec_(std::move(spec)),
+      frames_(spec_.frames, spec_.block_offset, thread_cells(spec_), state_size,
+              class_threads(spec_)),
+      size_(state_size) {
   const unsigned n = spec_.threads();
   auto bad = [](const std::string& what) { throw std::invalid_argument("symmetry spec: " + what); };
   if (spec_.block_sizes.size() != n || spec_.local_cells.size() != n) bad("per-thread sizes");
@@ -117,6 +135,14 @@ void Canonicaliser::apply(const std::uint8_t* in, std::uint8_t* out,
 
 void Canonicaliser::canonicalise(const std::uint8_t* in, std::uint8_t* out, Scratch& sc,
                                  std::vector<unsigned>* perm_out) const {
+  if (spec_.frames.empty())
+    canonicalise_threads(in, out, sc, perm_out);
+  else
+    canonicalise_frames(in, out, sc, perm_out);
+}
+
+void Canonicaliser::canonicalise_threads(const std::uint8_t* in, std::uint8_t* out, Scratch& sc,
+                                         std::vector<unsigned>* perm_out) const {
   const unsigned n = spec_.threads();
   const std::vector<std::size_t>& key_at = key_at_;
   sc.keys.resize(std::max<std::size_t>(1, key_bytes_));
@@ -181,6 +207,89 @@ void Canonicaliser::canonicalise(const std::uint8_t* in, std::uint8_t* out, Scra
     }
   }
   if (perm_out != nullptr) *perm_out = sc.best_perm;
+}
+
+// Why this is still one representative per orbit of the product group (within the caps): an
+// element key does not depend on the names of class threads (their thread cells masked) nor on the names of movable
+// elements (frame_symmetry.hpp), so for τ = θ∘φ (threads θ, elements φ; they commute) the
+// orders sorting τ(s)'s elements are {ψ∘φ⁻¹ : ψ sorts s}, their images of τ(s) are θ(ψ(s)),
+// and the thread-canonical form of θ(ψ(s)) is that of ψ(s): the same candidate set, the same
+// least element.
+void Canonicaliser::canonicalise_frames(const std::uint8_t* in, std::uint8_t* out, Scratch& sc,
+                                        std::vector<unsigned>* perm_out) const {
+  const auto& pools = spec_.frames.pools;
+  sc.fkeys.clear();
+  sc.fkey_at.clear();
+  sc.forder.resize(pools.size());
+  sc.fruns.clear();
+  sc.fperm.resize(pools.size());
+  std::size_t candidates = 1;
+  for (std::size_t p = 0; p < pools.size(); ++p) {
+    const auto& pool = pools[p];
+    const std::size_t ks = frames_.key_size(static_cast<unsigned>(p));
+    // fkey_at is indexed by the element's position in pool.movable.
+    const std::size_t first = sc.fkey_at.size();
+    for (unsigned e : pool.movable) {
+      sc.fkey_at.push_back(sc.fkeys.size());
+      frames_.key(in, static_cast<unsigned>(p), e, sc.fkeys);
+    }
+    std::vector<unsigned>& order = sc.forder[p];
+    order.resize(pool.movable.size());
+    std::iota(order.begin(), order.end(), 0u);  // positions in pool.movable
+    auto key_of = [&](unsigned pos) { return sc.fkeys.data() + sc.fkey_at[first + pos]; };
+    std::sort(order.begin(), order.end(), [&](unsigned a, unsigned b) {
+      const int c = std::memcmp(key_of(a), key_of(b), ks);
+      return c != 0 ? c < 0 : a < b;
+    });
+    for (std::size_t i = 0; i < order.size();) {
+      std::size_t j = i + 1;
+      while (j < order.size() && std::memcmp(key_of(order[i]), key_of(order[j]), ks) == 0) ++j;
+      if (j - i > 1) {
+        sc.fruns.push_back({p, {i, j}});
+        candidates *= factorial_capped(j - i, kMaxCandidates);
+        candidates = std::min(candidates, kMaxCandidates + 1);
+      }
+      i = j;
+    }
+  }
+  // Too many ties: the first order only (a heuristic representative, still an image of `in`).
+  if (candidates > kMaxCandidates) sc.fruns.clear();
+
+  // The j-th sorted movable element of a pool takes the pool's j-th movable place.
+  auto make_perm = [&]() {
+    for (std::size_t p = 0; p < pools.size(); ++p) {
+      auto& perm = sc.fperm[p];
+      perm.resize(pools[p].count);
+      std::iota(perm.begin(), perm.end(), 0u);
+      const auto& mv = pools[p].movable;
+      for (std::size_t j = 0; j < mv.size(); ++j) perm[mv[sc.forder[p][j]]] = mv[j];
+    }
+  };
+  sc.framed.resize(size_);
+  sc.fcand.resize(size_);
+  bool first = true;
+  for (;;) {
+    make_perm();
+    frames_.apply(in, sc.framed.data(), sc.fperm, sc.frename);
+    canonicalise_threads(sc.framed.data(), first ? out : sc.fcand.data(), sc, &sc.tperm);
+    if (first) {
+      if (perm_out != nullptr) *perm_out = sc.tperm;
+      first = false;
+    } else if (std::memcmp(sc.fcand.data(), out, size_) < 0) {
+      std::memcpy(out, sc.fcand.data(), size_);
+      if (perm_out != nullptr) *perm_out = sc.tperm;
+    }
+    // Next combination of tie orders (odometer over the runs; each wraps to ascending).
+    std::size_t r = 0;
+    for (; r < sc.fruns.size(); ++r) {
+      auto& order = sc.forder[sc.fruns[r].first];
+      const auto [b, e] = sc.fruns[r].second;
+      if (std::next_permutation(order.begin() + static_cast<std::ptrdiff_t>(b),
+                                order.begin() + static_cast<std::ptrdiff_t>(e)))
+        break;
+    }
+    if (r == sc.fruns.size()) break;
+  }
 }
 
 }  // namespace pcmc::checker

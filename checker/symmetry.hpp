@@ -10,6 +10,10 @@
 // transition system (σ commutes with successors, properties do not tell threads apart): the
 // detection in program_symmetry.hpp guarantees it for Programs; toy tests write it by hand.
 //
+// Page frames (frame_symmetry.hpp): when the spec has movable pool elements, the group is the
+// product of the thread permutations and the element permutations, and the canonical form is
+// the least thread-canonical image among the element orders that sort the elements by key.
+//
 // Exactness: the canonical form is a function of the state, and always σ(state) for some σ of
 // the group, so a search over canonical states loses no orbit. It is the orbit's unique
 // representative (the lexicographically least image) whenever the tie-breaking enumeration below
@@ -21,6 +25,8 @@
 #include <cstdint>
 #include <utility>
 #include <vector>
+
+#include "checker/frame_symmetry.hpp"
 
 namespace pcmc::checker {
 
@@ -37,8 +43,11 @@ struct SymmetrySpec {
   std::vector<std::uint32_t> block_sizes;      // per thread
   std::vector<Cell> global_cells;              // thread cells outside every block
   std::vector<std::vector<Cell>> local_cells;  // per thread: thread cells inside its block
+  // Interchangeable pool elements (frame_symmetry.hpp); empty: threads only. The group is the
+  // product of the thread permutations and the element permutations (they commute).
+  FrameSpec frames;
 
-  bool empty() const { return classes.empty(); }
+  bool empty() const { return classes.empty() && frames.empty(); }
   unsigned threads() const { return static_cast<unsigned>(block_offset.size()); }
 };
 
@@ -57,11 +66,20 @@ class Canonicaliser {
     std::vector<std::uint8_t> keys, candidate;
     std::vector<unsigned> order, perm, best_perm, rename;
     std::vector<std::pair<std::size_t, std::size_t>> runs;  // tied ranges of `order`
+    // Page frames (canonicalise_frames): element keys, sorted orders, tied runs, candidates.
+    std::vector<std::uint8_t> fkeys, framed, fcand;
+    std::vector<std::size_t> fkey_at;
+    std::vector<std::vector<unsigned>> forder;
+    std::vector<std::pair<std::size_t, std::pair<std::size_t, std::size_t>>> fruns;
+    FrameAction::Perm fperm;
+    std::vector<std::vector<unsigned>> frename;
+    std::vector<unsigned> tperm;
   };
 
   // Writes the canonical form of `in` to `out` (state_size bytes each; they must not overlap).
   // When `perm` is not null it receives perm[t] = the thread that concrete thread t of `in`
-  // became in `out` (size threads()).
+  // became in `out` (size threads()); element renamings are not reported (a counterexample
+  // names threads, never elements by number: concretise() matches states, not names).
   void canonicalise(const std::uint8_t* in, std::uint8_t* out, Scratch& scratch,
                     std::vector<unsigned>* perm = nullptr) const;
 
@@ -75,8 +93,16 @@ class Canonicaliser {
   // The block of thread t with thread cells of class threads replaced by a marker: equal keys
   // for blocks that some permutation maps to each other.
   void key(const std::uint8_t* in, unsigned t, std::uint8_t* out) const;
+  // The thread part alone: the least image among the orders sorting each class by key.
+  void canonicalise_threads(const std::uint8_t* in, std::uint8_t* out, Scratch& scratch,
+                            std::vector<unsigned>* perm) const;
+  // Frames and threads: for every element order sorting each pool's movable elements by key
+  // (ties enumerated within kMaxCandidates), the thread-canonical form of that image; the least.
+  void canonicalise_frames(const std::uint8_t* in, std::uint8_t* out, Scratch& scratch,
+                           std::vector<unsigned>* perm) const;
 
   SymmetrySpec spec_;
+  FrameAction frames_;
   std::size_t size_;
   std::vector<bool> in_class_;  // per thread
   std::vector<std::size_t> key_at_;  // per class thread: where its key goes in Scratch::keys

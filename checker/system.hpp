@@ -40,8 +40,8 @@ struct Transition {
 struct Footprint {
   std::vector<std::uint64_t> reads, writes;  // over every branch of the step, including the
                                              // conditions of awaits that blocked a branch
-  bool visible = false;  // the step may change a property's outcome: it evaluates an assertion,
-                         // writes an object an invariant reads, or reports anything
+  bool visible = false;  // the step may change a property's outcome: some successor reports
+                         // (or is fatal), or it writes an object an invariant reads
 };
 
 class TransitionSink {

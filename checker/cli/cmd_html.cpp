@@ -1,5 +1,6 @@
 #include "checker/cli/cmd_html.hpp"
 
+#include <cstdio>
 #include <iostream>
 
 #include "checker/cli/cmd_util.hpp"
@@ -23,6 +24,12 @@ int write_html_report(const checker::VariantRun& run, const model::SourceManager
   std::string stats = std::to_string(st.states) + " states, " + std::to_string(st.transitions) +
                       " transitions, " + std::to_string(st.end_states) + " end states";
   if (!run.result.incomplete_reason.empty()) stats += " (" + run.result.incomplete_reason + ")";
+  if (st.store == checker::StoreMode::HashCompact) {  // docs/state-store.md, "Hash compaction"
+    char bound[96];
+    std::snprintf(bound, sizeof bound, "; hash compaction (lossy): P(omission) <= %.2g",
+                  st.omission_bound);
+    stats += bound;
+  }
   const nlohmann::json data =
       traces::viewer_data(run.trace_context(sm), run.traces, info,
                           verdicts[static_cast<int>(run.result.status)], stats);

@@ -45,6 +45,7 @@ checker::SearchOptions search_options(const Options& o) {
   s.max_memory = o.max_memory_mib ? o.max_memory_mib << 20 : default_memory_limit();
   s.shuffle_seed = o.shuffle;
   s.workers = o.jobs;
+  s.store = o.store == "hashcompact" ? checker::StoreMode::HashCompact : checker::StoreMode::Exact;
   s.interrupt = install_interrupt();
   bool tty = isatty(STDERR_FILENO) != 0;
   if (o.progress == "json") {
@@ -77,9 +78,20 @@ std::string stats_line(const checker::Stats& st) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f s", st.seconds);
   os << buf << ", " << human_bytes(st.store_bytes) << " stored";
-  if (st.por) os << ", por (" << st.ample_states << " states expanded with one thread)";
+  if (st.por) os << ", por (" << st.ample_states << " states expanded with an ample set)";
   if (st.symmetry) os << ", symmetry " << st.symmetry_classes;
+  if (st.store == checker::StoreMode::HashCompact) os << ", hash compaction (lossy)";
   return os.str();
+}
+
+// Hash compaction: what the verdict is worth (docs/state-store.md, "Hash compaction").
+std::string lossy_line(const checker::Stats& st) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "hash compaction (lossy): P(omission) <= %.2g (%u-bit signatures, %llu states; "
+                "birthday bound n(n-1)/2^(b+1))",
+                st.omission_bound, st.signature_bits, static_cast<unsigned long long>(st.states));
+  return buf;
 }
 
 void print_trace(std::ostream& out, const traces::Trace& t) {
@@ -136,6 +148,15 @@ nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                 {"workers", o.jobs},
                 {"por", st.por}, {"ample_states", st.ample_states},
                 {"symmetry", st.symmetry}, {"symmetry_classes", st.symmetry_classes}};
+  // The visited set: with "lossy", "holds" means no violation among the states explored, and
+  // omission_bound bounds the probability that some state was omitted (docs/state-store.md).
+  if (st.store == checker::StoreMode::HashCompact)
+    j["store"] = {{"mode", "hashcompact"}, {"lossy", true},
+                  {"signature_bits", st.signature_bits},
+                  {"omission_bound", st.omission_bound},
+                  {"bound", "birthday: states*(states-1)/2^(signature_bits+1)"}};
+  else
+    j["store"] = {{"mode", "exact"}, {"lossy", false}};
   nlohmann::json tr = nlohmann::json::array();
   for (const auto& t : run.traces) tr.push_back(traces::to_json(t, info));
   j["violations"] = tr;
@@ -150,19 +171,21 @@ int check_one(const Options& o, Scenario& l) {
   out << "pcmc " << PCMC_VERSION << ": " << run.program.scenario << " (" << o.scenario
       << "), variant " << variant_label(o.defines) << ", CONFIG_DEBUG_VM "
       << (o.debug_vm ? "on" : "off") << "\n";
-  if (o.por && !run.result.stats.por && !run.result.stats.symmetry)
+  if (o.por && !run.result.stats.por)
     out << "note: --por on is not applied with the non-termination pass; add --liveness off\n";
   if (o.symmetry && !run.result.stats.symmetry)
     out << (o.liveness ? "note: --symmetry on is not applied with the non-termination pass; add "
                          "--liveness off\n"
-                       : "note: --symmetry on found no interchangeable threads\n");
-  if (o.por && run.result.stats.symmetry)
-    out << "note: --por is not applied together with --symmetry (docs/reductions.md)\n";
+                       : "note: --symmetry on found no interchangeable threads or page frames\n");
   if (!o.quiet)
     for (const auto& t : run.traces) print_trace(out, t, o);
   const auto& r = run.result;
   out << "\n";
-  if (r.status == checker::Status::Holds) out << "verdict: all properties hold\n";
+  const bool lossy = r.stats.store == checker::StoreMode::HashCompact;
+  if (r.status == checker::Status::Holds && lossy)
+    out << "verdict: all properties hold (probabilistic: no violation among the states "
+           "explored; not a proof)\n";
+  else if (r.status == checker::Status::Holds) out << "verdict: all properties hold\n";
   else if (r.status == checker::Status::Violated) {
     out << "verdict: violated:";
     for (const auto& t : run.traces) out << " " << t.property;
@@ -170,6 +193,10 @@ int check_one(const Options& o, Scenario& l) {
   } else out << "verdict: incomplete (" << r.incomplete_reason << ")\n";
   if (r.status != checker::Status::Incomplete && !r.incomplete_reason.empty())
     out << "note: the search was cut short (" << r.incomplete_reason << ")\n";
+  if (lossy)
+    out << "  " << lossy_line(r.stats)
+        << (r.status == checker::Status::Violated ? "; the violations found are real" : "")
+        << "\n";
   out << "  " << stats_line(r.stats) << "\n";
   if (!run.program.exists.empty()) {
     // herd7-style: how many quiescent end states satisfy the exists clause (a fatal violation
@@ -220,6 +247,8 @@ int judge_all(const Options& o, Scenario& l) {
     if (outcome.violated.empty()) std::cout << " none";
     for (const auto& v : outcome.violated) std::cout << " " << v;
     std::cout << "\n";
+    if (run.result.stats.store == checker::StoreMode::HashCompact)
+      std::cout << "  " << lossy_line(run.result.stats) << "\n";
     for (const auto& m : mism)
       std::cout << "  " << (m.loc.line ? l.sm.where(m.loc) + ": " : "") << m.message << "\n";
     if (!mism.empty()) {

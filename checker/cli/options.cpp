@@ -56,7 +56,11 @@ ParseResult parse_options(int argc, const char* const* argv) {
        "permute the successor order with this seed (0: the documented order)")
       ("jobs,j", po::value<unsigned>(&o.jobs)->default_value(1),
        "BFS on this many threads: the same verdicts, counts and traces as -j 1 "
-       "(the non-termination pass stays on one thread)");
+       "(the non-termination pass stays on one thread)")
+      ("store", po::value<std::string>(&o.store)->default_value("exact"),
+       "exact | hashcompact: the visited set. hashcompact (lossy) keeps a 64-bit signature per "
+       "state: less memory, but states may be omitted, so 'holds' is probabilistic (the "
+       "omission bound is printed); violations found are real. BFS, --liveness off");
   po::options_description reduction("Reduction");
   reduction.add_options()
       ("por", po::value<std::string>(&por)->default_value("off"),
@@ -64,9 +68,10 @@ ParseResult parse_options(int argc, const char* const* argv) {
        "verdicts, fewer states; needs --liveness off (the non-termination pass needs the full "
        "graph)")
       ("symmetry", po::value<std::string>(&symmetry)->default_value("off"),
-       "on | off: symmetry reduction of interchangeable threads (same code, found automatically; "
+       "on | off: symmetry reduction of interchangeable threads (same code) and page frames (pool "
+       "elements no code names), found automatically ("
        "docs/reductions.md); same verdicts, fewer states, concrete traces; needs --liveness off; "
-       "turns --por off");
+       "combines with --por on");
   po::options_description limits("Limits (reaching one gives the verdict 'incomplete', exit 20)");
   limits.add_options()
       ("max-states", po::value<std::uint64_t>(&o.max_states)->default_value(0),
@@ -204,6 +209,16 @@ ParseResult parse_options(int argc, const char* const* argv) {
   if (o.jobs > 1 && o.order == "dfs") return fail("--search dfs runs on one thread; drop -j");
   if (liveness != "on" && liveness != "off") return fail("--liveness must be on or off");
   o.liveness = liveness == "on";
+  if (o.store != "exact" && o.store != "hashcompact")
+    return fail("--store must be exact or hashcompact");
+  if (o.store == "hashcompact" && o.order == "dfs")
+    return fail("--store hashcompact needs --search bfs (its counterexamples are rebuilt level by "
+                "level)");
+  if (o.store == "hashcompact" && o.command != "check")
+    return fail("--store hashcompact is an option of pcmc check");
+  if (o.store == "hashcompact" && o.liveness)
+    return fail("--store hashcompact needs --liveness off (the non-termination pass walks the "
+                "stored states, which hash compaction does not keep)");
   if (por != "on" && por != "off") return fail("--por must be on or off");
   o.por = por == "on";
   if (symmetry != "on" && symmetry != "off") return fail("--symmetry must be on or off");

@@ -22,6 +22,7 @@ struct Options {
   bool liveness = true;
   std::uint64_t shuffle = 0;
   unsigned jobs = 1;       // -j: BFS worker threads (same results as 1)
+  std::string store = "exact";  // --store exact|hashcompact: the visited set (state-store.md)
   // Reduction
   bool por = false;        // --por on|off: partial-order reduction (docs/reductions.md)
   bool symmetry = false;   // --symmetry on|off: interchangeable threads (docs/reductions.md)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """validate_traces.py SCHEMA PCMC OUTDIR SCENARIO...
 
-For every scenario: runs `pcmc check --all --json` (the baseline) and `pcmc check --judge --json`
-(every variant and mode its expect blocks name), and validates each run object against the JSON
+For every scenario: runs `pcmc check --all --json` (the baseline), `pcmc check --judge --json`
+(every variant and mode its expect blocks name) and the baseline with `--store hashcompact
+--liveness off` (the lossy store), and validates each run object against the JSON
 Schema (docs/trace-schema.json, draft 2020-12) with python3-jsonschema. Fails when a run does
 not validate or a scenario produces no JSON; exits 77 (ctest: skipped) when the jsonschema
 module is missing. Also requires at least one counterexample over all scenarios, so that the
@@ -29,7 +30,8 @@ def main():
     failures, traces = 0, 0
     for scenario in scenarios:
         stem = os.path.splitext(os.path.basename(scenario))[0]
-        for mode, args in (("all", ["--all"]), ("judge", ["--judge"])):
+        for mode, args in (("all", ["--all"]), ("judge", ["--judge"]),
+                           ("hashcompact", ["--all", "--store", "hashcompact", "--liveness", "off"])):
             out = os.path.join(outdir, f"{stem}.{mode}.json")
             proc = subprocess.run([pcmc, "check", scenario, *args, "--json", out, "--quiet",
                                    "--progress", "off"], capture_output=True, text=True)
