@@ -1,5 +1,6 @@
 // The compiler driver: declarations, types, layout and the symbol table. Expression and
-// statement lowering live in lower_expr.cpp and lower_stmt.cpp (see model/compile.hpp for the
+// statement lowering live in model/lower_*.cpp (expr: addresses, ops: values, call: calls and
+// assertions, stmt: statements, thread: emission and threads; see model/compile.hpp for the
 // lowering rules the rest of pcmc relies on).
 #include <algorithm>
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include <set>
 
 #include "model/compiler.hpp"
+#include "model/lower_types.hpp"
 #include "model/parser.hpp"
 
 namespace pcmc::model {
@@ -16,7 +18,6 @@ namespace detail {
 void fail(SrcLoc loc, const std::string& msg) { throw CompileError(loc, msg); }
 
 namespace {
-TypeP mk(Type t) { return std::make_shared<const Type>(std::move(t)); }
 std::uint8_t width_for(std::int64_t lo, std::int64_t hi) {
   if (lo >= -128 && hi <= 127) return 1;
   if (lo >= -32768 && hi <= 32767) return 2;

@@ -145,7 +145,8 @@ class Compiler {
   std::string type_name(const TypeP& t) const;
   std::string source_text(const ast::Expr& e) const;
 
-  // ---- expressions (lower_expr.cpp)
+  // ---- expressions: addresses and nodes (lower_expr.cpp), values and operators
+  // (lower_ops.cpp), calls and inlining (lower_call.cpp), temporaries (lower_thread.cpp)
   Typed expr(const ast::Expr& e);
   Typed rvalue(const ast::Expr& e);       // expr, arrays/structs rejected
   Typed cond(const ast::Expr& e);         // a truth value (ints, bools, refs, threads)
@@ -168,7 +169,8 @@ class Compiler {
   ExprId truth(const Typed& t, SrcLoc loc);  // normalise to 0/1
   Typed inline_call(const ast::Expr& e, const ast::FuncDecl& f, bool want_value);
 
-  // ---- statements (lower_stmt.cpp)
+  // ---- statements: control flow, assignments, declarations (lower_stmt.cpp); emission,
+  // storage and whole threads (lower_thread.cpp); assertions (lower_call.cpp)
   void lower_thread(Thread& th, const ast::Stmt& body, const std::string& name, bool is_init);
   void stmt(const ast::Stmt& s);
   void assign(const ast::Stmt& s);
