@@ -8,7 +8,7 @@ unless --quick) it runs `pcmc check` on the baseline variant without CONFIG_DEBU
 state space: every property holds there) with `--liveness off`, and reports states,
 transitions, stored bytes per state (the JSON stat `store_bytes_per_state`), peak RSS, states/s
 and time to verdict with -j 1 and -j 2 (speed-up), and, when `pcmc check --help` lists them
-(else "n/a"), states and time with `--por on` and `--symmetry on` and bytes per state and
+(else "n/a"), states and time with `--por on`, `--symmetry on` and both, and bytes per state and
 states/s with `--store hashcompact`.  It also times the first counterexample with
 `--debug-vm` (variant F1+F3 on the collapse scenarios, B on the others).
 
@@ -249,6 +249,8 @@ def main():
                          (label, par.get("states"), base["states"]))
         por = pcmc.check(path, ["--por", "on"], args.timeout) if pcmc.has_por else None
         sym = pcmc.check(path, ["--symmetry", "on"], args.timeout) if pcmc.has_symmetry else None
+        both = (pcmc.check(path, ["--por", "on", "--symmetry", "on"], args.timeout)
+                if pcmc.has_por and pcmc.has_symmetry else None)
         hc = pcmc.check(path, ["--store", "hashcompact"], args.timeout) if pcmc.has_store else None
         if hc is not None and "error" not in hc and hc["states"] != base["states"]:
             notes.append("%s: --store hashcompact stored %s states, exact %s (omissions)" %
@@ -264,6 +266,7 @@ def main():
                     fmt_s(r["seconds"]))
         por_s, por_t = red(por)
         sym_s, sym_t = red(sym)
+        both_s, both_t = red(both)
         if hc is None or "error" in hc:
             hc_b = hc_r = "n/a" if hc is None else "error"
         else:
@@ -274,7 +277,8 @@ def main():
                      str(base["state_bytes"]), "%.1f" % base["bps"], fmt_mib(base["rss"]),
                      fmt_int(int(base["states"] / base["seconds"])) if base["seconds"] > 0 else "n/a",
                      fmt_s(base["seconds"]), fmt_s(par.get("seconds")),
-                     "%.2f×" % speedup if speedup else "n/a", por_s, por_t, sym_s, sym_t, hc_b, hc_r])
+                     "%.2f×" % speedup if speedup else "n/a", por_s, por_t, sym_s, sym_t, both_s,
+                     both_t, hc_b, hc_r])
         if "error" not in dbg:
             dbg_rows.append([os.path.basename(label), "B" if not debug_variant(path) else "F1+F3",
                              dbg["verdict"] + ((": " + ", ".join(dbg["violations"])) if dbg["violations"] else ""),
@@ -345,8 +349,9 @@ def main():
         "statistics (`peak_rss`, `store_bytes_per_state`). Scenarios: `examples/scaled/gen.py`.", "",
         md_table(["scenario", "states", "transitions", "state bytes", "stored B/state", "peak RSS",
                   "states/s (-j 1)", "time -j 1", "time -j 2", "speed-up", "--por on states",
-                  "--por time", "--symmetry on states", "--symmetry time",
-                  "hashcompact B/state", "hashcompact states/s"], rows), "",
+                  "--por time", "--symmetry on states", "--symmetry time", "both states",
+                  "both time", "hashcompact B/state", "hashcompact states/s"], rows), "",
+        "both: `--por on --symmetry on`. Ratios in parentheses are states against no reduction.", "",
         "hashcompact: `--store hashcompact` (lossy, 64-bit signatures; docs/state-store.md), same "
         "scenario and options; its bytes per state include the frontier's bytes held at the end "
         "(none once the search is complete but a partly used chunk).", "",

@@ -6,8 +6,9 @@
 //       point in s on (TransitionSystem::may_interfere, a static over-approximation: the next
 //       step included, enabled or blocked — so a step that could enable a blocked thread is
 //       dependent — and every later one); then T's steps form a persistent set;
-//   C2  every step of T is invisible in s (Footprint::visible is false: it evaluates no
-//       assertion, reports nothing, has no fatal successor, writes nothing an invariant reads);
+//   C2  every step of T is invisible in s (Footprint::visible is false: no successor reports
+//       anything or is fatal, and it writes nothing an invariant reads; assertions it evaluates
+//       pass, and keep passing along independent steps, by C1);
 //   C3  every successor of every step of T is a new state: none was stored before s was
 //       expanded (the cycle proviso; sound for any search order, docs/reductions.md).
 // C0–C2 are a function of s alone (candidates); C3 depends on the visited set and is checked by
