@@ -7,6 +7,7 @@
 #include <string>
 
 #include "checker/hash.hpp"
+#include "checker/reserve.hpp"
 #include "checker/intern_table.hpp"
 
 namespace pcmc::checker {
@@ -159,7 +160,7 @@ std::uint32_t HashCompactStore::reserve(std::uint32_t n) {
   const std::uint64_t end = std::uint64_t{count_} + n;
   const std::size_t k = std::size_t{1} << shift_;
   while (window_.size() * k < end) {
-    window_.reserve(window_.size() + 1);
+    reserve_one_more(window_);
     window_.push_back(
         std::make_unique_for_overwrite<std::uint8_t[]>(std::max<std::size_t>(1, k * size_)));
     ++live_chunks_;

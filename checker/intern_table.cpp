@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "checker/hash.hpp"
+#include "checker/reserve.hpp"
 
 namespace pcmc::checker {
 
@@ -35,7 +36,7 @@ std::uint32_t InternTable::intern(const std::uint8_t* e, std::uint64_t hash) {
   if (s.count >= kMaxLocal) throw std::length_error("intern table shard full");
   // Allocate first (chunk, then index) so that a failed allocation changes nothing visible.
   if (chunk_of(s.count) == s.chunks.size()) {
-    s.chunks.reserve(s.chunks.size() + 1);
+    reserve_one_more(s.chunks);
     const std::size_t n = std::max<std::size_t>(1, std::size_t{chunk_entries(s.chunks.size())} * width_);
     s.chunks.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(n));
     s.arena_bytes += n + sizeof(void*);

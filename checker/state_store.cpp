@@ -7,6 +7,7 @@
 
 #include "checker/bucket_index.hpp"
 #include "checker/hash.hpp"
+#include "checker/reserve.hpp"
 
 namespace pcmc::checker {
 
@@ -241,8 +242,8 @@ std::uint32_t StateStore::reserve(std::uint32_t n) {
   const std::uint64_t end = std::uint64_t{count_} + n;
   const std::size_t k = std::size_t{1} << shift_;
   while (roots_.size() * k < end) {
-    roots_.reserve(roots_.size() + 1);
-    parents_.reserve(parents_.size() + 1);
+    reserve_one_more(roots_);
+    reserve_one_more(parents_);
     roots_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(std::max<std::size_t>(1, k * root_width_)));
     if (keep_parents_) parents_.push_back(std::make_unique_for_overwrite<std::uint32_t[]>(k));
   }
