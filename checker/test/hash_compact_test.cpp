@@ -26,38 +26,6 @@ using pcmc::properties::PropertyClass;
 
 namespace {
 
-// Three threads, thread t increments c[t] up to k ((k+1)^3 states, several parallel batches at
-// k = 30); an invariant violated at (k/2, k/3, k/4), a warning on thread 1 stepping from
-// c[1] == 3 while c[0] == 2, a fatal step of thread 2 at c[2] == c[0] + 5 with c[1] == 7.
-struct CubeState {
-  std::uint8_t c[3];
-};
-inline constexpr PropertyId kWarn = kOwn, kFatal = kOwn + 1, kInv = kOwn + 2;
-class Cube final : public Toy<CubeState> {
- public:
-  explicit Cube(std::uint8_t k)
-      : Toy(3, {make_property("warn", PropertyClass::Warn),
-                make_property("fatal", PropertyClass::Bug),
-                make_property("inv", PropertyClass::Invariant)}),
-        k_(k) {}
-
- private:
-  CubeState initial() const override { return {{0, 0, 0}}; }
-  bool done(const CubeState& s, unsigned t) const override { return s.c[t] == k_; }
-  void step(const CubeState& s, unsigned t, Emit& emit) const override {
-    if (s.c[t] == k_) return;
-    CubeState n = s;
-    ++n.c[t];
-    if (t == 1 && s.c[1] == 3 && s.c[0] == 2) return emit(n, {{kWarn, 1, 11}});
-    if (t == 2 && s.c[2] == s.c[0] + 5 && s.c[1] == 7) return emit(n, {{kFatal, 2, 22}}, true);
-    emit(n);
-  }
-  void invariants(const CubeState& s, std::vector<Report>& out) const override {
-    if (s.c[0] == k_ / 2 && s.c[1] == k_ / 3 && s.c[2] == k_ / 4) out.push_back({kInv, 0xFFFF, 0});
-  }
-  std::uint8_t k_;
-};
-
 SearchOptions lossy(SearchOptions o = {}) {
   o.store = StoreMode::HashCompact;
   o.liveness = false;
@@ -148,7 +116,7 @@ TEST_CASE("hash compaction store: signatures, the window of bytes, pins", "[hash
 }
 
 TEST_CASE("hash compaction: toy models give the exact store's results", "[hashcompact]") {
-  const Cube cube(30);
+  const Lattice cube(30, /*blocking=*/false);
   const Mutex broken(true);
   const Abba abba;
   const TwoCounters two(40);
@@ -181,7 +149,7 @@ TEST_CASE("hash compaction: toy models give the exact store's results", "[hashco
 }
 
 TEST_CASE("hash compaction: limits give an incomplete verdict", "[hashcompact]") {
-  const Cube cube(30);
+  const Lattice cube(30, /*blocking=*/false);
   SearchOptions o = lossy();
   o.max_states = 1000;
   const Result a = run(cube, o), b = run(cube, exact(o));
@@ -217,7 +185,7 @@ TEST_CASE("hash compaction: refused with DFS or the non-termination pass", "[has
 
 TEST_CASE("hash compaction: truncated signatures omit states, never invent a violation",
           "[hashcompact]") {
-  const Cube cube(30);  // 29,791 states
+  const Lattice cube(30, /*blocking=*/false);  // 29,791 states
   const Result e = run(cube, exact(all()));
   REQUIRE(violated(e).size() == 3);
   std::size_t found = 0, missed = 0;

@@ -17,41 +17,6 @@ using pcmc::properties::PropertyClass;
 
 namespace {
 
-// Three threads, thread t increments c[t] up to k: about (k+1)^3 states, so that k = 30 spans
-// several parallel batches. Mixed in: threads 0 and 2 are blocked while c[0] == c[2] == k - 1
-// (a deadlock once thread 1 has finished); thread 1 stepping from c[1] == 3 while c[0] == 2
-// fires a non-fatal warning; thread 2 stepping at c[2] == c[0] + 5 with c[1] == 7 is fatal; the
-// state (k/2, k/3, k/4) violates an invariant. The first test checks that all are reachable.
-struct LatticeState {
-  std::uint8_t c[3];
-};
-inline constexpr PropertyId kWarn = kOwn, kFatal = kOwn + 1, kInv = kOwn + 2;
-class Lattice final : public Toy<LatticeState> {
- public:
-  explicit Lattice(std::uint8_t k)
-      : Toy(3, {make_property("warn", PropertyClass::Warn),
-                make_property("fatal", PropertyClass::Bug),
-                make_property("inv", PropertyClass::Invariant)}),
-        k_(k) {}
-
- private:
-  LatticeState initial() const override { return {{0, 0, 0}}; }
-  bool done(const LatticeState& s, unsigned t) const override { return s.c[t] == k_; }
-  void step(const LatticeState& s, unsigned t, Emit& emit) const override {
-    if (s.c[t] == k_) return;
-    if (t != 1 && s.c[0] == k_ - 1 && s.c[2] == k_ - 1) return;  // blocked
-    LatticeState n = s;
-    ++n.c[t];
-    if (t == 1 && s.c[1] == 3 && s.c[0] == 2) return emit(n, {{kWarn, 1, 11}});
-    if (t == 2 && s.c[2] == s.c[0] + 5 && s.c[1] == 7) return emit(n, {{kFatal, 2, 22}}, true);
-    emit(n);
-  }
-  void invariants(const LatticeState& s, std::vector<Report>& out) const override {
-    if (s.c[0] == k_ / 2 && s.c[1] == k_ / 3 && s.c[2] == k_ / 4) out.push_back({kInv, 0xFFFF, 0});
-  }
-  std::uint8_t k_;
-};
-
 void require_identical(const Result& a, const Result& b) {
   CHECK(a.status == b.status);
   CHECK(a.incomplete_reason == b.incomplete_reason);
@@ -93,7 +58,7 @@ std::vector<SearchOptions> variants() {
 TEST_CASE("parallel: lattice toy: the mixed properties are reachable", "[checker][parallel]") {
   const Lattice sys(30);
   const Result r = run(sys, all());
-  CHECK(violated(r) == std::set<PropertyId>{kDeadlock, kWarn, kFatal, kInv});
+  CHECK(violated(r) == std::set<PropertyId>{kDeadlock, Lattice::kWarn, Lattice::kFatal, Lattice::kInv});
   CHECK(r.stats.states > 20000);  // more than one batch of 16384
 }
 

@@ -391,4 +391,42 @@ inline GraphSpec diamonds(std::uint32_t k) {
   return g;
 }
 
+// Three threads, thread t increments c[t] up to k: about (k+1)^3 states, so that k = 30 spans
+// several parallel batches. Mixed in: threads 0 and 2 are blocked while c[0] == c[2] == k - 1
+// (a deadlock once thread 1 has finished); thread 1 stepping from c[1] == 3 while c[0] == 2
+// fires a non-fatal warning; thread 2 stepping at c[2] == c[0] + 5 with c[1] == 7 is fatal; the
+// state (k/2, k/3, k/4) violates an invariant. `blocking = false` leaves the deadlock out.
+// (parallel_test.cpp checks that all are reachable; hash_compact_test.cpp uses it too.)
+struct LatticeState {
+  std::uint8_t c[3];
+};
+class Lattice final : public Toy<LatticeState> {
+ public:
+  static constexpr PropertyId kWarn = kOwn, kFatal = kOwn + 1, kInv = kOwn + 2;
+  explicit Lattice(std::uint8_t k, bool blocking = true)
+      : Toy(3, {make_property("warn", properties::PropertyClass::Warn),
+                make_property("fatal", properties::PropertyClass::Bug),
+                make_property("inv", properties::PropertyClass::Invariant)}),
+        k_(k),
+        blocking_(blocking) {}
+
+ private:
+  LatticeState initial() const override { return {{0, 0, 0}}; }
+  bool done(const LatticeState& s, unsigned t) const override { return s.c[t] == k_; }
+  void step(const LatticeState& s, unsigned t, Emit& emit) const override {
+    if (s.c[t] == k_) return;
+    if (blocking_ && t != 1 && s.c[0] == k_ - 1 && s.c[2] == k_ - 1) return;  // blocked
+    LatticeState n = s;
+    ++n.c[t];
+    if (t == 1 && s.c[1] == 3 && s.c[0] == 2) return emit(n, {{kWarn, 1, 11}});
+    if (t == 2 && s.c[2] == s.c[0] + 5 && s.c[1] == 7) return emit(n, {{kFatal, 2, 22}}, true);
+    emit(n);
+  }
+  void invariants(const LatticeState& s, std::vector<Report>& out) const override {
+    if (s.c[0] == k_ / 2 && s.c[1] == k_ / 3 && s.c[2] == k_ / 4) out.push_back({kInv, 0xFFFF, 0});
+  }
+  std::uint8_t k_;
+  bool blocking_;
+};
+
 }  // namespace pcmc::checker::toy
