@@ -37,23 +37,6 @@ SearchOptions exact(SearchOptions o = {}) {
   return o;
 }
 
-void require_same(const Result& a, const Result& b) {
-  CHECK(a.status == b.status);
-  CHECK(a.incomplete_reason == b.incomplete_reason);
-  CHECK(a.stats.states == b.stats.states);
-  CHECK(a.stats.transitions == b.stats.transitions);
-  CHECK(a.stats.end_states == b.stats.end_states);
-  CHECK(a.stats.exists_hits == b.stats.exists_hits);
-  CHECK(a.stats.max_depth == b.stats.max_depth);
-  REQUIRE(a.violations.size() == b.violations.size());
-  for (std::size_t i = 0; i < a.violations.size(); ++i) {
-    INFO("violation " << i);
-    CHECK(a.violations[i].property == b.violations[i].property);
-    CHECK(a.violations[i].thread == b.violations[i].thread);
-    CHECK(path(a.violations[i]) == path(b.violations[i]));
-  }
-}
-
 }  // namespace
 
 TEST_CASE("hash compaction: the omission bound is the birthday bound", "[hashcompact]") {
@@ -133,7 +116,7 @@ TEST_CASE("hash compaction: toy models give the exact store's results", "[hashco
           o.workers = workers;
           const Result e = run(*systems[k], exact(o));
           const Result h = run(*systems[k], lossy(o));  // run() replays every counterexample
-          require_same(e, h);
+          require_identical(e, h);
           CHECK(e.stats.store == StoreMode::Exact);
           CHECK(h.stats.store == StoreMode::HashCompact);
           CHECK(h.stats.signature_bits == 64);
@@ -153,10 +136,10 @@ TEST_CASE("hash compaction: limits give an incomplete verdict", "[hashcompact]")
   SearchOptions o = lossy();
   o.max_states = 1000;
   const Result a = run(cube, o), b = run(cube, exact(o));
-  require_same(a, b);
+  require_identical(a, b);
   const TwoCounters two(40);
   const Result c = run(two, o);
-  require_same(c, run(two, exact(o)));
+  require_identical(c, run(two, exact(o)));
   CHECK(c.status == Status::Incomplete);
   CHECK(c.incomplete_reason == "state limit 1000 reached");
   SearchOptions m = lossy();
@@ -170,7 +153,7 @@ TEST_CASE("hash compaction: limits give an incomplete verdict", "[hashcompact]")
   }
   SearchOptions d = lossy();
   d.max_depth = 10;
-  require_same(run(cube, d), run(cube, exact(d)));
+  require_identical(run(cube, d), run(cube, exact(d)));
 }
 
 TEST_CASE("hash compaction: refused with DFS or the non-termination pass", "[hashcompact]") {
@@ -209,7 +192,7 @@ TEST_CASE("hash compaction: truncated signatures omit states, never invent a vio
       if (workers == 2) {
         SearchOptions one = o;
         one.workers = 1;
-        require_same(h, run(cube, one));  // -j 2 merges exactly the states -j 1 merges
+        require_identical(h, run(cube, one));  // -j 2 merges exactly the states -j 1 merges
       }
     }
   CHECK(found > 0);   // violations found despite collisions, with paths rebuilt by re-runs
@@ -261,7 +244,7 @@ TEST_CASE("hash compaction: examples give the exact store's results", "[hashcomp
       const VariantRun ry = run_variant(ast, sm, spec.defines, spec.debug_vm, y);
       CHECK(rx.result.stats.por == ry.result.stats.por);
       CHECK(rx.result.stats.symmetry == ry.result.stats.symmetry);
-      require_same(rx.result, ry.result);
+      require_identical(rx.result, ry.result);
       require_replays(ry);
     }
   });

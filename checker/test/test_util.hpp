@@ -43,4 +43,25 @@ inline std::set<PropertyId> violated(const Result& r) {
   return s;
 }
 
+// Two searches of the same system gave the same result: status, counts and counterexamples
+// (property, thread, pc, loop start, steps).
+inline void require_identical(const Result& a, const Result& b) {
+  CHECK(a.status == b.status);
+  CHECK(a.incomplete_reason == b.incomplete_reason);
+  CHECK(a.stats.states == b.stats.states);
+  CHECK(a.stats.transitions == b.stats.transitions);
+  CHECK(a.stats.end_states == b.stats.end_states);
+  CHECK(a.stats.exists_hits == b.stats.exists_hits);
+  CHECK(a.stats.max_depth == b.stats.max_depth);
+  REQUIRE(a.violations.size() == b.violations.size());
+  for (std::size_t i = 0; i < a.violations.size(); ++i) {
+    INFO("violation " << i);
+    CHECK(a.violations[i].property == b.violations[i].property);
+    CHECK(a.violations[i].thread == b.violations[i].thread);
+    CHECK(a.violations[i].pc == b.violations[i].pc);
+    CHECK(a.violations[i].loop_start == b.violations[i].loop_start);
+    CHECK(path(a.violations[i]) == path(b.violations[i]));
+  }
+}
+
 }  // namespace pcmc::checker::test
