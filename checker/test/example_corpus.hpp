@@ -15,6 +15,7 @@
 #include "checker/program_system.hpp"
 #include "checker/session.hpp"
 #include "checker/test/replay.hpp"
+#include "model/compile.hpp"
 #include "model/parser.hpp"
 #include "properties/judge.hpp"
 
@@ -65,6 +66,25 @@ inline model::ast::Model parse(model::SourceManager& sm, const std::string& file
   po.include_path.push_back(PCMC_SOURCE_DIR "/model/kernel");
   po.include_path.push_back(PCMC_SOURCE_DIR "/model");
   return model::parse_file(sm, file, po);
+}
+
+// A Program compiled from model text, or from a file (with the library include path).
+inline model::Program compile_text(const std::string& text,
+                                   const std::vector<std::string>& defines = {}) {
+  model::SourceManager sm;
+  const model::ast::Model ast = model::parse_text(sm, "t.pcm", text, model::ParseOptions{});
+  model::CompileOptions co;
+  co.defines = defines;
+  return model::compile(ast, sm, co);
+}
+
+inline model::Program compile_file(const std::string& file,
+                                   const std::vector<std::string>& defines = {}) {
+  model::SourceManager sm;
+  const model::ast::Model ast = parse(sm, file);
+  model::CompileOptions co;
+  co.defines = defines;
+  return model::compile(ast, sm, co);
 }
 
 // Calls fn(file, ast, sm, spec) for every (variant, mode) that the expect blocks of each file

@@ -24,6 +24,7 @@
 #include "model/parser.hpp"
 
 using namespace pcmc;
+using pcmc::checker::test::compile_text;
 using pcmc::checker::test::parse;
 using pcmc::checker::test::require_replays;
 using pcmc::checker::test::summary;
@@ -32,14 +33,6 @@ using pcmc::checker::test::Summary;
 namespace {
 
 const std::string kFrames = PCMC_SOURCE_DIR "/examples/basics/page_frames.pcm";
-
-model::Program compile_text(const std::string& text, const std::vector<std::string>& defines = {}) {
-  model::SourceManager sm;
-  const model::ast::Model ast = model::parse_text(sm, "t.pcm", text, model::ParseOptions{});
-  model::CompileOptions co;
-  co.defines = defines;
-  return model::compile(ast, sm, co);
-}
 
 checker::SearchOptions options(bool symmetry, bool all) {
   checker::SearchOptions o;

@@ -30,6 +30,8 @@
 #include "properties/judge.hpp"
 
 using namespace pcmc;
+using pcmc::checker::test::compile_file;
+using pcmc::checker::test::compile_text;
 using pcmc::checker::test::parse;
 using pcmc::checker::test::require_replays;
 using pcmc::checker::test::scenario_files;
@@ -121,22 +123,6 @@ OracleRun symmetry_oracle(const model::ast::Model& ast, const model::SourceManag
   CHECK(summary(d).violated == f.violated);
   require_replays(d);
   return out;
-}
-
-model::Program compile_text(const std::string& text, const std::vector<std::string>& defines = {}) {
-  model::SourceManager sm;
-  const model::ast::Model ast = model::parse_text(sm, "t.pcm", text, model::ParseOptions{});
-  model::CompileOptions co;
-  co.defines = defines;
-  return model::compile(ast, sm, co);
-}
-
-model::Program compile_file(const std::string& file, const std::vector<std::string>& defines = {}) {
-  model::SourceManager sm;
-  const model::ast::Model ast = parse(sm, file);
-  model::CompileOptions co;
-  co.defines = defines;
-  return model::compile(ast, sm, co);
 }
 
 const char* kWorkers =
