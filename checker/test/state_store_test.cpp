@@ -104,6 +104,21 @@ struct Structured {
   }
 };
 
+// The parallel search's placement: `workers` threads run every round, a barrier between rounds.
+void place_in_parallel(StateStore& par, unsigned workers,
+                       const std::vector<StateStore::Pending>& pending) {
+  std::barrier sync(workers);
+  std::vector<std::thread> pool;
+  for (unsigned w = 0; w < workers; ++w)
+    pool.emplace_back([&, w] {
+      for (unsigned r = 0; r < par.place_rounds(); ++r) {
+        par.place(r, w, workers, pending);
+        sync.arrive_and_wait();
+      }
+    });
+  for (auto& t : pool) t.join();
+}
+
 }  // namespace
 
 TEST_CASE("state store: bytes per state <= 16 on structured states", "[checker]") {
@@ -149,16 +164,7 @@ TEST_CASE("state store: parallel placement equals sequential insertion", "[check
     for (std::size_t k = 0; k < pending.size(); ++k) pending[k].nodes = nodes[k].data();
     if (pending.empty()) continue;
     REQUIRE(par.reserve(static_cast<std::uint32_t>(pending.size())) == pending.front().id);
-    std::barrier sync(workers);
-    std::vector<std::thread> pool;
-    for (unsigned w = 0; w < workers; ++w)
-      pool.emplace_back([&, w] {
-        for (unsigned r = 0; r < par.place_rounds(); ++r) {
-          par.place(r, w, workers, pending);
-          sync.arrive_and_wait();
-        }
-      });
-    for (auto& t : pool) t.join();
+    place_in_parallel(par, workers, pending);
   }
   REQUIRE(par.size() == seq.size());
   std::vector<std::uint8_t> a(st.size()), b(st.size());
@@ -349,16 +355,7 @@ TEST_CASE("state store: parallel placement on a deep tree equals the oracle", "[
       oracle.ids.emplace(added[k], pending[k].id);
       oracle.by_id.push_back(added[k]);
     }
-    std::barrier sync(workers);
-    std::vector<std::thread> pool;
-    for (unsigned w = 0; w < workers; ++w)
-      pool.emplace_back([&, w] {
-        for (unsigned r = 0; r < par.place_rounds(); ++r) {
-          par.place(r, w, workers, pending);
-          sync.arrive_and_wait();
-        }
-      });
-    for (auto& t : pool) t.join();
+    place_in_parallel(par, workers, pending);
     for (std::size_t k = 0; k < pending.size(); ++k) REQUIRE(nodes[k].back() == pending[k].id);
   }
   REQUIRE(par.size() == oracle.by_id.size());
