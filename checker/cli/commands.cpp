@@ -172,7 +172,9 @@ int check_one(const Options& o, Scenario& l) {
       << "), variant " << variant_label(o.defines) << ", CONFIG_DEBUG_VM "
       << (o.debug_vm ? "on" : "off") << "\n";
   if (o.por && !run.result.stats.por)
-    out << "note: --por on is not applied with the non-termination pass; add --liveness off\n";
+    out << (o.liveness ? "note: --por on is not applied with the non-termination pass; add "
+                         "--liveness off\n"
+                       : "note: --por on is not applied to more than 64 threads\n");
   if (o.symmetry && !run.result.stats.symmetry)
     out << (o.liveness ? "note: --symmetry on is not applied with the non-termination pass; add "
                          "--liveness off\n"
