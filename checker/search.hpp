@@ -53,6 +53,13 @@ struct Stats {
                                     // and no non-termination pass)
   std::uint64_t ample_states = 0;   // POR: states expanded with an ample set (not every thread)
   std::uint64_t proviso_full = 0;   // POR: states fully expanded only because of the proviso
+  std::uint64_t rerun_states = 0;   // POR found violations after expanding some state with an
+                                    // ample set: the states of the re-run without POR (bounded
+                                    // by the counterexamples' depth) that re-derived them as
+                                    // the unreduced shortest ones (search_shortest.cpp); 0: none
+  std::string rerun_failed;         // why that re-run did not finish (a limit, an interrupt):
+                                    // the counterexamples are then the reduced search's ones,
+                                    // real but not necessarily shortest. Empty otherwise.
   bool symmetry = false;            // symmetry reduction was applied (SearchOptions::symmetry,
                                     // no non-termination pass, some interchangeable threads)
   std::string symmetry_classes;     // the interchangeable threads and page frames,
@@ -74,8 +81,11 @@ struct SearchOptions {
                                     // non-termination pass needs the full graph) or when the
                                     // system does not support it. Same verdicts, violated
                                     // properties, end-state and exists counts as off; fewer
-                                    // states; counterexamples are real paths (replayable
-                                    // without POR) but need not be the unreduced shortest.
+                                    // states. BFS: when a violation is found, search() re-runs
+                                    // without POR up to the counterexamples' depth, so the
+                                    // violations and counterexamples are exactly those of POR
+                                    // off (search_shortest.cpp). DFS: real paths, no length
+                                    // guarantee either way.
   Proviso proviso = Proviso::NextLevel;  // POR's cycle proviso (BFS; DFS: NewState)
   bool symmetry = false;            // symmetry reduction of interchangeable threads
                                     // (docs/reductions.md, "Symmetry"). Applied by run_variant
@@ -130,6 +140,8 @@ struct Result {
                                            // violating transition or state, usually one)
 };
 
+// The search of `system` (search.cpp, parallel_bfs.cpp), then, when a BFS with POR found
+// violations, the re-run that makes its counterexamples the shortest (search_shortest.cpp).
 Result search(const TransitionSystem& system, const SearchOptions& options);
 
 }  // namespace pcmc::checker

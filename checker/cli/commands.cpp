@@ -79,6 +79,8 @@ std::string stats_line(const checker::Stats& st) {
   std::snprintf(buf, sizeof buf, "%.2f s", st.seconds);
   os << buf << ", " << human_bytes(st.store_bytes) << " stored";
   if (st.por) os << ", por (" << st.ample_states << " states expanded with an ample set)";
+  if (st.rerun_states != 0)
+    os << ", counterexamples re-derived without POR (" << st.rerun_states << " states)";
   if (st.symmetry) os << ", symmetry " << st.symmetry_classes;
   if (st.store == checker::StoreMode::HashCompact) os << ", hash compaction (lossy)";
   return os.str();
@@ -147,6 +149,7 @@ nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                  st.states != 0 ? static_cast<double>(st.store_bytes) / static_cast<double>(st.states) : 0.0},
                 {"workers", o.jobs},
                 {"por", st.por}, {"ample_states", st.ample_states},
+                {"rerun_states", st.rerun_states}, {"rerun_failed", st.rerun_failed},
                 {"symmetry", st.symmetry}, {"symmetry_classes", st.symmetry_classes}};
   // The visited set: with "lossy", "holds" means no violation among the states explored, and
   // omission_bound bounds the probability that some state was omitted (docs/state-store.md).
@@ -195,6 +198,9 @@ int check_one(const Options& o, Scenario& l) {
   } else out << "verdict: incomplete (" << r.incomplete_reason << ")\n";
   if (r.status != checker::Status::Incomplete && !r.incomplete_reason.empty())
     out << "note: the search was cut short (" << r.incomplete_reason << ")\n";
+  if (!r.stats.rerun_failed.empty())
+    out << "note: the counterexamples are from the reduced (POR) search and may not be the "
+           "shortest: re-deriving them without POR stopped (" << r.stats.rerun_failed << ")\n";
   if (lossy)
     out << "  " << lossy_line(r.stats)
         << (r.status == checker::Status::Violated ? "; the violations found are real" : "")

@@ -6,8 +6,9 @@
 //   --all: the verdict, the set of violated properties, the number of end states and of end
 //          states where `exists` holds (persistent sets preserve every terminal state), never
 //          more states than the full search, and counterexamples that replay step by step on
-//          the unreduced system (ProgramSystem::successors, no POR);
-//   first violation: the verdict, and the property found is one the full search violates;
+//          the unreduced system (ProgramSystem::successors, no POR) and are exactly the full
+//          search's (BFS re-derives them without POR: search_shortest.cpp);
+//   first violation: the verdict, the violation and the counterexample of the full search;
 //   -j 2 with POR gives exactly what -j 1 with POR gives (counts, paths);
 //   both provisos (NewState, NextLevel) and DFS keep the same verdicts and end states.
 // Pinned POR counts of the basics examples catch a reduction that silently weakens (the counts
@@ -53,6 +54,27 @@ bool complete(const checker::VariantRun& r) {
   return r.result.incomplete_reason.empty();  // a capped run may still say "violated"
 }
 
+// BFS with POR re-derives its counterexamples without POR (search_shortest.cpp): the violations
+// are those of the unreduced search exactly — same properties, same order, same steps.
+void require_same_violations(const checker::VariantRun& red, const checker::VariantRun& full) {
+  CHECK(red.result.stats.rerun_failed.empty());
+  REQUIRE(red.result.violations.size() == full.result.violations.size());
+  for (std::size_t i = 0; i < red.result.violations.size(); ++i) {
+    const checker::Counterexample& a = red.result.violations[i];
+    const checker::Counterexample& b = full.result.violations[i];
+    INFO("violation " << i << ": " << red.table.props.at(a.property).name);
+    CHECK(a.property == b.property);
+    CHECK(a.thread == b.thread);
+    CHECK(std::equal(a.steps.begin(), a.steps.end(), b.steps.begin(), b.steps.end(),
+                     [](const auto& x, const auto& y) {
+                       return x.thread == y.thread && x.index == y.index;
+                     }));
+  }
+  // A re-run happens exactly when some state was reduced and something was violated.
+  CHECK((red.result.stats.rerun_states > 0) ==
+        (red.result.stats.ample_states > 0 && !red.result.violations.empty()));
+}
+
 // The POR oracle on one variant; returns false when the full search hit the cap.
 bool por_oracle(const model::ast::Model& ast, const model::SourceManager& sm,
                 const std::vector<std::string>& defines, bool debug_vm) {
@@ -71,13 +93,16 @@ bool por_oracle(const model::ast::Model& ast, const model::SourceManager& sm,
   CHECK(p.exists_hits == f.exists_hits);
   CHECK(p.states <= f.states);
   require_replays(red);
+  require_same_violations(red, full);
 
-  // First-violation mode: the same verdict; the property found is one the full search finds.
+  // First-violation mode: the violation and counterexample of the unreduced search.
   const checker::VariantRun first =
       checker::run_variant(ast, sm, defines, debug_vm, options(true, false));
   CHECK(first.result.status == f.status);
   for (const std::string& v : summary(first).violated) CHECK(f.violated.count(v) == 1);
   require_replays(first);
+  require_same_violations(
+      first, checker::run_variant(ast, sm, defines, debug_vm, options(false, false)));
 
   // -j 2 with POR is the sequential POR search exactly.
   checker::SearchOptions par = options(true, true);
@@ -239,4 +264,38 @@ TEST_CASE("por: the cycle proviso keeps a thread from being ignored", "[por]") {
       CHECK(summary(r).violated == std::set<std::string>{"g_zero"});
       require_replays(r);
     }
+}
+
+// search_shortest.cpp: with POR, BFS counterexamples are re-derived without POR. A and B are
+// independent, so POR runs A alone to its assertion (each A step is ample) in a few states,
+// while the unreduced BFS up to that depth sees the whole 9 x 9 grid.
+TEST_CASE("por: counterexamples are re-derived without POR, or kept when that re-run is cut",
+          "[por]") {
+  const char* text =
+      "scenario grid \"two independent counters; A asserts at its end\";\n"
+      "int[0..9] x;\nint[0..9] y;\n"
+      "thread A { x = 1; x = 2; x = 3; x = 4; x = 5; x = 6; x = 7; x = 8; BUG_ON(x != 0); }\n"
+      "thread B { y = 1; y = 2; y = 3; y = 4; y = 5; y = 6; y = 7; y = 8; }\n";
+  model::SourceManager sm;
+  const model::ast::Model ast = model::parse_text(sm, "grid.pcm", text, model::ParseOptions{});
+  const auto full = checker::run_variant(ast, sm, {}, false, options(false, false));
+  REQUIRE(full.result.violations.size() == 1);
+  CHECK(full.result.violations[0].steps.size() == 9);
+
+  const auto red = checker::run_variant(ast, sm, {}, false, options(true, false));
+  CHECK(red.result.stats.ample_states > 0);
+  CHECK(red.result.stats.rerun_states > red.result.stats.states);
+  require_same_violations(red, full);
+
+  // A state limit the reduced search fits in but the re-run does not: the reduced
+  // counterexample is kept (real, replayable), and the result says why it may not be shortest.
+  checker::SearchOptions capped = options(true, false);
+  capped.max_states = red.result.stats.states + 1;
+  REQUIRE(capped.max_states < red.result.stats.rerun_states);
+  const auto cut = checker::run_variant(ast, sm, {}, false, capped);
+  CHECK(cut.result.status == checker::Status::Violated);
+  CHECK(cut.result.stats.rerun_failed ==
+        "state limit " + std::to_string(capped.max_states) + " reached");
+  CHECK(cut.result.incomplete_reason.empty());
+  require_replays(cut);
 }
