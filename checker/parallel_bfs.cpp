@@ -8,26 +8,33 @@
 //      end record for a state without successors) into the chunk's buffer: step, reports,
 //      whether the target is already stored (store lookup, read-only), and for targets not
 //      stored their bytes, tree nodes and invariant reports.
-//   2. replay (driving thread): the chunk buffers are read in batch order, i.e. exactly the
-//      order in which the sequential loop would meet these transitions, and each record goes
-//      through the same stages as Search::on_transition: count → reports → fatal → depth limit →
-//      state limit → new? → invariants → enqueue. "New" = not stored and not equal to an earlier
-//      record of this batch (a batch-local table); new states get the next ids in that order.
+//   2. replay (driving thread, overlapping phase 1): the chunk buffers are read in batch order,
+//      i.e. exactly the order in which the sequential loop would meet these transitions, and
+//      each record goes through the same stages as Search::on_transition: count → reports →
+//      fatal → depth limit → state limit → new? → invariants → enqueue. "New" = not stored and
+//      not equal to an earlier record of this batch (a batch-local table); new states get the
+//      next ids in that order. The driver replays chunk c as soon as it is expanded, and
+//      expands chunks itself while the next one in order is not ready, so the replay runs
+//      while the other workers expand (it reads only finished chunks and writes nothing they
+//      read: the store is not written until phase 3).
 //   3. place (parallel): the new states are written into the store in tree-level rounds, each
 //      worker writing the shards it owns (StateStore::place).
 // Because the batch is a prefix of the FIFO and everything it adds goes behind it, the order of
 // expansions, the ids, the counts, the first violation and the stored parents' levels are those
 // of the sequential search, whatever the batch size or the number of workers.
 //
-// Thread-safety: workers share the store read-only in phase 1 (nobody writes), write disjoint
-// chunk buffers, and own disjoint shards in phase 3. Phases are separated by a std::barrier
-// (happens-before). Each worker has its own Contexts.
+// Thread-safety: workers share the store read-only in phases 1–2 (nobody writes it), write
+// disjoint chunk buffers, and own disjoint shards in phase 3. A chunk is handed from its expander
+// to the replaying driver by a release store / acquire load of its `done_` flag (the batch
+// number); phases 1–2 and 3 are separated by a std::barrier (happens-before). Each worker has its
+// own Contexts.
 // Partial-order reduction (por.hpp): phase 1 generates every thread's transitions and marks
 // those of threads that satisfy C0–C2 in their state; phase 2 applies C3 exactly as the
 // sequential search does (a target is new when it is neither stored nor inserted by an earlier
 // record of the batch) and replays only the chosen thread's records, or all of them.
-// Memory: before a batch is applied, store + frontier + the batch's buffers + the store's growth
-// bound for its new states must fit max_memory, or the search stops with "memory limit".
+// Memory: before each chunk is applied, store + frontier + the buffers of the batch's chunks
+// so far + the store's growth bound for their new states must fit max_memory, or the search
+// stops with "memory limit" (the states of the chunks already applied are placed).
 #include <algorithm>
 #include <atomic>
 #include <barrier>
@@ -103,6 +110,8 @@ class ParallelBfs {
     node_count_ = nodes;
     state_size_ = n;
     bufs_.resize((kBatch + kChunk - 1) / kChunk);
+    done_ = std::make_unique<std::atomic<std::uint64_t>[]>(bufs_.size());
+    for (std::size_t c = 0; c < bufs_.size(); ++c) done_[c].store(0, std::memory_order_relaxed);
     for (unsigned w = 1; w < workers_; ++w) helpers_.emplace_back([this, w] { helper(w); });
   }
   ~ParallelBfs() {
@@ -134,7 +143,11 @@ class ParallelBfs {
   }
   void work(unsigned w) {
     if (task_ == Task::Expand) {
-      guarded([&] { expand(w); });
+      if (w == 0)
+        guarded([&] { go_on_ = drive(); });
+      else
+        guarded([&] { expand(w); });
+      if (w == 0) abort_.store(true, std::memory_order_relaxed);  // helpers: nothing is left
       return;
     }
     for (unsigned r = 0; r < s_.store_.place_rounds(); ++r) {
@@ -149,12 +162,19 @@ class ParallelBfs {
     } catch (...) {
       std::lock_guard<std::mutex> lock(error_mutex_);
       if (!error_) error_ = std::current_exception();
+      failed_.store(true, std::memory_order_relaxed);
+      abort_.store(true, std::memory_order_relaxed);
     }
   }
   void expand(unsigned w);
+  void expand_chunk(unsigned w, std::size_t c);
   void expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf, std::vector<std::uint8_t>& s,
                     std::vector<unsigned>& order);
-  bool replay();
+  // Phases 1–2 on the driving thread: replays the chunks in order as they are expanded,
+  // expanding chunks itself while the next one is not ready. False when the search stops.
+  bool drive();
+  bool replay_chunk(std::size_t c);
+  void grow_table();
   PorProbe::Mask ample_of(const ChunkBuf& buf, std::size_t k);
   std::uint32_t first_of(const ChunkBuf& buf, const Rec& r);
 
@@ -165,6 +185,7 @@ class ParallelBfs {
   Task task_ = Task::Expand;  // written by the driver before a barrier, read by helpers after
   std::exception_ptr error_;
   std::mutex error_mutex_;
+  std::atomic<bool> failed_{false};  // a worker threw (error_ is set)
   std::vector<std::unique_ptr<Context>> gen_, check_;  // per worker
   std::vector<std::unique_ptr<PorProbe>> probes_;      // per worker, when POR is active
   std::vector<std::vector<PorProbe::Mask>> cands_;     // per worker: PorProbe::candidates scratch
@@ -175,6 +196,14 @@ class ParallelBfs {
   std::vector<ChunkBuf> bufs_;
   std::atomic<std::size_t> next_chunk_{0};
   std::size_t chunks_ = 0;
+  // done_[c] == batch_no_: chunk c of this batch is expanded (release by its expander, acquire
+  // by the driver). Batch numbers start at 1, so the zeroed flags mean "not yet".
+  std::unique_ptr<std::atomic<std::uint64_t>[]> done_;
+  std::uint64_t batch_no_ = 0;
+  std::atomic<bool> abort_{false};  // the driver stopped the search: take no more chunks
+  bool go_on_ = true;               // drive()'s result
+  std::uint32_t next_id_ = 0;       // phase 2: the id the next new state gets
+  std::uint64_t applied_buffers_ = 0, applied_targets_ = 0;  // phase 2: memory so far
 
   // Phase 2: the batch-local table of targets not stored (index into firsts_), and the new
   // states handed to phase 3.
@@ -240,17 +269,23 @@ class ParallelBfs::Collector final : public TransitionSink {
 };
 
 void ParallelBfs::expand(unsigned w) {
-  std::vector<std::uint8_t> s(std::max<std::size_t>(1, state_size_));
-  std::vector<unsigned> order;
-  for (;;) {
+  while (!abort_.load(std::memory_order_relaxed)) {
     const std::size_t c = next_chunk_.fetch_add(1, std::memory_order_relaxed);
     if (c >= chunks_) return;
-    ChunkBuf& buf = bufs_[c];
-    buf.clear();
-    const std::size_t end = std::min(batch_.size(), (c + 1) * kChunk);
-    for (std::size_t pos = c * kChunk; pos < end; ++pos)
-      expand_state(w, static_cast<std::uint32_t>(pos), buf, s, order);
+    expand_chunk(w, c);
   }
+}
+
+void ParallelBfs::expand_chunk(unsigned w, std::size_t c) {
+  thread_local std::vector<std::uint8_t> s;
+  thread_local std::vector<unsigned> order;
+  s.resize(std::max<std::size_t>(1, state_size_));
+  ChunkBuf& buf = bufs_[c];
+  buf.clear();
+  const std::size_t end = std::min(batch_.size(), (c + 1) * kChunk);
+  for (std::size_t pos = c * kChunk; pos < end; ++pos)
+    expand_state(w, static_cast<std::uint32_t>(pos), buf, s, order);
+  done_[c].store(batch_no_, std::memory_order_release);
 }
 
 void ParallelBfs::expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf,
@@ -294,6 +329,7 @@ void ParallelBfs::expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf,
 // there is none).
 std::uint32_t ParallelBfs::first_of(const ChunkBuf& buf, const Rec& r) {
   const std::uint8_t* bytes = buf.bytes.data() + std::size_t{r.data} * state_size_;
+  if (2 * (firsts_.size() + 1) > table_.size()) grow_table();  // load <= 1/2
   const std::uint64_t cap = table_.size();
   std::uint64_t i = InternTable::slot_of(r.hash, cap);
   for (;;) {
@@ -308,6 +344,19 @@ std::uint32_t ParallelBfs::first_of(const ChunkBuf& buf, const Rec& r) {
                                 std::size_t{r.data} * node_count_,
                      r.hash, StateStore::kNone});
   return table_[i];
+}
+
+// Doubles the batch table (the replay does not know the batch's size in advance: it starts
+// while the batch is being expanded) and re-inserts every first record by its hash.
+void ParallelBfs::grow_table() {
+  table_.assign(2 * table_.size(), StateStore::kNone);
+  const std::uint64_t cap = table_.size();
+  for (std::uint32_t f = 0; f < firsts_.size(); ++f) {
+    std::uint64_t i = InternTable::slot_of(firsts_[f].hash, cap);
+    while (table_[i] != StateStore::kNone)
+      if (++i == cap) i = 0;
+    table_[i] = f;
+  }
 }
 
 // POR, C3 (por.hpp): the first candidate set of the state at buf.recs[k] whose records in the
@@ -336,58 +385,84 @@ PorProbe::Mask ParallelBfs::ample_of(const ChunkBuf& buf, std::size_t k) {
   return 0;
 }
 
-// Applies the batch's records in sequential order; false when the search stops inside it.
-bool ParallelBfs::replay() {
-  Search& s = s_;
-  std::uint64_t targets = 0;
-  for (std::size_t c = 0; c < chunks_; ++c) targets += bufs_[c].targets;
-  table_.assign(std::max<std::uint64_t>(16, 2 * targets), StateStore::kNone);
+bool ParallelBfs::drive() {
   firsts_.clear();
   pending_.clear();
-  std::uint32_t next_id = static_cast<std::uint32_t>(s.store_.size());
-  for (std::size_t c = 0; c < chunks_; ++c) {
-    const ChunkBuf& buf = bufs_[c];
-    std::uint32_t group = StateStore::kNone;  // POR: the source whose ample set is `ample`
-    PorProbe::Mask ample = 0;
-    for (std::size_t k = 0; k < buf.recs.size(); ++k) {
-      const Rec& r = buf.recs[k];
-      if (s.por_ && r.src != group) {
-        group = r.src;
-        ample = r.end ? 0 : ample_of(buf, k);
-        if (ample != 0) ++s.result_.stats.ample_states;
-      }
-      if (ample != 0 && !((ample >> r.step.thread) & 1)) continue;
-      const FrontierEntry& src = batch_[r.src];
-      s.cur_id_ = src.id;
-      const std::span<const Report> reps(buf.reports.data() + r.rep_begin, r.rep_end - r.rep_begin);
-      if (r.end) {
-        s.quiescent(src.id, r.all_finished, reps, r.exists);
-        if (s.stop_) return false;
-        continue;
-      }
-      ++s.result_.stats.transitions;
-      for (const Report& rep : reps) s.record(rep, src.id, &r.step);
-      if (s.stop_) return false;
-      if (r.fatal) continue;
-      const std::uint32_t depth = src.depth + 1;
-      const std::uint32_t f = r.found != StateStore::kNone ? StateStore::kNone : first_of(buf, r);
-      const bool stored = f == StateStore::kNone || firsts_[f].id != StateStore::kNone;
-      if (s.opt_.max_depth != 0 && depth > s.opt_.max_depth) {
-        if (!stored) s.cut_ = true;
-        continue;
-      }
-      if (stored) continue;
-      if (next_id >= s.state_limit_) {
-        s.halt(s.state_limit_reason());
-        return false;
-      }
-      First& first = firsts_[f];
-      first.id = next_id++;
-      pending_.push_back({first.state, first.nodes, first.id, src.id});
-      s.new_state(first.id, depth, std::span<const Report>(buf.reports.data() + r.inv_begin,
-                                                      r.inv_end - r.inv_begin));
-      if (s.stop_) return false;
+  std::fill(table_.begin(), table_.end(), StateStore::kNone);  // its size: the last batch's
+  if (table_.size() < 64) table_.assign(64, StateStore::kNone);
+  next_id_ = static_cast<std::uint32_t>(s_.store_.size());
+  applied_buffers_ = applied_targets_ = 0;
+  for (std::size_t next = 0; next < chunks_;) {
+    if (done_[next].load(std::memory_order_acquire) == batch_no_) {
+      if (!replay_chunk(next)) return false;
+      ++next;
+      continue;
     }
+    if (failed_.load(std::memory_order_relaxed)) return false;  // dispatch() rethrows
+    const std::size_t c = next_chunk_.fetch_add(1, std::memory_order_relaxed);
+    if (c < chunks_)
+      expand_chunk(0, c);
+    else
+      std::this_thread::yield();  // chunk `next` is being expanded by a helper
+  }
+  return true;
+}
+
+// Applies one chunk's records in sequential order; false when the search stops inside it.
+bool ParallelBfs::replay_chunk(std::size_t c) {
+  Search& s = s_;
+  const ChunkBuf& buf = bufs_[c];
+  applied_buffers_ += buf.capacity_bytes();
+  applied_targets_ += buf.targets;
+  if (s.opt_.max_memory != 0 &&
+      s.store_.bytes() + s.frontier_.bytes() + applied_buffers_ +
+              applied_targets_ * (sizeof(First) + 2 * sizeof(std::uint32_t) +
+                                  sizeof(StateStore::Pending)) +
+              s.store_.growth_bound(applied_targets_) >
+          s.opt_.max_memory) {
+    s.halt("memory limit " + std::to_string(s.opt_.max_memory) + " bytes reached");
+    return false;
+  }
+  std::uint32_t group = StateStore::kNone;  // POR: the source whose ample set is `ample`
+  PorProbe::Mask ample = 0;
+  for (std::size_t k = 0; k < buf.recs.size(); ++k) {
+    const Rec& r = buf.recs[k];
+    if (s.por_ && r.src != group) {
+      group = r.src;
+      ample = r.end ? 0 : ample_of(buf, k);
+      if (ample != 0) ++s.result_.stats.ample_states;
+    }
+    if (ample != 0 && !((ample >> r.step.thread) & 1)) continue;
+    const FrontierEntry& src = batch_[r.src];
+    s.cur_id_ = src.id;
+    const std::span<const Report> reps(buf.reports.data() + r.rep_begin, r.rep_end - r.rep_begin);
+    if (r.end) {
+      s.quiescent(src.id, r.all_finished, reps, r.exists);
+      if (s.stop_) return false;
+      continue;
+    }
+    ++s.result_.stats.transitions;
+    for (const Report& rep : reps) s.record(rep, src.id, &r.step);
+    if (s.stop_) return false;
+    if (r.fatal) continue;
+    const std::uint32_t depth = src.depth + 1;
+    const std::uint32_t f = r.found != StateStore::kNone ? StateStore::kNone : first_of(buf, r);
+    const bool stored = f == StateStore::kNone || firsts_[f].id != StateStore::kNone;
+    if (s.opt_.max_depth != 0 && depth > s.opt_.max_depth) {
+      if (!stored) s.cut_ = true;
+      continue;
+    }
+    if (stored) continue;
+    if (next_id_ >= s.state_limit_) {
+      s.halt(s.state_limit_reason());
+      return false;
+    }
+    First& first = firsts_[f];
+    first.id = next_id_++;
+    pending_.push_back({first.state, first.nodes, first.id, src.id});
+    s.new_state(first.id, depth, std::span<const Report>(buf.reports.data() + r.inv_begin,
+                                                         r.inv_end - r.inv_begin));
+    if (s.stop_) return false;
   }
   return true;
 }
@@ -405,7 +480,10 @@ void ParallelBfs::run() {
     s.store_.release_below(batch_.front().id);  // hash compaction: ids are expanded in order
     chunks_ = (batch_.size() + kChunk - 1) / kChunk;
     next_chunk_.store(0, std::memory_order_relaxed);
-    dispatch(Task::Expand);
+    abort_.store(false, std::memory_order_relaxed);
+    ++batch_no_;
+    dispatch(Task::Expand);  // expand and replay (drive())
+    const bool go_on = go_on_;
 
     last_buffers = last_targets = 0;
     for (std::size_t c = 0; c < chunks_; ++c) {
@@ -414,13 +492,6 @@ void ParallelBfs::run() {
     }
     last_buffers += last_targets * (sizeof(First) + 2 * sizeof(std::uint32_t) +
                                     sizeof(StateStore::Pending));
-    if (s.opt_.max_memory != 0 && s.store_.bytes() + s.frontier_.bytes() + last_buffers +
-                                          s.store_.growth_bound(last_targets) >
-                                      s.opt_.max_memory) {
-      s.halt("memory limit " + std::to_string(s.opt_.max_memory) + " bytes reached");
-      return;
-    }
-    const bool go_on = replay();
     if (!pending_.empty()) {
       s.store_.reserve(static_cast<std::uint32_t>(pending_.size()));
       dispatch(Task::Place);
