@@ -40,8 +40,8 @@ class Pass {
  public:
   Pass(const TransitionSystem& sys, const StateStore& store,
        std::span<const std::uint32_t> unexpanded, const std::function<std::string()>& stop,
-       const std::function<std::vector<Step>(std::uint32_t)>& path)
-      : sys_(sys), store_(store), unexpanded_(unexpanded), stop_(stop), path_(path),
+       const std::function<std::vector<Step>(std::uint32_t)>& path, const EdgeLog* log)
+      : sys_(sys), store_(store), unexpanded_(unexpanded), stop_(stop), path_(path), log_(log),
         ctx_(sys.make_context()), threads_(sys.thread_count()),
         buf_(std::max<std::size_t>(1, sys.state_size())) {}
 
@@ -81,6 +81,7 @@ class Pass {
   std::span<const std::uint32_t> unexpanded_;
   const std::function<std::string()>& stop_;
   const std::function<std::vector<Step>(std::uint32_t)>& path_;
+  const EdgeLog* log_;  // null: regenerate edges
   std::unique_ptr<Context> ctx_;
   unsigned threads_;
   std::vector<std::uint8_t> buf_;  // a decoded state (scratch of edges_of / finished)
@@ -109,12 +110,16 @@ void Pass::visit(std::uint32_t v) {
   stack_.push_back(v);
   on_stack_[v] = true;
   frames_.push_back({v, 0, edges_.size()});
-  edges_of(v, edges_);
+  if (log_ == nullptr) return edges_of(v, edges_);
+  for (std::uint32_t i = log_->begin[v]; i < log_->begin[v + 1]; ++i)
+    edges_.push_back({log_->to[i], Step{}});  // the DFS needs targets only
 }
 
 LivenessOutcome Pass::run() {
   LivenessOutcome out;
   const std::size_t n = store_.size();
+  if (log_ != nullptr && (log_->overflow || log_->begin.size() != n + 1))
+    throw std::logic_error("liveness: the edge log does not cover the stored states");
   index_.assign(n, 0);
   low_.assign(n, 0);
   on_stack_.assign(n, false);
@@ -256,8 +261,9 @@ Counterexample Pass::lasso() {
 LivenessOutcome find_nontermination(const TransitionSystem& system, const StateStore& store,
                                     std::span<const std::uint32_t> unexpanded,
                                     const std::function<std::string()>& stop,
-                                    const std::function<std::vector<Step>(std::uint32_t)>& path) {
-  Pass pass(system, store, unexpanded, stop, path);
+                                    const std::function<std::vector<Step>(std::uint32_t)>& path,
+                                    const EdgeLog* log) {
+  Pass pass(system, store, unexpanded, stop, path, log);
   return pass.run();
 }
 

@@ -39,6 +39,33 @@
 
 namespace pcmc::checker {
 
+// The explored graph's edges, logged by the BFS as it expands (search.cpp, parallel_bfs.cpp) so
+// that the pass walks them instead of regenerating every state's successors (which costs about
+// as much as the search itself). The non-fatal edges out of state u go to
+// to[begin[u] .. begin[u + 1]); states are expanded in id order, so add() is called with
+// non-decreasing `from`. Costs 4 bytes per state and per edge; the search drops the log (the
+// pass then regenerates) when it would not fit the memory limit.
+struct EdgeLog {
+  std::vector<std::uint32_t> begin;
+  std::vector<std::uint32_t> to;
+  bool overflow = false;  // more than 2^32 - 1 edges: not usable
+
+  void add(std::uint32_t from, std::uint32_t target) {
+    while (begin.size() <= from) begin.push_back(static_cast<std::uint32_t>(to.size()));
+    if (to.size() == 0xFFFFFFFFu) overflow = true;
+    if (!overflow) to.push_back(target);
+  }
+  // After the search: `states` states, begin has states + 1 entries.
+  void close(std::uint32_t states) {
+    while (begin.size() <= states) begin.push_back(static_cast<std::uint32_t>(to.size()));
+  }
+  std::uint64_t bytes() const { return 4 * (begin.capacity() + to.capacity()); }
+  void clear() {
+    begin = {};
+    to = {};
+  }
+};
+
 struct LivenessOutcome {
   // The lasso of the fair non-terminating SCC whose smallest state id is smallest, if any:
   // the parent-link path to that state, then a shortest cycle from it back to itself inside
@@ -51,10 +78,14 @@ struct LivenessOutcome {
 // `stop`: polled every few thousand states; a non-empty return abandons the pass with that
 // reason. May be empty.
 // `path`: the search's steps from the initial state to a stored state (the lasso's stem).
+// `log`: the graph's edges (closed), or null to regenerate them. Either way the same verdict
+// and lasso (the fair SCC chosen is the one with the smallest entry id, whatever the DFS order;
+// the lasso's cycle is computed from regenerated edges in the contract order).
 LivenessOutcome find_nontermination(const TransitionSystem& system, const StateStore& store,
                                     std::span<const std::uint32_t> unexpanded,
                                     const std::function<std::string()>& stop,
-                                    const std::function<std::vector<Step>(std::uint32_t)>& path);
+                                    const std::function<std::vector<Step>(std::uint32_t)>& path,
+                                    const EdgeLog* log = nullptr);
 
 // An upper bound on the memory of the pass for `states` stored states, before it starts
 // (bytes; the edges of the states on the DFS stack come on top and are usually small).

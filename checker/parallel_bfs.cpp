@@ -448,6 +448,7 @@ bool ParallelBfs::replay_chunk(std::size_t c) {
     const std::uint32_t depth = src.depth + 1;
     const std::uint32_t f = r.found != StateStore::kNone ? StateStore::kNone : first_of(buf, r);
     const bool stored = f == StateStore::kNone || firsts_[f].id != StateStore::kNone;
+    if (stored) s.log_edge(f == StateStore::kNone ? r.found : firsts_[f].id);
     if (s.opt_.max_depth != 0 && depth > s.opt_.max_depth) {
       if (!stored) s.cut_ = true;
       continue;
@@ -459,6 +460,7 @@ bool ParallelBfs::replay_chunk(std::size_t c) {
     }
     First& first = firsts_[f];
     first.id = next_id_++;
+    s.log_edge(first.id);
     pending_.push_back({first.state, first.nodes, first.id, src.id});
     s.new_state(first.id, depth, std::span<const Report>(buf.reports.data() + r.inv_begin,
                                                          r.inv_end - r.inv_begin));

@@ -99,6 +99,7 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
     throw std::invalid_argument(
         "hash compaction (lossy store) needs the non-termination pass off (liveness)");
   // The non-termination pass needs every edge of the graph: POR serves the safety search only.
+  log_edges_ = opt.log_edges && opt.liveness && opt.order == Order::BFS;
   if (opt.por && !opt.liveness && sys.supports_por() &&
       sys.thread_count() <= PorProbe::kMaxThreads) {
     por_ = std::make_unique<PorProbe>(sys);
@@ -158,6 +159,14 @@ bool Search::out_of_budget(std::uint64_t headroom) {
     if (store_.bytes() + room + frontier_.bytes() > opt_.max_memory) {
       halt("memory limit " + std::to_string(opt_.max_memory) + " bytes reached");
       return true;
+    }
+    // The edge log is a speed-up of the non-termination pass, not needed: it goes first, with
+    // room for the pass itself and for the log's next doubling.
+    if (log_edges_ && store_.bytes() + room + frontier_.bytes() + 2 * edges_.bytes() +
+                              liveness_bytes_estimate(store_.size()) >
+                          opt_.max_memory) {
+      log_edges_ = false;
+      edges_.clear();
     }
   }
   if (++since_clock_ < clock_every_) return false;
@@ -247,15 +256,19 @@ void Search::on_transition(const Transition& t) {
 
   const std::uint32_t depth = cur_depth_ + 1;
   if (opt_.max_depth != 0 && depth > opt_.max_depth) {
-    if (store_.find(t.state) == StateStore::kNone) cut_ = true;
+    const std::uint32_t id = store_.find(t.state);
+    if (id == StateStore::kNone) cut_ = true;
+    else log_edge(id);
     return;
   }
   if (store_.size() >= state_limit_) {
-    if (store_.find(t.state) != StateStore::kNone) return;
+    if (const std::uint32_t id = store_.find(t.state); id != StateStore::kNone)
+      return log_edge(id);
     halt(state_limit_reason());
     return;
   }
   const StateStore::Inserted in = store_.insert(t.state, cur_id_);
+  log_edge(in.id);
   if (!in.inserted) return;
   reports_.clear();
   sys_.check_state(t.state, *check_ctx_, reports_);
@@ -325,6 +338,11 @@ void Search::liveness() {
   if (!opt_.liveness || !result_.incomplete_reason.empty()) return;
   if (!result_.violations.empty() && !opt_.all) return;
   if (recorded_.at(sys_.nontermination_property())) return;
+  if (log_edges_ && opt_.max_memory != 0 &&
+      store_.bytes() + edges_.bytes() + liveness_bytes_estimate(store_.size()) > opt_.max_memory) {
+    log_edges_ = false;  // regenerate the edges instead
+    edges_.clear();
+  }
   if (opt_.max_memory != 0 &&
       store_.bytes() + liveness_bytes_estimate(store_.size()) > opt_.max_memory) {
     halt("memory limit " + std::to_string(opt_.max_memory) +
@@ -345,7 +363,9 @@ void Search::liveness() {
   };
   const std::function<std::vector<Step>(std::uint32_t)> path_of =
       [this](std::uint32_t id) { return path(id); };
-  LivenessOutcome out = find_nontermination(sys_, store_.exact(), unexpanded_, poll, path_of);
+  if (log_edges_) edges_.close(store_.size());
+  LivenessOutcome out = find_nontermination(sys_, store_.exact(), unexpanded_, poll, path_of,
+                                            log_edges_ && !edges_.overflow ? &edges_ : nullptr);
   if (!out.incomplete_reason.empty()) halt(out.incomplete_reason + " (non-termination pass)");
   if (out.violation) {
     recorded_[out.violation->property] = true;

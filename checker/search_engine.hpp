@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "checker/frontier.hpp"
+#include "checker/liveness.hpp"
 #include "checker/por.hpp"
 #include "checker/search.hpp"
 #include "checker/state_store.hpp"
@@ -68,6 +69,10 @@ class Search final : public TransitionSink {
   // path is computed at the end (finish_paths), when every state is stored.
   void record(const Report& r, std::uint32_t at, const Step* last);
   void halt(std::string reason);
+  // An edge from the state being expanded (cur_id_) to stored state `to`.
+  void log_edge(std::uint32_t to) {
+    if (log_edges_) edges_.add(cur_id_, to);
+  }
   void liveness();
   Stats snapshot() const;
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
@@ -106,6 +111,10 @@ class Search final : public TransitionSink {
   std::vector<PendingPath> pending_;    // per Result::violations entry without steps yet
   std::vector<std::uint32_t> unexpanded_;  // ids that violated an invariant (sorted)
   std::vector<std::uint32_t> level_start_;  // BFS: first id of each depth
+  // BFS with the non-termination pass: the explored edges, for the pass (liveness.hpp). Dropped
+  // (log_edges_ false) when it would not fit the memory limit.
+  EdgeLog edges_;
+  bool log_edges_ = false;
   std::vector<Report> reports_;
   std::vector<unsigned> order_;
   std::vector<PorProbe::Mask> candidates_;  // POR: scratch for ample_set
