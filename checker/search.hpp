@@ -53,6 +53,11 @@ struct Stats {
                                     // and no non-termination pass)
   std::uint64_t ample_states = 0;   // POR: states expanded with an ample set (not every thread)
   std::uint64_t proviso_full = 0;   // POR: states fully expanded only because of the proviso
+  bool sleep = false;               // sleep sets were applied (SearchOptions::sleep, BFS, no
+                                    // non-termination pass, no symmetry applied)
+  std::uint64_t slept = 0;          // sleep sets: transitions not generated because their
+                                    // thread was asleep (they would have been generated
+                                    // without sleep sets, with the same ample set)
   bool symmetry = false;            // symmetry reduction was applied (SearchOptions::symmetry,
                                     // no non-termination pass, some interchangeable threads)
   std::string symmetry_classes;     // the interchangeable threads and page frames,
@@ -77,6 +82,16 @@ struct SearchOptions {
                                     // states; counterexamples are real paths (replayable
                                     // without POR) but need not be the unreduced shortest.
   Proviso proviso = Proviso::NextLevel;  // POR's cycle proviso (BFS; DFS: NewState)
+  bool sleep = false;               // sleep sets (docs/reductions.md, "Sleep sets"): a thread
+                                    // whose step is independent of the steps explored since an
+                                    // ancestor explored it is not expanded again. Alone or with
+                                    // `por`. Applies where POR does (safety search, a system
+                                    // that supports it, at most 64 threads) and only with BFS
+                                    // (DFS ignores it: state matching in DFS needs a
+                                    // re-exploration rule) and not when run_variant applies
+                                    // symmetry. Alone: the same states, at the same depths, end
+                                    // states, exists counts, violated properties and
+                                    // counterexample lengths as off; fewer transitions.
   bool symmetry = false;            // symmetry reduction of interchangeable threads
                                     // (docs/reductions.md, "Symmetry"). Applied by run_variant
                                     // (session.hpp), which searches a SymmetricSystem; search()
