@@ -66,9 +66,9 @@ ParseResult parse_options(int argc, const char* const* argv) {
       ("por", po::value<std::string>(&por)->default_value("off"),
        "off | on | persistent | sleep: partial-order reduction of the safety search "
        "(docs/reductions.md); needs --liveness off (the non-termination pass needs the full "
-       "graph). persistent: ample (persistent) sets, same verdicts, fewer states; sleep: sleep "
-       "sets, the same states and shortest traces, fewer transitions (BFS only, not with "
-       "symmetry); on: both")
+       "graph). off: none. persistent: ample (persistent) sets: same verdicts, fewer states. "
+       "sleep: sleep sets: the same states and shortest traces, fewer transitions (BFS only; "
+       "not applied with symmetry). on: persistent and sleep together")
       ("symmetry", po::value<std::string>(&symmetry)->default_value("off"),
        "on | off: symmetry reduction of interchangeable threads (same code) and page frames (pool "
        "elements no code names), found automatically ("
