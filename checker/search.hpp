@@ -96,7 +96,8 @@ struct SearchOptions {
                                     // (docs/reductions.md, "Symmetry"). Applied by run_variant
                                     // (session.hpp), which searches a SymmetricSystem; search()
                                     // itself ignores it. Like POR: safety search only (ignored
-                                    // with `liveness` on), and POR is off while it applies. Same
+                                    // with `liveness` on); ample sets combine with it, sleep
+                                    // sets are off while it applies (they name thread ids). Same
                                     // verdicts, violated properties, end-state and exists
                                     // verdicts as off; fewer or equal states; counterexamples
                                     // are concrete paths (replayable without it).

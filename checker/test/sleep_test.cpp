@@ -103,6 +103,10 @@ TEST_CASE("sleep: three independent one-step threads (a cube)", "[sleep]") {
   CHECK(on.stats.states == 8);
   CHECK(on.stats.transitions == 7);
   CHECK(on.stats.slept == 5);
+  // 001, 101 and 011 have every enabled thread asleep: not deadlocks, not end states (quiescence
+  // is about enabled threads); 111 is the one end state.
+  CHECK(on.violations.empty());
+  CHECK(on.stats.end_states == 1);
 }
 
 // Thread 1 reads c[0], which thread 0 writes: they are dependent while thread 0 runs, so nothing
