@@ -40,6 +40,8 @@ class Frontier {
     }
     return e;
   }
+  // The entry pop() would return next. Precondition: !empty().
+  const FrontierEntry& front() const { return order_ == Order::BFS ? q_.front() : q_.back(); }
   bool empty() const { return q_.empty(); }
   std::size_t size() const { return q_.size(); }
   std::uint64_t bytes() const { return q_.size() * sizeof(FrontierEntry) + 2 * 512; }

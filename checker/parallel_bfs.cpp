@@ -35,6 +35,12 @@
 // Memory: before each chunk is applied, store + frontier + the buffers of the batch's chunks
 // so far + the store's growth bound for their new states must fit max_memory, or the search
 // stops with "memory limit" (the states of the chunks already applied are placed).
+// Sleep sets (sleep_sets.hpp): a batch holds states of one BFS level only, so Z(s) of every
+// state of the batch is final before phase 1 (the previous level is merged). Phase 1 marks the
+// records of threads asleep in their state (with ample sets they are still looked up, for C3;
+// without, they are not) and gives every other record its thread's independence mask in that
+// state; the replay computes Z_b = (Z(s) + threads explored before b) & mask, exactly as
+// Search::expand_asleep does, and applies insert / intersect in the sequential order.
 #include <algorithm>
 #include <atomic>
 #include <barrier>
@@ -61,6 +67,8 @@ struct Rec {
   bool fatal = false;
   bool all_finished = false;      // end records
   bool exists = false;            // end records
+  bool asleep = false;            // sleep sets: the thread is asleep in the source state
+  PorProbe::Mask indep = 0;       // sleep sets: the threads independent of this one in the source
   std::uint32_t cand_begin = 0, cand_end = 0;  // POR: the source state's candidate sets
   std::uint32_t rep_begin = 0, rep_end = 0;  // transition or end-state reports
   std::uint32_t inv_begin = 0, inv_end = 0;  // invariant reports of a target not stored
@@ -102,7 +110,7 @@ class ParallelBfs {
     for (unsigned w = 0; w < workers_; ++w) {
       gen_.push_back(s.sys_.make_context());
       check_.push_back(s.sys_.make_context());
-      probes_.push_back(s.por_ ? std::make_unique<PorProbe>(s.sys_) : nullptr);
+      probes_.push_back(s.probe_ ? std::make_unique<PorProbe>(s.sys_) : nullptr);
       cands_.emplace_back();
       near_nodes_.emplace_back(s.store_.node_count());
     }
@@ -229,8 +237,14 @@ class ParallelBfs::Collector final : public TransitionSink {
     r.src = src_;
     r.step = Step{t.thread, t.index};
     r.fatal = t.fatal;
+    r.asleep = asleep;
+    r.indep = indep;
     r.cand_begin = cand_begin;
     r.cand_end = cand_end;
+    if (asleep && !lookup_asleep) {  // sleep sets alone: only counted (Stats::slept)
+      buf_.recs.push_back(r);
+      return;
+    }
     r.rep_begin = static_cast<std::uint32_t>(buf_.reports.size());
     buf_.reports.insert(buf_.reports.end(), t.reports.begin(), t.reports.end());
     r.rep_end = static_cast<std::uint32_t>(buf_.reports.size());
@@ -243,6 +257,8 @@ class ParallelBfs::Collector final : public TransitionSink {
                     : p_.s_.store_.lookup(t.state, buf_.nodes.data() + at);
       if (r.found != StateStore::kNone) {
         buf_.nodes.resize(at);
+        // Sleep sets under hash compaction: a stored state is found by its signature.
+        if (p_.s_.sleep_ && p_.s_.store_.lossy()) r.hash = p_.s_.store_.batch_key(t.state);
       } else {
         r.data = static_cast<std::uint32_t>(buf_.targets++);
         buf_.bytes.insert(buf_.bytes.end(), t.state, t.state + p_.state_size_);
@@ -257,6 +273,9 @@ class ParallelBfs::Collector final : public TransitionSink {
     buf_.recs.push_back(r);
   }
   std::uint32_t cand_begin = 0, cand_end = 0;  // POR: the source state's candidates in buf.masks
+  bool asleep = false;             // sleep sets: the thread being emitted is asleep
+  bool lookup_asleep = false;      // ... and its records are still wanted whole (ample sets: C3)
+  PorProbe::Mask indep = 0;        // sleep sets: its independence mask
   // The source state and its tree nodes (StateStore::decode_nodes), for incremental lookups.
   const std::uint8_t* near_state = nullptr;
   const std::uint32_t* near_nodes = nullptr;
@@ -300,12 +319,28 @@ void ParallelBfs::expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf,
   bool any = false;
   if (PorProbe* probe = probes_[w].get()) {
     probe->begin(s.data());
-    probe->candidates(*gen_[w], cands_[w]);
-    sink.cand_begin = static_cast<std::uint32_t>(buf.masks.size());
-    buf.masks.insert(buf.masks.end(), cands_[w].begin(), cands_[w].end());
-    sink.cand_end = static_cast<std::uint32_t>(buf.masks.size());
-    for (const unsigned t : order)
+    if (s_.ample_) {
+      probe->candidates(*gen_[w], cands_[w]);
+      sink.cand_begin = static_cast<std::uint32_t>(buf.masks.size());
+      buf.masks.insert(buf.masks.end(), cands_[w].begin(), cands_[w].end());
+      sink.cand_end = static_cast<std::uint32_t>(buf.masks.size());
+    }
+    PorProbe::Mask z = 0, enabled = 0;
+    if (s_.sleep_) {
+      z = s_.sleep_->of(batch_[pos].id);  // the current level: the replay writes the next
+      enabled = probe->enabled(*gen_[w]);
+      sink.lookup_asleep = s_.ample_;
+    }
+    for (const unsigned t : order) {
+      const PorProbe::Mask bit = PorProbe::Mask{1} << t;
+      sink.asleep = (z & bit) != 0;
+      // Every thread that may be in Z(s) or explored before t at s (the ample set is chosen in
+      // the replay): the replay intersects.
+      sink.indep = s_.sleep_ && !sink.asleep && (enabled & bit) != 0
+                       ? probe->independent(t, z | enabled, *gen_[w])
+                       : 0;
       if (probe->emit(t, *gen_[w], sink) > 0) any = true;
+    }
   } else {
     for (const unsigned t : order)
       if (sys.successors(s.data(), t, *gen_[w], sink) > 0) any = true;
@@ -423,16 +458,27 @@ bool ParallelBfs::replay_chunk(std::size_t c) {
     s.halt("memory limit " + std::to_string(s.opt_.max_memory) + " bytes reached");
     return false;
   }
-  std::uint32_t group = StateStore::kNone;  // POR: the source whose ample set is `ample`
+  // A state's records are all in its chunk, so the per-source state below starts afresh here.
+  std::uint32_t group = StateStore::kNone;  // the source whose ample set is `ample`
   PorProbe::Mask ample = 0;
+  PorProbe::Mask asleep = 0, explored = 0;  // sleep sets: Z(group), threads explored so far
   for (std::size_t k = 0; k < buf.recs.size(); ++k) {
     const Rec& r = buf.recs[k];
-    if (s.por_ && r.src != group) {
+    if ((s.ample_ || s.sleep_) && r.src != group) {
       group = r.src;
-      ample = r.end ? 0 : ample_of(buf, k);
+      ample = s.ample_ && !r.end ? ample_of(buf, k) : 0;
       if (ample != 0) ++s.result_.stats.ample_states;
+      asleep = s.sleep_ ? s.sleep_->of(batch_[r.src].id) : 0;
+      explored = 0;
     }
     if (ample != 0 && !((ample >> r.step.thread) & 1)) continue;
+    if (r.asleep) {  // as Search::expand_asleep: counted, not generated
+      ++s.result_.stats.slept;
+      continue;
+    }
+    // Z_b of Search::expand_asleep (r.indep never holds the record's own thread).
+    const PorProbe::Mask zb = (asleep | explored) & r.indep;
+    if (!r.end) explored |= PorProbe::Mask{1} << r.step.thread;
     const FrontierEntry& src = batch_[r.src];
     s.cur_id_ = src.id;
     const std::span<const Report> reps(buf.reports.data() + r.rep_begin, r.rep_end - r.rep_begin);
@@ -453,7 +499,11 @@ bool ParallelBfs::replay_chunk(std::size_t c) {
       if (!stored) s.cut_ = true;
       continue;
     }
-    if (stored) continue;
+    if (stored) {
+      if (s.sleep_)
+        s.sleep_->reached(r.found != StateStore::kNone ? r.found : firsts_[f].id, r.hash, zb);
+      continue;
+    }
     if (next_id_ >= s.state_limit_) {
       s.halt(s.state_limit_reason());
       return false;
@@ -462,6 +512,7 @@ bool ParallelBfs::replay_chunk(std::size_t c) {
     first.id = next_id_++;
     s.log_edge(first.id);
     pending_.push_back({first.state, first.nodes, first.id, src.id});
+    if (s.sleep_) s.sleep_->inserted(first.id, r.hash, zb);
     s.new_state(first.id, depth, std::span<const Report>(buf.reports.data() + r.inv_begin,
                                                          r.inv_end - r.inv_begin));
     if (s.stop_) return false;
@@ -478,7 +529,14 @@ void ParallelBfs::run() {
     // Room for a batch like the previous one (its buffers and its new states).
     if (s.out_of_budget(1 + last_buffers + s.store_.growth_bound(last_targets))) return;
     batch_.clear();
-    while (batch_.size() < kBatch && !s.frontier_.empty()) batch_.push_back(s.frontier_.pop());
+    // Sleep sets: one BFS level per batch (the masks of the next level are merged by then).
+    while (batch_.size() < kBatch && !s.frontier_.empty() &&
+           (!s.sleep_ || batch_.empty() || s.frontier_.front().depth == batch_.front().depth))
+      batch_.push_back(s.frontier_.pop());
+    if (s.sleep_) {
+      const std::uint32_t d = batch_.front().depth;
+      s.sleep_->enter(d, s.level_start_.at(d), static_cast<std::uint32_t>(s.store_.size()));
+    }
     s.store_.release_below(batch_.front().id);  // hash compaction: ids are expanded in order
     chunks_ = (batch_.size() + kChunk - 1) / kChunk;
     next_chunk_.store(0, std::memory_order_relaxed);

@@ -110,4 +110,43 @@ unsigned PorProbe::emit(unsigned t, Context& ctx, TransitionSink& sink) {
   return static_cast<unsigned>(b.recs.size());
 }
 
+PorProbe::Mask PorProbe::enabled(Context& ctx) {
+  Mask m = 0;
+  for (unsigned t = 0; t < bufs_.size(); ++t) {
+    probe(t, ctx);
+    if (!bufs_[t].recs.empty()) m |= Mask{1} << t;
+  }
+  return m;
+}
+
+namespace {
+
+bool meets(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i)
+    if ((a[i] & b[i]) != 0) return true;
+  return false;
+}
+
+}  // namespace
+
+PorProbe::Mask PorProbe::independent(unsigned b, Mask among, Context& ctx) {
+  probe(b, ctx);
+  const Footprint& fb = bufs_[b].fp;
+  if (fb.visible) return 0;
+  Mask out = 0;
+  among &= ~(Mask{1} << b);
+  while (among != 0) {
+    const unsigned x = static_cast<unsigned>(std::countr_zero(among));
+    among &= among - 1;
+    probe(x, ctx);
+    const Footprint& fx = bufs_[x].fp;
+    if (fx.visible || meets(fx.writes, fb.reads) || meets(fx.writes, fb.writes) ||
+        meets(fb.writes, fx.reads))
+      continue;
+    out |= Mask{1} << x;
+  }
+  return out;
+}
+
 }  // namespace pcmc::checker::detail

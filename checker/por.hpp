@@ -50,6 +50,16 @@ class PorProbe {
   // Hands t's buffered transitions to `sink` (as successors() would); returns how many.
   unsigned emit(unsigned t, Context& ctx, TransitionSink& sink);
 
+  // ---- sleep sets (checker/sleep_sets.hpp): the probe doubles as the footprint source.
+  // The threads with at least one transition in the current state (probes every thread).
+  Mask enabled(Context& ctx);
+  // The members x of `among` whose steps are independent of b's in the current state (probes
+  // them): x writes nothing b reads or writes, b writes nothing x reads, and neither step is
+  // visible (Footprint::visible). Invisibility is not needed for the diamond itself; it keeps
+  // every reordering of independent steps away from invariant-violating states, which the search
+  // does not expand (docs/reductions.md, "Sleep sets"). b itself is never in the result.
+  Mask independent(unsigned b, Mask among, Context& ctx);
+
  private:
   struct Rec {
     std::uint16_t index = 0;

@@ -98,13 +98,18 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
   if (opt.store == StoreMode::HashCompact && opt.liveness)
     throw std::invalid_argument(
         "hash compaction (lossy store) needs the non-termination pass off (liveness)");
-  // The non-termination pass needs every edge of the graph: POR serves the safety search only.
   log_edges_ = opt.log_edges && opt.liveness && opt.order == Order::BFS;
-  if (opt.por && !opt.liveness && sys.supports_por() &&
-      sys.thread_count() <= PorProbe::kMaxThreads) {
-    por_ = std::make_unique<PorProbe>(sys);
-    result_.stats.por = true;
-  }
+  // The non-termination pass needs every edge of the graph: POR (ample sets, sleep sets) serves
+  // the safety search only. Sleep sets need BFS: their merge rule relies on a state being reached
+  // only from the previous level before it is expanded (search_sleep.cpp).
+  const bool reducible =
+      !opt.liveness && sys.supports_por() && sys.thread_count() <= PorProbe::kMaxThreads;
+  ample_ = opt.por && reducible;
+  if (opt.sleep && reducible && opt.order == Order::BFS)
+    sleep_ = std::make_unique<SleepSets>(opt.store == StoreMode::HashCompact);
+  if (ample_ || sleep_) probe_ = std::make_unique<PorProbe>(sys);
+  result_.stats.por = ample_;
+  result_.stats.sleep = sleep_ != nullptr;
 }
 
 // ------------------------------------------------------------------ the loop
@@ -141,6 +146,7 @@ void Search::start() {
   std::vector<std::uint8_t> init(std::max<std::size_t>(1, sys_.state_size()));
   sys_.initial_state(init.data());
   store_.insert(init.data(), StateStore::kNone);
+  if (sleep_) sleep_->inserted(0, sleep_key(init.data()), 0);
   reports_.clear();
   sys_.check_state(init.data(), *check_ctx_, reports_);
   new_state(0, 0, reports_);
@@ -156,7 +162,8 @@ bool Search::out_of_budget(std::uint64_t headroom) {
   if (opt_.max_memory != 0 && (headroom != 0 || since_memory_++ % kMemoryEvery == 0)) {
     const std::uint64_t room =
         headroom != 0 ? headroom : store_.growth_bound(kMemoryEvery * max_fanout_);
-    if (store_.bytes() + room + frontier_.bytes() > opt_.max_memory) {
+    const std::uint64_t sleep_bytes = sleep_ ? sleep_->bytes() : 0;
+    if (store_.bytes() + room + frontier_.bytes() + sleep_bytes > opt_.max_memory) {
       halt("memory limit " + std::to_string(opt_.max_memory) + " bytes reached");
       return true;
     }
@@ -197,15 +204,21 @@ void Search::expand(FrontierEntry e) {
   expansion_order(s, sys_.state_size(), threads_, opt_.shuffle_seed, order_);
   const std::uint64_t before = result_.stats.transitions;
   bool any = false;
-  if (por_) {
-    // Reduced: the ample set's buffered transitions; or every thread's, in expansion order.
-    por_->begin(s);
-    const PorProbe::Mask ample = ample_set();
+  if (probe_) {
+    // Reduced: the ample set's buffered transitions; or every thread's, in expansion order;
+    // with sleep sets, minus the threads asleep in s.
+    probe_->begin(s);
+    const PorProbe::Mask ample = ample_ ? ample_set() : 0;
     if (ample != 0) ++result_.stats.ample_states;
-    for (const unsigned t : order_) {
-      if (ample != 0 && !((ample >> t) & 1)) continue;
-      if (por_->emit(t, *gen_ctx_, *this) > 0) any = true;
+    if (sleep_) {
+      any = expand_asleep(ample);
       if (stop_) return;
+    } else {
+      for (const unsigned t : order_) {
+        if (ample != 0 && !((ample >> t) & 1)) continue;
+        if (probe_->emit(t, *gen_ctx_, *this) > 0) any = true;
+        if (stop_) return;
+      }
     }
   } else {
     for (const unsigned t : order_) {
@@ -219,14 +232,14 @@ void Search::expand(FrontierEntry e) {
 
 // C0–C2 from the probe; C3 here: no successor of an ample step was stored before this expansion.
 PorProbe::Mask Search::ample_set() {
-  por_->candidates(*gen_ctx_, candidates_);
+  probe_->candidates(*gen_ctx_, candidates_);
   for (const PorProbe::Mask m : candidates_) {
     bool ok = true;
     for (unsigned t = 0; t < threads_ && ok; ++t) {
       if (!((m >> t) & 1)) continue;
-      const std::size_t n = por_->count(t, *gen_ctx_);
+      const std::size_t n = probe_->count(t, *gen_ctx_);
       for (std::size_t i = 0; i < n && ok; ++i)
-        ok = proviso_ok(store_.find(por_->target(t, i)), cur_depth_);
+        ok = proviso_ok(store_.find(probe_->target(t, i)), cur_depth_);
     }
     if (ok) return m;
   }
@@ -262,14 +275,19 @@ void Search::on_transition(const Transition& t) {
     return;
   }
   if (store_.size() >= state_limit_) {
-    if (const std::uint32_t id = store_.find(t.state); id != StateStore::kNone)
-      return log_edge(id);
-    halt(state_limit_reason());
+    const std::uint32_t id = store_.find(t.state);
+    if (id == StateStore::kNone) return halt(state_limit_reason());
+    log_edge(id);
+    if (sleep_) sleep_reached(id, t.state);
     return;
   }
   const StateStore::Inserted in = store_.insert(t.state, cur_id_);
   log_edge(in.id);
-  if (!in.inserted) return;
+  if (!in.inserted) {
+    if (sleep_) sleep_reached(in.id, t.state);
+    return;
+  }
+  if (sleep_) sleep_->inserted(in.id, sleep_key(t.state), cur_sleep_);
   reports_.clear();
   sys_.check_state(t.state, *check_ctx_, reports_);
   new_state(in.id, depth, reports_);

@@ -60,6 +60,11 @@ struct Stats {
   std::string rerun_failed;         // why that re-run did not finish (a limit, an interrupt):
                                     // the counterexamples are then the reduced search's ones,
                                     // real but not necessarily shortest. Empty otherwise.
+  bool sleep = false;               // sleep sets were applied (SearchOptions::sleep, BFS, no
+                                    // non-termination pass, no symmetry applied)
+  std::uint64_t slept = 0;          // sleep sets: transitions not generated because their
+                                    // thread was asleep (they would have been generated
+                                    // without sleep sets, with the same ample set)
   bool symmetry = false;            // symmetry reduction was applied (SearchOptions::symmetry,
                                     // no non-termination pass, some interchangeable threads)
   std::string symmetry_classes;     // the interchangeable threads and page frames,
@@ -87,11 +92,22 @@ struct SearchOptions {
                                     // off (search_shortest.cpp). DFS: real paths, no length
                                     // guarantee either way.
   Proviso proviso = Proviso::NextLevel;  // POR's cycle proviso (BFS; DFS: NewState)
+  bool sleep = false;               // sleep sets (docs/reductions.md, "Sleep sets"): a thread
+                                    // whose step is independent of the steps explored since an
+                                    // ancestor explored it is not expanded again. Alone or with
+                                    // `por`. Applies where POR does (safety search, a system
+                                    // that supports it, at most 64 threads) and only with BFS
+                                    // (DFS ignores it: state matching in DFS needs a
+                                    // re-exploration rule) and not when run_variant applies
+                                    // symmetry. Alone: the same states, at the same depths, end
+                                    // states, exists counts, violated properties and
+                                    // counterexample lengths as off; fewer transitions.
   bool symmetry = false;            // symmetry reduction of interchangeable threads
                                     // (docs/reductions.md, "Symmetry"). Applied by run_variant
                                     // (session.hpp), which searches a SymmetricSystem; search()
                                     // itself ignores it. Like POR: safety search only (ignored
-                                    // with `liveness` on), and POR is off while it applies. Same
+                                    // with `liveness` on); ample sets combine with it, sleep
+                                    // sets are off while it applies (they name thread ids). Same
                                     // verdicts, violated properties, end-state and exists
                                     // verdicts as off; fewer or equal states; counterexamples
                                     // are concrete paths (replayable without it).

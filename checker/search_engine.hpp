@@ -18,6 +18,7 @@
 #include "checker/liveness.hpp"
 #include "checker/por.hpp"
 #include "checker/search.hpp"
+#include "checker/sleep_sets.hpp"
 #include "checker/state_store.hpp"
 #include "checker/visited_set.hpp"
 #include "checker/system.hpp"
@@ -51,6 +52,14 @@ class Search final : public TransitionSink {
   // Interrupt, memory (store + frontier + `headroom` bytes), time, progress. True: stop.
   bool out_of_budget(std::uint64_t headroom);
   void expand(FrontierEntry e);
+  // Sleep sets: expands the probed current state with sleep set Z(s) = sleep_->of(cur_id_),
+  // exploring `ample` (0: every thread) minus Z(s). Returns whether some thread is enabled.
+  bool expand_asleep(PorProbe::Mask ample);
+  // Sleep sets: an edge of the current expansion (contribution cur_sleep_) reached stored state
+  // `id` (as the store gave it; kOld under hash compaction) with bytes `state`.
+  void sleep_reached(std::uint32_t id, const std::uint8_t* state);
+  // The key SleepSets needs for `state`: its signature under hash compaction, else 0.
+  std::uint64_t sleep_key(const std::uint8_t* state) const;
   // POR: the first candidate set of threads (por.hpp order) that satisfies C0–C3 in the probed
   // state, or 0 to expand every thread.
   PorProbe::Mask ample_set();
@@ -101,7 +110,10 @@ class Search final : public TransitionSink {
   Frontier frontier_;
   std::unique_ptr<Context> gen_ctx_;    // for successors()
   std::unique_ptr<Context> check_ctx_;  // for check_state() / check_end()
-  std::unique_ptr<PorProbe> por_;       // set when partial-order reduction is active
+  std::unique_ptr<PorProbe> probe_;     // set when ample sets or sleep sets are active
+  bool ample_ = false;                  // partial-order reduction with ample sets is active
+  std::unique_ptr<SleepSets> sleep_;    // set when sleep sets are active (BFS only)
+  PorProbe::Mask cur_sleep_ = 0;        // sleep sets: Z_b of the thread being emitted
   std::vector<bool> recorded_;          // per property: a violation is recorded
   struct PendingPath {
     std::uint32_t at;

@@ -57,6 +57,7 @@ Result search(const TransitionSystem& system, const SearchOptions& options) {
     longest = std::max<std::uint64_t>(longest, c.steps.size());
   SearchOptions o = options;
   o.por = false;
+  o.sleep = false;  // sleep sets alone keep lengths, but the paths are to be POR off's exactly
   o.max_depth = options.max_depth != 0 ? std::min(options.max_depth, longest + 1) : longest + 1;
   if (options.max_seconds > 0)
     o.max_seconds = std::max(options.max_seconds - reduced.stats.seconds, 1e-3);

@@ -33,7 +33,12 @@ Result search_with_symmetry(const model::Program& program, const ProgramSystem& 
   const std::string classes = describe_classes(program, sym.spec);
   const Canonicaliser canon(std::move(sym.spec), system.state_size());
   const SymmetricSystem quotient(system, canon);
-  Result r = search(quotient, options);
+  // Sleep sets are masks of thread ids, and canonicalisation permutes thread ids: a mask stored
+  // for a canonical state would have to be permuted along with every successor. Not done: sleep
+  // sets are off while symmetry applies (Stats::sleep false; ample sets stay on).
+  SearchOptions without_sleep = options;
+  without_sleep.sleep = false;
+  Result r = search(quotient, without_sleep);
   for (Counterexample& c : r.violations) concretise(quotient, c);
   r.stats.symmetry = true;
   r.stats.symmetry_classes = classes;

@@ -38,6 +38,7 @@ checker::SearchOptions search_options(const Options& o) {
   s.all = o.all || o.judge;
   s.liveness = o.liveness;
   s.por = o.por;
+  s.sleep = o.sleep;
   s.symmetry = o.symmetry;
   s.max_states = o.max_states;
   s.max_depth = o.max_depth;
@@ -81,6 +82,7 @@ std::string stats_line(const checker::Stats& st) {
   if (st.por) os << ", por (" << st.ample_states << " states expanded with an ample set)";
   if (st.rerun_states != 0)
     os << ", counterexamples re-derived without POR (" << st.rerun_states << " states)";
+  if (st.sleep) os << ", sleep sets (" << st.slept << " transitions slept)";
   if (st.symmetry) os << ", symmetry " << st.symmetry_classes;
   if (st.store == checker::StoreMode::HashCompact) os << ", hash compaction (lossy)";
   return os.str();
@@ -126,6 +128,24 @@ void print_trace(std::ostream& out, const traces::Trace& t, const Options& o) {
       << traces::render_columns(t, o.width);
 }
 
+// Why a reduction --por asked for was not applied (Search::Search, run_variant).
+void por_notes(std::ostream& out, const Options& o, const checker::Stats& st) {
+  const bool ample_missing = o.por && !st.por, sleep_missing = o.sleep && !st.sleep;
+  if (!ample_missing && !sleep_missing) return;
+  const std::string flag = std::string("--por ") +
+                           (o.por && o.sleep ? "on" : o.por ? "persistent" : "sleep");
+  if (o.liveness)
+    out << "note: " << flag << " is not applied with the non-termination pass; add --liveness off\n";
+  else if (ample_missing || (!o.por && o.order != "dfs" && !st.symmetry))
+    out << "note: " << flag << " is not applied to more than 64 threads\n";
+  else if (o.order == "dfs")
+    out << "note: " << flag << ": sleep sets are not applied with --search dfs (state matching "
+           "in DFS would need a re-exploration rule)\n";
+  else
+    out << "note: " << flag << ": sleep sets are not applied with symmetry (it permutes thread "
+           "ids, which the sleep masks name)\n";
+}
+
 nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                         const std::vector<std::string>& defines, bool debug_vm) {
   traces::RunInfo info{run.program.scenario, o.scenario, variant_label(defines), debug_vm,
@@ -150,6 +170,7 @@ nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                 {"workers", o.jobs},
                 {"por", st.por}, {"ample_states", st.ample_states},
                 {"rerun_states", st.rerun_states}, {"rerun_failed", st.rerun_failed},
+                {"sleep", st.sleep}, {"slept", st.slept},
                 {"symmetry", st.symmetry}, {"symmetry_classes", st.symmetry_classes}};
   // The visited set: with "lossy", "holds" means no violation among the states explored, and
   // omission_bound bounds the probability that some state was omitted (docs/state-store.md).
@@ -174,10 +195,7 @@ int check_one(const Options& o, Scenario& l) {
   out << "pcmc " << PCMC_VERSION << ": " << run.program.scenario << " (" << o.scenario
       << "), variant " << variant_label(o.defines) << ", CONFIG_DEBUG_VM "
       << (o.debug_vm ? "on" : "off") << "\n";
-  if (o.por && !run.result.stats.por)
-    out << (o.liveness ? "note: --por on is not applied with the non-termination pass; add "
-                         "--liveness off\n"
-                       : "note: --por on is not applied to more than 64 threads\n");
+  por_notes(out, o, run.result.stats);
   if (o.symmetry && !run.result.stats.symmetry)
     out << (o.liveness ? "note: --symmetry on is not applied with the non-termination pass; add "
                          "--liveness off\n"

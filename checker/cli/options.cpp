@@ -64,9 +64,11 @@ ParseResult parse_options(int argc, const char* const* argv) {
   po::options_description reduction("Reduction");
   reduction.add_options()
       ("por", po::value<std::string>(&por)->default_value("off"),
-       "on | off: partial-order reduction of the safety search (docs/reductions.md); same "
-       "verdicts, fewer states; needs --liveness off (the non-termination pass needs the full "
-       "graph)")
+       "off | on | persistent | sleep: partial-order reduction of the safety search "
+       "(docs/reductions.md); needs --liveness off (the non-termination pass needs the full "
+       "graph). off: none. persistent: ample (persistent) sets: same verdicts, fewer states. "
+       "sleep: sleep sets: the same states and shortest traces, fewer transitions (BFS only; "
+       "not applied with symmetry). on: persistent and sleep together")
       ("symmetry", po::value<std::string>(&symmetry)->default_value("off"),
        "on | off: symmetry reduction of interchangeable threads (same code) and page frames (pool "
        "elements no code names), found automatically ("
@@ -219,8 +221,10 @@ ParseResult parse_options(int argc, const char* const* argv) {
   if (o.store == "hashcompact" && o.liveness)
     return fail("--store hashcompact needs --liveness off (the non-termination pass walks the "
                 "stored states, which hash compaction does not keep)");
-  if (por != "on" && por != "off") return fail("--por must be on or off");
-  o.por = por == "on";
+  if (por != "on" && por != "off" && por != "persistent" && por != "sleep")
+    return fail("--por must be off, on, persistent or sleep");
+  o.por = por == "on" || por == "persistent";
+  o.sleep = por == "on" || por == "sleep";
   if (symmetry != "on" && symmetry != "off") return fail("--symmetry must be on or off");
   o.symmetry = symmetry == "on";
   if (o.progress != "auto" && o.progress != "json" && o.progress != "off")

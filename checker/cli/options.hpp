@@ -24,7 +24,8 @@ struct Options {
   unsigned jobs = 1;       // -j: BFS worker threads (same results as 1)
   std::string store = "exact";  // --store exact|hashcompact: the visited set (state-store.md)
   // Reduction
-  bool por = false;        // --por on|off: partial-order reduction (docs/reductions.md)
+  bool por = false;        // --por on|persistent: ample (persistent) sets (docs/reductions.md)
+  bool sleep = false;      // --por on|sleep: sleep sets (docs/reductions.md, "Sleep sets")
   bool symmetry = false;   // --symmetry on|off: interchangeable threads (docs/reductions.md)
   // Limits
   std::uint64_t max_states = 0, max_depth = 0, max_memory_mib = 0;

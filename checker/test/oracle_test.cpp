@@ -3,7 +3,8 @@
 // (random_models.hpp), the parallel search gives exactly what the plain sequential search gives:
 // verdict, incomplete reason, the set of violated properties, state / transition / end-state /
 // exists counts, and every counterexample step by step. Large examples are capped by a state
-// limit (the capped runs must agree too). Pinned counts of the basics examples are in
+// limit (the capped runs must agree too). The same with sleep sets, alone and with ample sets
+// (liveness off; the slept and ample counts agree too). Pinned counts of the basics examples are in
 // examples/basics/*.pcm's expect blocks (judged by ctest) and in the reduction table below.
 #include <catch2/catch.hpp>
 
@@ -73,6 +74,28 @@ void oracle(const model::ast::Model& ast, const model::SourceManager& sm,
   }
 }
 
+// Sleep sets, alone and with ample sets (liveness off): -j 2 gives the -j 1 result, with the
+// same transitions slept and states expanded with an ample set.
+void reduced_oracle(const model::ast::Model& ast, const model::SourceManager& sm,
+                    const std::vector<std::string>& defines, bool debug_vm, bool all) {
+  for (const bool por : {false, true}) {
+    INFO("sleep sets" << (por ? " and ample sets" : ""));
+    checker::SearchOptions base;
+    base.all = all;
+    base.liveness = false;
+    base.sleep = true;
+    base.por = por;
+    base.max_states = kStateCap;
+    const checker::VariantRun one = checker::run_variant(ast, sm, defines, debug_vm, base);
+    REQUIRE(one.result.stats.sleep);
+    base.workers = 2;
+    const checker::VariantRun two = checker::run_variant(ast, sm, defines, debug_vm, base);
+    require_same(digest(one), digest(two));
+    CHECK(two.result.stats.slept == one.result.stats.slept);
+    CHECK(two.result.stats.ample_states == one.result.stats.ample_states);
+  }
+}
+
 std::vector<std::string> example_files() {
   std::vector<std::string> files;
   for (const auto& e :
@@ -86,7 +109,8 @@ std::vector<std::string> example_files() {
 
 }  // namespace
 
-TEST_CASE("oracle: every example, every expected variant, -j 2/3 equals -j 1", "[oracle]") {
+TEST_CASE("oracle: every example, every expected variant, -j 2/3 equals -j 1 (also with sleep "
+          "sets)", "[oracle]") {
   const std::vector<std::string> files = example_files();
   REQUIRE(files.size() >= 6);
   checker::test::for_each_expected_run(files, [](const std::string&, const model::ast::Model& ast,
@@ -95,11 +119,12 @@ TEST_CASE("oracle: every example, every expected variant, -j 2/3 equals -j 1", "
     for (bool all : {false, true}) {
       INFO((all ? "--all" : "first violation"));
       oracle(ast, sm, spec.defines, spec.debug_vm, all);
+      reduced_oracle(ast, sm, spec.defines, spec.debug_vm, all);
     }
   });
 }
 
-TEST_CASE("oracle: random models, -j 2/3 equals -j 1", "[oracle]") {
+TEST_CASE("oracle: random models, -j 2/3 equals -j 1 (also with sleep sets)", "[oracle]") {
   std::set<std::string> seen;  // property classes met, so the generator keeps its coverage
   for (std::uint64_t seed = 1; seed <= 60; ++seed) {
     checker::test::RandomModel gen(seed);
@@ -107,7 +132,10 @@ TEST_CASE("oracle: random models, -j 2/3 equals -j 1", "[oracle]") {
     INFO("random model seed " << seed << ":\n" << text);
     model::SourceManager sm;
     const model::ast::Model ast = model::parse_text(sm, "rnd.pcm", text, model::ParseOptions{});
-    for (bool all : {false, true}) oracle(ast, sm, {}, false, all);
+    for (bool all : {false, true}) {
+      oracle(ast, sm, {}, false, all);
+      reduced_oracle(ast, sm, {}, false, all);
+    }
     checker::SearchOptions o;
     o.all = true;
     const checker::VariantRun r = checker::run_variant(ast, sm, {}, false, o);

@@ -1,6 +1,7 @@
 // Parallel BFS (SearchOptions::workers > 1) gives exactly the sequential result: the same
 // status, incomplete reason, counts and counterexamples (property, thread, pc, steps), with and
-// without --all, shuffled orders and limits; and memory limits hold (parallel_bfs.cpp).
+// without --all, shuffled orders and limits, with sleep sets (slept counts too); and memory
+// limits hold (parallel_bfs.cpp).
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -64,6 +65,36 @@ TEST_CASE("parallel: 2 and 3 workers give the -j 1 result on toy models", "[chec
       }
     }
   }
+}
+
+// Sleep sets (sleep_sets.hpp), alone and with ample sets, over several parallel batches (more
+// than 16384 states: levels span batches, and batches are cut at level boundaries), with limits
+// and shuffled orders: -j 2 and 3 give the -j 1 result, slept included.
+TEST_CASE("parallel: sleep sets: 2 and 3 workers give the -j 1 result",
+          "[checker][parallel][sleep]") {
+  const FootprintCounters sys(3, 30);  // 31^3 = 29791 states
+  for (const bool por : {false, true})
+    for (const std::uint64_t seed : {0ull, 5ull})
+      for (const std::uint64_t cap : {0ull, 7000ull}) {
+        INFO("por " << por << ", shuffle " << seed << ", max_states " << cap);
+        SearchOptions o;
+        o.all = true;
+        o.liveness = false;
+        o.sleep = true;
+        o.por = por;
+        o.shuffle_seed = seed;
+        o.max_states = cap;
+        const Result base = run(sys, o);
+        CHECK(base.stats.sleep);
+        if (cap == 0 && !por) CHECK(base.stats.states == 29791);
+        for (const unsigned w : {2u, 3u}) {
+          INFO("workers " << w);
+          o.workers = w;
+          const Result r = run(sys, o);
+          require_identical(base, r);
+          CHECK(r.stats.slept == base.stats.slept);
+        }
+      }
 }
 
 TEST_CASE("parallel: 2 workers keep memory limits: incomplete, within the limit", "[checker][parallel]") {

@@ -10,7 +10,13 @@
 //          search's (BFS re-derives them without POR: search_shortest.cpp);
 //   first violation: the verdict, the violation and the counterexample of the full search;
 //   -j 2 with POR gives exactly what -j 1 with POR gives (counts, paths);
-//   both provisos (NewState, NextLevel) and DFS keep the same verdicts and end states.
+//   both provisos (NewState, NextLevel) and DFS keep the same verdicts and end states;
+//   sleep sets alone (--all): the same states at the same depths, end states, exists hits,
+//          violated properties and counterexample lengths, and every transition of the full
+//          search either generated or slept (transitions + slept = full transitions);
+//   sleep sets with ample sets: what POR alone guarantees (verdicts, violated properties, end
+//          states, exists hits, no more states), in --all and first-violation mode;
+//   every counterexample found with sleep sets replays on the unreduced system.
 // Pinned POR counts of the basics examples catch a reduction that silently weakens (the counts
 // grow) or strengthens (they shrink: then the oracle above must still pass).
 #include <catch2/catch.hpp>
@@ -75,6 +81,58 @@ void require_same_violations(const checker::VariantRun& red, const checker::Vari
         (red.result.stats.ample_states > 0 && !red.result.violations.empty()));
 }
 
+// Per violated property, the length of its counterexample.
+std::map<std::string, std::size_t> lengths(const checker::VariantRun& r) {
+  std::map<std::string, std::size_t> m;
+  for (const auto& c : r.result.violations) m[r.table.props.at(c.property).name] = c.steps.size();
+  return m;
+}
+
+// The sleep-set oracle against the full search `full` (--all, complete); returns the
+// transitions slept by sleep sets alone.
+std::uint64_t sleep_oracle(const model::ast::Model& ast, const model::SourceManager& sm,
+                           const std::vector<std::string>& defines, bool debug_vm,
+                           const checker::VariantRun& full) {
+  const Summary f = summary(full);
+  checker::SearchOptions o = options(false, true);
+  o.sleep = true;
+  const checker::VariantRun sl = checker::run_variant(ast, sm, defines, debug_vm, o);
+  REQUIRE(sl.result.stats.sleep);
+  REQUIRE(complete(sl));
+  const Summary z = summary(sl);
+  CHECK(z.status == f.status);
+  CHECK(z.violated == f.violated);
+  CHECK(z.states == f.states);
+  CHECK(sl.result.stats.max_depth == full.result.stats.max_depth);
+  CHECK(z.end_states == f.end_states);
+  CHECK(z.exists_hits == f.exists_hits);
+  CHECK(z.transitions + sl.result.stats.slept == f.transitions);
+  CHECK(lengths(sl) == lengths(full));
+  require_replays(sl);
+
+  for (const bool all : {true, false}) {
+    INFO("sleep sets with ample sets, " << (all ? "--all" : "first violation"));
+    o = options(true, all);
+    o.sleep = true;
+    const checker::VariantRun both = checker::run_variant(ast, sm, defines, debug_vm, o);
+    REQUIRE(both.result.stats.sleep);
+    REQUIRE(both.result.stats.por);
+    REQUIRE(complete(both));
+    const Summary b = summary(both);
+    CHECK(b.status == f.status);
+    if (all) {
+      CHECK(b.violated == f.violated);
+      CHECK(b.end_states == f.end_states);
+      CHECK(b.exists_hits == f.exists_hits);
+      CHECK(b.states <= f.states);
+    } else {
+      for (const std::string& v : b.violated) CHECK(f.violated.count(v) == 1);
+    }
+    require_replays(both);
+  }
+  return sl.result.stats.slept;
+}
+
 // The POR oracle on one variant; returns false when the full search hit the cap.
 bool por_oracle(const model::ast::Model& ast, const model::SourceManager& sm,
                 const std::vector<std::string>& defines, bool debug_vm) {
@@ -82,6 +140,7 @@ bool por_oracle(const model::ast::Model& ast, const model::SourceManager& sm,
       checker::run_variant(ast, sm, defines, debug_vm, options(false, true));
   if (!complete(full)) return false;
   const Summary f = summary(full);
+  sleep_oracle(ast, sm, defines, debug_vm, full);
 
   const checker::VariantRun red = checker::run_variant(ast, sm, defines, debug_vm, options(true, true));
   REQUIRE(red.result.stats.por);
@@ -160,7 +219,7 @@ TEST_CASE("por: every example and kernel test, every expected variant, matches P
 }
 
 TEST_CASE("por: random models match POR off", "[por][oracle]") {
-  std::uint64_t full_states = 0, por_states = 0;
+  std::uint64_t full_states = 0, por_states = 0, slept = 0;
   for (std::uint64_t seed = 1; seed <= 60; ++seed) {
     checker::test::RandomModel gen(seed);
     const std::string text = gen.source(seed);
@@ -170,9 +229,13 @@ TEST_CASE("por: random models match POR off", "[por][oracle]") {
     REQUIRE(por_oracle(ast, sm, {}, false));
     full_states += checker::run_variant(ast, sm, {}, false, options(false, true)).result.stats.states;
     por_states += checker::run_variant(ast, sm, {}, false, options(true, true)).result.stats.states;
+    checker::SearchOptions o = options(false, true);
+    o.sleep = true;
+    slept += checker::run_variant(ast, sm, {}, false, o).result.stats.slept;
   }
   INFO("states: " << full_states << " without POR, " << por_states << " with");
   CHECK(por_states < full_states);  // the reduction does something on these models
+  CHECK(slept > 0);                 // and so do sleep sets
 }
 
 // Pinned counts (POR on, --all, liveness off, BFS, NextLevel proviso) next to the unreduced ones

@@ -145,6 +145,49 @@ class TwoCounters final : public Toy<TwoCountersState> {
   std::uint16_t k_;
 };
 
+// ---------------------------------------------------------------- counters with footprints
+// Like TwoCounters, for partial-order reduction (supports_por): n threads (2 or 3), thread t
+// increments c[t] up to k; the objects of a footprint are the counters (bit t = c[t]); no step
+// is visible. With `coupled`, thread 1's steps also read c[0], so threads 0 and 1 are dependent
+// while both run (thread 0 writes what thread 1 reads). may_interfere is exact: an unfinished
+// thread u's future touches c[u] (and c[0] when u = 1, coupled). Counts: por_test.cpp.
+struct CountersState {
+  std::uint8_t c[3];
+};
+class FootprintCounters final : public Toy<CountersState> {
+ public:
+  FootprintCounters(unsigned n, std::uint8_t k, bool coupled = false)
+      : Toy(n), k_(k), coupled_(coupled) {}
+  bool supports_por() const override { return true; }
+  unsigned successors_with_footprint(const std::uint8_t* state, unsigned t, Context& ctx,
+                                     TransitionSink& sink, Footprint& fp) const override {
+    fp.reads.assign(1, reads_of(t));
+    fp.writes.assign(1, std::uint64_t{1} << t);
+    fp.visible = false;
+    return successors(state, t, ctx, sink);
+  }
+  bool may_interfere(const std::uint8_t* state, unsigned u, const Footprint& fp) const override {
+    if (get(state).c[u] == k_) return false;
+    const std::uint64_t r = reads_of(u), w = std::uint64_t{1} << u;
+    return (fp.writes.at(0) & (r | w)) != 0 || (fp.reads.at(0) & w) != 0;
+  }
+
+ private:
+  std::uint64_t reads_of(unsigned t) const {
+    return (std::uint64_t{1} << t) | (coupled_ && t == 1 ? 1u : 0u);
+  }
+  CountersState initial() const override { return {{0, 0, 0}}; }
+  bool done(const CountersState& s, unsigned t) const override { return s.c[t] == k_; }
+  void step(const CountersState& s, unsigned t, Emit& emit) const override {
+    if (s.c[t] == k_) return;
+    CountersState n = s;
+    ++n.c[t];
+    emit(n);
+  }
+  std::uint8_t k_;
+  bool coupled_;
+};
+
 // ---------------------------------------------------------------- two-thread mutex
 // Correct (test-and-set): pc 0 = try (lock free: lock = 1, pc 1; held: spin, a self-loop),
 // pc 1 = critical section (release: lock = 0, pc 2), pc 2 = done. State (lock, pcA, pcB):

@@ -2,8 +2,9 @@
 """validate_traces.py SCHEMA PCMC OUTDIR SCENARIO...
 
 For every scenario: runs `pcmc check --all --json` (the baseline), `pcmc check --judge --json`
-(every variant and mode its expect blocks name) and the baseline with `--store hashcompact
---liveness off` (the lossy store), and validates each run object against the JSON
+(every variant and mode its expect blocks name), the baseline with `--store hashcompact
+--liveness off` (the lossy store) and with `--liveness off --por on` (ample and sleep sets: the
+stats members por, ample_states, sleep, slept), and validates each run object against the JSON
 Schema (docs/trace-schema.json, draft 2020-12) with python3-jsonschema. Fails when a run does
 not validate or a scenario produces no JSON; exits 77 (ctest: skipped) when the jsonschema
 module is missing. Also requires at least one counterexample over all scenarios, so that the
@@ -31,7 +32,8 @@ def main():
     for scenario in scenarios:
         stem = os.path.splitext(os.path.basename(scenario))[0]
         for mode, args in (("all", ["--all"]), ("judge", ["--judge"]),
-                           ("hashcompact", ["--all", "--store", "hashcompact", "--liveness", "off"])):
+                           ("hashcompact", ["--all", "--store", "hashcompact", "--liveness", "off"]),
+                           ("por", ["--all", "--liveness", "off", "--por", "on"])):
             out = os.path.join(outdir, f"{stem}.{mode}.json")
             proc = subprocess.run([pcmc, "check", scenario, *args, "--json", out, "--quiet",
                                    "--progress", "off"], capture_output=True, text=True)
@@ -48,6 +50,10 @@ def main():
                     print(f"{out}[{i}] /{'/'.join(map(str, e.path))}: {e.message}")
                 failures += len(errors)
                 traces += len(run.get("violations", []))
+            if mode == "por" and not all("slept" in r["stats"] and r["stats"].get("sleep") is True
+                                         for r in runs):
+                print(f"{out}: stats without sleep: true and slept under --por on")
+                failures += 1
             print(f"ok: {out}: {len(runs)} run(s)")
     if traces == 0:
         print("no counterexample in any scenario: the trace schema was not exercised")
