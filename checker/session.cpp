@@ -98,6 +98,10 @@ properties::Outcome outcome_of(const VariantRun& run) {
   o.end_states = run.result.stats.end_states;
   o.exists_hits = run.result.stats.exists_hits;
   o.has_exists = !run.program.exists.empty();
+  const Stats& st = run.result.stats;
+  for (const auto& [on, name] : {std::pair{st.por, "por"}, std::pair{st.sleep, "sleep sets"},
+                                 std::pair{st.symmetry, "symmetry"}})
+    if (on) o.reduced += (o.reduced.empty() ? "" : ", ") + std::string(name);
   return o;
 }
 

@@ -131,15 +131,24 @@ std::vector<Mismatch> judge(const std::vector<ExpectDecl>& expects, const RunSpe
           break;
         }
         case ExpectItem::States:
+        case ExpectItem::Transitions:
+          if (!outcome.reduced.empty()) {
+            out.push_back({it.loc, std::string("the pinned ") +
+                                       (it.kind == ExpectItem::States ? "states" : "transitions") +
+                                       " are unreduced counts, but this run applied " +
+                                       outcome.reduced + " (judge with --por off)"});
+            break;
+          }
+          if (it.kind == ExpectItem::Transitions) {
+            if (outcome.transitions != static_cast<std::uint64_t>(it.count))
+              out.push_back({it.loc, "expected " + std::to_string(it.count) +
+                                         " transitions, found " +
+                                         std::to_string(outcome.transitions)});
+            break;
+          }
           if (outcome.states != static_cast<std::uint64_t>(it.count))
             out.push_back({it.loc, "expected " + std::to_string(it.count) + " states, found " +
                                        std::to_string(outcome.states)});
-          break;
-        case ExpectItem::Transitions:
-          if (outcome.transitions != static_cast<std::uint64_t>(it.count))
-            out.push_back({it.loc, "expected " + std::to_string(it.count) +
-                                       " transitions, found " +
-                                       std::to_string(outcome.transitions)});
           break;
         case ExpectItem::Exists: {
           if (!outcome.has_exists) {

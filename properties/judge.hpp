@@ -32,6 +32,9 @@ struct Outcome {
   std::uint64_t end_states = 0;
   std::uint64_t exists_hits = 0;
   bool has_exists = false;
+  std::string reduced;  // the reductions the run applied ("por, sleep sets"); empty: none. The
+                        // `states` and `transitions` pins are unreduced counts: with a reduction
+                        // they are a mismatch saying so (run --judge with --por off).
 };
 
 struct Mismatch {

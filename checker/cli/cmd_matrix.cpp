@@ -54,6 +54,10 @@ int run_matrix(const Options& o) {
     parse_scenario(o, sc);
     checker::SearchOptions sopts = limit_options(o);
     sopts.liveness = o.liveness;
+    sopts.por = o.por;  // the reductions apply as in check (with --liveness off)
+    sopts.sleep = o.sleep;
+    sopts.symmetry = o.symmetry;
+    sopts.workers = o.jobs;
     checker::Matrix m = checker::compute_matrix(sc.ast, sc.sm, variants, modes, sopts);
     if (o.rows == "violated")   // only the rows with at least one violated cell
       std::erase_if(m.rows, [](const checker::MatrixRow& row) {

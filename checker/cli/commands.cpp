@@ -131,7 +131,7 @@ void print_trace(std::ostream& out, const traces::Trace& t, const Options& o) {
 // Why a reduction --por asked for was not applied (Search::Search, run_variant).
 void por_notes(std::ostream& out, const Options& o, const checker::Stats& st) {
   const bool ample_missing = o.por && !st.por, sleep_missing = o.sleep && !st.sleep;
-  if (!ample_missing && !sleep_missing) return;
+  if (!o.por_given || (!ample_missing && !sleep_missing)) return;
   const std::string flag = std::string("--por ") +
                            (o.por && o.sleep ? "on" : o.por ? "persistent" : "sleep");
   if (o.liveness)

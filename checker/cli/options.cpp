@@ -33,7 +33,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
   ParseResult r;
   Options& o = r.options;
   std::string liveness = "on";
-  std::string por = "off";
+  std::string por = "on";
   std::string symmetry = "off";
   po::options_description model("Model");
   model.add_options()
@@ -63,12 +63,13 @@ ParseResult parse_options(int argc, const char* const* argv) {
        "omission bound is printed); violations found are real. BFS, --liveness off");
   po::options_description reduction("Reduction");
   reduction.add_options()
-      ("por", po::value<std::string>(&por)->default_value("off"),
-       "off | on | persistent | sleep: partial-order reduction of the safety search "
-       "(docs/reductions.md); needs --liveness off (the non-termination pass needs the full "
-       "graph). off: none. persistent: ample (persistent) sets: same verdicts, fewer states. "
-       "sleep: sleep sets: the same states and shortest traces, fewer transitions (BFS only; "
-       "not applied with symmetry). on: persistent and sleep together")
+      ("por", po::value<std::string>(&por)->default_value("on"),
+       "on | off | persistent | sleep: partial-order reduction of the safety search "
+       "(docs/reductions.md); applied with --liveness off only (the non-termination pass needs "
+       "the full graph). on (default): persistent and sleep together. persistent: ample "
+       "(persistent) sets: same verdicts, fewer states. sleep: sleep sets: the same states, "
+       "fewer transitions (BFS only; not applied with symmetry). off: none. BFS "
+       "counterexamples are those of --por off (re-derived without POR up to their depth)")
       ("symmetry", po::value<std::string>(&symmetry)->default_value("off"),
        "on | off: symmetry reduction of interchangeable threads (same code) and page frames (pool "
        "elements no code names), found automatically ("
@@ -223,6 +224,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
                 "stored states, which hash compaction does not keep)");
   if (por != "on" && por != "off" && por != "persistent" && por != "sleep")
     return fail("--por must be off, on, persistent or sleep");
+  o.por_given = vm.count("por") != 0 && !vm["por"].defaulted();
   o.por = por == "on" || por == "persistent";
   o.sleep = por == "on" || por == "sleep";
   if (symmetry != "on" && symmetry != "off") return fail("--symmetry must be on or off");

@@ -26,6 +26,8 @@ struct Options {
   // Reduction
   bool por = false;        // --por on|persistent: ample (persistent) sets (docs/reductions.md)
   bool sleep = false;      // --por on|sleep: sleep sets (docs/reductions.md, "Sleep sets")
+  bool por_given = false;  // --por was on the command line (the default, on, applies quietly
+                           // where it can: no note where it does not)
   bool symmetry = false;   // --symmetry on|off: interchangeable threads (docs/reductions.md)
   // Limits
   std::uint64_t max_states = 0, max_depth = 0, max_memory_mib = 0;
