@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstring>
 #include <stdexcept>
 
 #include "checker/bucket_index.hpp"
+#include "checker/chunk_math.hpp"
 #include "checker/hash.hpp"
 #include "checker/reserve.hpp"
 
@@ -13,10 +15,16 @@ namespace pcmc::checker {
 
 namespace {
 
-// Root arena chunks hold about this many bytes: the last, partly filled chunk is noise beside
-// 1e5 states, and the chunk index stays tiny.
-constexpr std::size_t kChunkBytes = 16 * 1024;
+// Root arena (and DFS parents) chunks: 64 ids, doubling up to 16384 ids, then 16384-id chunks:
+// a small store pays for a small chunk, a large one wastes at most one 16384-id chunk.
+using RootChunks = GeometricChunks<6, 14>;
 constexpr std::size_t kMaxNodes = 2 * StateStore::kMaxLeaves;
+constexpr std::size_t kSlack = 8;  // bytes after a root chunk: packed roots are read 8 at a time
+static_assert(std::endian::native == std::endian::little, "packed roots are little-endian");
+
+std::uint64_t bits_mask(unsigned bits) {
+  return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+}
 
 std::uint32_t load_relaxed(std::uint32_t& x) {
   return std::atomic_ref<std::uint32_t>(x).load(std::memory_order_relaxed);
@@ -46,8 +54,7 @@ StateStore::StateStore(std::size_t state_size, std::vector<std::uint32_t> bounds
                        bool keep_parents)
     : size_(state_size), keep_parents_(keep_parents), index_(std::make_unique<RootIndex>()) {
   build_tree(std::move(bounds));
-  std::size_t per = std::max<std::size_t>(1, kChunkBytes / (root_width_ + 4));
-  while ((std::size_t{2} << shift_) <= per) ++shift_;
+  packed_ = !nodes_.back().leaf;
   scratch_.resize(nodes_.size());
   hint_nodes_.resize(nodes_.size());
   hint_state_.resize(size_);
@@ -119,15 +126,41 @@ const std::uint8_t* StateStore::node_bytes(std::size_t k, const std::uint8_t* st
   return pair;
 }
 
-std::uint8_t* StateStore::root_slot(std::uint32_t id) const {
-  return roots_[id >> shift_].get() + std::size_t{id & ((1u << shift_) - 1)} * root_width_;
+std::uint64_t StateStore::root_pair(std::uint32_t id) const {
+  const RootChunk& c = roots_[RootChunks::chunk_of(id)];
+  std::uint64_t v;
+  std::memcpy(&v, c.bytes.get() + std::size_t{RootChunks::offset_in_chunk(id)} * c.width, 8);
+  const std::uint64_t left = v & bits_mask(c.left_bits);
+  const std::uint64_t right = (v >> c.left_bits) & bits_mask(c.right_bits);
+  return left | right << 32;
+}
+
+const std::uint8_t* StateStore::root_bytes(std::uint32_t id, std::uint8_t* pair) const {
+  if (packed_) {
+    const std::uint64_t v = root_pair(id);
+    std::memcpy(pair, &v, 8);
+    return pair;
+  }
+  const RootChunk& c = roots_[RootChunks::chunk_of(id)];
+  return c.bytes.get() + std::size_t{RootChunks::offset_in_chunk(id)} * c.width;
+}
+
+std::uint32_t& StateStore::parent_slot(std::uint32_t id) const {
+  return parents_[RootChunks::chunk_of(id)][RootChunks::offset_in_chunk(id)];
 }
 
 // ------------------------------------------------------------------ lookups
 
 std::uint32_t StateStore::find_root(const std::uint8_t* root, std::uint64_t hash) const {
-  return index_->shards[InternTable::shard_of(hash)].find(
-      hash, [&](std::uint32_t id) { return equal_bytes(root_slot(id), root, root_width_); });
+  const auto& index = index_->shards[InternTable::shard_of(hash)];
+  if (packed_) {
+    std::uint64_t key;
+    std::memcpy(&key, root, 8);
+    return index.find(hash, [&](std::uint32_t id) { return root_pair(id) == key; });
+  }
+  std::uint8_t pair[8];
+  return index.find(
+      hash, [&](std::uint32_t id) { return equal_bytes(root_bytes(id, pair), root, root_width_); });
 }
 
 std::uint32_t StateStore::lookup(const std::uint8_t* state, std::uint32_t* nodes) const {
@@ -160,14 +193,15 @@ void StateStore::decode(std::uint32_t id, std::uint8_t* out) const {
 
 void StateStore::decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t* nodes) const {
   const std::size_t root = nodes_.size() - 1;
-  const std::uint8_t* rb = root_slot(id);
   nodes[root] = id;
-  if (nodes_[root].leaf) {
-    if (size_ != 0) std::memcpy(out, rb, size_);
+  if (!packed_) {
+    std::uint8_t pair[8];
+    if (size_ != 0) std::memcpy(out, root_bytes(id, pair), size_);
     return;
   }
-  std::memcpy(&nodes[nodes_[root].left], rb, 4);
-  std::memcpy(&nodes[nodes_[root].right], rb + 4, 4);
+  const std::uint64_t rp = root_pair(id);
+  nodes[nodes_[root].left] = static_cast<std::uint32_t>(rp);
+  nodes[nodes_[root].right] = static_cast<std::uint32_t>(rp >> 32);
   for (std::size_t k = root; k-- > 0;) {
     const Node& n = nodes_[k];
     const std::uint8_t* e = tables_[k]->entry(nodes[k]);
@@ -182,7 +216,7 @@ void StateStore::decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t
 
 std::uint32_t StateStore::parent(std::uint32_t id) const {
   if (!keep_parents_) throw std::logic_error("state store: parents are not kept");
-  return parents_[id >> shift_][id & ((1u << shift_) - 1)];
+  return parent_slot(id);
 }
 
 // ------------------------------------------------------------------ inserting
@@ -240,16 +274,77 @@ StateStore::Inserted StateStore::insert(const std::uint8_t* state, std::uint32_t
 std::uint32_t StateStore::reserve(std::uint32_t n) {
   if (std::uint64_t{count_} + n > kMaxStates) throw std::length_error("state store full");
   const std::uint64_t end = std::uint64_t{count_} + n;
-  const std::size_t k = std::size_t{1} << shift_;
-  while (roots_.size() * k < end) {
+  while (RootChunks::chunk_begin(roots_.size()) < end) {
     reserve_one_more(roots_);
     reserve_one_more(parents_);
-    roots_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(std::max<std::size_t>(1, k * root_width_)));
+    const std::size_t k = RootChunks::chunk_size(roots_.size());
+    RootChunk c;
+    if (!packed_) {  // packed chunks are allocated when their first root is written
+      c.bytes = std::make_unique<std::uint8_t[]>(k * root_width_ + kSlack);
+      c.width = static_cast<std::uint8_t>(root_width_);
+    }
     if (keep_parents_) parents_.push_back(std::make_unique_for_overwrite<std::uint32_t[]>(k));
+    roots_.push_back(std::move(c));
   }
   const std::uint32_t first = count_;
   count_ = static_cast<std::uint32_t>(end);
   return first;
+}
+
+// Re-packs chunk `chunk` with at least `left_bits`/`right_bits` bits per index (the spare bits of
+// the last byte go to both halves, so that the next, larger indices often still fit).
+void StateStore::repack(RootChunk& c, std::size_t chunk, unsigned left_bits, unsigned right_bits) {
+  left_bits = std::max<unsigned>({left_bits, c.left_bits, 1});
+  right_bits = std::max<unsigned>({right_bits, c.right_bits, 1});
+  const unsigned width = (left_bits + right_bits + 7) / 8;
+  const unsigned spare = 8 * width - left_bits - right_bits;
+  left_bits = std::min(32u, left_bits + spare - spare / 2);
+  right_bits = std::min(32u, right_bits + spare / 2);
+  const std::size_t k = RootChunks::chunk_size(chunk);
+  auto bytes = std::make_unique<std::uint8_t[]>(k * width + kSlack);
+  if (c.bytes) {
+    // Every slot, written or not (chunks start zeroed): decode with the old packing, re-encode.
+    const std::uint32_t first = static_cast<std::uint32_t>(RootChunks::chunk_begin(chunk));
+    for (std::size_t i = 0; i < k && first + i < count_; ++i) {
+      const std::uint64_t rp = root_pair(static_cast<std::uint32_t>(first + i));
+      const std::uint64_t v = (rp & 0xFFFFFFFFu) | (rp >> 32) << left_bits;
+      std::memcpy(bytes.get() + i * width, &v, width);
+    }
+  }
+  c.bytes = std::move(bytes);
+  c.width = static_cast<std::uint8_t>(width);
+  c.left_bits = static_cast<std::uint8_t>(left_bits);
+  c.right_bits = static_cast<std::uint8_t>(right_bits);
+}
+
+// Round depth_ of place(), on one thread: the roots (and parents) of `items`, in the arena.
+void StateStore::write_roots(std::span<const Pending> items) {
+  const std::size_t root = nodes_.size() - 1;
+  std::uint8_t pair[8];
+  for (const Pending& p : items) {
+    if (keep_parents_) parent_slot(p.id) = p.parent;
+    const std::size_t ci = RootChunks::chunk_of(p.id);
+    RootChunk& c = roots_[ci];
+    const std::size_t off = RootChunks::offset_in_chunk(p.id);
+    if (!packed_) {
+      if (root_width_ != 0)
+        std::memcpy(c.bytes.get() + off * c.width, node_bytes(root, p.state, p.nodes, pair),
+                    root_width_);
+      continue;
+    }
+    const std::uint32_t left = p.nodes[nodes_[root].left], right = p.nodes[nodes_[root].right];
+    const unsigned lb = std::bit_width(left), rb = std::bit_width(right);
+    if (!c.bytes) {
+      // A new chunk: as many bits as the children's tables need now.
+      repack(c, ci,
+             std::max<unsigned>(lb, std::bit_width(tables_[nodes_[root].left]->index_bound())),
+             std::max<unsigned>(rb, std::bit_width(tables_[nodes_[root].right]->index_bound())));
+    } else if (lb > c.left_bits || rb > c.right_bits) {
+      repack(c, ci, lb, rb);
+    }
+    const std::uint64_t v = std::uint64_t{left} | std::uint64_t{right} << c.left_bits;
+    std::memcpy(c.bytes.get() + off * c.width, &v, c.width);
+  }
 }
 
 void StateStore::place(unsigned round, unsigned worker, unsigned workers,
@@ -267,39 +362,60 @@ void StateStore::place(unsigned round, unsigned worker, unsigned workers,
       }
     return;
   }
+  if (round == depth_) {
+    if (worker == 0) write_roots(items);
+    return;
+  }
   for (const Pending& p : items) {
     const std::uint8_t* b = node_bytes(root, p.state, p.nodes, pair);
     const std::uint64_t h = hash_bytes(b, root_width_);
     if (InternTable::shard_of(h) % workers != worker) continue;
-    if (root_width_ != 0) std::memcpy(root_slot(p.id), b, root_width_);
-    if (keep_parents_) parents_[p.id >> shift_][p.id & ((1u << shift_) - 1)] = p.parent;
     index_root(p.id, h);
     store_relaxed(p.nodes[root], p.id);
   }
 }
 
 void StateStore::index_root(std::uint32_t id, std::uint64_t hash) {
+  std::uint8_t pair[8];
   index_->shards[InternTable::shard_of(hash)].insert(
-      hash, id, [&](std::uint32_t old) { return hash_bytes(root_slot(old), root_width_); },
-      [&](std::uint32_t old) { __builtin_prefetch(root_slot(old)); });
+      hash, id, [&](std::uint32_t old) { return hash_bytes(root_bytes(old, pair), root_width_); },
+      [&](std::uint32_t old) {
+        const RootChunk& c = roots_[RootChunks::chunk_of(old)];
+        __builtin_prefetch(c.bytes.get() + std::size_t{RootChunks::offset_in_chunk(old)} * c.width);
+      });
 }
 
 // ------------------------------------------------------------------ memory
 
+// Every byte the store allocated: the root arena (chunks and their list), the DFS parents, the
+// root index, every node table, and the tree's own bookkeeping.
 std::uint64_t StateStore::bytes() const {
-  const std::uint64_t k = std::uint64_t{1} << shift_;
-  std::uint64_t b = roots_.size() * (k * root_width_ + sizeof(void*)) +
-                    parents_.size() * (k * 4 + sizeof(void*));
+  std::uint64_t b = sizeof(StateStore) + sizeof(RootIndex) +
+                    index_->shards.capacity() * sizeof(index_->shards[0]) +
+                    roots_.capacity() * sizeof(RootChunk) + parents_.capacity() * sizeof(void*) +
+                    leaves_.capacity() * sizeof(leaves_[0]) + nodes_.capacity() * sizeof(Node) +
+                    tables_.capacity() * sizeof(void*) +
+                    (scratch_.capacity() + hint_nodes_.capacity()) * 4 + hint_state_.capacity();
+  for (const auto& l : by_level_) b += sizeof(l) + l.capacity() * 4;
+  for (std::size_t c = 0; c < roots_.size(); ++c) {
+    const std::uint64_t k = RootChunks::chunk_size(c);
+    if (roots_[c].bytes) b += k * roots_[c].width + kSlack;
+    if (c < parents_.size()) b += k * 4;
+  }
   for (const auto& s : index_->shards) b += s.bytes();
   for (const auto& t : tables_) b += t->bytes();
   return b;
 }
 
 std::uint64_t StateStore::growth_bound(std::uint64_t n) const {
-  const std::uint64_t k = std::uint64_t{1} << shift_;
+  // Per new state at most root_width_ bytes of root (a packed root is at most 8 bytes), 4 of
+  // parent, ~10 of index and a share of the chunk list; beyond that, the unused part of the last
+  // new chunk and one repacked chunk alive beside its old copy; each index shard growing once.
+  const std::uint64_t k = RootChunks::chunk_size(RootChunks::kGeometricChunks);
   std::uint64_t largest = 0;
   for (const auto& s : index_->shards) largest = std::max<std::uint64_t>(largest, s.growth_bytes());
-  std::uint64_t b = n * (root_width_ + 4 + 10) + k * (root_width_ + 4) + 2 * largest;
+  std::uint64_t b = n * (root_width_ + 4 + 10 + 1) + 3 * (k * (root_width_ + 4) + kSlack) +
+                    2 * sizeof(RootChunk) + 2 * largest;
   for (const auto& t : tables_) b += t->growth_bound(n);
   return b;
 }

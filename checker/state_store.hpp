@@ -102,11 +102,13 @@ class StateStore {
     std::uint32_t id;           // from reserve(); distinct states only (no two equal)
     std::uint32_t parent;
   };
-  // Rounds 0 .. place_rounds()-1 of storing `items`: round r interns the tree nodes of level r,
-  // the last round writes the roots and indexes the ids. Every worker w of `workers` calls each
-  // round with the same items; it writes only shards s with s % workers == w, and node slots of
-  // those nodes. Rounds must be separated by a barrier (happens-before).
-  unsigned place_rounds() const { return depth_ + 1; }
+  // Rounds 0 .. place_rounds()-1 of storing `items`: round r < depth interns the tree nodes of
+  // level r, round depth (worker 0 alone) writes the roots into the root arena (widening a
+  // chunk's packing when an index needs more bits), the last round indexes the ids. Every worker w
+  // of `workers` calls each round with the same items; it writes only shards s with
+  // s % workers == w, and node slots of those nodes. Rounds must be separated by a barrier
+  // (happens-before).
+  unsigned place_rounds() const { return depth_ + 2; }
   void place(unsigned round, unsigned worker, unsigned workers, std::span<const Pending> items);
 
  private:
@@ -117,14 +119,28 @@ class StateStore {
     bool leaf = true;
   };
   struct RootIndex;
+  // A chunk of the root arena (ids in GeometricChunks<kRootFirst, kRootFixed>). Inner root: the
+  // pair (left, right) packed as left | right << left_bits in `width` little-endian bytes, the
+  // bits per chunk as many as its indices need (widened by repacking when a larger index comes);
+  // a one-leaf state: its bytes (width = state size). `bytes` has 8 bytes of slack at the end,
+  // so that a packed root is read with one 8-byte load.
+  struct RootChunk {
+    std::unique_ptr<std::uint8_t[]> bytes;  // null until the first root is written (packed)
+    std::uint8_t width = 0, left_bits = 0, right_bits = 0;
+  };
 
   void build_tree(std::vector<std::uint32_t> bounds);
   // The bytes of node k of a state whose child indices are in `nodes` (leaves: in the state).
   const std::uint8_t* node_bytes(std::size_t k, const std::uint8_t* state,
                                  const std::uint32_t* nodes, std::uint8_t* pair) const;
-  std::uint8_t* root_slot(std::uint32_t id) const;
+  // The root of `id`: packed, as 8 bytes (left, right) in `pair`; else a pointer into the arena.
+  const std::uint8_t* root_bytes(std::uint32_t id, std::uint8_t* pair) const;
+  std::uint64_t root_pair(std::uint32_t id) const;  // packed: left | right << 32
   std::uint32_t find_root(const std::uint8_t* root, std::uint64_t hash) const;
   void index_root(std::uint32_t id, std::uint64_t hash);
+  void write_roots(std::span<const Pending> items);
+  void repack(RootChunk& c, std::size_t chunk, unsigned left_bits, unsigned right_bits);
+  std::uint32_t& parent_slot(std::uint32_t id) const;
 
   std::size_t size_;
   bool keep_parents_;
@@ -134,8 +150,8 @@ class StateStore {
   std::vector<std::vector<std::uint32_t>> by_level_;  // non-root node positions per level
   unsigned depth_ = 0;
   std::size_t root_width_ = 0;
-  unsigned shift_ = 0;                        // root arena: 1 << shift_ states per chunk
-  std::vector<std::unique_ptr<std::uint8_t[]>> roots_;
+  bool packed_ = false;                       // the root is an inner node
+  std::vector<RootChunk> roots_;
   std::vector<std::unique_ptr<std::uint32_t[]>> parents_;
   std::unique_ptr<RootIndex> index_;
   std::uint32_t count_ = 0;
