@@ -19,12 +19,11 @@ namespace {
 // a small store pays for a small chunk, a large one wastes at most one 16384-id chunk.
 using RootChunks = GeometricChunks<6, 14>;
 constexpr std::size_t kMaxNodes = 2 * StateStore::kMaxLeaves;
-constexpr std::size_t kSlack = 8;  // bytes after a root chunk: packed roots are read 8 at a time
+constexpr std::size_t kSlack = 16;  // bytes after a root chunk: packed roots are read 16 at a time
+using hash_detail::U128;
 static_assert(std::endian::native == std::endian::little, "packed roots are little-endian");
 
-std::uint64_t bits_mask(unsigned bits) {
-  return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
-}
+std::uint32_t bits_mask(unsigned bits) { return bits >= 32 ? ~0u : (1u << bits) - 1; }
 
 std::uint32_t load_relaxed(std::uint32_t& x) {
   return std::atomic_ref<std::uint32_t>(x).load(std::memory_order_relaxed);
@@ -54,7 +53,7 @@ StateStore::StateStore(std::size_t state_size, std::vector<std::uint32_t> bounds
                        bool keep_parents)
     : size_(state_size), keep_parents_(keep_parents), index_(std::make_unique<RootIndex>()) {
   build_tree(std::move(bounds));
-  packed_ = !nodes_.back().leaf;
+  packed_ = !root_kids_.empty();
   scratch_.resize(nodes_.size());
   hint_nodes_.resize(nodes_.size());
   hint_state_.resize(size_);
@@ -108,6 +107,7 @@ void StateStore::build_tree(std::vector<std::uint32_t> bounds) {
     if (level.size() % 2 == 1) up.push_back(level.back());
     level.swap(up);
   }
+  if (!nodes_.back().leaf) fold_root();
   depth_ = nodes_.back().level;
   root_width_ = nodes_.back().width;
   by_level_.resize(depth_);
@@ -117,32 +117,100 @@ void StateStore::build_tree(std::vector<std::uint32_t> bounds) {
   }
 }
 
+// The root takes its inner children's children as its own (up to kMaxRootKids): the root's two
+// children were almost as many as the states on the kernel scenarios (their halves change
+// together), so a table of them cost ~15 bytes per state; the root's packed kid indices cost a
+// few bytes more than its packed pair (docs/state-store.md, "Wide root").
+void StateStore::fold_root() {
+  const Node top = nodes_.back();
+  std::vector<bool> drop(nodes_.size(), false);
+  drop.back() = true;
+  std::vector<std::uint32_t> kids;
+  for (const std::uint32_t c : {top.left, top.right}) {
+    if (nodes_[c].leaf) {
+      kids.push_back(c);
+    } else {
+      kids.push_back(nodes_[c].left);
+      kids.push_back(nodes_[c].right);
+      drop[c] = true;
+    }
+  }
+  // Renumber the nodes kept (children before parents, as before).
+  std::vector<std::uint32_t> pos(nodes_.size(), 0);
+  std::vector<Node> kept;
+  for (std::size_t k = 0; k < nodes_.size(); ++k) {
+    if (drop[k]) continue;
+    Node n = nodes_[k];
+    if (!n.leaf) {
+      n.left = pos[n.left];
+      n.right = pos[n.right];
+    }
+    pos[k] = static_cast<std::uint32_t>(kept.size());
+    kept.push_back(n);
+  }
+  Node root;
+  root.leaf = false;
+  root.width = static_cast<std::uint32_t>(4 * kids.size());
+  for (std::uint32_t& c : kids) {
+    c = pos[c];
+    root.level = std::max(root.level, kept[c].level + 1);
+  }
+  kept.push_back(root);
+  nodes_.swap(kept);
+  root_kids_ = std::move(kids);
+}
+
 const std::uint8_t* StateStore::node_bytes(std::size_t k, const std::uint8_t* state,
                                            const std::uint32_t* nodes, std::uint8_t* pair) const {
   const Node& n = nodes_[k];
   if (n.leaf) return state + n.offset;
+  if (k + 1 == nodes_.size()) {  // the root: its kids' indices
+    for (std::size_t i = 0; i < root_kids_.size(); ++i)
+      std::memcpy(pair + 4 * i, &nodes[root_kids_[i]], 4);
+    return pair;
+  }
   std::memcpy(pair, &nodes[n.left], 4);
   std::memcpy(pair + 4, &nodes[n.right], 4);
   return pair;
 }
 
-std::uint64_t StateStore::root_pair(std::uint32_t id) const {
+void StateStore::unpack_root(std::uint32_t id, std::uint32_t* kids) const {
   const RootChunk& c = roots_[RootChunks::chunk_of(id)];
-  std::uint64_t v;
-  std::memcpy(&v, c.bytes.get() + std::size_t{RootChunks::offset_in_chunk(id)} * c.width, 8);
-  const std::uint64_t left = v & bits_mask(c.left_bits);
-  const std::uint64_t right = (v >> c.left_bits) & bits_mask(c.right_bits);
-  return left | right << 32;
+  const std::uint8_t* p = c.bytes.get() + std::size_t{RootChunks::offset_in_chunk(id)} * c.width;
+  // An 8-byte load when the root fits: a 16-byte load at a random offset crosses a cache line
+  // twice as often (one more miss on the search's hottest access).
+  if (c.width <= 8) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    for (std::size_t i = 0; i < root_kids_.size(); ++i) {
+      kids[i] = static_cast<std::uint32_t>(v) & bits_mask(c.bits[i]);
+      v >>= c.bits[i];
+    }
+    return;
+  }
+  U128 v;
+  std::memcpy(&v, p, 16);
+  for (std::size_t i = 0; i < root_kids_.size(); ++i) {
+    kids[i] = static_cast<std::uint32_t>(v) & bits_mask(c.bits[i]);
+    v >>= c.bits[i];
+  }
 }
 
-const std::uint8_t* StateStore::root_bytes(std::uint32_t id, std::uint8_t* pair) const {
+const std::uint8_t* StateStore::root_bytes(std::uint32_t id, std::uint8_t* key) const {
   if (packed_) {
-    const std::uint64_t v = root_pair(id);
-    std::memcpy(pair, &v, 8);
-    return pair;
+    std::uint32_t kids[kMaxRootKids];
+    unpack_root(id, kids);
+    for (std::size_t i = 0; i < root_kids_.size(); ++i) std::memcpy(key + 4 * i, &kids[i], 4);
+    return key;
   }
   const RootChunk& c = roots_[RootChunks::chunk_of(id)];
   return c.bytes.get() + std::size_t{RootChunks::offset_in_chunk(id)} * c.width;
+}
+
+bool StateStore::root_ready(const std::uint32_t* nodes) const {
+  for (const std::uint32_t c : root_kids_)
+    if (nodes[c] == kNone) return false;
+  return true;
 }
 
 std::uint32_t& StateStore::parent_slot(std::uint32_t id) const {
@@ -154,17 +222,24 @@ std::uint32_t& StateStore::parent_slot(std::uint32_t id) const {
 std::uint32_t StateStore::find_root(const std::uint8_t* root, std::uint64_t hash) const {
   const auto& index = index_->shards[InternTable::shard_of(hash)];
   if (packed_) {
-    std::uint64_t key;
-    std::memcpy(&key, root, 8);
-    return index.find(hash, [&](std::uint32_t id) { return root_pair(id) == key; });
+    const std::size_t n = root_kids_.size();
+    std::uint32_t want[kMaxRootKids];
+    for (std::size_t i = 0; i < n; ++i) std::memcpy(&want[i], root + 4 * i, 4);
+    return index.find(hash, [&](std::uint32_t id) {
+      std::uint32_t kids[kMaxRootKids];
+      unpack_root(id, kids);
+      for (std::size_t i = 0; i < n; ++i)
+        if (kids[i] != want[i]) return false;
+      return true;
+    });
   }
-  std::uint8_t pair[8];
+  std::uint8_t pair[kKeyBytes];
   return index.find(
       hash, [&](std::uint32_t id) { return equal_bytes(root_bytes(id, pair), root, root_width_); });
 }
 
 std::uint32_t StateStore::lookup(const std::uint8_t* state, std::uint32_t* nodes) const {
-  std::uint8_t pair[8];
+  std::uint8_t pair[kKeyBytes];
   const std::size_t root = nodes_.size() - 1;
   for (std::size_t k = 0; k < root; ++k) {
     const Node& n = nodes_[k];
@@ -175,8 +250,7 @@ std::uint32_t StateStore::lookup(const std::uint8_t* state, std::uint32_t* nodes
     const std::uint8_t* b = node_bytes(k, state, nodes, pair);
     nodes[k] = tables_[k]->find(b, hash_bytes(b, n.width));
   }
-  const Node& r = nodes_[root];
-  if (!r.leaf && (nodes[r.left] == kNone || nodes[r.right] == kNone)) return nodes[root] = kNone;
+  if (!root_ready(nodes)) return nodes[root] = kNone;
   const std::uint8_t* b = node_bytes(root, state, nodes, pair);
   return nodes[root] = find_root(b, hash_bytes(b, root_width_));
 }
@@ -195,13 +269,13 @@ void StateStore::decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t
   const std::size_t root = nodes_.size() - 1;
   nodes[root] = id;
   if (!packed_) {
-    std::uint8_t pair[8];
+    std::uint8_t pair[kKeyBytes];
     if (size_ != 0) std::memcpy(out, root_bytes(id, pair), size_);
     return;
   }
-  const std::uint64_t rp = root_pair(id);
-  nodes[nodes_[root].left] = static_cast<std::uint32_t>(rp);
-  nodes[nodes_[root].right] = static_cast<std::uint32_t>(rp >> 32);
+  std::uint32_t kids[kMaxRootKids];
+  unpack_root(id, kids);
+  for (std::size_t i = 0; i < root_kids_.size(); ++i) nodes[root_kids_[i]] = kids[i];
   for (std::size_t k = root; k-- > 0;) {
     const Node& n = nodes_[k];
     const std::uint8_t* e = tables_[k]->entry(nodes[k]);
@@ -228,7 +302,7 @@ std::uint32_t StateStore::parent(std::uint32_t id) const {
 std::uint32_t StateStore::lookup_near(const std::uint8_t* state, std::uint32_t* nodes,
                                       const std::uint8_t* near_state,
                                       const std::uint32_t* near_nodes) const {
-  std::uint8_t pair[8];
+  std::uint8_t pair[kKeyBytes];
   const std::uint32_t* h = near_nodes;
   const std::size_t root = nodes_.size() - 1;
   for (std::size_t k = 0; k <= root; ++k) {
@@ -236,6 +310,17 @@ std::uint32_t StateStore::lookup_near(const std::uint8_t* state, std::uint32_t* 
     if (n.leaf) {
       if (equal_bytes(state + n.offset, near_state + n.offset, n.width)) {
         nodes[k] = h[k];
+        continue;
+      }
+    } else if (k == root) {
+      bool same = true;
+      for (const std::uint32_t c : root_kids_) same = same && nodes[c] == h[c];
+      if (same) {
+        nodes[k] = h[k];
+        continue;
+      }
+      if (!root_ready(nodes)) {
+        nodes[k] = kNone;
         continue;
       }
     } else {
@@ -282,8 +367,12 @@ std::uint32_t StateStore::reserve(std::uint32_t n) {
     if (!packed_) {  // packed chunks are allocated when their first root is written
       c.bytes = std::make_unique<std::uint8_t[]>(k * root_width_ + kSlack);
       c.width = static_cast<std::uint8_t>(root_width_);
+      arena_bytes_ += k * root_width_ + kSlack;
     }
-    if (keep_parents_) parents_.push_back(std::make_unique_for_overwrite<std::uint32_t[]>(k));
+    if (keep_parents_) {
+      parents_.push_back(std::make_unique_for_overwrite<std::uint32_t[]>(k));
+      arena_bytes_ += k * 4;
+    }
     roots_.push_back(std::move(c));
   }
   const std::uint32_t first = count_;
@@ -291,36 +380,54 @@ std::uint32_t StateStore::reserve(std::uint32_t n) {
   return first;
 }
 
-// Re-packs chunk `chunk` with at least `left_bits`/`right_bits` bits per index (the spare bits of
-// the last byte go to both halves, so that the next, larger indices often still fit).
-void StateStore::repack(RootChunk& c, std::size_t chunk, unsigned left_bits, unsigned right_bits) {
-  left_bits = std::max<unsigned>({left_bits, c.left_bits, 1});
-  right_bits = std::max<unsigned>({right_bits, c.right_bits, 1});
-  const unsigned width = (left_bits + right_bits + 7) / 8;
-  const unsigned spare = 8 * width - left_bits - right_bits;
-  left_bits = std::min(32u, left_bits + spare - spare / 2);
-  right_bits = std::min(32u, right_bits + spare / 2);
+// Re-packs chunk `chunk` with at least need[i] bits for kid i (the spare bits of the last byte
+// are shared out, so that the next, larger indices often still fit).
+void StateStore::repack(RootChunk& c, std::size_t chunk, const unsigned* need) {
+  std::array<std::uint8_t, kMaxRootKids> bits{};
+  unsigned total = 0;
+  for (std::size_t i = 0; i < root_kids_.size(); ++i) {
+    bits[i] = static_cast<std::uint8_t>(std::max<unsigned>({need[i], c.bits[i], 1}));
+    total += bits[i];
+  }
+  const unsigned width = (total + 7) / 8;
+  for (unsigned spare = 8 * width - total, i = 0; spare > 0; i = (i + 1) % root_kids_.size())
+    if (bits[i] < 32) {
+      ++bits[i];
+      --spare;
+    }
   const std::size_t k = RootChunks::chunk_size(chunk);
   auto bytes = std::make_unique<std::uint8_t[]>(k * width + kSlack);
   if (c.bytes) {
     // Every slot, written or not (chunks start zeroed): decode with the old packing, re-encode.
-    const std::uint32_t first = static_cast<std::uint32_t>(RootChunks::chunk_begin(chunk));
+    const std::uint64_t first = RootChunks::chunk_begin(chunk);
+    std::uint32_t kids[kMaxRootKids];
     for (std::size_t i = 0; i < k && first + i < count_; ++i) {
-      const std::uint64_t rp = root_pair(static_cast<std::uint32_t>(first + i));
-      const std::uint64_t v = (rp & 0xFFFFFFFFu) | (rp >> 32) << left_bits;
-      std::memcpy(bytes.get() + i * width, &v, width);
+      unpack_root(static_cast<std::uint32_t>(first + i), kids);
+      pack_root(kids, bits.data(), width, bytes.get() + i * width);
     }
   }
+  if (c.bytes) arena_bytes_ -= k * c.width + kSlack;
+  arena_bytes_ += k * width + kSlack;
   c.bytes = std::move(bytes);
   c.width = static_cast<std::uint8_t>(width);
-  c.left_bits = static_cast<std::uint8_t>(left_bits);
-  c.right_bits = static_cast<std::uint8_t>(right_bits);
+  c.bits = bits;
+}
+
+void StateStore::pack_root(const std::uint32_t* kids, const std::uint8_t* bits, unsigned width,
+                           std::uint8_t* out) const {
+  U128 v = 0;
+  unsigned shift = 0;
+  for (std::size_t i = 0; i < root_kids_.size(); ++i) {
+    v |= static_cast<U128>(kids[i]) << shift;
+    shift += bits[i];
+  }
+  std::memcpy(out, &v, width);
 }
 
 // Round depth_ of place(), on one thread: the roots (and parents) of `items`, in the arena.
 void StateStore::write_roots(std::span<const Pending> items) {
   const std::size_t root = nodes_.size() - 1;
-  std::uint8_t pair[8];
+  std::uint8_t pair[kKeyBytes];
   for (const Pending& p : items) {
     if (keep_parents_) parent_slot(p.id) = p.parent;
     const std::size_t ci = RootChunks::chunk_of(p.id);
@@ -332,24 +439,28 @@ void StateStore::write_roots(std::span<const Pending> items) {
                     root_width_);
       continue;
     }
-    const std::uint32_t left = p.nodes[nodes_[root].left], right = p.nodes[nodes_[root].right];
-    const unsigned lb = std::bit_width(left), rb = std::bit_width(right);
-    if (!c.bytes) {
-      // A new chunk: as many bits as the children's tables need now.
-      repack(c, ci,
-             std::max<unsigned>(lb, std::bit_width(tables_[nodes_[root].left]->index_bound())),
-             std::max<unsigned>(rb, std::bit_width(tables_[nodes_[root].right]->index_bound())));
-    } else if (lb > c.left_bits || rb > c.right_bits) {
-      repack(c, ci, lb, rb);
+    std::uint32_t kids[kMaxRootKids];
+    unsigned need[kMaxRootKids];
+    bool fits = c.bytes != nullptr;
+    for (std::size_t i = 0; i < root_kids_.size(); ++i) {
+      kids[i] = p.nodes[root_kids_[i]];
+      need[i] = static_cast<unsigned>(std::bit_width(kids[i]));
+      fits = fits && need[i] <= c.bits[i];
     }
-    const std::uint64_t v = std::uint64_t{left} | std::uint64_t{right} << c.left_bits;
-    std::memcpy(c.bytes.get() + off * c.width, &v, c.width);
+    if (!fits) {
+      if (!c.bytes)  // a new chunk: as many bits as the kids' tables need now
+        for (std::size_t i = 0; i < root_kids_.size(); ++i)
+          need[i] = std::max<unsigned>(
+              need[i], static_cast<unsigned>(std::bit_width(tables_[root_kids_[i]]->index_bound())));
+      repack(c, ci, need);
+    }
+    pack_root(kids, c.bits.data(), c.width, c.bytes.get() + off * c.width);
   }
 }
 
 void StateStore::place(unsigned round, unsigned worker, unsigned workers,
                        std::span<const Pending> items) {
-  std::uint8_t pair[8];
+  std::uint8_t pair[kKeyBytes];
   const std::size_t root = nodes_.size() - 1;
   if (round < depth_) {
     for (const Pending& p : items)
@@ -376,7 +487,7 @@ void StateStore::place(unsigned round, unsigned worker, unsigned workers,
 }
 
 void StateStore::index_root(std::uint32_t id, std::uint64_t hash) {
-  std::uint8_t pair[8];
+  std::uint8_t pair[kKeyBytes];
   index_->shards[InternTable::shard_of(hash)].insert(
       hash, id, [&](std::uint32_t old) { return hash_bytes(root_bytes(old, pair), root_width_); },
       [&](std::uint32_t old) {
@@ -397,11 +508,7 @@ std::uint64_t StateStore::bytes() const {
                     tables_.capacity() * sizeof(void*) +
                     (scratch_.capacity() + hint_nodes_.capacity()) * 4 + hint_state_.capacity();
   for (const auto& l : by_level_) b += sizeof(l) + l.capacity() * 4;
-  for (std::size_t c = 0; c < roots_.size(); ++c) {
-    const std::uint64_t k = RootChunks::chunk_size(c);
-    if (roots_[c].bytes) b += k * roots_[c].width + kSlack;
-    if (c < parents_.size()) b += k * 4;
-  }
+  b += arena_bytes_;
   for (const auto& s : index_->shards) b += s.bytes();
   for (const auto& t : tables_) b += t->bytes();
   return b;

@@ -29,6 +29,7 @@
 // check size() first. Allocation failure throws std::bad_alloc.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -119,27 +120,35 @@ class StateStore {
     bool leaf = true;
   };
   struct RootIndex;
-  // A chunk of the root arena (ids in GeometricChunks<kRootFirst, kRootFixed>). Inner root: the
-  // pair (left, right) packed as left | right << left_bits in `width` little-endian bytes, the
-  // bits per chunk as many as its indices need (widened by repacking when a larger index comes);
-  // a one-leaf state: its bytes (width = state size). `bytes` has 8 bytes of slack at the end,
-  // so that a packed root is read with one 8-byte load.
+  // A chunk of the root arena (ids in chunks of 64, 128, ..., 16384 ids). Inner root: its kid
+  // indices (root_kids_, 2 to 4) packed in `width` little-endian bytes, kid i in bits[i] bits, as
+  // many as that chunk's indices need (widened by repacking when a larger index comes); a
+  // one-leaf state: its bytes (width = state size). `bytes` has 16 bytes of slack at the end, so
+  // that a packed root is read with one 16-byte load.
+  static constexpr std::size_t kMaxRootKids = 4;
+  static constexpr std::size_t kKeyBytes = 4 * kMaxRootKids;  // a root's kid indices, unpacked
   struct RootChunk {
     std::unique_ptr<std::uint8_t[]> bytes;  // null until the first root is written (packed)
-    std::uint8_t width = 0, left_bits = 0, right_bits = 0;
+    std::uint8_t width = 0;                 // bytes per root
+    std::array<std::uint8_t, kMaxRootKids> bits{};  // packed: bits per kid index
   };
 
   void build_tree(std::vector<std::uint32_t> bounds);
   // The bytes of node k of a state whose child indices are in `nodes` (leaves: in the state).
   const std::uint8_t* node_bytes(std::size_t k, const std::uint8_t* state,
                                  const std::uint32_t* nodes, std::uint8_t* pair) const;
-  // The root of `id`: packed, as 8 bytes (left, right) in `pair`; else a pointer into the arena.
-  const std::uint8_t* root_bytes(std::uint32_t id, std::uint8_t* pair) const;
-  std::uint64_t root_pair(std::uint32_t id) const;  // packed: left | right << 32
+  void fold_root();
+  // The root of `id`: packed, its kid indices (root_width_ bytes) in `key`; else a pointer into
+  // the arena.
+  const std::uint8_t* root_bytes(std::uint32_t id, std::uint8_t* key) const;
+  void unpack_root(std::uint32_t id, std::uint32_t* kids) const;
+  void pack_root(const std::uint32_t* kids, const std::uint8_t* bits, unsigned width,
+                 std::uint8_t* out) const;
+  bool root_ready(const std::uint32_t* nodes) const;  // no kid is kNone
   std::uint32_t find_root(const std::uint8_t* root, std::uint64_t hash) const;
   void index_root(std::uint32_t id, std::uint64_t hash);
   void write_roots(std::span<const Pending> items);
-  void repack(RootChunk& c, std::size_t chunk, unsigned left_bits, unsigned right_bits);
+  void repack(RootChunk& c, std::size_t chunk, const unsigned* need);
   std::uint32_t& parent_slot(std::uint32_t id) const;
 
   std::size_t size_;
@@ -151,7 +160,9 @@ class StateStore {
   unsigned depth_ = 0;
   std::size_t root_width_ = 0;
   bool packed_ = false;                       // the root is an inner node
+  std::vector<std::uint32_t> root_kids_;      // packed: the root's kid node positions
   std::vector<RootChunk> roots_;
+  std::uint64_t arena_bytes_ = 0;             // of the root and parent chunks
   std::vector<std::unique_ptr<std::uint32_t[]>> parents_;
   std::unique_ptr<RootIndex> index_;
   std::uint32_t count_ = 0;
