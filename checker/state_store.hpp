@@ -7,11 +7,13 @@
 // leaf and the inner nodes above it. A balanced binary
 // tree is built over the leaves; each leaf position and each inner node position has its own
 // InternTable (a leaf table holds that leaf's distinct byte strings, an inner table the distinct
-// pairs of its children's indices). The root is the state itself: a pair of uint32 indices
-// (8 bytes; with one leaf, the leaf's bytes) stored at the state's id in a dense arena, indexed
+// pairs of its children's indices). The root is the state itself: its kids are the root's
+// grandchildren (2 to 4 nodes: the top level is folded into the root, since the root's children
+// were nearly as many as the states), their indices packed with as few bits as each arena chunk
+// needs (with one leaf: the leaf's bytes), stored at the state's id in a dense arena and indexed
 // by a sharded open-addressing table of ids. Since most transitions change one thread and the
-// globals, leaves and inner nodes are shared by many states, and a state costs about its 8-byte
-// root plus its index slot.
+// globals, leaves and inner nodes are shared by many states, and a state costs about its packed
+// root (3-8 bytes) plus its index slot (~6.5 bytes).
 //
 // Ids are dense, in insertion order, starting at 0 (the initial state). A state never changes its
 // id. Parent links are kept only when asked (DFS); BFS recovers them from the levels (search).
@@ -27,6 +29,8 @@
 // each worker writes only the shards it owns (shard % workers == worker); see place().
 // Limits: at most kMaxStates states; insert()/reserve() throw std::length_error beyond, so callers
 // check size() first. Allocation failure throws std::bad_alloc.
+// Memory: bytes() counts every byte allocated (reserved capacity included); nothing is allocated
+// before it is needed (empty tables, shards and index buckets cost a pointer or a vector each).
 #pragma once
 
 #include <array>
