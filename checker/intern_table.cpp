@@ -77,7 +77,8 @@ std::uint64_t InternTable::index_bound() const {
 std::uint64_t InternTable::bytes() const {
   std::uint64_t b = sizeof(InternTable);
   for (const auto& s : shards_)
-    if (s) b += sizeof(Shard) + s->chunks.capacity() * sizeof(void*) + s->arena_bytes + s->index.bytes();
+    if (s)
+      b += sizeof(Shard) + s->chunks.capacity() * sizeof(void*) + s->arena_bytes + s->index.bytes();
   return b;
 }
 

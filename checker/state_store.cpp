@@ -19,7 +19,8 @@ namespace {
 // a small store pays for a small chunk, a large one wastes at most one 16384-id chunk.
 using RootChunks = GeometricChunks<6, 14>;
 constexpr std::size_t kMaxNodes = 2 * StateStore::kMaxLeaves;
-constexpr std::size_t kSlack = 16;  // bytes after a root chunk: packed roots are read 16 at a time
+// Bytes after a root chunk: a packed root is read with one 8- or 16-byte load.
+constexpr std::size_t kSlack = 16;
 using hash_detail::U128;
 static_assert(std::endian::native == std::endian::little, "packed roots are little-endian");
 
@@ -120,7 +121,7 @@ void StateStore::build_tree(std::vector<std::uint32_t> bounds) {
 // The root takes its inner children's children as its own (up to kMaxRootKids): the root's two
 // children were almost as many as the states on the kernel scenarios (their halves change
 // together), so a table of them cost ~15 bytes per state; the root's packed kid indices cost a
-// few bytes more than its packed pair (docs/state-store.md, "Wide root").
+// few bytes more than its packed pair (docs/state-store.md, "Compact storage").
 void StateStore::fold_root() {
   const Node top = nodes_.back();
   std::vector<bool> drop(nodes_.size(), false);
@@ -450,8 +451,8 @@ void StateStore::write_roots(std::span<const Pending> items) {
     if (!fits) {
       if (!c.bytes)  // a new chunk: as many bits as the kids' tables need now
         for (std::size_t i = 0; i < root_kids_.size(); ++i)
-          need[i] = std::max<unsigned>(
-              need[i], static_cast<unsigned>(std::bit_width(tables_[root_kids_[i]]->index_bound())));
+          need[i] = std::max<unsigned>(need[i], static_cast<unsigned>(std::bit_width(
+                                                    tables_[root_kids_[i]]->index_bound())));
       repack(c, ci, need);
     }
     pack_root(kids, c.bits.data(), c.width, c.bytes.get() + off * c.width);
