@@ -26,6 +26,12 @@ static_assert(std::endian::native == std::endian::little, "packed roots are litt
 
 std::uint32_t bits_mask(unsigned bits) { return bits >= 32 ? ~0u : (1u << bits) - 1; }
 
+// Roots of at most this many bits are packed bit by bit (read as 8 bytes shifted by < 8 bits).
+constexpr unsigned kBitPacked = 57;
+
+// Bytes of a root chunk of k roots of `stride` bits.
+std::uint64_t chunk_bytes(std::uint64_t k, unsigned stride) { return (k * stride + 7) / 8 + kSlack; }
+
 std::uint32_t load_relaxed(std::uint32_t& x) {
   return std::atomic_ref<std::uint32_t>(x).load(std::memory_order_relaxed);
 }
@@ -177,19 +183,21 @@ const std::uint8_t* StateStore::node_bytes(std::size_t k, const std::uint8_t* st
 
 void StateStore::unpack_root(std::uint32_t id, std::uint32_t* kids) const {
   const RootChunk& c = roots_[RootChunks::chunk_of(id)];
-  const std::uint8_t* p = c.bytes.get() + std::size_t{RootChunks::offset_in_chunk(id)} * c.width;
-  // An 8-byte load when the root fits: a 16-byte load at a random offset crosses a cache line
+  const std::uint64_t bit = std::uint64_t{RootChunks::offset_in_chunk(id)} * c.stride;
+  const std::uint8_t* p = c.bytes.get() + (bit >> 3);
+  // One 8-byte load when the root fits: a 16-byte load at a random offset crosses a cache line
   // twice as often (one more miss on the search's hottest access).
-  if (c.width <= 8) {
+  if (c.stride <= kBitPacked) {
     std::uint64_t v;
     std::memcpy(&v, p, 8);
+    v >>= bit & 7;
     for (std::size_t i = 0; i < root_kids_.size(); ++i) {
       kids[i] = static_cast<std::uint32_t>(v) & bits_mask(c.bits[i]);
       v >>= c.bits[i];
     }
     return;
   }
-  U128 v;
+  U128 v;  // a wide root starts at a byte
   std::memcpy(&v, p, 16);
   for (std::size_t i = 0; i < root_kids_.size(); ++i) {
     kids[i] = static_cast<std::uint32_t>(v) & bits_mask(c.bits[i]);
@@ -205,7 +213,7 @@ const std::uint8_t* StateStore::root_bytes(std::uint32_t id, std::uint8_t* key) 
     return key;
   }
   const RootChunk& c = roots_[RootChunks::chunk_of(id)];
-  return c.bytes.get() + std::size_t{RootChunks::offset_in_chunk(id)} * c.width;
+  return c.bytes.get() + std::size_t{RootChunks::offset_in_chunk(id)} * root_width_;
 }
 
 bool StateStore::root_ready(const std::uint32_t* nodes) const {
@@ -367,7 +375,7 @@ std::uint32_t StateStore::reserve(std::uint32_t n) {
     RootChunk c;
     if (!packed_) {  // packed chunks are allocated when their first root is written
       c.bytes = std::make_unique<std::uint8_t[]>(k * root_width_ + kSlack);
-      c.width = static_cast<std::uint8_t>(root_width_);
+      c.stride = static_cast<std::uint16_t>(8 * root_width_);
       arena_bytes_ += k * root_width_ + kSlack;
     }
     if (keep_parents_) {
@@ -381,48 +389,64 @@ std::uint32_t StateStore::reserve(std::uint32_t n) {
   return first;
 }
 
-// Re-packs chunk `chunk` with at least need[i] bits for kid i (the spare bits of the last byte
-// are shared out, so that the next, larger indices often still fit).
+// Re-packs chunk `chunk` with at least need[i] bits for kid i. Up to kBitPacked bits in all the
+// roots follow each other bit by bit; a wider root takes whole bytes, and the spare bits of its
+// last byte are shared out, so that the next, larger indices often still fit.
 void StateStore::repack(RootChunk& c, std::size_t chunk, const unsigned* need) {
-  std::array<std::uint8_t, kMaxRootKids> bits{};
+  RootChunk fresh;
   unsigned total = 0;
   for (std::size_t i = 0; i < root_kids_.size(); ++i) {
-    bits[i] = static_cast<std::uint8_t>(std::max<unsigned>({need[i], c.bits[i], 1}));
-    total += bits[i];
+    fresh.bits[i] = static_cast<std::uint8_t>(std::max<unsigned>({need[i], c.bits[i], 1}));
+    total += fresh.bits[i];
   }
-  const unsigned width = (total + 7) / 8;
-  for (unsigned spare = 8 * width - total, i = 0; spare > 0; i = (i + 1) % root_kids_.size())
-    if (bits[i] < 32) {
-      ++bits[i];
-      --spare;
-    }
+  if (total > kBitPacked) {
+    const unsigned width = (total + 7) / 8;
+    for (unsigned spare = 8 * width - total, i = 0; spare > 0; i = (i + 1) % root_kids_.size())
+      if (fresh.bits[i] < 32) {
+        ++fresh.bits[i];
+        --spare;
+      }
+    total = 8 * width;
+  }
+  fresh.stride = static_cast<std::uint16_t>(total);
   const std::size_t k = RootChunks::chunk_size(chunk);
-  auto bytes = std::make_unique<std::uint8_t[]>(k * width + kSlack);
+  fresh.bytes = std::make_unique<std::uint8_t[]>(chunk_bytes(k, total));
   if (c.bytes) {
     // Every slot, written or not (chunks start zeroed): decode with the old packing, re-encode.
     const std::uint64_t first = RootChunks::chunk_begin(chunk);
     std::uint32_t kids[kMaxRootKids];
     for (std::size_t i = 0; i < k && first + i < count_; ++i) {
       unpack_root(static_cast<std::uint32_t>(first + i), kids);
-      pack_root(kids, bits.data(), width, bytes.get() + i * width);
+      pack_root(kids, fresh, fresh.bytes.get(), i);
     }
+    arena_bytes_ -= chunk_bytes(k, c.stride);
   }
-  if (c.bytes) arena_bytes_ -= k * c.width + kSlack;
-  arena_bytes_ += k * width + kSlack;
-  c.bytes = std::move(bytes);
-  c.width = static_cast<std::uint8_t>(width);
-  c.bits = bits;
+  arena_bytes_ += chunk_bytes(k, total);
+  c = std::move(fresh);
 }
 
-void StateStore::pack_root(const std::uint32_t* kids, const std::uint8_t* bits, unsigned width,
-                           std::uint8_t* out) const {
+// Writes root `off` of a chunk packed as `c` into `base` (that chunk's bytes or their copy).
+// Neighbouring bit-packed roots share bytes: one thread at a time (write_roots, repack).
+void StateStore::pack_root(const std::uint32_t* kids, const RootChunk& c, std::uint8_t* base,
+                           std::size_t off) const {
   U128 v = 0;
   unsigned shift = 0;
   for (std::size_t i = 0; i < root_kids_.size(); ++i) {
     v |= static_cast<U128>(kids[i]) << shift;
-    shift += bits[i];
+    shift += c.bits[i];
   }
-  std::memcpy(out, &v, width);
+  const std::uint64_t bit = std::uint64_t{off} * c.stride;
+  std::uint8_t* p = base + (bit >> 3);
+  if (c.stride <= kBitPacked) {
+    const unsigned sh = static_cast<unsigned>(bit & 7);
+    const std::uint64_t mask = ((std::uint64_t{1} << c.stride) - 1) << sh;
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    w = (w & ~mask) | ((static_cast<std::uint64_t>(v) << sh) & mask);
+    std::memcpy(p, &w, 8);
+    return;
+  }
+  std::memcpy(p, &v, c.stride / 8);
 }
 
 // Round depth_ of place(), on one thread: the roots (and parents) of `items`, in the arena.
@@ -436,7 +460,7 @@ void StateStore::write_roots(std::span<const Pending> items) {
     const std::size_t off = RootChunks::offset_in_chunk(p.id);
     if (!packed_) {
       if (root_width_ != 0)
-        std::memcpy(c.bytes.get() + off * c.width, node_bytes(root, p.state, p.nodes, pair),
+        std::memcpy(c.bytes.get() + off * root_width_, node_bytes(root, p.state, p.nodes, pair),
                     root_width_);
       continue;
     }
@@ -455,7 +479,7 @@ void StateStore::write_roots(std::span<const Pending> items) {
                                                     tables_[root_kids_[i]]->index_bound())));
       repack(c, ci, need);
     }
-    pack_root(kids, c.bits.data(), c.width, c.bytes.get() + off * c.width);
+    pack_root(kids, c, c.bytes.get(), off);
   }
 }
 
@@ -493,7 +517,8 @@ void StateStore::index_root(std::uint32_t id, std::uint64_t hash) {
       hash, id, [&](std::uint32_t old) { return hash_bytes(root_bytes(old, pair), root_width_); },
       [&](std::uint32_t old) {
         const RootChunk& c = roots_[RootChunks::chunk_of(old)];
-        __builtin_prefetch(c.bytes.get() + std::size_t{RootChunks::offset_in_chunk(old)} * c.width);
+        __builtin_prefetch(c.bytes.get() +
+                           ((std::uint64_t{RootChunks::offset_in_chunk(old)} * c.stride) >> 3));
       });
 }
 

@@ -125,15 +125,16 @@ class StateStore {
   };
   struct RootIndex;
   // A chunk of the root arena (ids in chunks of 64, 128, ..., 16384 ids). Inner root: its kid
-  // indices (root_kids_, 2 to 4) packed in `width` little-endian bytes, kid i in bits[i] bits, as
-  // many as that chunk's indices need (widened by repacking when a larger index comes); a
-  // one-leaf state: its bytes (width = state size). `bytes` has 16 bytes of slack at the end, so
-  // that a packed root is read with one 16-byte load.
+  // indices (root_kids_, 2 to 4) packed little-endian, kid i in bits[i] bits, as many as that
+  // chunk's indices need (widened by repacking when a larger index comes); roots of at most 57
+  // bits follow each other bit by bit (stride = their bits), wider ones start at a byte. A
+  // one-leaf state: its bytes (stride = 8 x state size). `bytes` has 16 bytes of slack at the
+  // end, so that a root is read with one 8- or 16-byte load.
   static constexpr std::size_t kMaxRootKids = 4;
   static constexpr std::size_t kKeyBytes = 4 * kMaxRootKids;  // a root's kid indices, unpacked
   struct RootChunk {
     std::unique_ptr<std::uint8_t[]> bytes;  // null until the first root is written (packed)
-    std::uint8_t width = 0;                 // bytes per root
+    std::uint16_t stride = 0;               // bits per root
     std::array<std::uint8_t, kMaxRootKids> bits{};  // packed: bits per kid index
   };
 
@@ -146,8 +147,8 @@ class StateStore {
   // the arena.
   const std::uint8_t* root_bytes(std::uint32_t id, std::uint8_t* key) const;
   void unpack_root(std::uint32_t id, std::uint32_t* kids) const;
-  void pack_root(const std::uint32_t* kids, const std::uint8_t* bits, unsigned width,
-                 std::uint8_t* out) const;
+  void pack_root(const std::uint32_t* kids, const RootChunk& c, std::uint8_t* base,
+                 std::size_t off) const;
   bool root_ready(const std::uint32_t* nodes) const;  // no kid is kNone
   std::uint32_t find_root(const std::uint8_t* root, std::uint64_t hash) const;
   void index_root(std::uint32_t id, std::uint64_t hash);
