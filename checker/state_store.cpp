@@ -26,8 +26,10 @@ static_assert(std::endian::native == std::endian::little, "packed roots are litt
 
 std::uint32_t bits_mask(unsigned bits) { return bits >= 32 ? ~0u : (1u << bits) - 1; }
 
-// Roots of at most this many bits are packed bit by bit (read as 8 bytes shifted by < 8 bits).
+// Roots of at most kBitPacked bits are read as 8 bytes shifted by < 8 bits, of at most
+// kBitPacked16 as 16 bytes shifted; wider ones (up to 4 x 32 bits) start at a byte.
 constexpr unsigned kBitPacked = 57;
+constexpr unsigned kBitPacked16 = 121;
 
 // Bytes of a root chunk of k roots of `stride` bits.
 std::uint64_t chunk_bytes(std::uint64_t k, unsigned stride) { return (k * stride + 7) / 8 + kSlack; }
@@ -197,8 +199,9 @@ void StateStore::unpack_root(std::uint32_t id, std::uint32_t* kids) const {
     }
     return;
   }
-  U128 v;  // a wide root starts at a byte
+  U128 v;  // a wide root: up to kBitPacked16 bits at a bit offset, wider ones at a byte
   std::memcpy(&v, p, 16);
+  v >>= bit & 7;
   for (std::size_t i = 0; i < root_kids_.size(); ++i) {
     kids[i] = static_cast<std::uint32_t>(v) & bits_mask(c.bits[i]);
     v >>= c.bits[i];
@@ -389,9 +392,9 @@ std::uint32_t StateStore::reserve(std::uint32_t n) {
   return first;
 }
 
-// Re-packs chunk `chunk` with at least need[i] bits for kid i. Up to kBitPacked bits in all the
-// roots follow each other bit by bit; a wider root takes whole bytes, and the spare bits of its
-// last byte are shared out, so that the next, larger indices often still fit.
+// Re-packs chunk `chunk` with at least need[i] bits for kid i. Up to kBitPacked16 bits in all,
+// the roots follow each other bit by bit; a wider root takes whole bytes, and the spare bits of
+// its last byte are shared out, so that the next, larger indices often still fit.
 void StateStore::repack(RootChunk& c, std::size_t chunk, const unsigned* need) {
   RootChunk fresh;
   unsigned total = 0;
@@ -399,7 +402,7 @@ void StateStore::repack(RootChunk& c, std::size_t chunk, const unsigned* need) {
     fresh.bits[i] = static_cast<std::uint8_t>(std::max<unsigned>({need[i], c.bits[i], 1}));
     total += fresh.bits[i];
   }
-  if (total > kBitPacked) {
+  if (total > kBitPacked16) {
     const unsigned width = (total + 7) / 8;
     for (unsigned spare = 8 * width - total, i = 0; spare > 0; i = (i + 1) % root_kids_.size())
       if (fresh.bits[i] < 32) {
@@ -444,6 +447,15 @@ void StateStore::pack_root(const std::uint32_t* kids, const RootChunk& c, std::u
     std::memcpy(&w, p, 8);
     w = (w & ~mask) | ((static_cast<std::uint64_t>(v) << sh) & mask);
     std::memcpy(p, &w, 8);
+    return;
+  }
+  if (c.stride <= kBitPacked16) {
+    const unsigned sh = static_cast<unsigned>(bit & 7);
+    const U128 mask = ((U128{1} << c.stride) - 1) << sh;
+    U128 w;
+    std::memcpy(&w, p, 16);
+    w = (w & ~mask) | ((v << sh) & mask);
+    std::memcpy(p, &w, 16);
     return;
   }
   std::memcpy(p, &v, c.stride / 8);

@@ -126,7 +126,7 @@ class StateStore {
   struct RootIndex;
   // A chunk of the root arena (ids in chunks of 64, 128, ..., 16384 ids). Inner root: its kid
   // indices (root_kids_, 2 to 4) packed little-endian, kid i in bits[i] bits, as many as that
-  // chunk's indices need (widened by repacking when a larger index comes); roots of at most 57
+  // chunk's indices need (widened by repacking when a larger index comes); roots of at most 121
   // bits follow each other bit by bit (stride = their bits), wider ones start at a byte. A
   // one-leaf state: its bytes (stride = 8 x state size). `bytes` has 16 bytes of slack at the
   // end, so that a root is read with one 8- or 16-byte load.

@@ -461,3 +461,28 @@ TEST_CASE("state store: growth_bound bounds every batch's growth", "[checker][st
     }
   }
 }
+
+TEST_CASE("state store: roots wider than one 8-byte load stay exact", "[checker][store]") {
+  // Four 8-byte leaves, all new in every state: each kid index needs ~17 bits, a root ~70 (read
+  // with a 16-byte load at a bit offset), and chunks are repacked as the indices grow.
+  StateStore store(32, {8, 16, 24}, true);
+  const std::uint64_t n = 150000;
+  auto make = [](std::uint64_t i) {
+    std::vector<std::uint8_t> s(32);
+    for (std::uint64_t leaf = 0; leaf < 4; ++leaf) {
+      const std::uint64_t v = (i + 1) * 0x9E3779B97F4A7C15ull ^ (leaf << 60);
+      std::memcpy(s.data() + 8 * leaf, &v, 8);
+    }
+    return s;
+  };
+  for (std::uint64_t i = 0; i < n; ++i)
+    REQUIRE(store.insert(make(i).data(), static_cast<std::uint32_t>(i / 3)).id == i);
+  std::vector<std::uint8_t> out(32);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const auto s = make(i);
+    REQUIRE(store.find(s.data()) == i);
+    store.decode(static_cast<std::uint32_t>(i), out.data());
+    REQUIRE(out == s);
+    REQUIRE(store.parent(static_cast<std::uint32_t>(i)) == i / 3);
+  }
+}
