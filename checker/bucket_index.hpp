@@ -33,13 +33,14 @@ class BucketIndex {
   static constexpr unsigned kSlots = 12;
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 
-  BucketIndex() : buckets_(1) {}
+  BucketIndex() = default;  // no buckets until the first insert
 
   // The value v with tag match and match(v), or kNone.
   template <class Match>
   std::uint32_t find(std::uint64_t hash, Match&& match) const {
     const std::uint8_t tag = tag_of(hash);
     const std::uint64_t n = buckets_.size();
+    if (n == 0) return kNone;
     for (std::uint64_t b = bucket_of(hash, n);;) {
       const Bucket& k = buckets_[b];
       for (unsigned j = 0; j < kSlots; ++j) {

@@ -4,7 +4,8 @@
 //
 // Layout: kShards independent shards, chosen by the top kShardBits bits of an entry's hash.
 // Each shard has its own chunked arena of entries (an entry never moves once stored; chunks grow
-// geometrically from 4 entries to 1024, so that the many small tables of a deep tree cost little)
+// geometrically from 4 entries to 128, so that the many small tables of a deep tree cost little;
+// a shard is allocated by its first entry)
 // and its own index of local indices (bucket_index.hpp: 64-byte buckets with one-byte hash tags,
 // so a probe looks at an entry only when its tag matches).
 // An entry's index is (local index << kShardBits) | shard. Lookups compare full bytes: exact.
@@ -17,13 +18,14 @@
 // Allocation failure throws std::bad_alloc and leaves the table unchanged.
 #pragma once
 
-#include <bit>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "checker/bucket_index.hpp"
+#include "checker/chunk_math.hpp"
 
 namespace pcmc::checker {
 
@@ -48,39 +50,25 @@ class InternTable {
   // The index of `e`, storing it first if it is new.
   std::uint32_t intern(const std::uint8_t* e, std::uint64_t hash);
   const std::uint8_t* entry(std::uint32_t index) const {
-    const Shard& s = shards_[index & (kShards - 1)];
+    const Shard& s = *shards_[index & (kShards - 1)];
     const std::uint32_t local = index >> kShardBits;
-    return s.chunks[chunk_of(local)].get() + std::size_t{offset_in_chunk(local)} * width_;
+    return s.chunks[Chunks::chunk_of(local)].get() +
+           std::size_t{Chunks::offset_in_chunk(local)} * width_;
   }
 
   // Not thread-safe against intern().
   std::uint64_t size() const;
+  // Every index handed out so far is below this. Not thread-safe against intern().
+  std::uint64_t index_bound() const;
   std::uint64_t bytes() const;
   // An upper bound on what interning `n` more entries can add to bytes().
   std::uint64_t growth_bound(std::uint64_t n) const;
 
  private:
-  // Arena chunks: chunk 0 holds locals [0, 4), chunk c in 1..9 holds [4 << (c-1), 4 << c), and
-  // from local 2048 on every chunk holds 1024 entries (chunk c: [1024 (c-8), 1024 (c-7))).
-  static constexpr unsigned kFirstShift = 2;   // 4 entries in the first chunk
-  static constexpr unsigned kChunkShift = 10;  // 1024 entries in a full-size chunk
-  static constexpr std::uint32_t kChunkMask = (1u << kChunkShift) - 1;
-  static constexpr std::uint32_t kGeometricEnd = 2u << kChunkShift;  // locals in growing chunks
-  static constexpr unsigned kGeometricChunks = kChunkShift - kFirstShift + 2;
-  static std::uint32_t chunk_of(std::uint32_t local) {
-    if (local >= kGeometricEnd) return (local >> kChunkShift) + (kGeometricChunks - 2);
-    return static_cast<std::uint32_t>(std::bit_width(local >> kFirstShift));
-  }
-  static std::uint32_t offset_in_chunk(std::uint32_t local) {
-    if (local >= kGeometricEnd) return local & kChunkMask;
-    const std::uint32_t c = chunk_of(local);
-    return c == 0 ? local : local - ((1u << kFirstShift) << (c - 1));
-  }
-  // Entries of chunk c.
-  static std::uint32_t chunk_entries(std::size_t c) {
-    if (c >= kGeometricChunks) return 1u << kChunkShift;
-    return c == 0 ? 1u << kFirstShift : (1u << kFirstShift) << (c - 1);
-  }
+  // Arena chunks of 4, 4, 8, ..., 128 entries, then 128-entry chunks (chunk_math.hpp): a shard
+  // wastes at most one small chunk (a tree has ~100 tables of 16 shards; with 1024-entry chunks
+  // the half-empty last chunks were a third of the arena bytes on the seed scenarios).
+  using Chunks = GeometricChunks<2, 7>;
   struct Shard {
     std::vector<std::unique_ptr<std::uint8_t[]>> chunks;
     BucketIndex<kShardBits> index;  // local indices
@@ -89,7 +77,8 @@ class InternTable {
   };
 
   std::size_t width_;
-  std::vector<Shard> shards_;
+  // Created by the first intern() into the shard: an empty shard costs one pointer.
+  std::array<std::unique_ptr<Shard>, kShards> shards_;
 };
 
 }  // namespace pcmc::checker

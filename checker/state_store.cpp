@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstring>
 #include <stdexcept>
 
 #include "checker/bucket_index.hpp"
+#include "checker/chunk_math.hpp"
 #include "checker/hash.hpp"
 #include "checker/reserve.hpp"
 
@@ -13,10 +15,24 @@ namespace pcmc::checker {
 
 namespace {
 
-// Root arena chunks hold about this many bytes: the last, partly filled chunk is noise beside
-// 1e5 states, and the chunk index stays tiny.
-constexpr std::size_t kChunkBytes = 16 * 1024;
+// Root arena (and DFS parents) chunks: 64 ids, doubling up to 16384 ids, then 16384-id chunks:
+// a small store pays for a small chunk, a large one wastes at most one 16384-id chunk.
+using RootChunks = GeometricChunks<6, 14>;
 constexpr std::size_t kMaxNodes = 2 * StateStore::kMaxLeaves;
+// Bytes after a root chunk: a packed root is read with one 8- or 16-byte load.
+constexpr std::size_t kSlack = 16;
+using hash_detail::U128;
+static_assert(std::endian::native == std::endian::little, "packed roots are little-endian");
+
+std::uint32_t bits_mask(unsigned bits) { return bits >= 32 ? ~0u : (1u << bits) - 1; }
+
+// Roots of at most kBitPacked bits are read as 8 bytes shifted by < 8 bits, of at most
+// kBitPacked16 as 16 bytes shifted; wider ones (up to 4 x 32 bits) start at a byte.
+constexpr unsigned kBitPacked = 57;
+constexpr unsigned kBitPacked16 = 121;
+
+// Bytes of a root chunk of k roots of `stride` bits.
+std::uint64_t chunk_bytes(std::uint64_t k, unsigned stride) { return (k * stride + 7) / 8 + kSlack; }
 
 std::uint32_t load_relaxed(std::uint32_t& x) {
   return std::atomic_ref<std::uint32_t>(x).load(std::memory_order_relaxed);
@@ -46,8 +62,7 @@ StateStore::StateStore(std::size_t state_size, std::vector<std::uint32_t> bounds
                        bool keep_parents)
     : size_(state_size), keep_parents_(keep_parents), index_(std::make_unique<RootIndex>()) {
   build_tree(std::move(bounds));
-  std::size_t per = std::max<std::size_t>(1, kChunkBytes / (root_width_ + 4));
-  while ((std::size_t{2} << shift_) <= per) ++shift_;
+  packed_ = !root_kids_.empty();
   scratch_.resize(nodes_.size());
   hint_nodes_.resize(nodes_.size());
   hint_state_.resize(size_);
@@ -101,6 +116,7 @@ void StateStore::build_tree(std::vector<std::uint32_t> bounds) {
     if (level.size() % 2 == 1) up.push_back(level.back());
     level.swap(up);
   }
+  if (!nodes_.back().leaf) fold_root();
   depth_ = nodes_.back().level;
   root_width_ = nodes_.back().width;
   by_level_.resize(depth_);
@@ -110,28 +126,132 @@ void StateStore::build_tree(std::vector<std::uint32_t> bounds) {
   }
 }
 
+// The root takes its inner children's children as its own (up to kMaxRootKids): the root's two
+// children were almost as many as the states on the kernel scenarios (their halves change
+// together), so a table of them cost ~15 bytes per state; the root's packed kid indices cost a
+// few bytes more than its packed pair (docs/state-store.md, "Compact storage").
+void StateStore::fold_root() {
+  const Node top = nodes_.back();
+  std::vector<bool> drop(nodes_.size(), false);
+  drop.back() = true;
+  std::vector<std::uint32_t> kids;
+  for (const std::uint32_t c : {top.left, top.right}) {
+    if (nodes_[c].leaf) {
+      kids.push_back(c);
+    } else {
+      kids.push_back(nodes_[c].left);
+      kids.push_back(nodes_[c].right);
+      drop[c] = true;
+    }
+  }
+  // Renumber the nodes kept (children before parents, as before).
+  std::vector<std::uint32_t> pos(nodes_.size(), 0);
+  std::vector<Node> kept;
+  for (std::size_t k = 0; k < nodes_.size(); ++k) {
+    if (drop[k]) continue;
+    Node n = nodes_[k];
+    if (!n.leaf) {
+      n.left = pos[n.left];
+      n.right = pos[n.right];
+    }
+    pos[k] = static_cast<std::uint32_t>(kept.size());
+    kept.push_back(n);
+  }
+  Node root;
+  root.leaf = false;
+  root.width = static_cast<std::uint32_t>(4 * kids.size());
+  for (std::uint32_t& c : kids) {
+    c = pos[c];
+    root.level = std::max(root.level, kept[c].level + 1);
+  }
+  kept.push_back(root);
+  nodes_.swap(kept);
+  root_kids_ = std::move(kids);
+}
+
 const std::uint8_t* StateStore::node_bytes(std::size_t k, const std::uint8_t* state,
                                            const std::uint32_t* nodes, std::uint8_t* pair) const {
   const Node& n = nodes_[k];
   if (n.leaf) return state + n.offset;
+  if (k + 1 == nodes_.size()) {  // the root: its kids' indices
+    for (std::size_t i = 0; i < root_kids_.size(); ++i)
+      std::memcpy(pair + 4 * i, &nodes[root_kids_[i]], 4);
+    return pair;
+  }
   std::memcpy(pair, &nodes[n.left], 4);
   std::memcpy(pair + 4, &nodes[n.right], 4);
   return pair;
 }
 
-std::uint8_t* StateStore::root_slot(std::uint32_t id) const {
-  return roots_[id >> shift_].get() + std::size_t{id & ((1u << shift_) - 1)} * root_width_;
+void StateStore::unpack_root(std::uint32_t id, std::uint32_t* kids) const {
+  const RootChunk& c = roots_[RootChunks::chunk_of(id)];
+  const std::uint64_t bit = std::uint64_t{RootChunks::offset_in_chunk(id)} * c.stride;
+  const std::uint8_t* p = c.bytes.get() + (bit >> 3);
+  // One 8-byte load when the root fits: a 16-byte load at a random offset crosses a cache line
+  // twice as often (one more miss on the search's hottest access).
+  if (c.stride <= kBitPacked) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    v >>= bit & 7;
+    for (std::size_t i = 0; i < root_kids_.size(); ++i) {
+      kids[i] = static_cast<std::uint32_t>(v) & bits_mask(c.bits[i]);
+      v >>= c.bits[i];
+    }
+    return;
+  }
+  U128 v;  // a wide root: up to kBitPacked16 bits at a bit offset, wider ones at a byte
+  std::memcpy(&v, p, 16);
+  v >>= bit & 7;
+  for (std::size_t i = 0; i < root_kids_.size(); ++i) {
+    kids[i] = static_cast<std::uint32_t>(v) & bits_mask(c.bits[i]);
+    v >>= c.bits[i];
+  }
+}
+
+const std::uint8_t* StateStore::root_bytes(std::uint32_t id, std::uint8_t* key) const {
+  if (packed_) {
+    std::uint32_t kids[kMaxRootKids];
+    unpack_root(id, kids);
+    for (std::size_t i = 0; i < root_kids_.size(); ++i) std::memcpy(key + 4 * i, &kids[i], 4);
+    return key;
+  }
+  const RootChunk& c = roots_[RootChunks::chunk_of(id)];
+  return c.bytes.get() + std::size_t{RootChunks::offset_in_chunk(id)} * root_width_;
+}
+
+bool StateStore::root_ready(const std::uint32_t* nodes) const {
+  for (const std::uint32_t c : root_kids_)
+    if (nodes[c] == kNone) return false;
+  return true;
+}
+
+std::uint32_t& StateStore::parent_slot(std::uint32_t id) const {
+  return parents_[RootChunks::chunk_of(id)][RootChunks::offset_in_chunk(id)];
 }
 
 // ------------------------------------------------------------------ lookups
 
 std::uint32_t StateStore::find_root(const std::uint8_t* root, std::uint64_t hash) const {
-  return index_->shards[InternTable::shard_of(hash)].find(
-      hash, [&](std::uint32_t id) { return equal_bytes(root_slot(id), root, root_width_); });
+  const auto& index = index_->shards[InternTable::shard_of(hash)];
+  if (packed_) {
+    const std::size_t n = root_kids_.size();
+    std::uint32_t want[kMaxRootKids];
+    for (std::size_t i = 0; i < n; ++i) std::memcpy(&want[i], root + 4 * i, 4);
+    return index.find(hash, [&](std::uint32_t id) {
+      std::uint32_t kids[kMaxRootKids];
+      unpack_root(id, kids);
+      for (std::size_t i = 0; i < n; ++i)
+        if (kids[i] != want[i]) return false;
+      return true;
+    });
+  }
+  std::uint8_t pair[kKeyBytes];
+  return index.find(
+      hash, [&](std::uint32_t id) { return equal_bytes(root_bytes(id, pair), root, root_width_); });
 }
 
 std::uint32_t StateStore::lookup(const std::uint8_t* state, std::uint32_t* nodes) const {
-  std::uint8_t pair[8];
+  std::uint8_t pair[kKeyBytes];
   const std::size_t root = nodes_.size() - 1;
   for (std::size_t k = 0; k < root; ++k) {
     const Node& n = nodes_[k];
@@ -142,8 +262,7 @@ std::uint32_t StateStore::lookup(const std::uint8_t* state, std::uint32_t* nodes
     const std::uint8_t* b = node_bytes(k, state, nodes, pair);
     nodes[k] = tables_[k]->find(b, hash_bytes(b, n.width));
   }
-  const Node& r = nodes_[root];
-  if (!r.leaf && (nodes[r.left] == kNone || nodes[r.right] == kNone)) return nodes[root] = kNone;
+  if (!root_ready(nodes)) return nodes[root] = kNone;
   const std::uint8_t* b = node_bytes(root, state, nodes, pair);
   return nodes[root] = find_root(b, hash_bytes(b, root_width_));
 }
@@ -160,14 +279,15 @@ void StateStore::decode(std::uint32_t id, std::uint8_t* out) const {
 
 void StateStore::decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t* nodes) const {
   const std::size_t root = nodes_.size() - 1;
-  const std::uint8_t* rb = root_slot(id);
   nodes[root] = id;
-  if (nodes_[root].leaf) {
-    if (size_ != 0) std::memcpy(out, rb, size_);
+  if (!packed_) {
+    std::uint8_t pair[kKeyBytes];
+    if (size_ != 0) std::memcpy(out, root_bytes(id, pair), size_);
     return;
   }
-  std::memcpy(&nodes[nodes_[root].left], rb, 4);
-  std::memcpy(&nodes[nodes_[root].right], rb + 4, 4);
+  std::uint32_t kids[kMaxRootKids];
+  unpack_root(id, kids);
+  for (std::size_t i = 0; i < root_kids_.size(); ++i) nodes[root_kids_[i]] = kids[i];
   for (std::size_t k = root; k-- > 0;) {
     const Node& n = nodes_[k];
     const std::uint8_t* e = tables_[k]->entry(nodes[k]);
@@ -182,7 +302,7 @@ void StateStore::decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t
 
 std::uint32_t StateStore::parent(std::uint32_t id) const {
   if (!keep_parents_) throw std::logic_error("state store: parents are not kept");
-  return parents_[id >> shift_][id & ((1u << shift_) - 1)];
+  return parent_slot(id);
 }
 
 // ------------------------------------------------------------------ inserting
@@ -194,7 +314,7 @@ std::uint32_t StateStore::parent(std::uint32_t id) const {
 std::uint32_t StateStore::lookup_near(const std::uint8_t* state, std::uint32_t* nodes,
                                       const std::uint8_t* near_state,
                                       const std::uint32_t* near_nodes) const {
-  std::uint8_t pair[8];
+  std::uint8_t pair[kKeyBytes];
   const std::uint32_t* h = near_nodes;
   const std::size_t root = nodes_.size() - 1;
   for (std::size_t k = 0; k <= root; ++k) {
@@ -202,6 +322,17 @@ std::uint32_t StateStore::lookup_near(const std::uint8_t* state, std::uint32_t* 
     if (n.leaf) {
       if (equal_bytes(state + n.offset, near_state + n.offset, n.width)) {
         nodes[k] = h[k];
+        continue;
+      }
+    } else if (k == root) {
+      bool same = true;
+      for (const std::uint32_t c : root_kids_) same = same && nodes[c] == h[c];
+      if (same) {
+        nodes[k] = h[k];
+        continue;
+      }
+      if (!root_ready(nodes)) {
+        nodes[k] = kNone;
         continue;
       }
     } else {
@@ -240,21 +371,133 @@ StateStore::Inserted StateStore::insert(const std::uint8_t* state, std::uint32_t
 std::uint32_t StateStore::reserve(std::uint32_t n) {
   if (std::uint64_t{count_} + n > kMaxStates) throw std::length_error("state store full");
   const std::uint64_t end = std::uint64_t{count_} + n;
-  const std::size_t k = std::size_t{1} << shift_;
-  while (roots_.size() * k < end) {
+  while (RootChunks::chunk_begin(roots_.size()) < end) {
     reserve_one_more(roots_);
     reserve_one_more(parents_);
-    roots_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(std::max<std::size_t>(1, k * root_width_)));
-    if (keep_parents_) parents_.push_back(std::make_unique_for_overwrite<std::uint32_t[]>(k));
+    const std::size_t k = RootChunks::chunk_size(roots_.size());
+    RootChunk c;
+    if (!packed_) {  // packed chunks are allocated when their first root is written
+      c.bytes = std::make_unique<std::uint8_t[]>(k * root_width_ + kSlack);
+      c.stride = static_cast<std::uint16_t>(8 * root_width_);
+      arena_bytes_ += k * root_width_ + kSlack;
+    }
+    if (keep_parents_) {
+      parents_.push_back(std::make_unique_for_overwrite<std::uint32_t[]>(k));
+      arena_bytes_ += k * 4;
+    }
+    roots_.push_back(std::move(c));
   }
   const std::uint32_t first = count_;
   count_ = static_cast<std::uint32_t>(end);
   return first;
 }
 
+// Re-packs chunk `chunk` with at least need[i] bits for kid i. Up to kBitPacked16 bits in all,
+// the roots follow each other bit by bit; a wider root takes whole bytes, and the spare bits of
+// its last byte are shared out, so that the next, larger indices often still fit.
+void StateStore::repack(RootChunk& c, std::size_t chunk, const unsigned* need) {
+  RootChunk fresh;
+  unsigned total = 0;
+  for (std::size_t i = 0; i < root_kids_.size(); ++i) {
+    fresh.bits[i] = static_cast<std::uint8_t>(std::max<unsigned>({need[i], c.bits[i], 1}));
+    total += fresh.bits[i];
+  }
+  if (total > kBitPacked16) {
+    const unsigned width = (total + 7) / 8;
+    for (unsigned spare = 8 * width - total, i = 0; spare > 0; i = (i + 1) % root_kids_.size())
+      if (fresh.bits[i] < 32) {
+        ++fresh.bits[i];
+        --spare;
+      }
+    total = 8 * width;
+  }
+  fresh.stride = static_cast<std::uint16_t>(total);
+  const std::size_t k = RootChunks::chunk_size(chunk);
+  fresh.bytes = std::make_unique<std::uint8_t[]>(chunk_bytes(k, total));
+  if (c.bytes) {
+    // Every slot, written or not (chunks start zeroed): decode with the old packing, re-encode.
+    const std::uint64_t first = RootChunks::chunk_begin(chunk);
+    std::uint32_t kids[kMaxRootKids];
+    for (std::size_t i = 0; i < k && first + i < count_; ++i) {
+      unpack_root(static_cast<std::uint32_t>(first + i), kids);
+      pack_root(kids, fresh, fresh.bytes.get(), i);
+    }
+    arena_bytes_ -= chunk_bytes(k, c.stride);
+  }
+  arena_bytes_ += chunk_bytes(k, total);
+  c = std::move(fresh);
+}
+
+// Writes root `off` of a chunk packed as `c` into `base` (that chunk's bytes or their copy).
+// Neighbouring bit-packed roots share bytes: one thread at a time (write_roots, repack).
+void StateStore::pack_root(const std::uint32_t* kids, const RootChunk& c, std::uint8_t* base,
+                           std::size_t off) const {
+  U128 v = 0;
+  unsigned shift = 0;
+  for (std::size_t i = 0; i < root_kids_.size(); ++i) {
+    v |= static_cast<U128>(kids[i]) << shift;
+    shift += c.bits[i];
+  }
+  const std::uint64_t bit = std::uint64_t{off} * c.stride;
+  std::uint8_t* p = base + (bit >> 3);
+  if (c.stride <= kBitPacked) {
+    const unsigned sh = static_cast<unsigned>(bit & 7);
+    const std::uint64_t mask = ((std::uint64_t{1} << c.stride) - 1) << sh;
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    w = (w & ~mask) | ((static_cast<std::uint64_t>(v) << sh) & mask);
+    std::memcpy(p, &w, 8);
+    return;
+  }
+  if (c.stride <= kBitPacked16) {
+    const unsigned sh = static_cast<unsigned>(bit & 7);
+    const U128 mask = ((U128{1} << c.stride) - 1) << sh;
+    U128 w;
+    std::memcpy(&w, p, 16);
+    w = (w & ~mask) | ((v << sh) & mask);
+    std::memcpy(p, &w, 16);
+    return;
+  }
+  std::memcpy(p, &v, c.stride / 8);
+}
+
+// Round depth_ of place(), on one thread: the roots (and parents) of `items`, in the arena.
+void StateStore::write_roots(std::span<const Pending> items) {
+  const std::size_t root = nodes_.size() - 1;
+  std::uint8_t pair[kKeyBytes];
+  for (const Pending& p : items) {
+    if (keep_parents_) parent_slot(p.id) = p.parent;
+    const std::size_t ci = RootChunks::chunk_of(p.id);
+    RootChunk& c = roots_[ci];
+    const std::size_t off = RootChunks::offset_in_chunk(p.id);
+    if (!packed_) {
+      if (root_width_ != 0)
+        std::memcpy(c.bytes.get() + off * root_width_, node_bytes(root, p.state, p.nodes, pair),
+                    root_width_);
+      continue;
+    }
+    std::uint32_t kids[kMaxRootKids];
+    unsigned need[kMaxRootKids];
+    bool fits = c.bytes != nullptr;
+    for (std::size_t i = 0; i < root_kids_.size(); ++i) {
+      kids[i] = p.nodes[root_kids_[i]];
+      need[i] = static_cast<unsigned>(std::bit_width(kids[i]));
+      fits = fits && need[i] <= c.bits[i];
+    }
+    if (!fits) {
+      if (!c.bytes)  // a new chunk: as many bits as the kids' tables need now
+        for (std::size_t i = 0; i < root_kids_.size(); ++i)
+          need[i] = std::max<unsigned>(need[i], static_cast<unsigned>(std::bit_width(
+                                                    tables_[root_kids_[i]]->index_bound())));
+      repack(c, ci, need);
+    }
+    pack_root(kids, c, c.bytes.get(), off);
+  }
+}
+
 void StateStore::place(unsigned round, unsigned worker, unsigned workers,
                        std::span<const Pending> items) {
-  std::uint8_t pair[8];
+  std::uint8_t pair[kKeyBytes];
   const std::size_t root = nodes_.size() - 1;
   if (round < depth_) {
     for (const Pending& p : items)
@@ -267,39 +510,57 @@ void StateStore::place(unsigned round, unsigned worker, unsigned workers,
       }
     return;
   }
+  if (round == depth_) {
+    if (worker == 0) write_roots(items);
+    return;
+  }
   for (const Pending& p : items) {
     const std::uint8_t* b = node_bytes(root, p.state, p.nodes, pair);
     const std::uint64_t h = hash_bytes(b, root_width_);
     if (InternTable::shard_of(h) % workers != worker) continue;
-    if (root_width_ != 0) std::memcpy(root_slot(p.id), b, root_width_);
-    if (keep_parents_) parents_[p.id >> shift_][p.id & ((1u << shift_) - 1)] = p.parent;
     index_root(p.id, h);
     store_relaxed(p.nodes[root], p.id);
   }
 }
 
 void StateStore::index_root(std::uint32_t id, std::uint64_t hash) {
+  std::uint8_t pair[kKeyBytes];
   index_->shards[InternTable::shard_of(hash)].insert(
-      hash, id, [&](std::uint32_t old) { return hash_bytes(root_slot(old), root_width_); },
-      [&](std::uint32_t old) { __builtin_prefetch(root_slot(old)); });
+      hash, id, [&](std::uint32_t old) { return hash_bytes(root_bytes(old, pair), root_width_); },
+      [&](std::uint32_t old) {
+        const RootChunk& c = roots_[RootChunks::chunk_of(old)];
+        __builtin_prefetch(c.bytes.get() +
+                           ((std::uint64_t{RootChunks::offset_in_chunk(old)} * c.stride) >> 3));
+      });
 }
 
 // ------------------------------------------------------------------ memory
 
+// Every byte the store allocated: the root arena (chunks and their list), the DFS parents, the
+// root index, every node table, and the tree's own bookkeeping.
 std::uint64_t StateStore::bytes() const {
-  const std::uint64_t k = std::uint64_t{1} << shift_;
-  std::uint64_t b = roots_.size() * (k * root_width_ + sizeof(void*)) +
-                    parents_.size() * (k * 4 + sizeof(void*));
+  std::uint64_t b = sizeof(StateStore) + sizeof(RootIndex) +
+                    index_->shards.capacity() * sizeof(index_->shards[0]) +
+                    roots_.capacity() * sizeof(RootChunk) + parents_.capacity() * sizeof(void*) +
+                    leaves_.capacity() * sizeof(leaves_[0]) + nodes_.capacity() * sizeof(Node) +
+                    tables_.capacity() * sizeof(void*) +
+                    (scratch_.capacity() + hint_nodes_.capacity()) * 4 + hint_state_.capacity();
+  for (const auto& l : by_level_) b += sizeof(l) + l.capacity() * 4;
+  b += arena_bytes_;
   for (const auto& s : index_->shards) b += s.bytes();
   for (const auto& t : tables_) b += t->bytes();
   return b;
 }
 
 std::uint64_t StateStore::growth_bound(std::uint64_t n) const {
-  const std::uint64_t k = std::uint64_t{1} << shift_;
+  // Per new state at most root_width_ bytes of root (a packed root is at most 8 bytes), 4 of
+  // parent, ~10 of index and a share of the chunk list; beyond that, the unused part of the last
+  // new chunk and one repacked chunk alive beside its old copy; each index shard growing once.
+  const std::uint64_t k = RootChunks::chunk_size(RootChunks::kGeometricChunks);
   std::uint64_t largest = 0;
   for (const auto& s : index_->shards) largest = std::max<std::uint64_t>(largest, s.growth_bytes());
-  std::uint64_t b = n * (root_width_ + 4 + 10) + k * (root_width_ + 4) + 2 * largest;
+  std::uint64_t b = n * (root_width_ + 4 + 10 + 1) + 3 * (k * (root_width_ + 4) + kSlack) +
+                    2 * sizeof(RootChunk) + 2 * largest;
   for (const auto& t : tables_) b += t->growth_bound(n);
   return b;
 }

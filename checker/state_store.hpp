@@ -7,11 +7,13 @@
 // leaf and the inner nodes above it. A balanced binary
 // tree is built over the leaves; each leaf position and each inner node position has its own
 // InternTable (a leaf table holds that leaf's distinct byte strings, an inner table the distinct
-// pairs of its children's indices). The root is the state itself: a pair of uint32 indices
-// (8 bytes; with one leaf, the leaf's bytes) stored at the state's id in a dense arena, indexed
+// pairs of its children's indices). The root is the state itself: its kids are the root's
+// grandchildren (2 to 4 nodes: the top level is folded into the root, since the root's children
+// were nearly as many as the states), their indices packed with as few bits as each arena chunk
+// needs (with one leaf: the leaf's bytes), stored at the state's id in a dense arena and indexed
 // by a sharded open-addressing table of ids. Since most transitions change one thread and the
-// globals, leaves and inner nodes are shared by many states, and a state costs about its 8-byte
-// root plus its index slot.
+// globals, leaves and inner nodes are shared by many states, and a state costs about its packed
+// root (3-8 bytes) plus its index slot (~6.5 bytes).
 //
 // Ids are dense, in insertion order, starting at 0 (the initial state). A state never changes its
 // id. Parent links are kept only when asked (DFS); BFS recovers them from the levels (search).
@@ -27,8 +29,11 @@
 // each worker writes only the shards it owns (shard % workers == worker); see place().
 // Limits: at most kMaxStates states; insert()/reserve() throw std::length_error beyond, so callers
 // check size() first. Allocation failure throws std::bad_alloc.
+// Memory: bytes() counts every byte allocated (reserved capacity included); nothing is allocated
+// before it is needed (empty tables, shards and index buckets cost a pointer or a vector each).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -102,11 +107,13 @@ class StateStore {
     std::uint32_t id;           // from reserve(); distinct states only (no two equal)
     std::uint32_t parent;
   };
-  // Rounds 0 .. place_rounds()-1 of storing `items`: round r interns the tree nodes of level r,
-  // the last round writes the roots and indexes the ids. Every worker w of `workers` calls each
-  // round with the same items; it writes only shards s with s % workers == w, and node slots of
-  // those nodes. Rounds must be separated by a barrier (happens-before).
-  unsigned place_rounds() const { return depth_ + 1; }
+  // Rounds 0 .. place_rounds()-1 of storing `items`: round r < depth interns the tree nodes of
+  // level r, round depth (worker 0 alone) writes the roots into the root arena (widening a
+  // chunk's packing when an index needs more bits), the last round indexes the ids. Every worker w
+  // of `workers` calls each round with the same items; it writes only shards s with
+  // s % workers == w, and node slots of those nodes. Rounds must be separated by a barrier
+  // (happens-before).
+  unsigned place_rounds() const { return depth_ + 2; }
   void place(unsigned round, unsigned worker, unsigned workers, std::span<const Pending> items);
 
  private:
@@ -117,14 +124,37 @@ class StateStore {
     bool leaf = true;
   };
   struct RootIndex;
+  // A chunk of the root arena (ids in chunks of 64, 128, ..., 16384 ids). Inner root: its kid
+  // indices (root_kids_, 2 to 4) packed little-endian, kid i in bits[i] bits, as many as that
+  // chunk's indices need (widened by repacking when a larger index comes); roots of at most 121
+  // bits follow each other bit by bit (stride = their bits), wider ones start at a byte. A
+  // one-leaf state: its bytes (stride = 8 x state size). `bytes` has 16 bytes of slack at the
+  // end, so that a root is read with one 8- or 16-byte load.
+  static constexpr std::size_t kMaxRootKids = 4;
+  static constexpr std::size_t kKeyBytes = 4 * kMaxRootKids;  // a root's kid indices, unpacked
+  struct RootChunk {
+    std::unique_ptr<std::uint8_t[]> bytes;  // null until the first root is written (packed)
+    std::uint16_t stride = 0;               // bits per root
+    std::array<std::uint8_t, kMaxRootKids> bits{};  // packed: bits per kid index
+  };
 
   void build_tree(std::vector<std::uint32_t> bounds);
   // The bytes of node k of a state whose child indices are in `nodes` (leaves: in the state).
   const std::uint8_t* node_bytes(std::size_t k, const std::uint8_t* state,
                                  const std::uint32_t* nodes, std::uint8_t* pair) const;
-  std::uint8_t* root_slot(std::uint32_t id) const;
+  void fold_root();
+  // The root of `id`: packed, its kid indices (root_width_ bytes) in `key`; else a pointer into
+  // the arena.
+  const std::uint8_t* root_bytes(std::uint32_t id, std::uint8_t* key) const;
+  void unpack_root(std::uint32_t id, std::uint32_t* kids) const;
+  void pack_root(const std::uint32_t* kids, const RootChunk& c, std::uint8_t* base,
+                 std::size_t off) const;
+  bool root_ready(const std::uint32_t* nodes) const;  // no kid is kNone
   std::uint32_t find_root(const std::uint8_t* root, std::uint64_t hash) const;
   void index_root(std::uint32_t id, std::uint64_t hash);
+  void write_roots(std::span<const Pending> items);
+  void repack(RootChunk& c, std::size_t chunk, const unsigned* need);
+  std::uint32_t& parent_slot(std::uint32_t id) const;
 
   std::size_t size_;
   bool keep_parents_;
@@ -134,8 +164,10 @@ class StateStore {
   std::vector<std::vector<std::uint32_t>> by_level_;  // non-root node positions per level
   unsigned depth_ = 0;
   std::size_t root_width_ = 0;
-  unsigned shift_ = 0;                        // root arena: 1 << shift_ states per chunk
-  std::vector<std::unique_ptr<std::uint8_t[]>> roots_;
+  bool packed_ = false;                       // the root is an inner node
+  std::vector<std::uint32_t> root_kids_;      // packed: the root's kid node positions
+  std::vector<RootChunk> roots_;
+  std::uint64_t arena_bytes_ = 0;             // of the root and parent chunks
   std::vector<std::unique_ptr<std::uint32_t[]>> parents_;
   std::unique_ptr<RootIndex> index_;
   std::uint32_t count_ = 0;

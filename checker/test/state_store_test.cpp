@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "checker/hash.hpp"
+#include "checker/intern_table.hpp"
 #include "checker/state_store.hpp"
 
 using namespace pcmc::checker;
@@ -364,5 +365,124 @@ TEST_CASE("state store: parallel placement on a deep tree equals the oracle", "[
     par.decode(id, out.data());
     REQUIRE(Oracle::key(out) == oracle.by_id[id]);
     REQUIRE(par.find(out.data()) == id);
+  }
+}
+
+// ------------------------------------------------------------------ bytes (issue 6, item 3)
+
+TEST_CASE("state store: an empty store is small, even with many leaves", "[checker][store]") {
+  // A kernel-sized state: 248 bytes in a globals block and four thread blocks (9 leaves). Each
+  // table used to start with 16 shards and a bucket each (~2 KiB per table, ~40 KiB here).
+  StateStore store(248, {120, 152, 184, 216}, false);
+  CHECK(store.leaf_count() >= 8);
+  INFO("empty store: " << store.bytes() << " bytes");
+  CHECK(store.bytes() <= 4096);
+  const std::vector<std::uint8_t> s(248, 7);
+  store.insert(s.data(), StateStore::kNone);
+  INFO("one state: " << store.bytes() << " bytes");
+  CHECK(store.bytes() <= 8192);
+}
+
+TEST_CASE("intern table: an entry costs its shard, not all shards", "[checker][store]") {
+  InternTable t(8);
+  const std::uint64_t empty = t.bytes();
+  CHECK(empty <= 256);
+  // Entries in k distinct shards cost about k shards: the cost grows with the shards used.
+  std::vector<std::uint64_t> by_shards;
+  std::set<unsigned> used;
+  for (std::uint64_t i = 0; used.size() < InternTable::kShards; ++i) {
+    std::uint8_t e[8];
+    std::memcpy(e, &i, 8);
+    const std::uint64_t h = hash_bytes(e, 8);
+    if (used.count(InternTable::shard_of(h))) continue;
+    used.insert(InternTable::shard_of(h));
+    t.intern(e, h);
+    by_shards.push_back(t.bytes() - empty);
+  }
+  INFO("1 shard: " << by_shards.front() << " bytes, 16 shards: " << by_shards.back());
+  CHECK(by_shards.front() <= 256);
+  CHECK(by_shards.back() >= 12 * by_shards.front());  // about linear in the shards used,
+  CHECK(by_shards.back() <= 16 * by_shards.front());  // nothing for the others
+}
+
+TEST_CASE("state store: a wide root stores correlated halves in a few bytes", "[checker][store]") {
+  // Four 8-byte leaves, each one of 16 values, all combinations (65536 states): the root's two
+  // children (pairs of leaves) are 256 each, but the root packs its four kids' indices (a few
+  // bits each) instead of a pair of 32-bit indices: about 3 bytes of root and ~7 of index.
+  StateStore store(32, {8, 16, 24}, false);
+  const std::uint64_t n = 16 * 16 * 16 * 16;
+  std::vector<std::uint8_t> s(32);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    for (std::size_t leaf = 0; leaf < 4; ++leaf) {
+      const std::uint64_t v = ((i >> (4 * leaf)) & 15) * 0x9E3779B97F4A7C15ull;
+      std::memcpy(s.data() + 8 * leaf, &v, 8);
+    }
+    REQUIRE(store.insert(s.data(), 0).id == i);
+  }
+  const double per = double(store.bytes()) / double(n);
+  INFO(per << " bytes/state");
+  CHECK(per <= 11.0);  // a pair root (8 bytes) plus its index was ~15
+  std::vector<std::uint8_t> out(32);
+  for (std::uint32_t id = 0; id < n; id += 251) {
+    store.decode(id, out.data());
+    REQUIRE(store.find(out.data()) == id);
+  }
+}
+
+TEST_CASE("state store: n states of a toy layout stay under a computed bound", "[checker][store]") {
+  // Structured{4}: 18-byte states, 5 leaves (globals + 4 threads). Per state: the root (3 kids
+  // of a few bits each: ~3 bytes) and its index slot (5 bytes at load >= 0.73: <= 6.9); the
+  // tables hold only the distinct blocks and pairs of blocks (a few hundred entries), and the
+  // fixed cost is small. The flat root (8-byte pair, 16 KiB chunks, preallocated shards) cost
+  // ~15 bytes per state and ~40 KiB more.
+  const Structured st{4};
+  for (std::uint64_t n : {1000ull, 30000ull, 200000ull}) {
+    StateStore store(st.size(), st.bounds(), false);
+    for (std::uint64_t i = 0; i < n; ++i) store.insert(st.make(i).data(), 0);
+    const std::uint64_t bound = n * 12 + 16 * 1024;
+    INFO(n << " states: " << store.bytes() << " bytes, bound " << bound);
+    CHECK(store.bytes() <= bound);
+  }
+}
+
+TEST_CASE("state store: growth_bound bounds every batch's growth", "[checker][store]") {
+  std::mt19937_64 rng(99);
+  for (const bool parents : {false, true}) {
+    const Structured st{5};
+    StateStore store(st.size(), st.bounds(), parents);
+    std::uint64_t next = 0;
+    for (int batch = 0; batch < 40; ++batch) {
+      const std::uint64_t n = 1 + rng() % (batch < 20 ? 100 : 20000);
+      const std::uint64_t before = store.bytes(), bound = store.growth_bound(n);
+      for (std::uint64_t i = 0; i < n; ++i) store.insert(st.make(next++).data(), 0);
+      INFO("batch " << batch << " of " << n << ": " << before << " + " << bound << " vs "
+                    << store.bytes());
+      REQUIRE(store.bytes() <= before + bound);
+    }
+  }
+}
+
+TEST_CASE("state store: roots wider than one 8-byte load stay exact", "[checker][store]") {
+  // Four 8-byte leaves, all new in every state: each kid index needs ~17 bits, a root ~70 (read
+  // with a 16-byte load at a bit offset), and chunks are repacked as the indices grow.
+  StateStore store(32, {8, 16, 24}, true);
+  const std::uint64_t n = 150000;
+  auto make = [](std::uint64_t i) {
+    std::vector<std::uint8_t> s(32);
+    for (std::uint64_t leaf = 0; leaf < 4; ++leaf) {
+      const std::uint64_t v = (i + 1) * 0x9E3779B97F4A7C15ull ^ (leaf << 60);
+      std::memcpy(s.data() + 8 * leaf, &v, 8);
+    }
+    return s;
+  };
+  for (std::uint64_t i = 0; i < n; ++i)
+    REQUIRE(store.insert(make(i).data(), static_cast<std::uint32_t>(i / 3)).id == i);
+  std::vector<std::uint8_t> out(32);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const auto s = make(i);
+    REQUIRE(store.find(s.data()) == i);
+    store.decode(static_cast<std::uint32_t>(i), out.data());
+    REQUIRE(out == s);
+    REQUIRE(store.parent(static_cast<std::uint32_t>(i)) == i / 3);
   }
 }
