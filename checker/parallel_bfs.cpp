@@ -113,6 +113,8 @@ class ParallelBfs {
       probes_.push_back(s.probe_ ? std::make_unique<PorProbe>(s.sys_) : nullptr);
       cands_.emplace_back();
       near_nodes_.emplace_back(s.store_.node_count());
+      states_.emplace_back(std::max<std::size_t>(1, s.sys_.state_size()));
+      orders_.emplace_back();
     }
     const std::size_t n = s.sys_.state_size(), nodes = s.store_.node_count();
     node_count_ = nodes;
@@ -198,6 +200,8 @@ class ParallelBfs {
   std::vector<std::unique_ptr<PorProbe>> probes_;      // per worker, when POR is active
   std::vector<std::vector<PorProbe::Mask>> cands_;     // per worker: PorProbe::candidates scratch
   std::vector<std::vector<std::uint32_t>> near_nodes_; // per worker: the expanded state's nodes
+  std::vector<std::vector<std::uint8_t>> states_;      // per worker: the expanded state
+  std::vector<std::vector<unsigned>> orders_;          // per worker: its expansion order
   std::size_t node_count_ = 0, state_size_ = 0;
 
   std::vector<FrontierEntry> batch_;
@@ -296,9 +300,8 @@ void ParallelBfs::expand(unsigned w) {
 }
 
 void ParallelBfs::expand_chunk(unsigned w, std::size_t c) {
-  thread_local std::vector<std::uint8_t> s;
-  thread_local std::vector<unsigned> order;
-  s.resize(std::max<std::size_t>(1, state_size_));
+  std::vector<std::uint8_t>& s = states_[w];
+  std::vector<unsigned>& order = orders_[w];
   ChunkBuf& buf = bufs_[c];
   buf.clear();
   const std::size_t end = std::min(batch_.size(), (c + 1) * kChunk);

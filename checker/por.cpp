@@ -67,11 +67,7 @@ PorProbe::Mask PorProbe::closure(unsigned t, Context& ctx) {
 
 void PorProbe::candidates(Context& ctx, std::vector<Mask>& out) {
   out.clear();
-  Mask enabled = 0;
-  for (unsigned t = 0; t < bufs_.size(); ++t) {
-    probe(t, ctx);
-    if (!bufs_[t].recs.empty()) enabled |= Mask{1} << t;
-  }
+  const Mask enabled = this->enabled(ctx);
   for (unsigned t = 0; t < bufs_.size(); ++t) {
     if (!((enabled >> t) & 1)) continue;
     const Mask m = closure(t, ctx);
