@@ -123,40 +123,20 @@ class Counter final : public Toy<CounterState> {
   std::uint32_t n_;
 };
 
-// ---------------------------------------------------------------- two counters
-// Thread t increments c[t] up to k. States (k+1)^2; transitions: each of the two threads steps
-// in the k(k+1) states where its counter is below k, so 2k(k+1); end states 1; depth 2k.
-struct TwoCountersState {
-  std::uint16_t c[2];
-};
-class TwoCounters final : public Toy<TwoCountersState> {
- public:
-  explicit TwoCounters(std::uint16_t k) : Toy(2), k_(k) {}
-
- private:
-  TwoCountersState initial() const override { return {{0, 0}}; }
-  bool done(const TwoCountersState& s, unsigned t) const override { return s.c[t] == k_; }
-  void step(const TwoCountersState& s, unsigned t, Emit& emit) const override {
-    if (s.c[t] == k_) return;
-    TwoCountersState n = s;
-    ++n.c[t];
-    emit(n);
-  }
-  std::uint16_t k_;
-};
-
-// ---------------------------------------------------------------- counters with footprints
-// Like TwoCounters, for partial-order reduction (supports_por): n threads (2 or 3), thread t
-// increments c[t] up to k; the objects of a footprint are the counters (bit t = c[t]); no step
-// is visible. With `coupled`, thread 1's steps also read c[0], so threads 0 and 1 are dependent
-// while both run (thread 0 writes what thread 1 reads). may_interfere is exact: an unfinished
-// thread u's future touches c[u] (and c[0] when u = 1, coupled). Counts: por_test.cpp.
+// ---------------------------------------------------------------- counters (with footprints)
+// n threads (2 or 3): thread t increments c[t] up to k. Two counters: states (k+1)^2;
+// transitions: each of the two threads steps in the k(k+1) states where its counter is below k,
+// so 2k(k+1); end states 1; depth 2k. For partial-order reduction (supports_por) the objects of
+// a footprint are the counters (bit t = c[t]); no step is visible. With `coupled`, thread 1's
+// steps also read c[0], so threads 0 and 1 are dependent while both run (thread 0 writes what
+// thread 1 reads). may_interfere is exact: an unfinished thread u's future touches c[u] (and
+// c[0] when u = 1, coupled). Counts: por_test.cpp, sleep_test.cpp.
 struct CountersState {
-  std::uint8_t c[3];
+  std::uint16_t c[3];
 };
-class FootprintCounters final : public Toy<CountersState> {
+class FootprintCounters : public Toy<CountersState> {
  public:
-  FootprintCounters(unsigned n, std::uint8_t k, bool coupled = false)
+  FootprintCounters(unsigned n, std::uint16_t k, bool coupled = false)
       : Toy(n), k_(k), coupled_(coupled) {}
   bool supports_por() const override { return true; }
   unsigned successors_with_footprint(const std::uint8_t* state, unsigned t, Context& ctx,
@@ -184,8 +164,15 @@ class FootprintCounters final : public Toy<CountersState> {
     ++n.c[t];
     emit(n);
   }
-  std::uint8_t k_;
+  std::uint16_t k_;
   bool coupled_;
+};
+// The two-counter toy of the search, store and parallel tests: no footprints, so a system
+// without partial-order reduction (sleep_test.cpp relies on that).
+class TwoCounters final : public FootprintCounters {
+ public:
+  explicit TwoCounters(std::uint16_t k) : FootprintCounters(2, k) {}
+  bool supports_por() const override { return false; }
 };
 
 // ---------------------------------------------------------------- two-thread mutex
