@@ -5,21 +5,13 @@
 #include <deque>
 #include <set>
 
+#include "checker/program_names.hpp"
+
 namespace pcmc::checker {
 
 namespace {
 
-using model::AddrId;
-using model::ANode;
-using model::AOp;
-using model::ENode;
-using model::EOp;
-using model::ExprId;
-using model::Instr;
-using model::IOp;
-using model::Program;
-using model::Scalar;
-using model::ScalarKind;
+using namespace program_names;  // program_names.hpp
 
 // What one area byte may hold at a pc. Lattice: Bottom < Zero < {Ref(cell), Other} < Top.
 struct Abs {

@@ -6,22 +6,13 @@
 #include <tuple>
 
 #include "checker/frame_area_types.hpp"
+#include "checker/program_names.hpp"
 
 namespace pcmc::checker {
 
 namespace {
 
-using model::AddrId;
-using model::ANode;
-using model::AOp;
-using model::ENode;
-using model::EOp;
-using model::ExprId;
-using model::Instr;
-using model::IOp;
-using model::Program;
-using model::ScalarKind;
-using model::SrcLoc;
+using namespace program_names;  // program_names.hpp
 
 // Walks code and conditions with the pool a value is used as (its context): a constant used as a
 // reference names an element; arithmetic, ordering and choose on references refuse the pool.

@@ -6,22 +6,13 @@
 #include <set>
 
 #include "checker/program_frames.hpp"
+#include "checker/program_names.hpp"
 
 namespace pcmc::checker {
 
 namespace {
 
-using model::AddrId;
-using model::ANode;
-using model::AOp;
-using model::ENode;
-using model::EOp;
-using model::ExprId;
-using model::Instr;
-using model::IOp;
-using model::Program;
-using model::Scalar;
-using model::ScalarKind;
+using namespace program_names;  // program_names.hpp
 
 // ------------------------------------------------------------------ code equality (as trees)
 
