@@ -27,6 +27,16 @@ struct Summary {
   std::set<std::string> violated;
 };
 
+// The reduction oracles' search: the safety search (the reductions need liveness off), `all`
+// or first-violation mode, at most `cap` states; the caller turns its reduction on.
+inline checker::SearchOptions safety_options(bool all, std::uint64_t cap) {
+  checker::SearchOptions o;
+  o.liveness = false;
+  o.all = all;
+  o.max_states = cap;
+  return o;
+}
+
 inline Summary summary(const checker::VariantRun& r) {
   Summary s{r.result.status, r.result.stats.states, r.result.stats.transitions,
             r.result.stats.end_states, r.result.stats.exists_hits, {}};

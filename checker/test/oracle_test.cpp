@@ -80,12 +80,9 @@ void reduced_oracle(const model::ast::Model& ast, const model::SourceManager& sm
                     const std::vector<std::string>& defines, bool debug_vm, bool all) {
   for (const bool por : {false, true}) {
     INFO("sleep sets" << (por ? " and ample sets" : ""));
-    checker::SearchOptions base;
-    base.all = all;
-    base.liveness = false;
+    checker::SearchOptions base = checker::test::safety_options(all, kStateCap);
     base.sleep = true;
     base.por = por;
-    base.max_states = kStateCap;
     const checker::VariantRun one = checker::run_variant(ast, sm, defines, debug_vm, base);
     REQUIRE(one.result.stats.sleep);
     base.workers = 2;

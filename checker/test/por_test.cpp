@@ -48,11 +48,8 @@ namespace {
 constexpr std::uint64_t kCap = 400000;  // a run this large fails the test (none is)
 
 checker::SearchOptions options(bool por, bool all) {
-  checker::SearchOptions o;
-  o.liveness = false;
+  checker::SearchOptions o = checker::test::safety_options(all, kCap);
   o.por = por;
-  o.all = all;
-  o.max_states = kCap;
   return o;
 }
 

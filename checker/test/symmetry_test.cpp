@@ -48,12 +48,9 @@ int exists_verdict(const Summary& s) {
 }
 
 checker::SearchOptions options(bool symmetry, bool all, bool por = false) {
-  checker::SearchOptions o;
-  o.liveness = false;
+  checker::SearchOptions o = checker::test::safety_options(all, kCap);
   o.symmetry = symmetry;
   o.por = por;
-  o.all = all;
-  o.max_states = kCap;
   return o;
 }
 
