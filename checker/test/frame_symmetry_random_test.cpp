@@ -87,11 +87,8 @@ class FrameModel {
 };
 
 checker::SearchOptions options(bool symmetry, bool all) {
-  checker::SearchOptions o;
-  o.liveness = false;
+  checker::SearchOptions o = checker::test::safety_options(all, 60000);
   o.symmetry = symmetry;
-  o.all = all;
-  o.max_states = 60000;
   return o;
 }
 

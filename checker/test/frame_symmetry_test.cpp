@@ -35,11 +35,8 @@ namespace {
 const std::string kFrames = PCMC_SOURCE_DIR "/examples/basics/page_frames.pcm";
 
 checker::SearchOptions options(bool symmetry, bool all) {
-  checker::SearchOptions o;
-  o.liveness = false;
+  checker::SearchOptions o = checker::test::safety_options(all, 200000);
   o.symmetry = symmetry;
-  o.all = all;
-  o.max_states = 200000;
   return o;
 }
 
