@@ -382,8 +382,9 @@ void Search::liveness() {
   const std::function<std::vector<Step>(std::uint32_t)> path_of =
       [this](std::uint32_t id) { return path(id); };
   if (log_edges_) edges_.close(store_.size());
+  result_.stats.edge_log = log_edges_ && !edges_.overflow;
   LivenessOutcome out = find_nontermination(sys_, store_.exact(), unexpanded_, poll, path_of,
-                                            log_edges_ && !edges_.overflow ? &edges_ : nullptr);
+                                            result_.stats.edge_log ? &edges_ : nullptr);
   if (!out.incomplete_reason.empty()) halt(out.incomplete_reason + " (non-termination pass)");
   if (out.violation) {
     recorded_[out.violation->property] = true;

@@ -57,6 +57,9 @@ struct Stats {
                                     // ample set: the states of the re-run without POR (bounded
                                     // by the counterexamples' depth) that re-derived them as
                                     // the unreduced shortest ones (search_shortest.cpp); 0: none
+  bool edge_log = false;            // the non-termination pass walked the edges the BFS logged
+                                    // (SearchOptions::log_edges); false: it regenerated them, or
+                                    // did not run
   std::string rerun_failed;         // why that re-run did not finish (a limit, an interrupt):
                                     // the counterexamples are then the reduced search's ones,
                                     // real but not necessarily shortest. Empty otherwise.
