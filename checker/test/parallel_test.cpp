@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "checker/search.hpp"
@@ -119,4 +120,33 @@ TEST_CASE("parallel: 2 workers stop on interrupt", "[checker][parallel]") {
   CHECK(r.status == Status::Incomplete);
   CHECK(r.incomplete_reason == "interrupted");
   CHECK(r.stats.states == 1);
+}
+
+namespace {
+
+// Counters whose expansion of one state deep in the search throws, as a model's internal error
+// would: on whichever worker it happens, the parallel search must end and rethrow it.
+class ThrowingCounters final : public FootprintCounters {
+ public:
+  ThrowingCounters() : FootprintCounters(2, 150) {}
+  unsigned successors(const std::uint8_t* s, unsigned t, Context& ctx,
+                      TransitionSink& sink) const override {
+    const CountersState st = get(s);
+    if (st.c[0] == 120 && st.c[1] == 77) throw std::logic_error("toy: broken state");
+    return FootprintCounters::successors(s, t, ctx, sink);
+  }
+  bool supports_por() const override { return false; }
+};
+
+}  // namespace
+
+TEST_CASE("parallel: a worker's exception ends the search and is rethrown", "[checker][parallel]") {
+  const ThrowingCounters sys;
+  for (const unsigned workers : {1u, 2u, 3u}) {
+    INFO(workers << " workers");
+    SearchOptions o;
+    o.liveness = false;
+    o.workers = workers;
+    CHECK_THROWS_WITH(run(sys, o), "toy: broken state");
+  }
 }
