@@ -38,6 +38,9 @@ enum class StoreMode { Exact, HashCompact };
 //              (every cycle has such an edge); reduces more. DFS always uses NewState.
 enum class Proviso { NewState, NextLevel };
 
+enum class Engine : std::uint8_t { Interp, Native };
+const char* to_string(Engine e);
+
 struct Stats {
   std::uint64_t states = 0;         // distinct states stored
   std::uint64_t transitions = 0;    // transitions generated (including fatal ones)
@@ -78,6 +81,8 @@ struct Stats {
                                     // states (states - 1) / 2^(signature_bits + 1) (birthday
                                     // bound, with the states stored; docs/state-store.md)
   double seconds = 0;
+  Engine engine = Engine::Interp;   // the executor that ran the search (set by run_variant)
+  double compile_seconds = 0;       // Native: generating and compiling the module (0: cached)
 };
 
 struct SearchOptions {
@@ -136,6 +141,12 @@ struct SearchOptions {
                                     // DFS and the non-termination pass run on one thread.
   const std::atomic<bool>* interrupt = nullptr;  // set (e.g. by SIGINT) to stop cleanly
   std::function<void(const Stats&)> progress;    // called at most once a second
+  // The executor (docs/native-engine.md). Applied by run_variant (session.hpp), like symmetry;
+  // search() itself ignores these. Native: the model is compiled to C++ and loaded (seconds of
+  // compile, then several times faster steps); same results as Interp (the oracle tests).
+  Engine engine = Engine::Interp;
+  std::string native_cache;         // Native: the module cache; empty = model::native_cache_dir()
+  std::function<void(double seconds, bool cached)> on_native;  // Native: after the module loaded
 };
 
 struct Step {

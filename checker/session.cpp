@@ -3,6 +3,8 @@
 #include "checker/program_symmetry.hpp"
 #include "checker/program_system.hpp"
 #include "checker/symmetric_system.hpp"
+#include "model/codegen.hpp"
+#include "model/native.hpp"
 #include "traces/scenario_hash.hpp"
 
 namespace pcmc::checker {
@@ -19,6 +21,8 @@ traces::ChoicePath choice_path(const Counterexample& cex) {
   path.thread = cex.thread == 0xFFFF ? -1 : cex.thread;
   return path;
 }
+
+const char* to_string(Engine e) { return e == Engine::Native ? "native" : "interp"; }
 
 namespace {
 
@@ -77,9 +81,23 @@ VariantRun run_variant(const model::ast::Model& model, const model::SourceManage
     }
   }
 
+  // The native engine: refused (the interpreter runs) for options it does not implement.
+  double compile_seconds = 0;
+  const bool native = options.engine == Engine::Native && model::native_supports(eopts);
+  if (native) {
+    model::NativeBuildOptions bo;
+    bo.cache_dir = options.native_cache;
+    auto module = model::NativeModule::build(run.program, eopts, bo);
+    compile_seconds = module->compile_seconds();
+    if (options.on_native) options.on_native(compile_seconds, module->cached());
+    run.exec->set_native(std::move(module));
+  }
+
   run.table = properties::build_property_table(run.program);
   ProgramSystem system(*run.exec, run.table);
   run.result = search_with_symmetry(run.program, system, options);
+  run.result.stats.engine = native ? Engine::Native : Engine::Interp;
+  run.result.stats.compile_seconds = compile_seconds;
   traces::TraceContext ctx = run.trace_context(sm);
   for (const Counterexample& cex : run.result.violations)
     run.traces.push_back(

@@ -6,6 +6,8 @@
 // throw std::logic_error and stay on in release builds.
 #include "model/exec.hpp"
 
+#include "model/native.hpp"
+
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -240,6 +242,11 @@ class Stepper {
            std::size_t nexec, std::uint32_t main_pc, std::uint32_t count) {
     std::uint8_t* s = scratch_.states[depth].data();
     const auto& code = th_.code;
+    // The events of this path before it forked: a blocked await drops only what the path added
+    // (truncating to `nevents` would let the enclosing choose's next value grow the vector back
+    // with default events in place of a WARN or discipline event raised before the fork).
+    const std::size_t path_mark = scratch_.events.size();
+    const std::size_t path_exec = scratch_.executed.size();  // likewise for explain's pcs
     for (;;) {
       if (pc >= code.size()) throw std::logic_error("pc out of range in " + th_.name);
       const Instr& ins = code[pc];
@@ -285,9 +292,9 @@ class Stepper {
           std::int64_t c = ev.expr(ins.b);
           if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
           if (!c) {  // blocked: this path has no successor
-            scratch_.events.resize(nevents);
+            scratch_.events.resize(path_mark);
             if (scratch_.explain) {
-              scratch_.executed.resize(nexec);
+              scratch_.executed.resize(path_exec);
               scratch_.blocked.push_back({pc, std::vector<std::uint8_t>(s, s + p_.state_size)});
             }
             return;
@@ -310,7 +317,7 @@ class Stepper {
             if (scratch_.explain) scratch_.executed.resize(ex_mark);
             run(depth + 1, next, visible, nevents, nexec, main_pc, count);
           }
-          scratch_.events.resize(nevents);
+          scratch_.events.resize(ev_mark);
           return;
         }
         case IOp::Assert: {
@@ -439,6 +446,7 @@ unsigned Executor::step(const std::uint8_t* state, unsigned thread, Scratch& scr
   scratch.executed.clear();
   scratch.blocked.clear();
   if (scratch.access != nullptr) scratch.access->reset(program_->globals_size);
+  if (native_ && !scratch.explain) return native_->step(*program_, thread, pc0, scratch, sink);
   Stepper st(*this, th, thread, scratch, sink, options_.local_budget);
   st.first_pc = pc0;
   st.run(0, pc0, false, 0, 0, pc0, 0);
@@ -534,6 +542,23 @@ bool Executor::addr_in_thread(AddrId a, const std::uint8_t* state, unsigned thre
 }
 
 bool Executor::eval_cond(ExprId cond, const std::uint8_t* state, std::vector<Event>& events) const {
+  if (native_) {
+    ModelErrorKind kind = ModelErrorKind::Range;
+    std::int64_t value = 0;
+    switch (native_->eval_cond(cond, state, kind, value)) {
+      case 0: return false;
+      case 1: return true;
+      case 2: {
+        Event e;
+        e.kind = Event::ModelError;
+        e.error = kind;
+        e.value = value;
+        events.push_back(e);
+        return false;
+      }
+      default: break;  // not compiled: interpret it
+    }
+  }
   // Evaluation only reads; the const_cast lets Eval share the step path's code.
   Eval ev{*program_, const_cast<std::uint8_t*>(state), 0, 0};
   ev.events = &events;

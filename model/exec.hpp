@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -16,6 +17,10 @@
 
 namespace pcmc::model {
 
+class NativeModule;  // model/native.hpp
+
+// Every field here changes what a step does: model/codegen.cpp's native_supports() decides
+// whether the native engine implements it (a static_assert there fails when a field is added).
 struct ExecOptions {
   bool debug_vm = false;                // CONFIG_DEBUG_VM: evaluate Debug-class assertions
   std::uint32_t local_budget = 1000000; // instructions one step may run before it is a model
@@ -106,6 +111,13 @@ class Executor {
   const Program& program() const { return *program_; }
   const ExecOptions& options() const { return options_; }
 
+  // The native engine (docs/native-engine.md): when set, step() and eval_cond() run the module's
+  // compiled code, except with Scratch::explain (replay diagnostics), which the interpreter
+  // serves. Set it before sharing the executor; the module must be built for this program and
+  // these options (NativeModule::build).
+  void set_native(std::shared_ptr<const NativeModule> native) { native_ = std::move(native); }
+  const NativeModule* native() const { return native_.get(); }
+
   // Runs the init block on a zeroed state. Events (assertions in init, model errors) are
   // appended to `events`; the caller treats any as a bad model.
   void initial_state(std::uint8_t* out, std::vector<Event>& events) const;
@@ -133,6 +145,7 @@ class Executor {
  private:
   const Program* program_;
   ExecOptions options_;
+  std::shared_ptr<const NativeModule> native_;
 };
 
 }  // namespace pcmc::model

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 
 #include "model/parser.hpp"
@@ -49,6 +50,12 @@ checker::SearchOptions limit_options(const Options& o) {
   s.max_seconds = o.max_time;
   s.max_memory = o.max_memory_mib ? o.max_memory_mib << 20 : default_memory_limit();
   s.interrupt = install_interrupt();
+  s.engine = o.engine == "native" ? checker::Engine::Native : checker::Engine::Interp;
+  if (o.progress != "off")
+    s.on_native = [](double seconds, bool cached) {
+      if (cached) std::fprintf(stderr, "native engine: module loaded from the cache\n");
+      else std::fprintf(stderr, "native engine: model compiled to C++ in %.2f s\n", seconds);
+    };
   return s;
 }
 

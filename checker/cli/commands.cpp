@@ -48,6 +48,9 @@ checker::SearchOptions search_options(const Options& o) {
   s.workers = o.jobs;
   s.store = o.store == "hashcompact" ? checker::StoreMode::HashCompact : checker::StoreMode::Exact;
   s.interrupt = install_interrupt();
+  const checker::SearchOptions lim = limit_options(o);  // the engine and its progress note
+  s.engine = lim.engine;
+  s.on_native = lim.on_native;
   bool tty = isatty(STDERR_FILENO) != 0;
   if (o.progress == "json") {
     s.progress = [](const checker::Stats& st) {
@@ -171,7 +174,9 @@ nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                 {"por", st.por}, {"ample_states", st.ample_states},
                 {"rerun_states", st.rerun_states}, {"rerun_failed", st.rerun_failed},
                 {"sleep", st.sleep}, {"slept", st.slept},
-                {"symmetry", st.symmetry}, {"symmetry_classes", st.symmetry_classes}};
+                {"symmetry", st.symmetry}, {"symmetry_classes", st.symmetry_classes},
+                {"engine", checker::to_string(st.engine)},
+                {"compile_seconds", st.compile_seconds}};
   // The visited set: with "lossy", "holds" means no violation among the states explored, and
   // omission_bound bounds the probability that some state was omitted (docs/state-store.md).
   if (st.store == checker::StoreMode::HashCompact)

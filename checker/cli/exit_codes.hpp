@@ -13,6 +13,7 @@ enum ExitCode : int {
   kUsage = 64,         // bad command line
   kBadModel = 65,      // malformed model (file:line:col: error) or a model error at run time
   kIoError = 74,       // an output file could not be written
+  kNativeFailed = 69,  // --engine native: the model's C++ could not be compiled or loaded
   kInternal = 70,      // internal error (a bug in pcmc)
 };
 

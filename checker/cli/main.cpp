@@ -6,6 +6,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/options.hpp"
+#include "model/native.hpp"
 
 int main(int argc, char** argv) {
   using namespace pcmc::cli;
@@ -22,6 +23,9 @@ int main(int argc, char** argv) {
     if (p.options.command == "graph") return run_graph(p.options);
     if (p.options.command == "matrix") return run_matrix(p.options);
     return run_check(p.options);
+  } catch (const pcmc::model::NativeError& e) {
+    std::cerr << "pcmc: native engine: " << e.what() << " (--engine interp runs without it)\n";
+    return kNativeFailed;
   } catch (const std::bad_alloc&) {
     std::cerr << "pcmc: internal error: out of memory (use --max-memory to bound the search)\n";
     return kInternal;

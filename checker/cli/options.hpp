@@ -23,6 +23,7 @@ struct Options {
   std::uint64_t shuffle = 0;
   unsigned jobs = 1;       // -j: BFS worker threads (same results as 1)
   std::string store = "exact";  // --store exact|hashcompact: the visited set (state-store.md)
+  std::string engine = "interp";  // --engine interp|native (docs/native-engine.md)
   // Reduction
   bool por = false;        // --por on|persistent: ample (persistent) sets (docs/reductions.md)
   bool sleep = false;      // --por on|sleep: sleep sets (docs/reductions.md, "Sleep sets")

@@ -1,0 +1,196 @@
+// The native engine's oracle (docs/native-engine.md, "Exactness"): the interpreter
+// (model/exec.cpp) is the reference. For every example (examples/**/*.pcm except quarantine/;
+// baseline, --debug-vm, and every -D variant its expect blocks name), the kernel library tests
+// and seeded random models (random_models.hpp, plain and symmetric), the reachable states are
+// explored (at most kCap per program) and, in every state and for every thread, the native
+// step must give exactly the interpreter's successors (count, bytes, index, fatal, first_pc,
+// main_pc, events), with and without footprint recording (Scratch::access: the read and write
+// bitsets and the assertion flag), and every invariant / final / exists condition the same value
+// and events. The modules are compiled at -O0 here to keep the suite's compile time down (the
+// whole-search tests in native_search_test.cpp use the default flags).
+#include <catch2/catch.hpp>
+
+#include <deque>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "checker/test/example_corpus.hpp"
+#include "checker/test/native_util.hpp"
+#include "checker/test/random_models.hpp"
+#include "model/native.hpp"
+#include "properties/judge.hpp"
+
+using namespace pcmc;
+
+namespace {
+
+constexpr std::size_t kCap = 20000;
+
+struct Rec {
+  std::vector<std::uint8_t> state;
+  std::uint16_t index;
+  bool fatal;
+  std::uint32_t first_pc, main_pc;
+  std::vector<model::Event> events;
+};
+
+struct Collect final : model::Sink {
+  std::size_t size = 0;
+  std::vector<Rec> out;
+  void on_successor(const model::Successor& s) override {
+    out.push_back({std::vector<std::uint8_t>(s.state, s.state + size), s.index, s.fatal,
+                   s.first_pc, s.main_pc, {s.events.begin(), s.events.end()}});
+  }
+};
+
+bool same(const model::Event& a, const model::Event& b) {
+  return a.kind == b.kind && a.error == b.error && a.thread == b.thread && a.site == b.site &&
+         a.pc == b.pc && a.addr == b.addr && a.value == b.value;
+}
+
+std::string show(const model::Event& e) {
+  return "{kind " + std::to_string(e.kind) + " error " + std::to_string(int(e.error)) +
+         " thread " + std::to_string(e.thread) + " site " + std::to_string(e.site) + " pc " +
+         std::to_string(e.pc) + " addr " + std::to_string(e.addr) + " value " +
+         std::to_string(e.value) + "}";
+}
+
+// Compares one (state, thread) under both engines; returns the interpreter's successors.
+std::vector<Rec> compare_step(const model::Executor& interp, const model::Executor& native,
+                              const std::uint8_t* state, unsigned thread, bool with_access) {
+  const model::Program& p = interp.program();
+  model::Scratch si, sn;
+  model::Access ai, an;
+  if (with_access) {
+    si.access = &ai;
+    sn.access = &an;
+  }
+  Collect ci, cn;
+  ci.size = cn.size = p.state_size;
+  const unsigned ni = interp.step(state, thread, si, ci);
+  const unsigned nn = native.step(state, thread, sn, cn);
+  INFO("thread " << thread << (with_access ? " with access" : ""));
+  REQUIRE(ni == nn);
+  REQUIRE(ci.out.size() == cn.out.size());
+  for (std::size_t k = 0; k < ci.out.size(); ++k) {
+    const Rec& a = ci.out[k];
+    const Rec& b = cn.out[k];
+    INFO("successor " << k);
+    CHECK(a.index == b.index);
+    CHECK(a.fatal == b.fatal);
+    CHECK(a.first_pc == b.first_pc);
+    CHECK(a.main_pc == b.main_pc);
+    CHECK(a.state == b.state);
+    REQUIRE(a.events.size() == b.events.size());
+    for (std::size_t e = 0; e < a.events.size(); ++e) {
+      INFO("event " << e << " interp " << show(a.events[e]) << " native " << show(b.events[e]));
+      CHECK(same(a.events[e], b.events[e]));
+    }
+  }
+  if (with_access) {
+    CHECK(ai.reads == an.reads);
+    CHECK(ai.writes == an.writes);
+    CHECK(ai.assertion == an.assertion);
+  }
+  return ci.out;
+}
+
+void compare_conds(const model::Executor& interp, const model::Executor& native,
+                   const std::uint8_t* state) {
+  const model::Program& p = interp.program();
+  for (const auto* list : {&p.invariants, &p.finals, &p.exists})
+    for (const model::NamedCond& c : *list) {
+      std::vector<model::Event> ei, en;
+      INFO("condition " << c.name);
+      CHECK(interp.eval_cond(c.cond, state, ei) == native.eval_cond(c.cond, state, en));
+      REQUIRE(ei.size() == en.size());
+      for (std::size_t e = 0; e < ei.size(); ++e) CHECK(same(ei[e], en[e]));
+    }
+}
+
+// Explores the program's reachable states (BFS, at most kCap) comparing the engines in each.
+// Returns the number of states compared.
+std::size_t compare_program(const model::Program& p, const model::ExecOptions& eo) {
+  const model::Executor interp(p, eo);
+  model::Executor native(p, eo);
+  native.set_native(model::NativeModule::build(p, eo, checker::test::native_test_build(true)));
+  std::vector<std::uint8_t> init(p.state_size);
+  std::vector<model::Event> events;
+  interp.initial_state(init.data(), events);
+  REQUIRE(events.empty());
+  std::set<std::vector<std::uint8_t>> seen{init};
+  std::deque<std::vector<std::uint8_t>> queue{init};
+  std::size_t compared = 0;
+  while (!queue.empty() && compared < kCap) {
+    const std::vector<std::uint8_t> s = std::move(queue.front());
+    queue.pop_front();
+    ++compared;
+    compare_conds(interp, native, s.data());
+    for (unsigned t = 0; t < p.threads.size(); ++t) {
+      compare_step(interp, native, s.data(), t, true);
+      for (Rec& r : compare_step(interp, native, s.data(), t, false))
+        if (!r.fatal && seen.size() < kCap && seen.insert(r.state).second)
+          queue.push_back(std::move(r.state));
+    }
+  }
+  return compared;
+}
+
+std::vector<std::string> example_files() {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(PCMC_SOURCE_DIR "/examples"))
+    if (e.path().extension() == ".pcm" &&
+        e.path().string().find("/quarantine/") == std::string::npos)
+      files.push_back(e.path().string());
+  for (const std::string& f : checker::test::scenario_files())
+    if (f.find("/model/kernel/") != std::string::npos) files.push_back(f);
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("native oracle: every example and variant equals the interpreter state by state",
+          "[native][oracle]") {
+  const std::vector<std::string> files = example_files();
+  REQUIRE(files.size() >= 20);
+  for (const std::string& file : files) {
+    model::SourceManager sm;
+    const model::ast::Model ast = checker::test::parse(sm, file);
+    // Baseline, --debug-vm, and every run the expect blocks name (the -D variants).
+    std::vector<properties::RunSpec> runs{{{}, false}, {{}, true}};
+    for (const properties::RunSpec& r : properties::runs_to_judge(ast.expects))
+      if (!r.defines.empty()) runs.push_back(r);
+    for (const properties::RunSpec& spec : runs) {
+      INFO(file << " " << spec.label());
+      model::CompileOptions co;
+      co.defines = spec.defines;
+      co.debug_vm = spec.debug_vm;
+      const model::Program p = model::compile(ast, sm, co);
+      model::ExecOptions eo;
+      eo.debug_vm = spec.debug_vm;
+      CHECK(compare_program(p, eo) > 0);
+    }
+  }
+}
+
+TEST_CASE("native oracle: random models equal the interpreter state by state",
+          "[native][oracle]") {
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    checker::test::RandomModel gen(seed);
+    const std::string text = seed % 4 == 0 ? gen.symmetric_source(seed) : gen.source(seed);
+    INFO("random model seed " << seed << ":\n" << text);
+    const model::Program p = checker::test::compile_text(text);
+    model::ExecOptions eo;
+    CHECK(compare_program(p, eo) > 0);
+  }
+}
+
+TEST_CASE("native oracle: a tiny local budget diverges identically", "[native][oracle]") {
+  checker::test::RandomModel gen(7);
+  const model::Program p = checker::test::compile_text(gen.source(7));
+  model::ExecOptions eo;
+  eo.local_budget = 3;
+  CHECK(compare_program(p, eo) > 0);
+}

@@ -1,0 +1,135 @@
+// The native engine in whole searches (docs/native-engine.md): with `--engine native` a search
+// gives what the interpreter gives — verdict, violated properties, state / transition / end-state
+// / exists counts, every counterexample step by step — sequential and with -j 2, with the
+// non-termination pass and with the reductions; a thrown exception from a sink passes through
+// the generated frames; the module cache is reused; the generated code compiles warning-free
+// with -Wall -Wextra -Werror. Modules use the default flags here (the state-by-state oracle,
+// native_oracle_test.cpp, compiles at -O0).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "checker/session.hpp"
+#include "checker/test/example_corpus.hpp"
+#include "checker/test/native_util.hpp"
+#include "checker/test/random_models.hpp"
+#include "model/codegen.hpp"
+#include "model/native.hpp"
+
+using namespace pcmc;
+
+namespace {
+
+struct Digest {
+  checker::Status status;
+  std::uint64_t states, transitions, end_states, exists_hits;
+  std::set<std::string> violated;
+  std::vector<std::vector<std::pair<int, int>>> paths;
+};
+
+Digest digest(const checker::VariantRun& r) {
+  Digest d{r.result.status, r.result.stats.states, r.result.stats.transitions,
+           r.result.stats.end_states, r.result.stats.exists_hits, {}, {}};
+  for (const auto& c : r.result.violations) {
+    d.violated.insert(r.table.props.at(c.property).name);
+    std::vector<std::pair<int, int>> path;
+    for (const auto& s : c.steps) path.emplace_back(s.thread, s.index);
+    d.paths.push_back(path);
+  }
+  return d;
+}
+
+void same_search(const std::string& file, const std::vector<std::string>& defines, bool debug_vm,
+                 checker::SearchOptions o) {
+  INFO(file << (debug_vm ? " --debug-vm" : "") << " workers " << o.workers << " liveness "
+            << o.liveness << " por " << o.por);
+  model::SourceManager sm;
+  const model::ast::Model ast = checker::test::parse(sm, file);
+  const checker::VariantRun a = checker::run_variant(ast, sm, defines, debug_vm, o);
+  o.engine = checker::Engine::Native;
+  o.native_cache = PCMC_NATIVE_CACHE;
+  const checker::VariantRun b = checker::run_variant(ast, sm, defines, debug_vm, o);
+  CHECK(a.result.stats.engine == checker::Engine::Interp);
+  REQUIRE(b.result.stats.engine == checker::Engine::Native);
+  REQUIRE(b.exec->native() != nullptr);
+  const Digest x = digest(a), y = digest(b);
+  CHECK(x.status == y.status);
+  CHECK(x.states == y.states);
+  CHECK(x.transitions == y.transitions);
+  CHECK(x.end_states == y.end_states);
+  CHECK(x.exists_hits == y.exists_hits);
+  CHECK(x.violated == y.violated);
+  CHECK(x.paths == y.paths);
+}
+
+std::string example(const char* rel) { return std::string(PCMC_SOURCE_DIR "/examples/") + rel; }
+
+}  // namespace
+
+TEST_CASE("native search: the same results as the interpreter", "[native]") {
+  checker::SearchOptions o;
+  o.all = true;
+  o.max_states = 200000;
+  for (const char* f : {"basics/lost_update.pcm", "basics/use_after_free.pcm",
+                        "basics/livelock.pcm", "basics/guarded_index.pcm", "seed/c-r2.pcm"}) {
+    same_search(example(f), {}, false, o);
+    same_search(example(f), {}, true, o);
+  }
+  o.liveness = false;
+  o.por = true;
+  o.sleep = true;
+  same_search(example("seed/c-r2.pcm"), {}, false, o);
+  o.por = o.sleep = false;
+  o.workers = 2;
+  same_search(example("seed/c-r2.pcm"), {}, false, o);
+  same_search(example("scaled/generated/thp-n4-open3.pcm"), {}, false, o);
+  same_search(example("basics/use_after_free.pcm"), {}, false, o);
+}
+
+namespace {
+struct Throwing final : model::Sink {
+  void on_successor(const model::Successor&) override { throw std::runtime_error("from sink"); }
+};
+}  // namespace
+
+TEST_CASE("native engine: exceptions pass through and the cache is reused and the code is -Wall clean",
+          "[native]") {
+  checker::test::RandomModel gen(3);
+  const model::Program p = checker::test::compile_text(gen.source(3));
+  const model::ExecOptions eo;
+  model::NativeBuildOptions strict = checker::test::native_test_build(false);
+  strict.extra_flags = {"-Wall", "-Wextra", "-Werror"};
+  const auto m = model::NativeModule::build(p, eo, strict);  // throws on any warning
+  const auto again = model::NativeModule::build(p, eo, strict);
+  CHECK(again->cached());
+  CHECK(again->compile_seconds() == 0);
+  CHECK(again->library_path() == m->library_path());
+
+  model::Executor ex(p, eo);
+  ex.set_native(m);
+  std::vector<std::uint8_t> init(p.state_size);
+  std::vector<model::Event> events;
+  ex.initial_state(init.data(), events);
+  model::Scratch scratch;
+  Throwing sink;
+  CHECK_THROWS_WITH(ex.step(init.data(), 0, scratch, sink), "from sink");
+}
+
+TEST_CASE("native engine: a compiler failure is a NativeError naming its output", "[native]") {
+  checker::test::RandomModel gen(5);
+  const model::Program p = checker::test::compile_text(gen.source(5));
+  model::NativeBuildOptions bad = checker::test::native_test_build(false);
+  bad.extra_flags = {"-fno-such-flag-pcmc"};
+  try {
+    (void)model::NativeModule::build(p, model::ExecOptions{}, bad);
+    FAIL("no error");
+  } catch (const model::NativeError& e) {
+    CHECK(std::string(e.what()).find("failed") != std::string::npos);
+    REQUIRE(!e.stderr_path().empty());
+    CHECK(std::filesystem::exists(e.stderr_path()));
+    std::filesystem::remove(e.stderr_path());
+  }
+}

@@ -1,0 +1,298 @@
+// The code generator's instructions, threads and entry points (model/codegen.hpp); expressions
+// and addresses are in codegen_expr.cpp.
+//
+// Shape of the translation unit (docs/native-engine.md):
+//   the ABI header and the runtime helpers (model/native_abi.h, model/native_runtime.inc),
+//   one `template <bool A> run_K(...)` per class of threads whose code is the same text (three
+//   identical openers share one), A = record the footprint (Scratch::access),
+//   one `cond_N` per invariant/final/exists condition,
+//   the exported entry points (pcmc_native_step, pcmc_native_eval_cond, ABI checks).
+// run_K is Stepper::run of model/exec.cpp: a `switch (pc)` to the instruction labels, each
+// instruction a block, jumps as gotos, a choose as a loop that recurses into the next fork
+// buffer (chooses may nest inside atomic loops, so the depth is dynamic).
+#include "model/codegen.hpp"
+
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "model/codegen_writer.hpp"
+#include "native_abi_text.hpp"
+
+namespace pcmc::model {
+
+// Every ExecOptions field must be decided in native_supports(): when this fails, a field was
+// added; implement it in the generated code (and the oracle test) or refuse it there.
+static_assert(sizeof(ExecOptions) == 8, "ExecOptions changed: decide it in native_supports()");
+
+bool native_supports(const ExecOptions& options, std::string* why) {
+  // debug_vm and local_budget are implemented (baked into the generated code).
+  (void)options;
+  if (why != nullptr) why->clear();
+  return true;
+}
+
+namespace {
+
+using codegen::Env;
+using codegen::Writer;
+
+std::string step_fail(ModelErrorKind k, const std::string& v, std::uint32_t pc) {
+  return "{ ek = " + std::to_string(static_cast<int>(k)) + "; ev = " + v + "; fpc = " +
+         std::to_string(pc) + "u; goto fault; }";
+}
+
+std::string cond_fail(ModelErrorKind k, const std::string& v, std::uint32_t) {
+  return "{ *error_kind = " + std::to_string(static_cast<int>(k)) + "; *error_value = " + v +
+         "; return PCMC_NATIVE_COND_ERROR; }";
+}
+
+// The body of one thread's run function, with "@RUN@" for its name, plus its tables.
+struct ThreadCode {
+  std::string text;
+  std::vector<std::int32_t> disc;
+  std::vector<std::uint32_t> sites;
+};
+
+ThreadCode thread_code(const Program& p, const Thread& th, const ExecOptions& opt) {
+  std::ostringstream o;
+  Writer w(p, o);
+  const auto n = static_cast<std::uint32_t>(th.code.size());
+  const std::string N = std::to_string(p.state_size) + "u";
+  o << "template <bool A>\n"
+    << "void @RUN@(Ctx& c, const ThreadParams& tp, std::uint8_t* const s, const std::uint32_t "
+       "depth, const std::uint32_t pc0, bool visible, std::uint32_t count, std::uint32_t "
+       "main_pc) {\n";
+  w.line("const std::uint32_t path_mark = c.nev;  // this path's events before it forked");
+  w.line("int ek = 0;");
+  w.line("std::int64_t ev = 0;");
+  w.line("std::uint32_t fpc = 0, stop_pc = 0;");
+  w.line("(void)depth;");
+  w.line("(void)path_mark; (void)ek; (void)ev; (void)fpc; (void)stop_pc;");
+  w.open("switch (pc0) {");
+  for (std::uint32_t i = 0; i < n; ++i) w.line("case " + std::to_string(i) + ": goto L" + std::to_string(i) + ";");
+  w.line("default: c.status = PCMC_NATIVE_BAD_PC; return;");
+  w.close();
+  Env env;
+  env.area = "tp.area";
+  env.thread = "tp.thread";
+  env.access = true;
+  env.fail = step_fail;
+  auto target = [&](std::uint32_t t) { return t < n ? "L" + std::to_string(t) : std::string("Lbad"); };
+  for (std::uint32_t pc = 0; pc < n; ++pc) {
+    const Instr& ins = th.code[pc];
+    const std::string P = std::to_string(pc) + "u";
+    o << "L" << pc << ":\n";
+    env.pc = pc;
+    if (ins.yields) w.line("if (visible) { stop_pc = " + P + "; goto stop; }");
+    if (ins.op == IOp::Halt) {
+      w.line("emit(c, s, tp.area, 0xFFFFu, false, main_pc);");
+      w.line("return;");
+      continue;
+    }
+    w.line("if (++count > " + std::to_string(opt.local_budget) + "u) { fpc = " + P + "; goto diverge; }");
+    if (ins.yields) w.line("visible = true; main_pc = " + P + ";");
+    w.open("{");
+    switch (ins.op) {
+      case IOp::Assign: {
+        const std::string v = w.expr(ins.b, env);
+        const codegen::Addr a = w.addr(ins.a, env);
+        w.line("if (" + v + " < " + codegen::literal(ins.scalar.lo) + " || " + v + " > " +
+               codegen::literal(ins.scalar.hi) + ") " + step_fail(ModelErrorKind::Range, v, pc));
+        w.mark(a, ins.scalar.width, "c.writes");
+        w.line(std::string(codegen::store_fn(ins.scalar.width)) + "(s + " + a.expr + ", " + v + ");");
+        break;
+      }
+      case IOp::Jump: w.line("goto " + target(ins.target) + ";"); break;
+      case IOp::JumpIfNot: {
+        const std::string v = w.expr(ins.b, env);
+        w.line("if (" + v + " == 0) goto " + target(ins.target) + ";");
+        break;
+      }
+      case IOp::Await: {
+        const std::string v = w.expr(ins.b, env);
+        w.line("if (" + v + " == 0) { truncate(c, path_mark); return; }  // blocked: no successor");
+        break;
+      }
+      case IOp::Choose: {
+        const codegen::Addr a = w.addr(ins.a, env);
+        w.mark(a, ins.scalar.width, "c.writes");
+        w.line("std::uint8_t* const child = c.h->buffer(c.hc, depth + 1);");
+        w.line("const std::uint32_t em = c.nev;");
+        w.open("for (std::int64_t v = " + codegen::literal(ins.lo) + "; v <= " +
+               codegen::literal(ins.hi) + "; ++v) {");
+        w.line("std::memcpy(child, s, " + N + ");");
+        w.line(std::string(codegen::store_fn(ins.scalar.width)) + "(child + " + a.expr + ", v);");
+        w.line("truncate(c, em);");
+        w.line("@RUN@<A>(c, tp, child, depth + 1, " + std::to_string(pc + 1) +
+               "u, visible, count, main_pc);");
+        w.line("if (c.status != PCMC_NATIVE_OK) return;");
+        w.close();
+        w.line("truncate(c, em);");
+        w.line("return;");
+        break;
+      }
+      case IOp::Assert: {
+        if (ins.site >= p.asserts.size()) throw std::logic_error("codegen: bad assertion site");
+        const AssertSite& site = p.asserts[ins.site];
+        const std::string S = "tp.site[" + std::to_string(w.sites.size()) + "]";
+        w.sites.push_back(ins.site);
+        if (site.cls == AssertClass::Debug && !opt.debug_vm) {
+          if (ins.a >= 0) {  // WARN_ON-style value of a compiled-out VM_BUG_ON: 0
+            const codegen::Addr a = w.addr(ins.a, env);
+            w.mark(a, ins.scalar.width, "c.writes");
+            w.line(std::string(codegen::store_fn(ins.scalar.width)) + "(s + " + a.expr + ", 0);");
+          }
+          break;
+        }
+        w.line("if constexpr (A) *c.assertion = 1;");
+        Env ae = env;
+        ae.assertion = true;
+        ae.site = S;
+        const std::string v = w.expr(ins.b, ae);
+        if (ins.a >= 0) {
+          const unsigned width = ins.scalar.width ? ins.scalar.width : 1;
+          const codegen::Addr a = w.addr(ins.a, env);
+          w.mark(a, width, "c.writes");
+          w.line(std::string(codegen::store_fn(width)) + "(s + " + a.expr + ", " + v + " != 0);");
+        }
+        w.open("if (" + v + " != 0) {");
+        w.line("push(c, 0, 0, tp.thread, " + S + ", " + P + ", -1, 0);");
+        if (site.cls != AssertClass::Warn) {
+          w.line("emit(c, s, tp.area, " + P + ", true, main_pc);");
+          w.line("return;");
+        }
+        w.close();
+        break;
+      }
+      case IOp::Clear:
+        w.line("std::memset(s + tp.area + " + std::to_string(ins.offset) + "u, 0, " +
+               std::to_string(ins.len) + "u);");
+        break;
+      case IOp::AtomicBegin:
+      case IOp::Nop:
+      case IOp::Halt: break;
+    }
+    w.close();
+  }
+  // Falling off the end (no Halt) is the interpreter's "pc out of range". The exits follow,
+  // each only when some instruction jumps to it (no unused labels).
+  w.line("goto Lbad;");
+  o << "Lbad:\n";
+  w.line("c.status = PCMC_NATIVE_BAD_PC;");
+  w.line("return;");
+  const std::string so_far = o.str();
+  if (so_far.find("goto stop;") != std::string::npos) {
+    o << "stop:\n";
+    w.line("emit(c, s, tp.area, stop_pc, false, main_pc);");
+    w.line("return;");
+  }
+  if (so_far.find("goto fault;") != std::string::npos) {
+    o << "fault:\n";
+    w.line("push(c, 2, static_cast<std::uint8_t>(ek), tp.thread, 0, fpc, -1, ev);");
+    w.line("emit(c, s, tp.area, fpc, true, main_pc);");
+    w.line("return;");
+  }
+  if (so_far.find("goto diverge;") != std::string::npos) {
+    o << "diverge:\n";
+    w.line("push(c, 2, " + std::to_string(static_cast<int>(ModelErrorKind::LocalDivergence)) +
+           ", tp.thread, 0, fpc, -1, 0);");
+    w.line("emit(c, s, tp.area, fpc, true, main_pc);");
+  }
+  o << "}\n";
+  return {o.str(), std::move(w.disc), std::move(w.sites)};
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+  return s;
+}
+
+template <typename T>
+std::string table(const std::vector<T>& v) {
+  std::string s = "{";
+  for (const T& x : v) s += std::to_string(x) + ", ";
+  return s + "0}";  // never empty
+}
+
+}  // namespace
+
+std::string generate_native_source(const Program& p, const ExecOptions& options) {
+  std::string why;
+  if (!native_supports(options, &why)) throw std::invalid_argument("native engine: " + why);
+  std::ostringstream o;
+  o << "// Generated by pcmc (model/codegen.cpp) for scenario " << p.scenario << " ("
+    << p.main_file << ")";
+  for (const std::string& d : p.defined) o << " -D" << d;
+  o << (options.debug_vm ? " --debug-vm" : "") << ". Do not edit.\n"
+    << "#include <cstdint>\n#include <cstring>\n\n"
+    << native_abi_text << "\n" << native_runtime_text << "\n"
+    << "namespace {\n\n";
+
+  // Threads: one function per distinct code text; per-thread tables for what may differ.
+  std::map<std::string, std::size_t> classes;
+  std::vector<std::size_t> class_of;
+  std::vector<ThreadCode> codes;
+  for (const Thread& th : p.threads) {
+    ThreadCode tc = thread_code(p, th, options);
+    auto [it, fresh] = classes.emplace(tc.text, classes.size());
+    if (fresh) o << replace_all(tc.text, "@RUN@", "run_" + std::to_string(it->second)) << "\n";
+    class_of.push_back(it->second);
+    codes.push_back(std::move(tc));
+  }
+  for (std::size_t t = 0; t < p.threads.size(); ++t) {
+    o << "const std::int32_t kDisc" << t << "[] = " << table(codes[t].disc) << ";\n"
+      << "const std::uint32_t kSite" << t << "[] = " << table(codes[t].sites) << ";\n"
+      << "const ThreadParams kThread" << t << " = {" << p.threads[t].area_offset << "u, " << t
+      << "u, kDisc" << t << ", kSite" << t << "};\n";
+  }
+
+  // Conditions, evaluated as Executor::eval_cond does: thread 0's view, no guard checks.
+  std::set<ExprId> conds;
+  for (const auto* list : {&p.invariants, &p.finals, &p.exists})
+    for (const NamedCond& c : *list)
+      if (c.cond >= 0) conds.insert(c.cond);
+  for (ExprId id : conds) {
+    std::ostringstream body;
+    Writer w(p, body);
+    Env env;
+    env.area = "0u";
+    env.thread = "0u";
+    env.fail = cond_fail;
+    const std::string v = w.expr(id, env);
+    o << "std::int32_t cond_" << id
+      << "(const std::uint8_t* s, std::uint8_t* error_kind, std::int64_t* error_value) {\n"
+      << "  (void)s; (void)error_kind; (void)error_value;\n"
+      << body.str() << "  return " << v << " != 0 ? PCMC_NATIVE_COND_TRUE : PCMC_NATIVE_COND_FALSE;\n}\n";
+  }
+
+  o << "\n}  // namespace\n\n"
+    << "extern \"C\" {\n"
+    << "std::uint32_t pcmc_native_abi_version(void) { return PCMC_NATIVE_ABI_VERSION; }\n"
+    << "std::uint32_t pcmc_native_abi_sizes(void) { return PCMC_NATIVE_ABI_SIZES; }\n"
+    << "std::uint32_t pcmc_native_state_size(void) { return " << p.state_size << "u; }\n"
+    << "std::uint32_t pcmc_native_step(const pcmc_native_step_call* call, std::uint32_t* status) {\n"
+    << "  Ctx c = {call->host, call->ctx, call->access_reads, call->access_writes,\n"
+    << "           call->access_assertion, 0, 0, call->first_pc, PCMC_NATIVE_OK};\n"
+    << "  const bool a = call->access_assertion != nullptr;\n"
+    << "  switch (call->thread) {\n";
+  for (std::size_t t = 0; t < p.threads.size(); ++t) {
+    const std::string run = "run_" + std::to_string(class_of[t]);
+    o << "    case " << t << ": if (a) " << run << "<true>(c, kThread" << t
+      << ", call->state0, 0, call->first_pc, false, 0, call->first_pc); else " << run
+      << "<false>(c, kThread" << t << ", call->state0, 0, call->first_pc, false, 0, call->first_pc); break;\n";
+  }
+  o << "    default: *status = PCMC_NATIVE_BAD_THREAD; return 0;\n  }\n"
+    << "  *status = c.status;\n  return c.emitted;\n}\n"
+    << "std::int32_t pcmc_native_eval_cond(std::int32_t cond, const std::uint8_t* s, "
+       "std::uint8_t* error_kind, std::int64_t* error_value) {\n  switch (cond) {\n";
+  for (ExprId id : conds)
+    o << "    case " << id << ": return cond_" << id << "(s, error_kind, error_value);\n";
+  o << "    default: (void)s; (void)error_kind; (void)error_value; return PCMC_NATIVE_COND_UNKNOWN;\n  }\n}\n"
+    << "}  // extern \"C\"\n";
+  return o.str();
+}
+
+}  // namespace pcmc::model
