@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """pcmc benchmark: the scaled scenarios, -j 1 / -j 2, reductions, and SPIN on C-R2.
 
-    python3 bench/run.py [--quick] [--pcmc PATH] [--no-write] [--repeat K]
+    python3 bench/run.py [--quick] [--only TEXT] [--pcmc PATH] [--no-write] [--repeat K]
 
 For each scaled scenario (examples/scaled/generated/*.pcm, plus examples/scaled/bench/*.pcm
 unless --quick) it runs `pcmc check` on the baseline variant without CONFIG_DEBUG_VM (the full
@@ -9,7 +9,9 @@ state space: every property holds there) with `--liveness off`, and reports stat
 transitions, stored bytes per state (the JSON stat `store_bytes_per_state`), peak RSS, states/s
 and time to verdict with -j 1 and -j 2 (speed-up), and, when `pcmc check --help` lists them
 (else "n/a"), states and time with `--por on`, `--symmetry on` and both, and bytes per state and
-states/s with `--store hashcompact`.  It also times the first counterexample with
+states/s with `--store hashcompact`, and states/s and compile seconds with `--engine native`
+(the model compiled to C++, docs/native-engine.md; a fresh module cache per bench run, so the
+compile is measured).  It also times the first counterexample with
 `--debug-vm` (variant F1+F3 on the collapse scenarios, B on the others).
 
 When `spin` and `gcc` are installed it runs SPIN exhaustively on bench/promela/c-r2.pml (the
@@ -89,6 +91,7 @@ class Pcmc:
         self.has_por = "--por" in text
         self.has_symmetry = "--symmetry" in text
         self.has_store = "--store" in text
+        self.has_engine = "--engine" in text
 
     def check(self, scenario, extra, timeout):
         """One `pcmc check` run; returns a dict of figures (or an error)."""
@@ -107,6 +110,7 @@ class Pcmc:
             res.update(states=st["states"], transitions=st["transitions"],
                        bps=st.get("store_bytes_per_state", 0.0), rss=st.get("peak_rss", 0),
                        seconds=st["seconds"], state_bytes=st.get("state_bytes", 0),
+                       compile_seconds=st.get("compile_seconds", 0.0),
                        verdict=j["verdict"], depth=st.get("max_depth", 0),
                        violations=[(v.get("property") or {}).get("name", "?") if isinstance(v.get("property"), dict)
                                    else str(v.get("property", "?")) for v in j.get("violations", [])],
@@ -207,7 +211,14 @@ def main():
                     help="the pcmc binary (default: build/checker/cli/pcmc)")
     ap.add_argument("--no-write", action="store_true", help="do not update docs/performance.md")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds per run (default 900)")
+    ap.add_argument("--only", default="", help="only the scenarios whose path contains this text "
+                    "(implies --no-write: a partial table must not replace the full one)")
     args = ap.parse_args()
+    if args.only:
+        args.no_write = True
+    # --engine native: a module cache of this run's own, so the compile time is measured.
+    native_cache = tempfile.mkdtemp(prefix="pcmc-bench-native-")
+    os.environ["PCMC_CACHE"] = native_cache
 
     started = datetime.datetime.now()
     mach = machine()
@@ -230,6 +241,7 @@ def main():
     scen = sorted(glob.glob(os.path.join(ROOT, "examples", "scaled", "generated", "*.pcm")))
     if not args.quick:
         scen += sorted(glob.glob(os.path.join(ROOT, "examples", "scaled", "bench", "*.pcm")))
+    scen = [p for p in scen if args.only in p]
     if not scen:
         print("bench: no scaled scenarios (run python3 examples/scaled/gen.py)", file=sys.stderr)
         return 2
@@ -257,6 +269,14 @@ def main():
         if hc is not None and "error" not in hc and hc["states"] != base["states"]:
             notes.append("%s: --store hashcompact stored %s states, exact %s (omissions)" %
                          (label, hc["states"], base["states"]))
+        nat = pcmc.check(path, ["--engine", "native"], args.timeout) if pcmc.has_engine else None
+        if nat is not None and "error" not in nat and (nat["states"], nat["transitions"]) != (base["states"], base["transitions"]):
+            notes.append("%s: --engine native counts differ from the interpreter's" % label)
+        if nat is None or "error" in nat:
+            nat_r = nat_c = "n/a" if nat is None else "error"
+        else:
+            nat_r = fmt_int(int(nat["states"] / nat["seconds"])) if nat["seconds"] > 0 else "n/a"
+            nat_c = fmt_s(nat["compile_seconds"])
         dbg = pcmc.check(path, ["--debug-vm"] + debug_variant(path) +
                          (["--por", "on"] if pcmc.has_por else []), args.timeout)
 
@@ -281,15 +301,16 @@ def main():
                      fmt_int(int(base["states"] / base["seconds"])) if base["seconds"] > 0 else "n/a",
                      fmt_s(base["seconds"]), fmt_s(par.get("seconds")),
                      "%.2f×" % speedup if speedup else "n/a", por_s, por_t, sym_s, sym_t, both_s,
-                     both_t, hc_b, hc_r])
+                     both_t, hc_b, hc_r, nat_r, nat_c])
         if "error" not in dbg:
             dbg_rows.append([os.path.basename(label), "B" if not debug_variant(path) else "F1+F3",
                              dbg["verdict"] + ((": " + ", ".join(dbg["violations"])) if dbg["violations"] else ""),
                              ", ".join(str(s) for s in dbg["trace_steps"]) or "—",
                              fmt_int(dbg["states"]), fmt_s(dbg["seconds"])])
-        print("  %-48s %12s states %5.1f B/state %8s  -j1 %8s  -j2 %8s  por %s  sym %s  hashcompact %s B/state  debug: %s in %s" % (
+        print("  %-48s %12s states %5.1f B/state %8s  -j1 %8s  -j2 %8s  por %s  sym %s  hashcompact %s B/state  native %s states/s (compile %s)  debug: %s in %s" % (
             label, fmt_int(base["states"]), base["bps"], fmt_mib(base["rss"]), fmt_s(base["seconds"]),
-            fmt_s(par.get("seconds")), por_s, sym_s, hc_b, dbg.get("verdict", "error"), fmt_s(dbg.get("seconds"))))
+            fmt_s(par.get("seconds")), por_s, sym_s, hc_b, nat_r, nat_c, dbg.get("verdict", "error"),
+            fmt_s(dbg.get("seconds"))))
 
     # ---- SPIN on C-R2
     spin_section = []
@@ -353,7 +374,8 @@ def main():
         md_table(["scenario", "states", "transitions", "state bytes", "stored B/state", "peak RSS",
                   "states/s (-j 1)", "time -j 1", "time -j 2", "speed-up", "--por on states",
                   "--por time", "--symmetry on states", "--symmetry time", "both states",
-                  "both time", "hashcompact B/state", "hashcompact states/s"], rows), "",
+                  "both time", "hashcompact B/state", "hashcompact states/s", "native states/s",
+                  "native compile"], rows), "",
         "--por on: persistent (ample) sets and sleep sets (the default of `pcmc check`, applied with --liveness off). both: `--por on --symmetry on`. Ratios in parentheses are states against no reduction.", "",
         "hashcompact: `--store hashcompact` (lossy, 64-bit signatures; docs/state-store.md), same "
         "scenario and options; its bytes per state include the frontier's bytes held at the end "
@@ -373,6 +395,7 @@ def main():
         with open(perf, "w", encoding="utf-8") as f:
             f.write(doc)
         print("bench: wrote the generated block of docs/performance.md")
+    shutil.rmtree(native_cache, ignore_errors=True)
     return 0
 
 

@@ -186,6 +186,10 @@ std::shared_ptr<const NativeModule> NativeModule::build(const Program& program,
   if (argv.empty()) throw NativeError("no C++ compiler for the native engine", "");
   std::vector<std::string> flags = native_default_flags();
   flags.insert(flags.end(), bo.extra_flags.begin(), bo.extra_flags.end());
+  if (const char* env = std::getenv("PCMC_CXXFLAGS"); env != nullptr) {  // e.g. "-O2" to compare
+    std::istringstream in(env);
+    for (std::string f; in >> f;) flags.push_back(f);
+  }
   std::string key = source;
   for (const auto& a : argv) key += "\n//cxx " + a;
   for (const auto& f : flags) key += "\n//flag " + f;

@@ -39,7 +39,8 @@ std::string native_cache_dir();
 // $PCMC_CXX (split on spaces: "ccache g++" works), else the compiler pcmc was configured with,
 // else "c++".
 std::vector<std::string> native_compiler();
-// The flags every module is compiled with (docs/native-engine.md: why -O1).
+// The flags every module is compiled with (docs/native-engine.md: why -O1); $PCMC_CXXFLAGS
+// (split on spaces) is appended after them and after NativeBuildOptions::extra_flags.
 std::vector<std::string> native_default_flags();
 
 struct NativeModuleImpl;
