@@ -152,8 +152,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
   }
   if (vm.count("help")) {
     std::cout << kUsageText << "\n" << visible << "\nExit codes: 0 holds, 10 violated, "
-              << "20 incomplete, 30 expectation mismatch, 64 usage, 65 bad model, 70 internal "
-              << "error, 74 output file error; graph: 21 too large to draw; replay: 11 diverged.\n";
+              << "20 incomplete, 30 expectation mismatch, 64 usage, 65 bad model, 69 native "
+              << "engine build failed, 70 internal error, 74 output file error; graph: 21 too large to draw; replay: 11 diverged.\n";
     r.exit_now = true;
     return r;
   }
