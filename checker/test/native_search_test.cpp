@@ -133,3 +133,23 @@ TEST_CASE("native engine: a compiler failure is a NativeError naming its output"
     std::filesystem::remove(e.stderr_path());
   }
 }
+
+TEST_CASE("native engine: identical threads share one step function", "[native]") {
+  const std::string text =
+      "scenario s \"three identical threads\";\nint[0..3] g;\nthread_t l;\n"
+      "void body() { atomic { await(l == NO_THREAD); l = current; } g = g + 1; "
+      "l = NO_THREAD; }\n"
+      "thread A { body(); }\nthread B { body(); }\nthread C { body(); }\n"
+      "thread D { g = 0; }\n";
+  const model::Program p = checker::test::compile_text(text);
+  REQUIRE(p.threads.size() == 4);
+  const std::string src = model::generate_native_source(p, model::ExecOptions{});
+  auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = src.find(what); at != std::string::npos; at = src.find(what, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count("\nvoid run_") == 2);  // A, B, C share run_0; D has run_1
+  CHECK(count("run_0<true>(c, kThread") == 3);
+  CHECK(count("run_1<true>(c, kThread") == 1);
+}

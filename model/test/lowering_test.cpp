@@ -308,3 +308,31 @@ TEST_CASE("goto, labels and loops behave as in C", "[lowering]") {
   REQUIRE(steps_to_finish(p, s, 0) > 0);
   CHECK(global(p, s, "g") == 0 + 1 + 2 + 4 + 3);
 }
+
+// A WARN raised inside a step before a fork stays in the events of every later branch, also after
+// a sibling branch blocked at an await or ran a nested choose (both used to truncate the events
+// to the step's start, and the next branch grew them back with default events).
+TEST_CASE("exec: events raised before a choose survive blocked and nested sibling branches",
+          "[exec]") {
+  for (const char* tail : {"await(a == 1);", "b = choose(0, 1);"}) {
+    INFO(tail);
+    const Program p = build(std::string("scenario t;\nint[0..3] g;\nthread T {\n"
+                                        "  int[0..1] a; int[0..1] b;\n"
+                                        "  atomic { WARN_ON(g == 0); a = choose(0, 1); ") +
+                            tail + " g = 1; }\n}\n");
+    std::uint32_t warn_pc = 0;
+    for (std::uint32_t i = 0; i < p.threads[0].code.size(); ++i)
+      if (p.threads[0].code[i].op == IOp::Assert) warn_pc = i;
+    REQUIRE(warn_pc > 0);
+    std::vector<std::uint8_t> s = initial(p);
+    Executor ex(p, {});
+    Scratch scratch;
+    Collect c(p.state_size);
+    REQUIRE(ex.step(s.data(), 0, scratch, c) >= 1);
+    for (const auto& evs : c.events) {
+      REQUIRE(evs.size() == 1);
+      CHECK(evs[0].kind == Event::AssertFired);
+      CHECK(evs[0].pc == warn_pc);
+    }
+  }
+}
