@@ -51,7 +51,13 @@ checker::SearchOptions limit_options(const Options& o) {
   s.max_memory = o.max_memory_mib ? o.max_memory_mib << 20 : default_memory_limit();
   s.interrupt = install_interrupt();
   s.engine = o.engine == "native" ? checker::Engine::Native : checker::Engine::Interp;
-  if (o.progress != "off")
+  // The compile note goes where progress goes (stderr): a JSON line with --progress json.
+  if (o.progress == "json")
+    s.on_native = [](double seconds, bool cached) {
+      std::fprintf(stderr, "{\"native_compile_seconds\":%.3f,\"native_cached\":%s}\n", seconds,
+                   cached ? "true" : "false");
+    };
+  else if (o.progress != "off")
     s.on_native = [](double seconds, bool cached) {
       if (cached) std::fprintf(stderr, "native engine: module loaded from the cache\n");
       else std::fprintf(stderr, "native engine: model compiled to C++ in %.2f s\n", seconds);
