@@ -98,8 +98,12 @@ ThreadCode thread_code(const Program& p, const Thread& th, const ExecOptions& op
       case IOp::Assign: {
         const std::string v = w.expr(ins.b, env);
         const codegen::Addr a = w.addr(ins.a, env);
-        w.line("if (" + v + " < " + codegen::literal(ins.scalar.lo) + " || " + v + " > " +
-               codegen::literal(ins.scalar.hi) + ") " + step_fail(ModelErrorKind::Range, v, pc));
+        std::int64_t k = 0;
+        if (!codegen::is_literal(v, k))
+          w.line("if (" + v + " < " + codegen::literal(ins.scalar.lo) + " || " + v + " > " +
+                 codegen::literal(ins.scalar.hi) + ") " + step_fail(ModelErrorKind::Range, v, pc));
+        else if (k < ins.scalar.lo || k > ins.scalar.hi)  // a constant: checked here
+          w.line(step_fail(ModelErrorKind::Range, v, pc));
         w.mark(a, ins.scalar.width, "c.writes");
         w.line(std::string(codegen::store_fn(ins.scalar.width)) + "(s + " + a.expr + ", " + v + ");");
         break;

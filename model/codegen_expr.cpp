@@ -13,6 +13,26 @@ std::string literal(std::int64_t v) {
   return "INT64_C(" + std::to_string(v) + ")";
 }
 
+bool is_literal(const std::string& e, std::int64_t& v) {
+  if (e.rfind("INT64_C(", 0) != 0 || e.back() != ')') return false;
+  try {
+    std::size_t used = 0;
+    const std::string digits = e.substr(8, e.size() - 9);
+    v = std::stoll(digits, &used);
+    return used == digits.size();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+Addr constant(std::uint32_t offset) {
+  Addr a;
+  a.constant = true;
+  a.value = offset;
+  a.expr = std::to_string(offset) + "u";
+  return a;
+}
+
 const char* load_fn(unsigned width) {
   switch (width) {
     case 1: return "ld1";
@@ -81,6 +101,17 @@ Addr Writer::addr(AddrId id, const Env& env) {
     case AOp::Index: {
       const Addr base = addr(a.base, env);
       const std::string i = expr(a.index, env);
+      std::int64_t k = 0;
+      if (is_literal(i, k)) {  // a constant index: checked here
+        if (k < 0 || k >= static_cast<std::int64_t>(a.count)) {
+          line(env.fail(ModelErrorKind::IndexBounds, i, env.pc));
+          return constant(0);
+        }
+        const std::uint32_t add = a.offset + static_cast<std::uint32_t>(k) * a.stride;
+        if (base.constant) return constant(base.value + add);
+        r.expr = "(" + base.expr + " + " + std::to_string(add) + "u)";
+        return r;
+      }
       line("if (" + i + " < 0 || " + i + " >= " + literal(a.count) + ") " +
            env.fail(ModelErrorKind::IndexBounds, i, env.pc));
       r.expr = tmp();
@@ -91,6 +122,19 @@ Addr Writer::addr(AddrId id, const Env& env) {
     }
     case AOp::Deref: {
       const std::string ref = expr(a.index, env);
+      std::int64_t k = 0;
+      if (is_literal(ref, k)) {  // a constant reference (a named page): checked here
+        if (k == 0) {
+          line(env.fail(ModelErrorKind::NullDeref, "INT64_C(0)", env.pc));
+          return constant(0);
+        }
+        if (k < 1 || k > static_cast<std::int64_t>(a.count)) {
+          line(env.fail(ModelErrorKind::PoolBounds, ref, env.pc));
+          return constant(0);
+        }
+        if (env.assertion && a.guard >= 0) check_guard(a, id, ref, env);
+        return constant(a.offset + static_cast<std::uint32_t>(k - 1) * a.stride);
+      }
       line("if (" + ref + " == 0) " + env.fail(ModelErrorKind::NullDeref, "INT64_C(0)", env.pc));
       line("if (" + ref + " < 1 || " + ref + " > " + literal(a.count) + ") " +
            env.fail(ModelErrorKind::PoolBounds, ref, env.pc));

@@ -68,6 +68,9 @@ class Writer {
 };
 
 std::string literal(std::int64_t v);
+// Whether `e` (an expression's result) is a literal written by literal(), and its value.
+bool is_literal(const std::string& e, std::int64_t& v);
+Addr constant(std::uint32_t offset);
 const char* load_fn(unsigned width);   // "ld1", ... (throws on another width)
 const char* store_fn(unsigned width);
 
