@@ -81,6 +81,10 @@ struct VarDecl {
   bool is_pool = false;  // `pool struct page mem_map[8];` (globals only)
   // `pool struct page mem_map[6] named { s0, s1, C0, C1, C2, C3 };` — element names (pools only)
   std::vector<std::pair<std::string, SrcLoc>> elem_names;
+  // `pool struct page mem_map[8] blocks(HPAGE_PMD_NR);` — the pool is made of blocks of that
+  // many consecutive elements (compound pages), which symmetry permutes whole (pools only; null:
+  // blocks of one element). docs/reductions.md, "Page frames", "Blocks".
+  ExprPtr block;
 };
 
 enum class StmtKind {

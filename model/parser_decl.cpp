@@ -102,6 +102,12 @@ void Parser::top_level() {
     v.loc = name.loc;
     v.name = name.text;
     dims(v.dims);
+    if (is_word("blocks")) {  // blocks(N): compound pages of N elements (docs/language.md)
+      next();
+      expect("(", "after blocks");
+      v.block = expr();
+      expect(")", "to close blocks(");
+    }
     if (is_word("named")) {
       next();
       expect("{");
