@@ -221,6 +221,9 @@ struct ExpectItem {
   Verdict verdict = Verdict::Holds;
   Quantifier quant = Quantifier::Never;
   std::int64_t count = -1;  // States/Transitions; Exists: -1 when no count was given
+  // States/Transitions: the reductions the count is pinned under (`states 949 with symmetry;`),
+  // in properties::Outcome::reduced's form ("symmetry", "por, symmetry"); "" = unreduced.
+  std::string reduced;
 };
 
 // expect B, F1+F3 debug { ... }   — the variants (each a '+'-joined switch set; "B" is the empty

@@ -109,6 +109,24 @@ TEST_CASE("frame blocks: the pool size must be a multiple of the block", "[symme
             .block == 3);
 }
 
+TEST_CASE("frame blocks: counts pinned with a reduction parse", "[symmetry][blocks]") {
+  const std::string head = "scenario x \"x\";\nthread T { }\nexpect B { states 3; ";
+  model::SourceManager sm;
+  const model::ast::Model m = model::parse_text(
+      sm, "x.pcm", head + "states 2 with symmetry; transitions 4 with symmetry+por; }\n",
+      model::ParseOptions{});
+  REQUIRE(m.expects.size() == 1);
+  REQUIRE(m.expects[0].items.size() == 3);
+  CHECK(m.expects[0].items[0].reduced == "");
+  CHECK(m.expects[0].items[1].reduced == "symmetry");
+  CHECK(m.expects[0].items[2].reduced == "por, symmetry");
+  CHECK(m.expects[0].items[2].count == 4);
+  model::SourceManager sm2;
+  CHECK_THROWS_AS(model::parse_text(sm2, "x.pcm", head + "states 2 with magic; }\n",
+                                    model::ParseOptions{}),
+                  model::CompileError);
+}
+
 TEST_CASE("frame blocks: the action moves whole blocks and rewrites references",
           "[symmetry][frames][blocks]") {
   // Four elements of two bytes (a value, a reference), blocks of two: A0 A1 | B0 B1.
