@@ -240,8 +240,6 @@ ProgramFrames program_frames(const Program& p, bool blocks) {
       }
       b = pool.block;
       ref_blocks[i] = b;
-      out.notes.push_back("pool " + pool.name + ": permuted in blocks of " + std::to_string(b) +
-                          ", checked on every step (" + scan.arith()[i] + ")");
     }
     FrameSpec::Pool fp{pool.base, pool.elem_size, pool.count, b, {}};
     std::string fixed;
@@ -256,9 +254,15 @@ ProgramFrames program_frames(const Program& p, bool blocks) {
       out.notes.push_back("pool " + pool.name + ": " + fixed + " named outside init (not permuted" +
                           (b > 1 ? ", nor the rest of their blocks)" : ")"));
     if (fp.movable.size() < 2) {
+      if (ref_blocks[i] != 0)
+        out.notes.push_back("pool " + pool.name + ": fewer than two movable blocks of " +
+                            std::to_string(b) + " (" + scan.arith()[i] + ")");
       ref_blocks[i] = 0;
       continue;
     }
+    if (ref_blocks[i] != 0)
+      out.notes.push_back("pool " + pool.name + ": permuted in blocks of " + std::to_string(b) +
+                          ", checked on every step (" + scan.arith()[i] + ")");
     spec_index[static_cast<int>(i)] = static_cast<std::uint16_t>(out.spec.pools.size());
     out.spec.pools.push_back(std::move(fp));
     out.pool_of.push_back(static_cast<std::int32_t>(i));
