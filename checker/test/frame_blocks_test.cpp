@@ -286,6 +286,19 @@ TEST_CASE("frame blocks: a block crossing falls back to the search without block
           checker::search(checker::SymmetricSystem(system, threads), options(true, true))
               .stats.states);
     CHECK(red.result.stats.symmetry_classes == "{P0, P1}");
+    // The parallel search rethrows the worker's BlockCrossing: the same fallback, the same
+    // states. With POR as well: the same verdict.
+    checker::SearchOptions par = options(true, true);
+    par.workers = 2;
+    const auto two = checker::run_variant(ast, sm, {}, false, par);
+    CHECK(two.result.stats.symmetry_fallback != "");
+    CHECK(two.result.stats.states == r.states);
+    checker::SearchOptions por = options(true, true);
+    por.por = true;
+    const auto with_por = checker::run_variant(ast, sm, {}, false, por);
+    CHECK(with_por.result.stats.symmetry_fallback != "");
+    CHECK(summary(with_por).violated == f.violated);
+    require_replays(with_por);
   }
   // The same model without a crossing keeps the blocks.
   model::SourceManager sm;
