@@ -139,6 +139,8 @@ class RefScan {
         const int k = n.ref_pool >= 0              ? n.ref_pool
                       : pool_of(n.a, self) >= 0 ? pool_of(n.a, self)
                                                 : pool_of(n.b, self);
+        // Unmarked (no ENode::ref_pool): the executor could not check it; refuse the pool.
+        if (k >= 0 && n.ref_pool < 0) refuse(k, "an unmarked ordering of references", n.loc);
         if (k >= 0) arith(k, "an ordering comparison of references", n.loc);
         expr(n.a, k, self);
         expr(n.b, k, self);
@@ -153,6 +155,7 @@ class RefScan {
         const int k = n.ref_pool >= 0              ? n.ref_pool
                       : pool_of(n.a, self) >= 0 ? pool_of(n.a, self)
                                                 : pool_of(n.b, self);
+        if (n.ref_pool < 0) refuse(k, "unmarked reference arithmetic (ref - ref)", n.loc);
         arith(k, "reference arithmetic (ref - ref)", n.loc);  // k < 0: every pool
         expr(n.a, k, self);
         expr(n.b, k, self);

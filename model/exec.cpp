@@ -244,10 +244,10 @@ struct Eval {
         std::int64_t r = x + y;
         const Pool& pool = p.pools.at(static_cast<std::size_t>(n.scalar.pool));
         if (r < 1 || r > static_cast<std::int64_t>(pool.count)) {
-          if (block_of(n.ref_pool) != 0) *crossed = true;  // left its block, too
+          if (block_of(n.scalar.pool) != 0) *crossed = true;  // left its block, too
           return fail(ModelErrorKind::PoolBounds, r - 1), 0;
         }
-        if (crossed != nullptr) same_block(n.ref_pool, x, r);
+        if (crossed != nullptr) same_block(n.scalar.pool, x, r);
         return r;
       }
       case EOp::RefDiff:
