@@ -5,10 +5,13 @@
 // Tested here: the executor's check, the block action on hand-made states, the pinned counts and
 // the brute-force orbit count of examples/basics/thp_alloc.pcm, the oracle (symmetry off) on
 // it, and the fallback on models that cross a block in a step or in a condition (verdicts and
-// state counts of the search without blocks). Random block models: frame_blocks_random_test.cpp.
+// state counts of the search without blocks), also when the declared block size is wrong.
+// Random block models: frame_blocks_random_test.cpp.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -263,7 +266,9 @@ TEST_CASE("frame blocks: a block crossing falls back to the search without block
         Case{"an invariant (ref - ref)", "",
              "invariant inv: head == NULL || head - A0 != 5;\n", "invariant inv"},
         Case{"a final (ref + int)", "", "final fin: head != NULL || !(C0 + 0 - 4)->used;\n",
-             "final fin"}}) {
+             "final fin"},
+        Case{"the exists condition (ref - ref)", "", "exists (head != NULL && head - A0 == 2);\n",
+             "the exists condition"}}) {
     INFO(c.what);
     model::SourceManager sm;
     const model::ast::Model ast =
@@ -307,4 +312,33 @@ TEST_CASE("frame blocks: a block crossing falls back to the search without block
   const auto red = checker::run_variant(ast, sm, {}, false, options(true, true));
   CHECK(red.result.stats.symmetry_fallback == "");
   CHECK(red.result.stats.symmetry_classes == "{P0, P1} mem_map/2{A0, B0, C0}");
+}
+
+TEST_CASE("frame blocks: a wrong block size falls back and keeps the verdict",
+          "[symmetry][frames][blocks]") {
+  std::ifstream in(kThp);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string right = "mem_map[12] blocks(HPAGE_PMD_NR)";
+  REQUIRE(text.str().find(right) != std::string::npos);
+  // Blocks of 2 or 6 cut the THPs of 4: clear_huge_page()'s `head + i` crosses.
+  for (const char* wrong : {"mem_map[12] blocks(2)", "mem_map[12] blocks(6)"}) {
+    INFO(wrong);
+    std::string src = text.str();
+    src.replace(src.find(right), right.size(), wrong);
+    for (const std::vector<std::string>& defines :
+         {std::vector<std::string>{}, std::vector<std::string>{"LOCKED"}}) {
+      model::SourceManager sm;
+      const model::ast::Model ast = model::parse_text(sm, "w.pcm", src, model::ParseOptions{});
+      const auto full = checker::run_variant(ast, sm, defines, false, options(false, true));
+      const auto red = checker::run_variant(ast, sm, defines, false, options(true, true));
+      CHECK(red.result.stats.symmetry_fallback.find("clear_huge_page()") != std::string::npos);
+      const Summary f = summary(full), r = summary(red);
+      CHECK(r.status == f.status);
+      CHECK(r.violated == f.violated);
+      CHECK((r.exists_hits == 0) == (f.exists_hits == 0));
+      CHECK(red.result.stats.symmetry_classes == "{P0, P1}");  // threads only
+      require_replays(red);
+    }
+  }
 }
