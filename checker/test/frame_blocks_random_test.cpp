@@ -173,6 +173,17 @@ TEST_CASE("frame blocks: random block models match off and store the orbit count
     const auto first = checker::run_variant(ast, sm, {}, false, options(true, false));
     CHECK(first.result.status == f.status);
     checker::test::require_replays(first);
+    // With POR as well (docs/reductions.md, "POR and symmetry together"): the same verdicts, and
+    // the same fallback decision (a crossing is a report of its step, kept by POR).
+    checker::SearchOptions por = options(true, true);
+    por.por = true;
+    const auto both = checker::run_variant(ast, sm, {}, false, por);
+    const auto b = checker::test::summary(both);
+    CHECK(b.status == f.status);
+    CHECK(b.violated == f.violated);
+    CHECK((b.exists_hits == 0) == (f.exists_hits == 0));
+    CHECK(both.result.stats.symmetry_fallback.empty() == red.result.stats.symmetry_fallback.empty());
+    checker::test::require_replays(both);
     ++checked;
     if (p.states < f.states) ++reduced;
   }

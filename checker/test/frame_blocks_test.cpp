@@ -4,7 +4,7 @@
 // comparison crosses a block, and a fallback to the search without blocks when one does.
 // Tested here: the executor's check, the block action on hand-made states, the pinned counts and
 // the brute-force orbit count of examples/basics/thp_alloc.pcm, the oracle (symmetry off) on
-// it, and the fallback on models that cross a block in a step or in a condition (verdicts and
+// it, orbit invariance of the canonical form under every block permutation, and the fallback on models that cross a block in a step or in a condition (verdicts and
 // state counts of the search without blocks), also when the declared block size is wrong.
 // Random block models: frame_blocks_random_test.cpp.
 #include <catch2/catch.hpp>
@@ -19,6 +19,7 @@
 #include "checker/program_symmetry.hpp"
 #include "checker/program_system.hpp"
 #include "checker/session.hpp"
+#include "checker/state_graph.hpp"
 #include "checker/symmetric_system.hpp"
 #include "checker/test/example_corpus.hpp"
 #include "checker/test/frame_orbits.hpp"
@@ -341,4 +342,41 @@ TEST_CASE("frame blocks: a wrong block size falls back and keeps the verdict",
       require_replays(red);
     }
   }
+}
+
+TEST_CASE("frame blocks: every block permutation of a reachable state has its canonical form",
+          "[symmetry][frames][blocks]") {
+  const model::Program p = checker::test::compile_file(kThp, {"LOCKED"});
+  const model::Executor plain(p, model::ExecOptions{});
+  const properties::PropertyTable table = properties::build_property_table(p);
+  const checker::ProgramSystem system(plain, table);
+  const checker::SymmetrySpec spec = checker::program_symmetry(p).spec;
+  const checker::Canonicaliser canon(spec, system.state_size());
+  std::vector<std::pair<std::uint32_t, std::uint8_t>> cells;
+  for (const auto& c : spec.global_cells) cells.push_back({c.offset, c.width});
+  const checker::FrameAction act(spec.frames, spec.block_offset, cells, system.state_size());
+  checker::GraphOptions go;
+  go.max_nodes = 100000;
+  const checker::GraphResult g = checker::explore_graph(system, go);
+  REQUIRE_FALSE(g.too_large);
+  const std::size_t n = system.state_size();
+  std::vector<std::uint8_t> moved(n), cm(n), cs(n);
+  std::vector<std::vector<unsigned>> rename;
+  checker::Canonicaliser::Scratch sc;
+  unsigned checked = 0, moved_differs = 0;
+  for (std::size_t i = 0; i < g.graph.nodes.size(); i += 3) {
+    const auto& node = g.graph.nodes[i];
+    if (node.kind == traces::GraphNode::Fatal) continue;
+    canon.canonicalise(node.state.data(), cs.data(), sc);
+    std::vector<unsigned> order{0, 1, 2};
+    do {
+      act.apply(node.state.data(), moved.data(), {order}, rename);
+      if (moved != node.state) ++moved_differs;
+      canon.canonicalise(moved.data(), cm.data(), sc);
+      CHECK(cm == cs);
+    } while (std::next_permutation(order.begin(), order.end()));
+    ++checked;
+  }
+  CHECK(checked > 500);
+  CHECK(moved_differs > 2 * checked);  // the permutations really move the THPs
 }
