@@ -4,8 +4,9 @@
 // comparison crosses a block, and a fallback to the search without blocks when one does.
 // Tested here: the executor's check, the block action on hand-made states, the pinned counts and
 // the brute-force orbit count of examples/basics/thp_alloc.pcm, the oracle (symmetry off) on
-// it, orbit invariance of the canonical form under every block permutation, and the fallback on models that cross a block in a step or in a condition (verdicts and
-// state counts of the search without blocks), also when the declared block size is wrong.
+// it, orbit invariance of the canonical form under every block permutation, and the fallback
+// on models that cross a block in a step or in a condition (verdicts and state counts of the
+// search without blocks), also when the declared block size is wrong.
 // Random block models: frame_blocks_random_test.cpp.
 #include <catch2/catch.hpp>
 
