@@ -44,6 +44,7 @@
 #include <algorithm>
 #include <atomic>
 #include <barrier>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <mutex>
@@ -114,6 +115,7 @@ class ParallelBfs {
       cands_.emplace_back();
       near_nodes_.emplace_back(s.store_.node_count());
       states_.emplace_back(std::max<std::size_t>(1, s.sys_.state_size()));
+      stages_.emplace_back();
       orders_.emplace_back();
     }
     const std::size_t n = s.sys_.state_size(), nodes = s.store_.node_count();
@@ -201,6 +203,17 @@ class ParallelBfs {
   std::vector<std::vector<PorProbe::Mask>> cands_;     // per worker: PorProbe::candidates scratch
   std::vector<std::vector<std::uint32_t>> near_nodes_; // per worker: the expanded state's nodes
   std::vector<std::vector<std::uint8_t>> states_;      // per worker: the expanded state
+  // Per worker: the targets of the state being expanded, staged for one batched lookup
+  // (Collector::flush): their records' positions, bytes and nodes, and the lookup's arguments.
+  struct Stage {
+    std::vector<std::size_t> recs;
+    std::vector<std::uint8_t> bytes;
+    std::vector<std::uint32_t> nodes;
+    std::vector<const std::uint8_t*> states;
+    std::vector<std::uint32_t*> node_ptrs;
+    std::vector<std::uint32_t> found;
+  };
+  std::vector<Stage> stages_;
   std::vector<std::vector<unsigned>> orders_;          // per worker: its expansion order
   std::size_t node_count_ = 0, state_size_ = 0;
 
@@ -235,7 +248,7 @@ class ParallelBfs {
 class ParallelBfs::Collector final : public TransitionSink {
  public:
   Collector(ParallelBfs& p, unsigned w, ChunkBuf& buf, std::uint32_t src, std::uint32_t depth)
-      : p_(p), w_(w), buf_(buf), src_(src), depth_(depth) {}
+      : p_(p), w_(w), buf_(buf), stage_(p.stages_[w]), src_(src), depth_(depth) {}
   void on_transition(const Transition& t) override {
     Rec r;
     r.src = src_;
@@ -252,35 +265,66 @@ class ParallelBfs::Collector final : public TransitionSink {
     r.rep_begin = static_cast<std::uint32_t>(buf_.reports.size());
     buf_.reports.insert(buf_.reports.end(), t.reports.begin(), t.reports.end());
     r.rep_end = static_cast<std::uint32_t>(buf_.reports.size());
-    if (!t.fatal) {
-      const std::size_t at = buf_.nodes.size();
-      buf_.nodes.resize(at + p_.node_count_);
-      r.found = near_nodes != nullptr
-                    ? p_.s_.store_.lookup_near(t.state, buf_.nodes.data() + at, near_state,
-                                               near_nodes)
-                    : p_.s_.store_.lookup(t.state, buf_.nodes.data() + at);
-      if (r.found != StateStore::kNone) {
-        buf_.nodes.resize(at);
-        // Sleep sets under hash compaction: a stored state is found by its signature.
-        if (p_.s_.sleep_ && p_.s_.store_.lossy()) r.hash = p_.s_.store_.batch_key(t.state);
-      } else {
-        r.data = static_cast<std::uint32_t>(buf_.targets++);
-        buf_.bytes.insert(buf_.bytes.end(), t.state, t.state + p_.state_size_);
-        r.hash = p_.s_.store_.batch_key(t.state);  // hash compaction: the signature
-        r.inv_begin = static_cast<std::uint32_t>(buf_.reports.size());
-        const std::uint64_t max_depth = p_.s_.opt_.max_depth;
-        if (max_depth == 0 || depth_ + 1 <= max_depth)
-          p_.s_.sys_.check_state(t.state, *p_.check_[w_], buf_.reports);
-        r.inv_end = static_cast<std::uint32_t>(buf_.reports.size());
-      }
+    if (!t.fatal) {  // looked up by flush(), with the state's other successors
+      stage_.recs.push_back(buf_.recs.size());
+      stage_.bytes.insert(stage_.bytes.end(), t.state, t.state + p_.state_size_);
     }
     buf_.recs.push_back(r);
+  }
+  // Looks up the targets staged since the last flush in one batch (their root index misses
+  // overlap: StateStore::lookup_near_batch) and completes their records, in record order: a
+  // stored target gets its id; one not stored gets its bytes, nodes and invariant reports
+  // copied into the buffer.
+  void flush() {
+    Stage& st = stage_;
+    const std::size_t n = st.recs.size();
+    if (n == 0) return;
+    const std::size_t nc = p_.node_count_, size = p_.state_size_;
+    st.nodes.resize(n * nc);
+    st.states.resize(n);
+    st.node_ptrs.resize(n);
+    st.found.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      st.states[i] = st.bytes.data() + i * size;
+      st.node_ptrs[i] = st.nodes.data() + i * nc;
+    }
+    const VisitedSet& store = p_.s_.store_;
+    static const bool batch = std::getenv("PCMC_NOBATCH") == nullptr;  // TEMP measurement toggle
+    if (batch)
+      store.lookup_near_batch(n, st.states.data(), st.node_ptrs.data(), near_state, near_nodes,
+                              st.found.data());
+    else
+      for (std::size_t i = 0; i < n; ++i)
+        store.lookup_near_batch(1, st.states.data() + i, st.node_ptrs.data() + i, near_state,
+                                near_nodes, st.found.data() + i);
+    for (std::size_t i = 0; i < n; ++i) {
+      Rec& r = buf_.recs[st.recs[i]];
+      const std::uint8_t* state = st.states[i];
+      r.found = st.found[i];
+      if (r.found != StateStore::kNone) {
+        // Sleep sets under hash compaction: a stored state is found by its signature.
+        if (p_.s_.sleep_ && store.lossy()) r.hash = store.batch_key(state);
+        continue;
+      }
+      r.data = static_cast<std::uint32_t>(buf_.targets++);
+      buf_.bytes.insert(buf_.bytes.end(), state, state + size);
+      buf_.nodes.insert(buf_.nodes.end(), st.node_ptrs[i], st.node_ptrs[i] + nc);
+      r.hash = store.batch_key(state);  // hash compaction: the signature
+      r.inv_begin = static_cast<std::uint32_t>(buf_.reports.size());
+      const std::uint64_t max_depth = p_.s_.opt_.max_depth;
+      if (max_depth == 0 || depth_ + 1 <= max_depth)
+        p_.s_.sys_.check_state(state, *p_.check_[w_], buf_.reports);
+      r.inv_end = static_cast<std::uint32_t>(buf_.reports.size());
+    }
+    st.recs.clear();
+    st.bytes.clear();
   }
   std::uint32_t cand_begin = 0, cand_end = 0;  // POR: the source state's candidates in buf.masks
   bool asleep = false;             // sleep sets: the thread being emitted is asleep
   bool lookup_asleep = false;      // ... and its records are still wanted whole (ample sets: C3)
   PorProbe::Mask indep = 0;        // sleep sets: its independence mask
-  // The source state and its tree nodes (StateStore::decode_nodes), for incremental lookups.
+  // The source state and its tree nodes (StateStore::decode_nodes), for incremental lookups
+  // (required).
   const std::uint8_t* near_state = nullptr;
   const std::uint32_t* near_nodes = nullptr;
 
@@ -288,6 +332,7 @@ class ParallelBfs::Collector final : public TransitionSink {
   ParallelBfs& p_;
   unsigned w_;
   ChunkBuf& buf_;
+  Stage& stage_;
   std::uint32_t src_, depth_;
 };
 
@@ -305,8 +350,10 @@ void ParallelBfs::expand_chunk(unsigned w, std::size_t c) {
   ChunkBuf& buf = bufs_[c];
   buf.clear();
   const std::size_t end = std::min(batch_.size(), (c + 1) * kChunk);
-  for (std::size_t pos = c * kChunk; pos < end; ++pos)
+  for (std::size_t pos = c * kChunk; pos < end; ++pos) {
+    if (pos + 1 < end) s_.store_.prefetch_decode(batch_[pos + 1].id);
     expand_state(w, static_cast<std::uint32_t>(pos), buf, s, order);
+  }
   done_[c].store(batch_no_, std::memory_order_release);
 }
 
@@ -348,6 +395,7 @@ void ParallelBfs::expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf,
     for (const unsigned t : order)
       if (sys.successors(s.data(), t, *gen_[w], sink) > 0) any = true;
   }
+  sink.flush();
   if (any) return;
   Rec r;
   r.src = pos;

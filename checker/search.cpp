@@ -28,6 +28,7 @@
 #include "checker/search.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <new>
@@ -108,6 +109,7 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
   if (opt.sleep && reducible && opt.order == Order::BFS)
     sleep_ = std::make_unique<SleepSets>(opt.store == StoreMode::HashCompact);
   if (ample_ || sleep_) probe_ = std::make_unique<PorProbe>(sys);
+  nodes_.resize(store_.node_count());
   result_.stats.por = ample_;
   result_.stats.sleep = sleep_ != nullptr;
 }
@@ -198,7 +200,10 @@ bool Search::out_of_budget(std::uint64_t headroom) {
 void Search::expand(FrontierEntry e) {
   cur_id_ = e.id;
   cur_depth_ = e.depth;
-  store_.decode(e.id, cur_state_.data());
+  store_.decode_hint(e.id, cur_state_.data());  // also the hint for its successors' lookups
+  static const bool pf = std::getenv("PCMC_NOPF") == nullptr;  // TEMP measurement toggle
+  if (pf && !frontier_.empty()) store_.prefetch_decode(frontier_.front().id);
+  looked_.clear();
   store_.release_below(e.id);  // hash compaction: BFS expands in id order
   const std::uint8_t* s = cur_state_.data();
   expansion_order(s, sys_.state_size(), threads_, opt_.shuffle_seed, order_);
@@ -239,12 +244,31 @@ PorProbe::Mask Search::ample_set() {
       if (!((m >> t) & 1)) continue;
       const std::size_t n = probe_->count(t, *gen_ctx_);
       for (std::size_t i = 0; i < n && ok; ++i)
-        ok = proviso_ok(store_.find(probe_->target(t, i)), cur_depth_);
+        ok = proviso_ok(look_up_target(probe_->target(t, i)), cur_depth_);
     }
     if (ok) return m;
   }
   if (!candidates_.empty()) ++result_.stats.proviso_full;
   return 0;
+}
+
+std::uint32_t Search::look_up_target(const std::uint8_t* state) {
+  for (const Looked& l : looked_)
+    if (l.state == state) return l.found;
+  const std::size_t n = store_.node_count();
+  looked_nodes_.resize((looked_.size() + 1) * n);
+  const std::uint32_t found =
+      store_.find_hinted(state, looked_nodes_.data() + looked_.size() * n);
+  looked_.push_back({state, found, store_.size()});
+  return found;
+}
+
+StateStore::Inserted Search::insert_successor(const std::uint8_t* state) {
+  for (std::size_t i = 0; i < looked_.size(); ++i)
+    if (looked_[i].state == state)
+      return store_.insert_found(state, cur_id_, looked_nodes_.data() + i * store_.node_count(),
+                                 looked_[i].found, looked_[i].at_size);
+  return store_.insert(state, cur_id_);
 }
 
 bool Search::proviso_ok(std::uint32_t id, std::uint32_t depth) const {
@@ -269,19 +293,19 @@ void Search::on_transition(const Transition& t) {
 
   const std::uint32_t depth = cur_depth_ + 1;
   if (opt_.max_depth != 0 && depth > opt_.max_depth) {
-    const std::uint32_t id = store_.find(t.state);
+    const std::uint32_t id = find_successor(t.state);
     if (id == StateStore::kNone) cut_ = true;
     else log_edge(id);
     return;
   }
   if (store_.size() >= state_limit_) {
-    const std::uint32_t id = store_.find(t.state);
+    const std::uint32_t id = find_successor(t.state);
     if (id == StateStore::kNone) return halt(state_limit_reason());
     log_edge(id);
     if (sleep_) sleep_reached(id, t.state);
     return;
   }
-  const StateStore::Inserted in = store_.insert(t.state, cur_id_);
+  const StateStore::Inserted in = insert_successor(t.state);
   log_edge(in.id);
   if (!in.inserted) {
     if (sleep_) sleep_reached(in.id, t.state);

@@ -66,6 +66,16 @@ class Search final : public TransitionSink {
   // POR, C3: may the ample step of a depth-`depth` state lead to stored state `id` (kNone: not
   // stored)? NewState: only when not stored; NextLevel: also when stored at depth + 1.
   bool proviso_ok(std::uint32_t id, std::uint32_t depth) const;
+  // POR, C3: the id of ample target `state` (kNone: not stored), looked up incrementally from
+  // the state being expanded and remembered with its nodes for insert_successor().
+  std::uint32_t look_up_target(const std::uint8_t* state);
+  // store_.insert(state, cur_id_), reusing look_up_target()'s lookup of the same bytes (by
+  // address: the probe's buffer) when there was one (StateStore::insert_found; same result).
+  StateStore::Inserted insert_successor(const std::uint8_t* state);
+  // store_.find(state) for a successor of the state being expanded (incremental; same result).
+  std::uint32_t find_successor(const std::uint8_t* state) {
+    return store_.find_hinted(state, nodes_.data());
+  }
   // A state just stored at `depth` whose invariant reports are `inv`: counted, then recorded as
   // violating (and not expanded) or enqueued.
   void new_state(std::uint32_t id, std::uint32_t depth, std::span<const Report> inv);
@@ -131,6 +141,17 @@ class Search final : public TransitionSink {
   std::vector<unsigned> order_;
   std::vector<PorProbe::Mask> candidates_;  // POR: scratch for ample_set
   std::vector<std::uint8_t> cur_state_;  // the state being expanded (decoded)
+  // POR, C3: the lookups of the current expansion's ample targets (look_up_target), by the
+  // address of their bytes in the probe's buffers (stable until the next expansion); cleared by
+  // expand(). `looked_nodes_`: node_count() indices per entry; `nodes_`: scratch.
+  struct Looked {
+    const std::uint8_t* state;
+    std::uint32_t found;
+    std::size_t at_size;  // store_.size() at the lookup
+  };
+  std::vector<Looked> looked_;
+  std::vector<std::uint32_t> looked_nodes_;
+  std::vector<std::uint32_t> nodes_;
   unsigned threads_;
   std::uint64_t state_limit_;
 

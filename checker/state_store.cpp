@@ -300,6 +300,14 @@ void StateStore::decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t
   }
 }
 
+void StateStore::prefetch_decode(std::uint32_t id) const {
+  if (!packed_ || id >= count_) return;
+  std::uint32_t kids[kMaxRootKids];
+  unpack_root(id, kids);
+  for (std::size_t i = 0; i < root_kids_.size(); ++i)
+    __builtin_prefetch(tables_[root_kids_[i]]->entry(kids[i]));
+}
+
 std::uint32_t StateStore::parent(std::uint32_t id) const {
   if (!keep_parents_) throw std::logic_error("state store: parents are not kept");
   return parent_slot(id);
@@ -314,25 +322,26 @@ std::uint32_t StateStore::parent(std::uint32_t id) const {
 std::uint32_t StateStore::lookup_near(const std::uint8_t* state, std::uint32_t* nodes,
                                       const std::uint8_t* near_state,
                                       const std::uint32_t* near_nodes) const {
-  std::uint8_t pair[kKeyBytes];
+  std::uint8_t key[kKeyBytes];
+  RootProbe probe;
+  if (near_below_root(state, nodes, near_state, near_nodes, key, probe))
+    nodes[nodes_.size() - 1] = find_root(probe.key, probe.hash);
+  return nodes[nodes_.size() - 1];
+}
+
+// lookup_near() up to the root: fills nodes[0 .. root) and either decides the root without its
+// index (nodes[root] = the near state's id, or kNone when a kid is not stored; returns false) or
+// leaves the root to look up in `probe` (its key in `key` or in the state; returns true).
+bool StateStore::near_below_root(const std::uint8_t* state, std::uint32_t* nodes,
+                                 const std::uint8_t* near_state, const std::uint32_t* near_nodes,
+                                 std::uint8_t* key, RootProbe& probe) const {
   const std::uint32_t* h = near_nodes;
   const std::size_t root = nodes_.size() - 1;
-  for (std::size_t k = 0; k <= root; ++k) {
+  for (std::size_t k = 0; k < root; ++k) {
     const Node& n = nodes_[k];
     if (n.leaf) {
       if (equal_bytes(state + n.offset, near_state + n.offset, n.width)) {
         nodes[k] = h[k];
-        continue;
-      }
-    } else if (k == root) {
-      bool same = true;
-      for (const std::uint32_t c : root_kids_) same = same && nodes[c] == h[c];
-      if (same) {
-        nodes[k] = h[k];
-        continue;
-      }
-      if (!root_ready(nodes)) {
-        nodes[k] = kNone;
         continue;
       }
     } else {
@@ -345,11 +354,52 @@ std::uint32_t StateStore::lookup_near(const std::uint8_t* state, std::uint32_t* 
         continue;
       }
     }
-    const std::uint8_t* b = node_bytes(k, state, nodes, pair);
-    nodes[k] = k == root ? find_root(b, hash_bytes(b, root_width_))
-                         : tables_[k]->find(b, hash_bytes(b, n.width));
+    const std::uint8_t* b = node_bytes(k, state, nodes, key);
+    nodes[k] = tables_[k]->find(b, hash_bytes(b, n.width));
   }
-  return nodes[root];
+  if (nodes_[root].leaf) {  // one leaf: the root is the state's bytes
+    if (equal_bytes(state, near_state, root_width_)) {
+      nodes[root] = h[root];
+      return false;
+    }
+  } else {
+    bool same = true;
+    for (const std::uint32_t c : root_kids_) same = same && nodes[c] == h[c];
+    if (same) {
+      nodes[root] = h[root];
+      return false;
+    }
+    if (!root_ready(nodes)) {
+      nodes[root] = kNone;
+      return false;
+    }
+  }
+  probe.key = node_bytes(root, state, nodes, key);
+  probe.hash = hash_bytes(probe.key, root_width_);
+  return true;
+}
+
+void StateStore::lookup_near_batch(std::size_t n, const std::uint8_t* const* states,
+                                   std::uint32_t* const* nodes, const std::uint8_t* near_state,
+                                   const std::uint32_t* near_nodes, std::uint32_t* found) const {
+  constexpr std::size_t kAtOnce = 16;
+  std::uint8_t keys[kAtOnce][kKeyBytes];
+  RootProbe probes[kAtOnce];
+  std::size_t which[kAtOnce];
+  const std::size_t root = nodes_.size() - 1;
+  for (std::size_t first = 0; first < n; first += kAtOnce) {
+    const std::size_t end = std::min(n, first + kAtOnce);
+    std::size_t m = 0;
+    for (std::size_t i = first; i < end; ++i)
+      if (near_below_root(states[i], nodes[i], near_state, near_nodes, keys[m], probes[m])) {
+        index_->shards[InternTable::shard_of(probes[m].hash)].prefetch(probes[m].hash);
+        which[m++] = i;
+      } else {
+        found[i] = nodes[i][root];
+      }
+    for (std::size_t j = 0; j < m; ++j)
+      found[which[j]] = nodes[which[j]][root] = find_root(probes[j].key, probes[j].hash);
+  }
 }
 
 StateStore::Inserted StateStore::insert(const std::uint8_t* state, std::uint32_t parent) {
@@ -362,10 +412,55 @@ StateStore::Inserted StateStore::insert(const std::uint8_t* state, std::uint32_t
                                                 hint_nodes_.data())
                                   : lookup(state, scratch_.data());
   if (found != kNone) return {found, false};
+  return store_new(state, parent, scratch_.data());
+}
+
+StateStore::Inserted StateStore::store_new(const std::uint8_t* state, std::uint32_t parent,
+                                           std::uint32_t* nodes) {
   const std::uint32_t id = reserve(1);
-  const Pending p{state, scratch_.data(), id, parent};
+  const Pending p{state, nodes, id, parent};
   for (unsigned r = 0; r < place_rounds(); ++r) place(r, 0, 1, std::span<const Pending>(&p, 1));
   return {id, true};
+}
+
+void StateStore::decode_hint(std::uint32_t id, std::uint8_t* out) {
+  if (id != hint_id_) {
+    decode_nodes(id, hint_state_.data(), hint_nodes_.data());
+    hint_id_ = id;
+  }
+  if (size_ != 0) std::memcpy(out, hint_state_.data(), size_);
+}
+
+std::uint32_t StateStore::find_hinted(const std::uint8_t* state, std::uint32_t* nodes) const {
+  return hint_id_ != kNone
+             ? lookup_near(state, nodes, hint_state_.data(), hint_nodes_.data())
+             : lookup(state, nodes);
+}
+
+StateStore::Inserted StateStore::insert_found(const std::uint8_t* state, std::uint32_t parent,
+                                              std::uint32_t* nodes, std::uint32_t found,
+                                              std::size_t at_size) {
+  if (found != kNone) return {found, false};  // stored states stay stored under their ids
+  if (at_size > count_) throw std::logic_error("state store: insert_found from the future");
+  if (at_size != count_) {
+    // Entries never move or go away: the nodes found are still right; those not found (kNone)
+    // may have been stored since, so they (and the root) are looked up again, bottom-up.
+    std::uint8_t pair[kKeyBytes];
+    const std::size_t root = nodes_.size() - 1;
+    for (std::size_t k = 0; k < root; ++k) {
+      if (nodes[k] != kNone) continue;
+      const Node& n = nodes_[k];
+      if (!n.leaf && (nodes[n.left] == kNone || nodes[n.right] == kNone)) continue;
+      const std::uint8_t* b = node_bytes(k, state, nodes, pair);
+      nodes[k] = tables_[k]->find(b, hash_bytes(b, n.width));
+    }
+    if (root_ready(nodes)) {
+      const std::uint8_t* b = node_bytes(root, state, nodes, pair);
+      if (const std::uint32_t id = find_root(b, hash_bytes(b, root_width_)); id != kNone)
+        return {id, false};
+    }
+  }
+  return store_new(state, parent, nodes);
 }
 
 std::uint32_t StateStore::reserve(std::uint32_t n) {

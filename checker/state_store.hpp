@@ -74,6 +74,23 @@ class StateStore {
   bool keeps_parents() const { return keep_parents_; }
   std::uint32_t parent(std::uint32_t id) const;  // precondition: keeps_parents()
 
+  // ------------------------------------------------------------------ sequential, incremental
+  // The sequential search expands one state at a time and looks up or inserts its successors:
+  // decode_hint() decodes the state being expanded and remembers it (its bytes and node indices)
+  // as the hint, so that the later insert(state, id) of its successors does not decode it again.
+  // Not thread-safe.
+  void decode_hint(std::uint32_t id, std::uint8_t* out);
+  // find() of `state` (the same result), looked up incrementally from the hint when one is set;
+  // `nodes` (node_count() entries) receives the node indices as lookup() writes them, for
+  // insert_found(). Not thread-safe against insert().
+  std::uint32_t find_hinted(const std::uint8_t* state, std::uint32_t* nodes) const;
+  // insert(state, parent) of a state that find_hinted() looked up into `nodes` (returning
+  // `found`) when the store held `at_size` states, without looking it up again: the same result
+  // as insert(). When states were inserted since, a stored id stays valid and the nodes that were
+  // not stored are looked up again (they may be stored now). `nodes` is used as scratch.
+  Inserted insert_found(const std::uint8_t* state, std::uint32_t parent, std::uint32_t* nodes,
+                        std::uint32_t found, std::size_t at_size);
+
   std::size_t size() const { return count_; }
   std::size_t state_size() const { return size_; }
   std::size_t leaf_count() const { return leaves_.size(); }
@@ -95,9 +112,20 @@ class StateStore {
   // writes.
   std::uint32_t lookup_near(const std::uint8_t* state, std::uint32_t* nodes,
                             const std::uint8_t* near_state, const std::uint32_t* near_nodes) const;
+  // lookup_near() of n states near the same stored state (the successors of one state), with
+  // the same results (found[i], and nodes[i] as lookup_near writes them): the nodes below every
+  // root are looked up first and each root's index bucket is prefetched before the roots are
+  // looked up, so that the roots' cache misses overlap. Thread-safe while nobody writes.
+  void lookup_near_batch(std::size_t n, const std::uint8_t* const* states,
+                         std::uint32_t* const* nodes, const std::uint8_t* near_state,
+                         const std::uint32_t* near_nodes, std::uint32_t* found) const;
   // decode() that also writes the state's node indices (node_count(), leaves first, root = id
   // last), for lookup_near(). Thread-safe while nobody writes.
   void decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t* nodes) const;
+  // A hint that state `id` will be decoded soon: prefetches its root's kid entries (the first
+  // cache misses of decode_nodes, which the search can hide behind the current expansion).
+  // No effect on results. Thread-safe while nobody writes.
+  void prefetch_decode(std::uint32_t id) const;
   // Makes room for n new ids and returns the first; they become findable once placed. One thread.
   std::uint32_t reserve(std::uint32_t n);
 
@@ -151,10 +179,19 @@ class StateStore {
                  std::size_t off) const;
   bool root_ready(const std::uint32_t* nodes) const;  // no kid is kNone
   std::uint32_t find_root(const std::uint8_t* root, std::uint64_t hash) const;
+  struct RootProbe {
+    const std::uint8_t* key = nullptr;  // the root's bytes (its kid indices, or a leaf state)
+    std::uint64_t hash = 0;
+  };
+  bool near_below_root(const std::uint8_t* state, std::uint32_t* nodes,
+                       const std::uint8_t* near_state, const std::uint32_t* near_nodes,
+                       std::uint8_t* key, RootProbe& probe) const;
   void index_root(std::uint32_t id, std::uint64_t hash);
   void write_roots(std::span<const Pending> items);
   void repack(RootChunk& c, std::size_t chunk, const unsigned* need);
   std::uint32_t& parent_slot(std::uint32_t id) const;
+  // Stores a state whose lookup left `nodes` exact (kNone = not stored) and found no root.
+  Inserted store_new(const std::uint8_t* state, std::uint32_t parent, std::uint32_t* nodes);
 
   std::size_t size_;
   bool keep_parents_;
