@@ -204,6 +204,7 @@ void Search::expand(FrontierEntry e) {
   static const bool pf = std::getenv("PCMC_NOPF") == nullptr;  // TEMP measurement toggle
   if (pf && !frontier_.empty()) store_.prefetch_decode(frontier_.front().id);
   looked_.clear();
+  next_looked_ = 0;
   store_.release_below(e.id);  // hash compaction: BFS expands in id order
   const std::uint8_t* s = cur_state_.data();
   expansion_order(s, sys_.state_size(), threads_, opt_.shuffle_seed, order_);
@@ -219,6 +220,7 @@ void Search::expand(FrontierEntry e) {
       any = expand_asleep(ample);
       if (stop_) return;
     } else {
+      if (ample == 0) look_up_targets(~PorProbe::Mask{0});  // the ample set's are looked up
       for (const unsigned t : order_) {
         if (ample != 0 && !((ample >> t) & 1)) continue;
         if (probe_->emit(t, *gen_ctx_, *this) > 0) any = true;
@@ -226,10 +228,14 @@ void Search::expand(FrontierEntry e) {
       }
     }
   } else {
-    for (const unsigned t : order_) {
+    // Every thread's successors are staged first and then handed to on_transition in the same
+    // order, their store lookups batched (search_lookups.cpp).
+    staging_ = true;
+    for (const unsigned t : order_)
       if (sys_.successors(s, t, *gen_ctx_, *this) > 0) any = true;
-      if (stop_) return;
-    }
+    staging_ = false;
+    emit_staged();
+    if (stop_) return;
   }
   max_fanout_ = std::max<std::uint64_t>(max_fanout_, result_.stats.transitions - before);
   if (!any) quiescent(e.id);
@@ -252,25 +258,6 @@ PorProbe::Mask Search::ample_set() {
   return 0;
 }
 
-std::uint32_t Search::look_up_target(const std::uint8_t* state) {
-  for (const Looked& l : looked_)
-    if (l.state == state) return l.found;
-  const std::size_t n = store_.node_count();
-  looked_nodes_.resize((looked_.size() + 1) * n);
-  const std::uint32_t found =
-      store_.find_hinted(state, looked_nodes_.data() + looked_.size() * n);
-  looked_.push_back({state, found, store_.size()});
-  return found;
-}
-
-StateStore::Inserted Search::insert_successor(const std::uint8_t* state) {
-  for (std::size_t i = 0; i < looked_.size(); ++i)
-    if (looked_[i].state == state)
-      return store_.insert_found(state, cur_id_, looked_nodes_.data() + i * store_.node_count(),
-                                 looked_[i].found, looked_[i].at_size);
-  return store_.insert(state, cur_id_);
-}
-
 bool Search::proviso_ok(std::uint32_t id, std::uint32_t depth) const {
   if (id == StateStore::kNone) return true;
   if (opt_.order != Order::BFS || opt_.proviso != Proviso::NextLevel) return false;
@@ -285,6 +272,7 @@ std::string Search::state_limit_reason() const {
 }
 
 void Search::on_transition(const Transition& t) {
+  if (staging_) return stage(t);
   if (stop_) return;  // the rest of this state's successors are not wanted
   ++result_.stats.transitions;
   const Step step{t.thread, t.index};

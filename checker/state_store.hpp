@@ -84,6 +84,11 @@ class StateStore {
   // `nodes` (node_count() entries) receives the node indices as lookup() writes them, for
   // insert_found(). Not thread-safe against insert().
   std::uint32_t find_hinted(const std::uint8_t* state, std::uint32_t* nodes) const;
+  // find_hinted() of n states (successors of the hint), with the same results (found[i],
+  // nodes[i]); the roots' cache misses overlap (lookup_near_batch). Not thread-safe against
+  // insert().
+  void find_hinted_batch(std::size_t n, const std::uint8_t* const* states,
+                         std::uint32_t* const* nodes, std::uint32_t* found) const;
   // insert(state, parent) of a state that find_hinted() looked up into `nodes` (returning
   // `found`) when the store held `at_size` states, without looking it up again: the same result
   // as insert(). When states were inserted since, a stored id stays valid and the nodes that were
@@ -175,6 +180,7 @@ class StateStore {
   // the arena.
   const std::uint8_t* root_bytes(std::uint32_t id, std::uint8_t* key) const;
   void unpack_root(std::uint32_t id, std::uint32_t* kids) const;
+  void prefetch_root(std::uint32_t id) const;  // the bytes unpack_root(id) reads
   void pack_root(const std::uint32_t* kids, const RootChunk& c, std::uint8_t* base,
                  std::size_t off) const;
   bool root_ready(const std::uint32_t* nodes) const;  // no kid is kNone

@@ -65,6 +65,11 @@ class VisitedSet {
   std::uint32_t find_hinted(const std::uint8_t* state, std::uint32_t* nodes) const {
     return hc_ ? hc_->find(state) : exact_->find_hinted(state, nodes);
   }
+  void find_hinted_batch(std::size_t n, const std::uint8_t* const* states,
+                         std::uint32_t* const* nodes, std::uint32_t* found) const {
+    if (exact_) return exact_->find_hinted_batch(n, states, nodes, found);
+    for (std::size_t i = 0; i < n; ++i) found[i] = hc_->find(states[i]);
+  }
   StateStore::Inserted insert_found(const std::uint8_t* state, std::uint32_t parent,
                                     std::uint32_t* nodes, std::uint32_t found,
                                     std::size_t at_size) {

@@ -487,9 +487,9 @@ TEST_CASE("state store: roots wider than one 8-byte load stay exact", "[checker]
   }
 }
 
-// The sequential search's incremental path (decode_hint, find_hinted, insert_found: the POR
-// proviso's lookups carried to the insert) gives the ids of plain insert(), also when other
-// states, equal successors among them, were inserted between a lookup and its insert.
+// The sequential search's incremental path (decode_hint, find_hinted and its batch,
+// insert_found: a successor's lookup carried to its insert) gives the ids of plain insert(), also
+// when other states, equal successors among them, were inserted between a lookup and its insert.
 TEST_CASE("state store: find_hinted + insert_found equal insert", "[checker][store]") {
   std::mt19937_64 rng(11);
   for (const std::size_t size : {std::size_t{22}, std::size_t{300}}) {
@@ -524,6 +524,21 @@ TEST_CASE("state store: find_hinted + insert_found equal insert", "[checker][sto
         succ[i].found = carried.find_hinted(succ[i].bytes.data(), succ[i].nodes.data());
         succ[i].at_size = carried.size();
         REQUIRE(succ[i].found == plain.find(succ[i].bytes.data()));
+      }
+      // The batched lookup (its roots' misses overlapped) gives the same ids and nodes.
+      std::vector<const std::uint8_t*> states;
+      std::vector<std::vector<std::uint32_t>> nodes(succ.size(),
+                                                    std::vector<std::uint32_t>(carried.node_count()));
+      std::vector<std::uint32_t*> node_ptrs;
+      for (std::size_t i = 0; i < succ.size(); ++i) {
+        states.push_back(succ[i].bytes.data());
+        node_ptrs.push_back(nodes[i].data());
+      }
+      std::vector<std::uint32_t> found(succ.size());
+      carried.find_hinted_batch(succ.size(), states.data(), node_ptrs.data(), found.data());
+      for (std::size_t i = 0; i < succ.size(); ++i) {
+        REQUIRE(found[i] == succ[i].found);
+        REQUIRE(nodes[i] == succ[i].nodes);
       }
       for (Succ& s : succ) {
         const auto a = plain.insert(s.bytes.data(), p);
