@@ -192,6 +192,11 @@ class StateStore {
   bool near_below_root(const std::uint8_t* state, std::uint32_t* nodes,
                        const std::uint8_t* near_state, const std::uint32_t* near_nodes,
                        std::uint8_t* key, RootProbe& probe) const;
+  bool near_root(const std::uint8_t* state, std::uint32_t* nodes, const std::uint8_t* near_state,
+                 const std::uint32_t* near_nodes, std::uint8_t* key, RootProbe& probe) const;
+  void near_levels_batch(std::size_t first, std::size_t end, const std::uint8_t* const* states,
+                         std::uint32_t* const* nodes, const std::uint8_t* near_state,
+                         const std::uint32_t* near_nodes) const;
   void index_root(std::uint32_t id, std::uint64_t hash);
   void write_roots(std::span<const Pending> items);
   void repack(RootChunk& c, std::size_t chunk, const unsigned* need);

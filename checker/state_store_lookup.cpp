@@ -169,6 +169,15 @@ bool StateStore::near_below_root(const std::uint8_t* state, std::uint32_t* nodes
     const std::uint8_t* b = node_bytes(k, state, nodes, key);
     nodes[k] = tables_[k]->find(b, hash_bytes(b, n.width));
   }
+  return near_root(state, nodes, near_state, near_nodes, key, probe);
+}
+
+// The root part of near_below_root(), once nodes[0 .. root) are filled.
+bool StateStore::near_root(const std::uint8_t* state, std::uint32_t* nodes,
+                           const std::uint8_t* near_state, const std::uint32_t* near_nodes,
+                           std::uint8_t* key, RootProbe& probe) const {
+  const std::uint32_t* h = near_nodes;
+  const std::size_t root = nodes_.size() - 1;
   if (nodes_[root].leaf) {  // one leaf: the root is the state's bytes
     if (equal_bytes(state, near_state, root_width_)) {
       nodes[root] = h[root];
@@ -191,6 +200,67 @@ bool StateStore::near_below_root(const std::uint8_t* state, std::uint32_t* nodes
   return true;
 }
 
+// The nodes below the roots of states[first .. end), level by level: at each level every node
+// that differs from the near state's is hashed and its index bucket prefetched, then all of them
+// are looked up, so that the misses of one level overlap across nodes and states.
+void StateStore::near_levels_batch(std::size_t first, std::size_t end,
+                                   const std::uint8_t* const* states, std::uint32_t* const* nodes,
+                                   const std::uint8_t* near_state,
+                                   const std::uint32_t* near_nodes) const {
+  struct NodeProbe {
+    std::uint32_t* slot;
+    std::uint32_t node;
+    const std::uint8_t* bytes;  // a leaf's bytes in its state, or `pair`
+    std::uint64_t hash;
+    std::uint8_t pair[8];
+  };
+  constexpr std::size_t kPending = 64;
+  NodeProbe pending[kPending];
+  std::size_t m = 0;
+  const auto flush = [&] {
+    for (std::size_t j = 0; j < m; ++j) {
+      const NodeProbe& p = pending[j];
+      *p.slot = tables_[p.node]->find(p.bytes, p.hash);
+    }
+    m = 0;
+  };
+  const std::uint32_t* h = near_nodes;
+  for (const std::vector<std::uint32_t>& level : by_level_) {
+    for (std::size_t i = first; i < end; ++i) {
+      std::uint32_t* nd = nodes[i];
+      for (const std::uint32_t k : level) {
+        const Node& n = nodes_[k];
+        NodeProbe& p = pending[m];
+        if (n.leaf) {
+          if (equal_bytes(states[i] + n.offset, near_state + n.offset, n.width)) {
+            nd[k] = h[k];
+            continue;
+          }
+          p.bytes = states[i] + n.offset;
+        } else {
+          if (nd[n.left] == h[n.left] && nd[n.right] == h[n.right]) {
+            nd[k] = h[k];
+            continue;
+          }
+          if (nd[n.left] == kNone || nd[n.right] == kNone) {
+            nd[k] = kNone;
+            continue;
+          }
+          std::memcpy(p.pair, &nd[n.left], 4);
+          std::memcpy(p.pair + 4, &nd[n.right], 4);
+          p.bytes = p.pair;
+        }
+        p.slot = &nd[k];
+        p.node = k;
+        p.hash = hash_bytes(p.bytes, n.width);
+        tables_[k]->prefetch(p.hash);
+        if (++m == kPending) flush();
+      }
+    }
+    flush();  // the next level reads this one's indices
+  }
+}
+
 void StateStore::lookup_near_batch(std::size_t n, const std::uint8_t* const* states,
                                    std::uint32_t* const* nodes, const std::uint8_t* near_state,
                                    const std::uint32_t* near_nodes, std::uint32_t* found) const {
@@ -202,9 +272,13 @@ void StateStore::lookup_near_batch(std::size_t n, const std::uint8_t* const* sta
   static const std::size_t at_once = std::getenv("PCMC_NOBATCH") ? 1 : kAtOnce;  // TEMP toggle
   for (std::size_t first = 0; first < n; first += at_once) {
     const std::size_t end = std::min(n, first + at_once);
+    static const bool levels = std::getenv("PCMC_NOLEVELS") == nullptr;  // TEMP toggle
+    if (levels) near_levels_batch(first, end, states, nodes, near_state, near_nodes);
     std::size_t m = 0;
     for (std::size_t i = first; i < end; ++i)
-      if (near_below_root(states[i], nodes[i], near_state, near_nodes, keys[m], probes[m])) {
+      if (levels ? near_root(states[i], nodes[i], near_state, near_nodes, keys[m], probes[m])
+                 : near_below_root(states[i], nodes[i], near_state, near_nodes, keys[m],
+                                   probes[m])) {
         index_->shards[InternTable::shard_of(probes[m].hash)].prefetch(probes[m].hash);
         which[m++] = i;
       } else {
