@@ -44,7 +44,6 @@
 #include <algorithm>
 #include <atomic>
 #include <barrier>
-#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <mutex>

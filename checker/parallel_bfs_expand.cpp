@@ -4,7 +4,6 @@
 // state's successors are generated (StateStore::lookup_near_batch: their cache misses overlap),
 // read-only (nobody writes the store in phase 1).
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 
 #include "checker/parallel_bfs.hpp"

@@ -28,7 +28,6 @@
 #include "checker/search.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <new>
@@ -201,8 +200,8 @@ void Search::expand(FrontierEntry e) {
   cur_id_ = e.id;
   cur_depth_ = e.depth;
   store_.decode_hint(e.id, cur_state_.data());  // also the hint for its successors' lookups
-  static const bool pf = std::getenv("PCMC_NOPF") == nullptr;  // TEMP measurement toggle
-  if (pf && !frontier_.empty()) store_.prefetch_decode(frontier_.front().id);
+  // BFS expands the frontier in order: the next state's first decode misses overlap this one.
+  if (!frontier_.empty()) store_.prefetch_decode(frontier_.front().id);
   looked_.clear();
   next_looked_ = 0;
   store_.release_below(e.id);  // hash compaction: BFS expands in id order

@@ -21,8 +21,14 @@
 // Exactness: every table compares full bytes, so find() never confuses two states.
 //
 // Sequential insert(state, parent) looks the state up incrementally from its parent's tree (only
-// the paths above leaves that differ from the parent's are hashed), and so does the parallel
-// search through lookup_near(); find() and lookup() hash all.
+// the paths above leaves that differ from the parent's are hashed), and so do the parallel
+// search through lookup_near_batch() and the sequential search through decode_hint(),
+// find_hinted_batch() and insert_found() (a successor's lookup carried to its insert); find()
+// and lookup() hash all. The batched lookups take the successors of one state together, level
+// by level, prefetching each level's index buckets (and the roots' buckets and first
+// candidates) before probing them, so that their cache misses overlap (docs/state-store.md,
+// "Lookups: batched and prefetched"). Code: state_store.cpp (building, inserting, placing,
+// memory), state_store_lookup.cpp (lookups, decoding, prefetching), state_store_layout.hpp.
 //
 // Thread-safety: sequential use (insert) by one thread. The parallel search uses lookup() from
 // many threads while nobody writes, then reserve() on one thread, then place() rounds in which

@@ -5,7 +5,6 @@
 // Thread-safety: every const member here may run concurrently while nobody writes the store;
 // decode_hint() is sequential (it writes the hint).
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 
 #include "checker/state_store.hpp"
@@ -261,6 +260,10 @@ void StateStore::near_levels_batch(std::size_t first, std::size_t end,
   }
 }
 
+// Three passes over up to kAtOnce states: the nodes below the roots, level by level
+// (near_levels_batch); each root that needs its index: hashed and its bucket prefetched; the first
+// candidate of each bucket: its packed root prefetched (a hit compares it); then the roots are
+// looked up. Each pass issues its loads before the next one waits for them.
 void StateStore::lookup_near_batch(std::size_t n, const std::uint8_t* const* states,
                                    std::uint32_t* const* nodes, const std::uint8_t* near_state,
                                    const std::uint32_t* near_nodes, std::uint32_t* found) const {
@@ -269,28 +272,22 @@ void StateStore::lookup_near_batch(std::size_t n, const std::uint8_t* const* sta
   RootProbe probes[kAtOnce];
   std::size_t which[kAtOnce];
   const std::size_t root = nodes_.size() - 1;
-  static const std::size_t at_once = std::getenv("PCMC_NOBATCH") ? 1 : kAtOnce;  // TEMP toggle
-  for (std::size_t first = 0; first < n; first += at_once) {
-    const std::size_t end = std::min(n, first + at_once);
-    static const bool levels = std::getenv("PCMC_NOLEVELS") == nullptr;  // TEMP toggle
-    if (levels) near_levels_batch(first, end, states, nodes, near_state, near_nodes);
+  for (std::size_t first = 0; first < n; first += kAtOnce) {
+    const std::size_t end = std::min(n, first + kAtOnce);
+    near_levels_batch(first, end, states, nodes, near_state, near_nodes);
     std::size_t m = 0;
     for (std::size_t i = first; i < end; ++i)
-      if (levels ? near_root(states[i], nodes[i], near_state, near_nodes, keys[m], probes[m])
-                 : near_below_root(states[i], nodes[i], near_state, near_nodes, keys[m],
-                                   probes[m])) {
+      if (near_root(states[i], nodes[i], near_state, near_nodes, keys[m], probes[m])) {
         index_->shards[InternTable::shard_of(probes[m].hash)].prefetch(probes[m].hash);
         which[m++] = i;
       } else {
         found[i] = nodes[i][root];
       }
-    static const bool stage3 = std::getenv("PCMC_NOSTAGE3") == nullptr;  // TEMP toggle
-    if (stage3)
-      for (std::size_t j = 0; j < m; ++j) {
-        const std::uint32_t id =
-            index_->shards[InternTable::shard_of(probes[j].hash)].first_candidate(probes[j].hash);
-        if (id != kNone) prefetch_root(id);
-      }
+    for (std::size_t j = 0; j < m; ++j) {
+      const std::uint32_t id =
+          index_->shards[InternTable::shard_of(probes[j].hash)].first_candidate(probes[j].hash);
+      if (id != kNone) prefetch_root(id);
+    }
     for (std::size_t j = 0; j < m; ++j)
       found[which[j]] = nodes[which[j]][root] = find_root(probes[j].key, probes[j].hash);
   }

@@ -96,9 +96,6 @@ class VisitedSet {
   std::size_t node_count() const {
     return hc_ ? HashCompactStore::kNodeCount : exact_->node_count();
   }
-  std::uint32_t lookup(const std::uint8_t* state, std::uint32_t* nodes) const {
-    return hc_ ? hc_->lookup(state, nodes) : exact_->lookup(state, nodes);
-  }
   // Incremental lookups of a state's successors (exact mode; lossy mode decodes and looks the
   // whole state up). `nodes`/`near_nodes`: node_count() entries.
   void decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t* nodes) const {
@@ -106,11 +103,6 @@ class VisitedSet {
   }
   void prefetch_decode(std::uint32_t id) const {
     if (exact_) exact_->prefetch_decode(id);
-  }
-  std::uint32_t lookup_near(const std::uint8_t* state, std::uint32_t* nodes,
-                            const std::uint8_t* near_state, const std::uint32_t* near_nodes) const {
-    return hc_ ? hc_->lookup(state, nodes)
-               : exact_->lookup_near(state, nodes, near_state, near_nodes);
   }
   // lookup_near() of n successors of one state (StateStore::lookup_near_batch; the lossy store
   // looks each up alone).

@@ -561,3 +561,24 @@ TEST_CASE("state store: find_hinted + insert_found equal insert", "[checker][sto
     }
   }
 }
+
+// equal_bytes() (the store's leaf and node comparisons, inlined for the common widths) agrees
+// with memcmp for every width up to 40 and a difference at every position.
+TEST_CASE("hash: equal_bytes agrees with memcmp", "[checker][store]") {
+  std::mt19937_64 rng(5);
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::vector<std::uint8_t> a(n + 1), b;
+    for (auto& x : a) x = static_cast<std::uint8_t>(rng());
+    b = a;
+    REQUIRE(equal_bytes(a.data(), b.data(), n));
+    for (std::size_t i = 0; i < n; ++i) {
+      b = a;
+      b[i] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+      INFO("width " << n << ", byte " << i);
+      REQUIRE_FALSE(equal_bytes(a.data(), b.data(), n));
+    }
+    b = a;
+    b[n] ^= 1;  // beyond the width: not compared
+    REQUIRE(equal_bytes(a.data(), b.data(), n));
+  }
+}
