@@ -124,9 +124,11 @@ class StateStore {
   std::uint32_t lookup_near(const std::uint8_t* state, std::uint32_t* nodes,
                             const std::uint8_t* near_state, const std::uint32_t* near_nodes) const;
   // lookup_near() of n states near the same stored state (the successors of one state), with
-  // the same results (found[i], and nodes[i] as lookup_near writes them): the nodes below every
-  // root are looked up first and each root's index bucket is prefetched before the roots are
-  // looked up, so that the roots' cache misses overlap. Thread-safe while nobody writes.
+  // the same results (found[i], and nodes[i] as lookup_near writes them). The nodes are looked
+  // up level by level across the states (every differing node of a level hashed and its index
+  // bucket prefetched, then probed), then every root's bucket is prefetched, then each bucket's
+  // first candidate root, then the roots are probed: the cache misses of the batch overlap.
+  // Thread-safe while nobody writes.
   void lookup_near_batch(std::size_t n, const std::uint8_t* const* states,
                          std::uint32_t* const* nodes, const std::uint8_t* near_state,
                          const std::uint32_t* near_nodes, std::uint32_t* found) const;
