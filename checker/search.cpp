@@ -228,11 +228,17 @@ void Search::expand(FrontierEntry e) {
     }
   } else {
     // Every thread's successors are staged first and then handed to on_transition in the same
-    // order, their store lookups batched (search_lookups.cpp).
-    staging_ = true;
-    for (const unsigned t : order_)
-      if (sys_.successors(s, t, *gen_ctx_, *this) > 0) any = true;
-    staging_ = false;
+    // order, their store lookups batched (search_lookups.cpp). (So a stop at one thread's
+    // transition no longer spares generating the later threads' — work, not results.)
+    {
+      struct Staging {  // staging_ is off again however generation ends
+        bool& on;
+        ~Staging() { on = false; }
+      } staging{staging_};
+      staging_ = true;
+      for (const unsigned t : order_)
+        if (sys_.successors(s, t, *gen_ctx_, *this) > 0) any = true;
+    }
     emit_staged();
     if (stop_) return;
   }
