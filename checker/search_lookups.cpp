@@ -74,7 +74,9 @@ void Search::emit_staged() {
   batch_states_.clear();
   for (std::size_t i = 0; i < staged_.size(); ++i)
     if (!staged_[i].fatal) batch_states_.push_back(staged_bytes_.data() + i * size);
-  look_up_batch(batch_states_.data(), batch_states_.size());
+  // One target has no misses to overlap: its insert looks it up (insert_successor finds no
+  // remembered lookup and calls insert()).
+  if (batch_states_.size() > 1) look_up_batch(batch_states_.data(), batch_states_.size());
   for (std::size_t i = 0; i < staged_.size() && !stop_; ++i) {
     const Staged& s = staged_[i];
     Transition t;

@@ -267,6 +267,10 @@ void StateStore::near_levels_batch(std::size_t first, std::size_t end,
 void StateStore::lookup_near_batch(std::size_t n, const std::uint8_t* const* states,
                                    std::uint32_t* const* nodes, const std::uint8_t* near_state,
                                    const std::uint32_t* near_nodes, std::uint32_t* found) const {
+  if (n == 1) {  // nothing to overlap
+    found[0] = lookup_near(states[0], nodes[0], near_state, near_nodes);
+    return;
+  }
   constexpr std::size_t kAtOnce = 16;
   std::uint8_t keys[kAtOnce][kKeyBytes];
   RootProbe probes[kAtOnce];
