@@ -52,6 +52,23 @@ class BucketIndex {
     }
   }
 
+  // Prefetches the first bucket find(hash) reads (no effect on results).
+  void prefetch(std::uint64_t hash) const {
+    if (!buckets_.empty()) __builtin_prefetch(&buckets_[bucket_of(hash, buckets_.size())]);
+  }
+
+  // The first value find(hash) would compare (its tag matches), or kNone: for prefetching the
+  // entry it names.
+  std::uint32_t first_candidate(std::uint64_t hash) const {
+    const std::uint64_t n = buckets_.size();
+    if (n == 0) return kNone;
+    const std::uint8_t tag = tag_of(hash);
+    const Bucket& k = buckets_[bucket_of(hash, n)];
+    for (unsigned j = 0; j < kSlots && k.tags[j] != 0; ++j)
+      if (k.tags[j] == tag) return k.ids[j];
+    return kNone;
+  }
+
   // Adds `value` (absent) under `hash`. Growing rehashes every value with hash_of(value) (the
   // same function that produced `hash`); prefetch(value) is called a few values ahead.
   template <class HashOf, class Prefetch>

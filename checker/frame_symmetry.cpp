@@ -60,11 +60,12 @@ FrameAction::FrameAction(FrameSpec spec, std::vector<std::uint32_t> block_offset
     const FrameSpec::Pool& pool = spec_.pools[p];
     const std::size_t end = pool.base + std::size_t{pool.elem_size} * pool.count;
     if (pool.elem_size == 0 || end > size_) bad("pool outside the state");
-    if (pool.movable.size() < 2) bad("fewer than two movable elements");
-    movable_[p].assign(pool.count, false);
-    for (unsigned e : pool.movable) {
-      if (e >= pool.count || movable_[p][e]) bad("movable element out of range or repeated");
-      movable_[p][e] = true;
+    if (pool.block == 0 || pool.count % pool.block != 0) bad("count not a multiple of block");
+    if (pool.movable.size() < 2) bad("fewer than two movable units");
+    movable_[p].assign(pool.units(), false);
+    for (unsigned u : pool.movable) {
+      if (u >= pool.units() || movable_[p][u]) bad("movable unit out of range or repeated");
+      movable_[p][u] = true;
     }
     // Cells inside elements: the same relative layout in every element.
     std::vector<std::vector<FrameSpec::Cell>> per(pool.count);
@@ -91,7 +92,7 @@ FrameAction::FrameAction(FrameSpec spec, std::vector<std::uint32_t> block_offset
     }
     in_elem_[p] = per.empty() ? std::vector<FrameSpec::Cell>{} : per[0];
     thread_in_elem_[p] = tper.empty() ? decltype(tper)::value_type{} : tper[0];
-    key_size_[p] = pool.elem_size + 2 * in_elem_[p].size();
+    key_size_[p] = std::size_t{pool.block} * (pool.elem_size + 4 * in_elem_[p].size());
   }
 }
 
@@ -103,14 +104,15 @@ void FrameAction::apply(const std::uint8_t* in, std::uint8_t* out, const Perm& p
     const FrameSpec::Pool& pool = spec_.pools[p];
     const std::vector<unsigned>& to = perm.at(p);
     std::vector<unsigned>& rn = rename[p];
+    const std::uint32_t b = pool.block;
+    const std::size_t unit_bytes = std::size_t{b} * pool.elem_size;
     rn.resize(pool.count + 1);
     rn[0] = 0;
-    for (unsigned e = 0; e < pool.count; ++e) {
-      rn[e + 1] = to[e] + 1;
-      if (to[e] != e)
-        std::memcpy(out + pool.base + std::size_t{to[e]} * pool.elem_size,
-                    in + pool.base + std::size_t{e} * pool.elem_size, pool.elem_size);
-    }
+    for (unsigned e = 0; e < pool.count; ++e) rn[e + 1] = to[e / b] * b + e % b + 1;
+    for (unsigned u = 0; u < pool.units(); ++u)
+      if (to[u] != u)
+        std::memcpy(out + pool.base + std::size_t{to[u]} * unit_bytes,
+                    in + pool.base + std::size_t{u} * unit_bytes, unit_bytes);
   }
   for (const auto& c : spec_.global_cells) rewrite(out + c.offset, c.width, rename[c.pool]);
   for (std::size_t t = 0; t < spec_.threads.size(); ++t) {
@@ -125,32 +127,36 @@ void FrameAction::apply(const std::uint8_t* in, std::uint8_t* out, const Perm& p
   }
 }
 
-void FrameAction::key(const std::uint8_t* in, unsigned p, unsigned e,
+void FrameAction::key(const std::uint8_t* in, unsigned p, unsigned u,
                       std::vector<std::uint8_t>& out) const {
   const FrameSpec::Pool& pool = spec_.pools.at(p);
-  const std::size_t at = out.size();
-  const std::uint8_t* elem = in + pool.base + std::size_t{e} * pool.elem_size;
-  out.insert(out.end(), elem, elem + pool.elem_size);
-  for (const auto& [off, w] : thread_in_elem_[p]) {
-    const std::uint32_t v = read_le(elem + off, w);
-    if (v != 0 && (permuted_.empty() || (v - 1 < permuted_.size() && permuted_[v - 1])))
-      std::memset(out.data() + at + off, 0xFF, w);  // never a thread value (at most 254 threads)
-  }
-  for (const auto& c : in_elem_[p]) {
-    const std::uint32_t v = read_le(elem + c.offset, c.width);
-    std::memset(out.data() + at + c.offset, 0, c.width);
-    std::uint32_t tag = 0;  // NULL
-    const FrameSpec::Pool& target = spec_.pools[c.pool];
-    if (v != 0 && v <= target.count) {
-      const unsigned f = v - 1;
-      if (!movable_[c.pool][f]) tag = 4 + f;           // a fixed element: by name
-      else if (c.pool == p && f == e) tag = 1;         // itself
-      else tag = 2;                                    // another movable element
-    } else if (v != 0) {
-      tag = 3;  // out of range (never stored: range-checked); kept apart anyway
+  for (unsigned j = 0; j < pool.block; ++j) {
+    const std::size_t at = out.size();
+    const unsigned e = u * pool.block + j;
+    const std::uint8_t* elem = in + pool.base + std::size_t{e} * pool.elem_size;
+    out.insert(out.end(), elem, elem + pool.elem_size);
+    for (const auto& [off, w] : thread_in_elem_[p]) {
+      const std::uint32_t v = read_le(elem + off, w);
+      if (v != 0 && (permuted_.empty() || (v - 1 < permuted_.size() && permuted_[v - 1])))
+        std::memset(out.data() + at + off, 0xFF, w);  // never a thread value (<= 254 threads)
     }
-    out.push_back(static_cast<std::uint8_t>(tag & 0xFF));
-    out.push_back(static_cast<std::uint8_t>(tag >> 8));
+    for (const auto& c : in_elem_[p]) {
+      const std::uint32_t v = read_le(elem + c.offset, c.width);
+      std::memset(out.data() + at + c.offset, 0, c.width);
+      // Tags, kind << 24 | detail: 0 NULL; 1 own unit, offset k; 2 another movable unit,
+      // offset k; 3 a fixed element, by number; 4 out of range (never stored: range-checked).
+      std::uint32_t tag = 0;
+      const FrameSpec::Pool& target = spec_.pools[c.pool];
+      if (v != 0 && v <= target.count) {
+        const unsigned f = v - 1, fu = f / target.block, k = f % target.block;
+        if (!movable_[c.pool][fu]) tag = 3u << 24 | f;
+        else if (c.pool == p && fu == u) tag = 1u << 24 | k;
+        else tag = 2u << 24 | k;
+      } else if (v != 0) {
+        tag = 4u << 24;
+      }
+      for (unsigned i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(tag >> (24 - 8 * i)));
+    }
   }
 }
 

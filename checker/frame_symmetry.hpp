@@ -3,8 +3,10 @@
 // permutation of those elements acts on a state.
 //
 // A *frame cell* is a scalar holding a reference into one pool: 0 = NULL, e + 1 = element e
-// (model/program.hpp's encoding). A permutation φ of the movable elements of each pool acts on
-// a state by moving element e's bytes to φ(e)'s place and rewriting every frame cell of that
+// (model/program.hpp's encoding). A pool is cut into *units* of `block` consecutive elements
+// (1: every element is a unit; B > 1: compound pages, `blocks(B)`). A permutation π of the
+// movable units of each pool acts on elements as φ(e) = π(e / B)·B + e % B, and on a state by
+// moving element e's bytes to φ(e)'s place and rewriting every frame cell of that
 // pool, v = e + 1 → φ(e) + 1: the cells outside thread blocks (globals and pool fields, fixed
 // offsets) and the cells inside thread blocks, which depend on the thread's program counter
 // (inline frames share stack bytes: a byte is a reference at one pc and an int at another).
@@ -31,7 +33,9 @@ struct FrameSpec {
     std::uint32_t base = 0;       // state offset of element 0
     std::uint32_t elem_size = 0;  // bytes per element
     std::uint32_t count = 0;      // elements
-    std::vector<unsigned> movable;  // interchangeable elements, ascending, at least two
+    std::uint32_t block = 1;      // elements per unit; divides count
+    std::vector<unsigned> movable;  // interchangeable units (element / block), ascending, >= 2
+    std::uint32_t units() const { return block == 0 ? 0 : count / block; }
   };
   // Frame cells inside a thread block at one program counter.
   using CellList = std::vector<Cell>;
@@ -63,8 +67,8 @@ class FrameAction {
 
   const FrameSpec& spec() const { return spec_; }
 
-  // A permutation of every pool: perm[p][e] = where element e of pool p goes (identity on the
-  // elements that are not movable).
+  // A permutation of every pool: perm[p][u] = where unit u of pool p goes (identity on the
+  // units that are not movable); size Pool::units().
   using Perm = std::vector<std::vector<unsigned>>;
 
   // out = φ(in); `rename` is scratch. in and out must not overlap. Throws std::logic_error when
@@ -72,18 +76,19 @@ class FrameAction {
   void apply(const std::uint8_t* in, std::uint8_t* out, const Perm& perm,
              std::vector<std::vector<unsigned>>& rename) const;
 
-  // The key of movable element e of pool p in `in`: its bytes with thread cells masked and each
-  // frame cell replaced by a tag that does not depend on the names of movable elements (NULL,
-  // itself, another movable element, or the fixed element it names). Equal for e in s and φ(e)
-  // in φ(s), and for t-renamed states. Appends key_size(p) bytes to `out`.
-  void key(const std::uint8_t* in, unsigned p, unsigned e, std::vector<std::uint8_t>& out) const;
+  // The key of movable unit u of pool p in `in`: its elements' bytes in order with thread cells
+  // masked and each frame cell replaced by a tag that does not depend on the names of movable
+  // units (NULL; its own unit at offset k; another movable unit at offset k; the fixed element
+  // it names). Equal for u in s and π(u) in φ(s), and for t-renamed states. Appends
+  // key_size(p) bytes to `out`.
+  void key(const std::uint8_t* in, unsigned p, unsigned u, std::vector<std::uint8_t>& out) const;
   std::size_t key_size(unsigned p) const { return key_size_.at(p); }
 
  private:
   FrameSpec spec_;
   std::vector<std::uint32_t> block_offset_;
   std::size_t size_;
-  std::vector<std::vector<bool>> movable_;             // per pool, per element
+  std::vector<std::vector<bool>> movable_;             // per pool, per unit
   std::vector<std::vector<FrameSpec::Cell>> in_elem_;  // per pool: frame cells in element 0,
                                                        // relative to the element
   std::vector<std::vector<std::pair<std::uint32_t, std::uint8_t>>> thread_in_elem_;  // likewise

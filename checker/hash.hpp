@@ -78,11 +78,17 @@ inline std::uint64_t hash_bytes(const std::uint8_t* p, std::size_t n,
   return mum(h ^ kP1, len ^ kP0);
 }
 
-// Byte equality of two n-byte strings, with the common small widths of the state store's tables
-// (8-byte tree nodes, 2- and 4-byte blocks) compared inline.
+// Byte equality of two n-byte strings, with the common widths of the state store's tables
+// (32-byte leaves, 8-byte tree nodes, 2- and 4-byte blocks) compared inline: a leaf compared
+// with the parent's on every lookup was a call to memcmp.
 inline bool equal_bytes(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
+  using hash_detail::load64;
   switch (n) {
-    case 8: return hash_detail::load64(a) == hash_detail::load64(b);
+    case 32:
+      return ((load64(a) ^ load64(b)) | (load64(a + 8) ^ load64(b + 8)) |
+              (load64(a + 16) ^ load64(b + 16)) | (load64(a + 24) ^ load64(b + 24))) == 0;
+    case 16: return ((load64(a) ^ load64(b)) | (load64(a + 8) ^ load64(b + 8))) == 0;
+    case 8: return load64(a) == load64(b);
     case 4: {
       std::uint32_t x, y;
       std::memcpy(&x, a, 4);

@@ -15,11 +15,12 @@ namespace {
 using namespace program_names;  // program_names.hpp
 
 // Walks code and conditions with the pool a value is used as (its context): a constant used as a
-// reference names an element; arithmetic, ordering and choose on references refuse the pool.
+// reference names an element; choose on references refuses the pool; arithmetic and ordering
+// on references are recorded (they refuse the pool unless it is permuted in blocks).
 class RefScan {
  public:
   explicit RefScan(const Program& p)
-      : p_(p), refused_(p.pools.size()), named_(p.pools.size()) {}
+      : p_(p), refused_(p.pools.size()), arith_(p.pools.size()), named_(p.pools.size()) {}
 
   void code(const std::vector<Instr>& c) {
     for (const Instr& ins : c) {
@@ -50,6 +51,7 @@ class RefScan {
   }
 
   const std::vector<std::string>& refused() const { return refused_; }
+  const std::vector<std::string>& arith() const { return arith_; }
   const std::vector<std::set<unsigned>>& named() const { return named_; }
 
  private:
@@ -91,11 +93,17 @@ class RefScan {
   }
 
   void refuse(int pool, const std::string& what, SrcLoc loc = {}) {
+    note(refused_, pool, what, loc);
+  }
+  // Reference arithmetic or order on `pool` (-1: unknown, every pool).
+  void arith(int pool, const std::string& what, SrcLoc loc) { note(arith_, pool, what, loc); }
+
+  void note(std::vector<std::string>& v, int pool, const std::string& what, SrcLoc loc) {
     if (pool < 0) {
-      for (std::size_t i = 0; i < refused_.size(); ++i) refuse(static_cast<int>(i), what, loc);
+      for (std::size_t i = 0; i < v.size(); ++i) note(v, static_cast<int>(i), what, loc);
       return;
     }
-    std::string& r = refused_.at(static_cast<std::size_t>(pool));
+    std::string& r = v.at(static_cast<std::size_t>(pool));
     if (r.empty()) r = what + place(loc);
   }
 
@@ -128,20 +136,27 @@ class RefScan {
       case EOp::Le:
       case EOp::Gt:
       case EOp::Ge: {
-        const int k = pool_of(n.a, self) >= 0 ? pool_of(n.a, self) : pool_of(n.b, self);
-        if (k >= 0) refuse(k, "an ordering comparison of references", n.loc);
+        const int k = n.ref_pool >= 0              ? n.ref_pool
+                      : pool_of(n.a, self) >= 0 ? pool_of(n.a, self)
+                                                : pool_of(n.b, self);
+        // Unmarked (no ENode::ref_pool): the executor could not check it; refuse the pool.
+        if (k >= 0 && n.ref_pool < 0) refuse(k, "an unmarked ordering of references", n.loc);
+        if (k >= 0) arith(k, "an ordering comparison of references", n.loc);
         expr(n.a, k, self);
         expr(n.b, k, self);
         return;
       }
       case EOp::RefAdd:
-        refuse(n.scalar.pool, "reference arithmetic (ref + int)", n.loc);
+        arith(n.scalar.pool, "reference arithmetic (ref + int)", n.loc);
         expr(n.a, n.scalar.pool, self);
         expr(n.b, -1, self);
         return;
       case EOp::RefDiff: {
-        const int k = pool_of(n.a, self) >= 0 ? pool_of(n.a, self) : pool_of(n.b, self);
-        refuse(k, "reference arithmetic (ref - ref)", n.loc);  // k < 0: every pool
+        const int k = n.ref_pool >= 0              ? n.ref_pool
+                      : pool_of(n.a, self) >= 0 ? pool_of(n.a, self)
+                                                : pool_of(n.b, self);
+        if (n.ref_pool < 0) refuse(k, "unmarked reference arithmetic (ref - ref)", n.loc);
+        arith(k, "reference arithmetic (ref - ref)", n.loc);  // k < 0: every pool
         expr(n.a, k, self);
         expr(n.b, k, self);
         return;
@@ -176,6 +191,7 @@ class RefScan {
 
   const Program& p_;
   std::vector<std::string> refused_;
+  std::vector<std::string> arith_;
   std::vector<std::set<unsigned>> named_;
   std::set<Key> seen_;
   const Instr* where_ = nullptr;
@@ -189,7 +205,7 @@ std::string element_name(const model::Pool& pool, unsigned e) {
 
 }  // namespace
 
-ProgramFrames program_frames(const Program& p) {
+ProgramFrames program_frames(const Program& p, bool blocks) {
   ProgramFrames out;
   if (p.pools.empty()) return out;
   RefScan scan(p);
@@ -207,8 +223,10 @@ ProgramFrames program_frames(const Program& p) {
         refused.at(static_cast<std::size_t>(s.scalar.pool)).empty())
       refused[static_cast<std::size_t>(s.scalar.pool)] = "a reference with a narrower range";
 
-  // Movable elements per pool.
+  // Movable units per pool: elements, or blocks of Pool::block elements for a pool with
+  // reference arithmetic or order (checked at run time: ref_blocks).
   std::map<int, std::uint16_t> spec_index;
+  std::vector<std::uint32_t> ref_blocks(p.pools.size(), 0);
   for (std::size_t i = 0; i < p.pools.size(); ++i) {
     const model::Pool& pool = p.pools[i];
     if (pool.count < 2) continue;
@@ -216,24 +234,45 @@ ProgramFrames program_frames(const Program& p) {
       out.notes.push_back("pool " + pool.name + ": " + refused[i]);
       continue;
     }
-    FrameSpec::Pool fp{pool.base, pool.elem_size, pool.count, {}};
-    std::string fixed;
-    for (unsigned e = 0; e < pool.count; ++e) {
-      if (scan.named()[i].count(e) == 0) {
-        fp.movable.push_back(e);
-      } else {
-        fixed += (fixed.empty() ? "" : ", ") + element_name(pool, e);
+    std::uint32_t b = 1;
+    if (!scan.arith()[i].empty()) {
+      if (!blocks || pool.block < 2) {
+        out.notes.push_back("pool " + pool.name + ": " + scan.arith()[i] +
+                            (pool.block < 2 ? "" : " (blocks not used)"));
+        continue;
       }
+      b = pool.block;
+      ref_blocks[i] = b;
     }
+    FrameSpec::Pool fp{pool.base, pool.elem_size, pool.count, b, {}};
+    std::string fixed;
+    std::set<unsigned> fixed_units;
+    for (unsigned e : scan.named()[i]) {
+      fixed += (fixed.empty() ? "" : ", ") + element_name(pool, e);
+      fixed_units.insert(e / b);
+    }
+    for (unsigned u = 0; u < pool.count / b; ++u)
+      if (fixed_units.count(u) == 0) fp.movable.push_back(u);
     if (!fixed.empty())
-      out.notes.push_back("pool " + pool.name + ": " + fixed +
-                          " named outside init (not permuted)");
-    if (fp.movable.size() < 2) continue;
+      out.notes.push_back("pool " + pool.name + ": " + fixed + " named outside init (not permuted" +
+                          (b > 1 ? ", nor the rest of their blocks)" : ")"));
+    if (fp.movable.size() < 2) {
+      if (ref_blocks[i] != 0)
+        out.notes.push_back("pool " + pool.name + ": fewer than two movable blocks of " +
+                            std::to_string(b) + " (" + scan.arith()[i] + ")");
+      ref_blocks[i] = 0;
+      continue;
+    }
+    if (ref_blocks[i] != 0)
+      out.notes.push_back("pool " + pool.name + ": permuted in blocks of " + std::to_string(b) +
+                          ", checked on every step (" + scan.arith()[i] + ")");
     spec_index[static_cast<int>(i)] = static_cast<std::uint16_t>(out.spec.pools.size());
     out.spec.pools.push_back(std::move(fp));
     out.pool_of.push_back(static_cast<std::int32_t>(i));
   }
   if (out.spec.pools.empty()) return out;
+  for (std::uint32_t b : ref_blocks)
+    if (b != 0) out.ref_blocks = ref_blocks;
 
   for (const model::Symbol& s : p.symbols)
     if (s.thread < 0 && !s.is_pc && s.scalar.kind == ScalarKind::Ref &&
@@ -260,6 +299,7 @@ ProgramFrames program_frames(const Program& p) {
       out.notes.push_back("page frames not permuted: " + types.why);
       out.spec = FrameSpec{};
       out.pool_of.clear();
+      out.ref_blocks.clear();
       return out;
     }
     FrameSpec::ThreadCells tc;

@@ -30,7 +30,9 @@ class CodeEq {
     if (x == y) return true;
     const ENode& a = p_.exprs.at(static_cast<std::size_t>(x));
     const ENode& b = p_.exprs.at(static_cast<std::size_t>(y));
-    if (a.op != b.op || a.value != b.value || !same_scalar(a.scalar, b.scalar)) return false;
+    if (a.op != b.op || a.value != b.value || !same_scalar(a.scalar, b.scalar) ||
+        a.ref_pool != b.ref_pool)
+      return false;
     const bool first_is_addr = a.op == EOp::Load;
     return (first_is_addr ? addr(a.a, b.a) : expr(a.a, b.a)) && expr(a.b, b.b) && expr(a.c, b.c);
   }
@@ -197,7 +199,7 @@ void constant_threads(const Program& p, std::set<std::int64_t>& named, bool& cho
 
 }  // namespace
 
-ProgramSymmetry program_symmetry(const Program& p) {
+ProgramSymmetry program_symmetry(const Program& p, bool frame_blocks) {
   ProgramSymmetry out;
   SymmetrySpec& spec = out.spec;
   const auto n = static_cast<unsigned>(p.threads.size());
@@ -210,8 +212,9 @@ ProgramSymmetry program_symmetry(const Program& p) {
       spec.global_cells.push_back({s.offset, s.scalar.width});
 
   // Page frames: independent of the thread part (the group is the product).
-  ProgramFrames frames = program_frames(p);
+  ProgramFrames frames = program_frames(p, frame_blocks);
   spec.frames = std::move(frames.spec);
+  out.ref_blocks = std::move(frames.ref_blocks);
   auto frame_notes = [&] {
     out.notes.insert(out.notes.end(), frames.notes.begin(), frames.notes.end());
   };
@@ -273,9 +276,11 @@ std::string describe_classes(const Program& p, const SymmetrySpec& spec) {
   for (const FrameSpec::Pool& fp : spec.frames.pools)
     for (const model::Pool& pool : p.pools) {
       if (pool.base != fp.base) continue;
-      s += (s.empty() ? "" : " ") + pool.name + "{";
+      // Blocks are named by their first element: "mem_map/4{A0, B0}".
+      s += (s.empty() ? "" : " ") + pool.name +
+           (fp.block > 1 ? "/" + std::to_string(fp.block) : std::string()) + "{";
       for (std::size_t i = 0; i < fp.movable.size(); ++i) {
-        const unsigned e = fp.movable[i];
+        const unsigned e = fp.movable[i] * fp.block;
         s += (i ? ", " : "") + (e < pool.elem_names.size()
                                     ? pool.elem_names[e]
                                     : pool.name + "[" + std::to_string(e) + "]");

@@ -30,9 +30,13 @@ namespace pcmc::checker {
 struct ProgramSymmetry {
   SymmetrySpec spec;               // spec.classes empty: no symmetry to exploit
   std::vector<std::string> notes;  // why threads were left out ("thread P0 is named by a constant")
+  // Pools permuted in blocks (program_frames.hpp): the executor of the reduced search must check
+  // them (model::ExecOptions::ref_blocks); empty: no check needed.
+  std::vector<std::uint32_t> ref_blocks;
 };
 
-ProgramSymmetry program_symmetry(const model::Program& program);
+// `frame_blocks` false: no pool is permuted in blocks (the fallback after a block crossing).
+ProgramSymmetry program_symmetry(const model::Program& program, bool frame_blocks = true);
 
 // The classes as thread names, "{Oa, Ob}", for messages and statistics; "" when none.
 std::string describe_classes(const model::Program& program, const SymmetrySpec& spec);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace pcmc::checker {
 
@@ -43,6 +44,21 @@ class Forward final : public model::Sink {
   ProgramContext& ctx_;
   TransitionSink& sink_;
 };
+
+// Throws BlockCrossing for a step of `thread` from `state` that crossed a block.
+[[noreturn]] void step_crossed(const model::Executor& exec, const std::uint8_t* state,
+                               unsigned thread) {
+  const model::Program& p = exec.program();
+  const model::Thread& t = p.threads.at(thread);
+  const std::uint16_t pc = exec.pc(state, thread);
+  std::string where = "a step of " + t.name;
+  if (pc < t.code.size()) {
+    const model::Instr& ins = t.code[pc];
+    if (ins.frame >= 0) where += " in " + p.frames.at(static_cast<std::size_t>(ins.frame)).function + "()";
+    if (ins.loc.line != 0) where += " from line " + std::to_string(ins.loc.line);
+  }
+  throw BlockCrossing(where);
+}
 
 }  // namespace
 
@@ -87,7 +103,9 @@ unsigned ProgramSystem::successors(const std::uint8_t* state, unsigned thread, C
                                    TransitionSink& sink) const {
   auto& pc = static_cast<ProgramContext&>(ctx);
   Forward fwd(*this, thread, pc, sink);
-  return exec_.step(state, thread, pc.scratch, fwd);
+  const unsigned n = exec_.step(state, thread, pc.scratch, fwd);
+  if (pc.scratch.block_crossed) step_crossed(exec_, state, thread);
+  return n;
 }
 
 unsigned ProgramSystem::successors_with_footprint(const std::uint8_t* state, unsigned thread,
@@ -104,6 +122,7 @@ unsigned ProgramSystem::successors_with_footprint(const std::uint8_t* state, uns
     throw;
   }
   pc.scratch.access = nullptr;
+  if (pc.scratch.block_crossed) step_crossed(exec_, state, thread);
   fp.reads = pc.access.reads;
   fp.writes = pc.access.writes;
   bool inv = false;
@@ -133,10 +152,12 @@ bool ProgramSystem::may_interfere(const std::uint8_t* state, unsigned thread,
 void ProgramSystem::check_state(const std::uint8_t* state, Context& ctx,
                                 std::vector<Report>& out) const {
   auto& pc = static_cast<ProgramContext&>(ctx);
+  bool crossed = false;
   const auto& inv = exec_.program().invariants;
   for (std::size_t i = 0; i < inv.size(); ++i) {
     pc.events.clear();
-    bool ok = exec_.eval_cond(inv[i].cond, state, pc.events);
+    bool ok = exec_.eval_cond(inv[i].cond, state, pc.events, &crossed);
+    if (crossed) throw BlockCrossing("invariant " + inv[i].name);
     if (!pc.events.empty()) out.push_back(Report{table_.model_error, 0xFFFF, 0});
     else if (!ok) out.push_back(Report{table_.invariant_prop[i], 0xFFFF, 0});
   }
@@ -145,17 +166,20 @@ void ProgramSystem::check_state(const std::uint8_t* state, Context& ctx,
 bool ProgramSystem::check_end(const std::uint8_t* state, Context& ctx,
                               std::vector<Report>& out) const {
   auto& pc = static_cast<ProgramContext&>(ctx);
+  bool crossed = false;
   const auto& fin = exec_.program().finals;
   for (std::size_t i = 0; i < fin.size(); ++i) {
     pc.events.clear();
-    bool ok = exec_.eval_cond(fin[i].cond, state, pc.events);
+    bool ok = exec_.eval_cond(fin[i].cond, state, pc.events, &crossed);
+    if (crossed) throw BlockCrossing("final " + fin[i].name);
     if (!pc.events.empty()) out.push_back(Report{table_.model_error, 0xFFFF, 0});
     else if (!ok) out.push_back(Report{table_.final_prop[i], 0xFFFF, 0});
   }
   const auto& ex = exec_.program().exists;
   if (ex.empty()) return false;
   pc.events.clear();
-  bool hit = exec_.eval_cond(ex[0].cond, state, pc.events);
+  bool hit = exec_.eval_cond(ex[0].cond, state, pc.events, &crossed);
+  if (crossed) throw BlockCrossing("the exists condition");
   if (!pc.events.empty()) out.push_back(Report{table_.model_error, 0xFFFF, 0});
   return hit && pc.events.empty();
 }

@@ -2,8 +2,14 @@
 // TransitionSystem: executor events become property reports.
 //
 // Contract: holds references to the Executor and the table, which must outlive it. Thread-safe
-// for concurrent use with one Context per worker.
+// for concurrent use with one Context per worker. With an executor that checks blocks
+// (model::ExecOptions::ref_blocks), a step or a condition that crosses a block throws
+// BlockCrossing (after the step's successors were handed on): the block-permuting search that
+// uses such a system must be abandoned (checker/session.cpp falls back).
 #pragma once
+
+#include <stdexcept>
+#include <string>
 
 #include "checker/system.hpp"
 #include "model/exec.hpp"
@@ -11,6 +17,19 @@
 #include "properties/table.hpp"
 
 namespace pcmc::checker {
+
+// A reference operation crossed a block of a block-permuted pool (docs/reductions.md, "Page
+// frames", "Blocks"): what did, for the note.
+class BlockCrossing : public std::runtime_error {
+ public:
+  explicit BlockCrossing(const std::string& where)
+      : std::runtime_error("reference arithmetic or order crossed a block: " + where),
+        where_(where) {}
+  const std::string& where() const { return where_; }
+
+ private:
+  std::string where_;
+};
 
 class ProgramSystem final : public TransitionSystem {
  public:

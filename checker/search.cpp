@@ -108,6 +108,7 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
   if (opt.sleep && reducible && opt.order == Order::BFS)
     sleep_ = std::make_unique<SleepSets>(opt.store == StoreMode::HashCompact);
   if (ample_ || sleep_) probe_ = std::make_unique<PorProbe>(sys);
+  nodes_.resize(store_.node_count());
   result_.stats.por = ample_;
   result_.stats.sleep = sleep_ != nullptr;
 }
@@ -198,7 +199,11 @@ bool Search::out_of_budget(std::uint64_t headroom) {
 void Search::expand(FrontierEntry e) {
   cur_id_ = e.id;
   cur_depth_ = e.depth;
-  store_.decode(e.id, cur_state_.data());
+  store_.decode_hint(e.id, cur_state_.data());  // also the hint for its successors' lookups
+  // BFS expands the frontier in order: the next state's first decode misses overlap this one.
+  if (!frontier_.empty()) store_.prefetch_decode(frontier_.front().id);
+  looked_.clear();
+  next_looked_ = 0;
   store_.release_below(e.id);  // hash compaction: BFS expands in id order
   const std::uint8_t* s = cur_state_.data();
   expansion_order(s, sys_.state_size(), threads_, opt_.shuffle_seed, order_);
@@ -214,6 +219,7 @@ void Search::expand(FrontierEntry e) {
       any = expand_asleep(ample);
       if (stop_) return;
     } else {
+      if (ample == 0) look_up_targets(~PorProbe::Mask{0});  // the ample set's are looked up
       for (const unsigned t : order_) {
         if (ample != 0 && !((ample >> t) & 1)) continue;
         if (probe_->emit(t, *gen_ctx_, *this) > 0) any = true;
@@ -221,10 +227,20 @@ void Search::expand(FrontierEntry e) {
       }
     }
   } else {
-    for (const unsigned t : order_) {
-      if (sys_.successors(s, t, *gen_ctx_, *this) > 0) any = true;
-      if (stop_) return;
+    // Every thread's successors are staged first and then handed to on_transition in the same
+    // order, their store lookups batched (search_lookups.cpp). (So a stop at one thread's
+    // transition no longer spares generating the later threads' — work, not results.)
+    {
+      struct Staging {  // staging_ is off again however generation ends
+        bool& on;
+        ~Staging() { on = false; }
+      } staging{staging_};
+      staging_ = true;
+      for (const unsigned t : order_)
+        if (sys_.successors(s, t, *gen_ctx_, *this) > 0) any = true;
     }
+    emit_staged();
+    if (stop_) return;
   }
   max_fanout_ = std::max<std::uint64_t>(max_fanout_, result_.stats.transitions - before);
   if (!any) quiescent(e.id);
@@ -239,7 +255,7 @@ PorProbe::Mask Search::ample_set() {
       if (!((m >> t) & 1)) continue;
       const std::size_t n = probe_->count(t, *gen_ctx_);
       for (std::size_t i = 0; i < n && ok; ++i)
-        ok = proviso_ok(store_.find(probe_->target(t, i)), cur_depth_);
+        ok = proviso_ok(look_up_target(probe_->target(t, i)), cur_depth_);
     }
     if (ok) return m;
   }
@@ -261,6 +277,7 @@ std::string Search::state_limit_reason() const {
 }
 
 void Search::on_transition(const Transition& t) {
+  if (staging_) return stage(t);
   if (stop_) return;  // the rest of this state's successors are not wanted
   ++result_.stats.transitions;
   const Step step{t.thread, t.index};
@@ -269,19 +286,19 @@ void Search::on_transition(const Transition& t) {
 
   const std::uint32_t depth = cur_depth_ + 1;
   if (opt_.max_depth != 0 && depth > opt_.max_depth) {
-    const std::uint32_t id = store_.find(t.state);
+    const std::uint32_t id = find_successor(t.state);
     if (id == StateStore::kNone) cut_ = true;
     else log_edge(id);
     return;
   }
   if (store_.size() >= state_limit_) {
-    const std::uint32_t id = store_.find(t.state);
+    const std::uint32_t id = find_successor(t.state);
     if (id == StateStore::kNone) return halt(state_limit_reason());
     log_edge(id);
     if (sleep_) sleep_reached(id, t.state);
     return;
   }
-  const StateStore::Inserted in = store_.insert(t.state, cur_id_);
+  const StateStore::Inserted in = insert_successor(t.state);
   log_edge(in.id);
   if (!in.inserted) {
     if (sleep_) sleep_reached(in.id, t.state);

@@ -75,6 +75,10 @@ struct Stats {
                                     // no non-termination pass, some interchangeable threads)
   std::string symmetry_classes;     // the interchangeable threads and page frames,
                                     // "{Oa, Ob} mem_map{F0, F1}" (set by run_variant)
+  std::string symmetry_fallback;    // a search permuting page-frame blocks was abandoned because
+                                    // this crossed a block ("a step of P0 in find_subpage() from
+                                    // line 12"); the result is that of the search without
+                                    // blocks (set by run_variant; empty: no fallback)
   StoreMode store = StoreMode::Exact;  // the visited set used (SearchOptions::store)
   unsigned signature_bits = 0;      // HashCompact: signature bits (64 unless a test truncates)
   double omission_bound = 0;        // HashCompact: P(at least one state omitted) <=

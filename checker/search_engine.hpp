@@ -66,6 +66,29 @@ class Search final : public TransitionSink {
   // POR, C3: may the ample step of a depth-`depth` state lead to stored state `id` (kNone: not
   // stored)? NewState: only when not stored; NextLevel: also when stored at depth + 1.
   bool proviso_ok(std::uint32_t id, std::uint32_t depth) const;
+  // ---------------------------------------------------------------- lookups (search_lookups.cpp)
+  // The successors of the state being expanded are looked up in the store incrementally from it
+  // (StateStore::decode_hint), in batches where they are known in advance (their cache misses
+  // overlap), and each lookup is carried to the insert (StateStore::insert_found), by the
+  // address of the target's bytes (the probe's buffers or the stage, stable until the next
+  // expansion).
+  // POR, C3: the id of ample target `state` (kNone: not stored), remembered for the insert.
+  std::uint32_t look_up_target(const std::uint8_t* state);
+  // POR: looks up every buffered target of the threads in `threads` in one batch.
+  void look_up_targets(PorProbe::Mask threads);
+  // Looks up `n` targets in one batch and remembers them for insert_successor().
+  void look_up_batch(const std::uint8_t* const* states, std::size_t n);
+  // store_.insert(state, cur_id_), reusing a remembered lookup of the same bytes when there is
+  // one (StateStore::insert_found; the same result).
+  StateStore::Inserted insert_successor(const std::uint8_t* state);
+  // Without POR: a transition generated while staging_ (copied), and the replay of the staged
+  // transitions through on_transition, in generation order, after one batched lookup.
+  void stage(const Transition& t);
+  void emit_staged();
+  // store_.find(state) for a successor of the state being expanded (incremental; same result).
+  std::uint32_t find_successor(const std::uint8_t* state) {
+    return store_.find_hinted(state, nodes_.data());
+  }
   // A state just stored at `depth` whose invariant reports are `inv`: counted, then recorded as
   // violating (and not expanded) or enqueued.
   void new_state(std::uint32_t id, std::uint32_t depth, std::span<const Report> inv);
@@ -131,6 +154,31 @@ class Search final : public TransitionSink {
   std::vector<unsigned> order_;
   std::vector<PorProbe::Mask> candidates_;  // POR: scratch for ample_set
   std::vector<std::uint8_t> cur_state_;  // the state being expanded (decoded)
+  // POR, C3: the lookups of the current expansion's ample targets (look_up_target), by the
+  // address of their bytes in the probe's buffers (stable until the next expansion); cleared by
+  // expand(). `looked_nodes_`: node_count() indices per entry; `nodes_`: scratch.
+  struct Looked {
+    const std::uint8_t* state;
+    std::uint32_t found;
+    std::size_t at_size;  // store_.size() at the lookup
+  };
+  std::vector<Looked> looked_;
+  std::vector<std::uint32_t> looked_nodes_;
+  std::vector<std::uint32_t> nodes_;
+  std::size_t next_looked_ = 0;  // where insert_successor() looks first
+  std::vector<const std::uint8_t*> batch_states_;  // look_up_batch() arguments (scratch)
+  std::vector<std::uint32_t*> batch_nodes_;
+  std::vector<std::uint32_t> batch_found_;
+  // Without POR: the current expansion's transitions, staged (stage(), emit_staged()).
+  struct Staged {
+    std::uint16_t thread, index;
+    bool fatal;
+    std::uint32_t rep_begin, rep_end;
+  };
+  bool staging_ = false;
+  std::vector<Staged> staged_;
+  std::vector<std::uint8_t> staged_bytes_;
+  std::vector<Report> staged_reports_;
   unsigned threads_;
   std::uint64_t state_limit_;
 

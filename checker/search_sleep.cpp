@@ -12,6 +12,7 @@ bool Search::expand_asleep(PorProbe::Mask ample) {
   // enabled threads are all asleep is neither a deadlock nor an end state.
   const PorProbe::Mask enabled = probe_->enabled(*gen_ctx_);
   PorProbe::Mask explored = 0;
+  if (ample == 0) look_up_targets(enabled & ~z);  // the ample set's are looked up (C3)
   for (const unsigned t : order_) {
     const PorProbe::Mask bit = PorProbe::Mask{1} << t;
     if ((ample != 0 && (ample & bit) == 0) || (enabled & bit) == 0) continue;

@@ -26,16 +26,11 @@ const char* to_string(Engine e) { return e == Engine::Native ? "native" : "inter
 
 namespace {
 
-// Symmetry (docs/reductions.md): with the option on, the non-termination pass off and some
-// interchangeable threads, search the quotient system and concretise its counterexamples, so
-// that everything after this (traces, replay) sees paths of the program itself.
-Result search_with_symmetry(const model::Program& program, const ProgramSystem& system,
-                            const SearchOptions& options) {
-  if (!options.symmetry || options.liveness) return search(system, options);
-  ProgramSymmetry sym = program_symmetry(program);
-  if (sym.spec.empty()) return search(system, options);
-  const std::string classes = describe_classes(program, sym.spec);
-  const Canonicaliser canon(std::move(sym.spec), system.state_size());
+// The quotient of `system` under `spec`, searched; counterexamples concretised.
+Result search_quotient(const model::Program& program, const ProgramSystem& system,
+                       SymmetrySpec spec, const SearchOptions& options) {
+  const std::string classes = describe_classes(program, spec);
+  const Canonicaliser canon(std::move(spec), system.state_size());
   const SymmetricSystem quotient(system, canon);
   // Sleep sets are masks of thread ids, and canonicalisation permutes thread ids: a mask stored
   // for a canonical state would have to be permuted along with every successor. Not done: sleep
@@ -46,6 +41,40 @@ Result search_with_symmetry(const model::Program& program, const ProgramSystem& 
   for (Counterexample& c : r.violations) concretise(quotient, c);
   r.stats.symmetry = true;
   r.stats.symmetry_classes = classes;
+  return r;
+}
+
+// Symmetry (docs/reductions.md): with the option on, the non-termination pass off and some
+// interchangeable threads or page frames, search the quotient system and concretise its
+// counterexamples, so that everything after this (traces, replay) sees paths of the program
+// itself. Pools permuted in blocks are searched with an executor that checks every reference
+// operation on them; when one crosses a block (BlockCrossing), that search is abandoned and the
+// search runs again without blocks (Stats::symmetry_fallback says why). The block-checking
+// executor is always the interpreter (model::native_supports refuses ref_blocks):
+// `*interpreted` is set when its result is the one returned.
+Result search_with_symmetry(const model::Program& program, const model::Executor& exec,
+                            const properties::PropertyTable& table, const ProgramSystem& system,
+                            const SearchOptions& options, bool* interpreted) {
+  if (!options.symmetry || options.liveness) return search(system, options);
+  ProgramSymmetry sym = program_symmetry(program);
+  std::string fallback;
+  if (!sym.ref_blocks.empty()) {
+    model::ExecOptions checking = exec.options();
+    checking.ref_blocks = sym.ref_blocks;
+    const model::Executor checked_exec(program, checking);
+    const ProgramSystem checked(checked_exec, table);
+    try {
+      Result checked_result = search_quotient(program, checked, std::move(sym.spec), options);
+      *interpreted = true;
+      return checked_result;
+    } catch (const BlockCrossing& e) {
+      fallback = e.where();
+    }
+    sym = program_symmetry(program, false);
+  }
+  Result r = sym.spec.empty() ? search(system, options)
+                              : search_quotient(program, system, std::move(sym.spec), options);
+  r.stats.symmetry_fallback = fallback;
   return r;
 }
 
@@ -95,8 +124,10 @@ VariantRun run_variant(const model::ast::Model& model, const model::SourceManage
 
   run.table = properties::build_property_table(run.program);
   ProgramSystem system(*run.exec, run.table);
-  run.result = search_with_symmetry(run.program, system, options);
-  run.result.stats.engine = native ? Engine::Native : Engine::Interp;
+  bool interpreted = false;
+  run.result = search_with_symmetry(run.program, *run.exec, run.table, system, options,
+                                    &interpreted);
+  run.result.stats.engine = native && !interpreted ? Engine::Native : Engine::Interp;
   run.result.stats.compile_seconds = compile_seconds;
   traces::TraceContext ctx = run.trace_context(sm);
   for (const Counterexample& cex : run.result.violations)

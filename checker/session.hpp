@@ -35,7 +35,10 @@ struct VariantRun {
 };
 
 // Compiles `model` for `defines`/`debug_vm`, runs the init block (a model error there throws a
-// CompileError at the init block), searches with `options` and builds the traces.
+// CompileError at the init block), searches with `options` and builds the traces. With
+// symmetry, pools permuted in blocks are searched with a checking executor; when a reference
+// operation crosses a block the search is repeated without blocks and
+// Result::stats.symmetry_fallback says why (docs/reductions.md, "Blocks").
 VariantRun run_variant(const model::ast::Model& model, const model::SourceManager& sm,
                        const std::vector<std::string>& defines, bool debug_vm,
                        const SearchOptions& options);

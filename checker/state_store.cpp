@@ -1,53 +1,19 @@
+// StateStore (state_store.hpp): building the tree, the packed root arena, inserting and
+// placing states, and memory accounting. The lookups and decoding are in state_store_lookup.cpp.
 #include "checker/state_store.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <cstring>
 #include <stdexcept>
 
-#include "checker/bucket_index.hpp"
-#include "checker/chunk_math.hpp"
 #include "checker/hash.hpp"
 #include "checker/reserve.hpp"
+#include "checker/state_store_layout.hpp"
 
 namespace pcmc::checker {
 
-namespace {
-
-// Root arena (and DFS parents) chunks: 64 ids, doubling up to 16384 ids, then 16384-id chunks:
-// a small store pays for a small chunk, a large one wastes at most one 16384-id chunk.
-using RootChunks = GeometricChunks<6, 14>;
-constexpr std::size_t kMaxNodes = 2 * StateStore::kMaxLeaves;
-// Bytes after a root chunk: a packed root is read with one 8- or 16-byte load.
-constexpr std::size_t kSlack = 16;
-using hash_detail::U128;
-static_assert(std::endian::native == std::endian::little, "packed roots are little-endian");
-
-std::uint32_t bits_mask(unsigned bits) { return bits >= 32 ? ~0u : (1u << bits) - 1; }
-
-// Roots of at most kBitPacked bits are read as 8 bytes shifted by < 8 bits, of at most
-// kBitPacked16 as 16 bytes shifted; wider ones (up to 4 x 32 bits) start at a byte.
-constexpr unsigned kBitPacked = 57;
-constexpr unsigned kBitPacked16 = 121;
-
-// Bytes of a root chunk of k roots of `stride` bits.
-std::uint64_t chunk_bytes(std::uint64_t k, unsigned stride) { return (k * stride + 7) / 8 + kSlack; }
-
-std::uint32_t load_relaxed(std::uint32_t& x) {
-  return std::atomic_ref<std::uint32_t>(x).load(std::memory_order_relaxed);
-}
-void store_relaxed(std::uint32_t& x, std::uint32_t v) {
-  std::atomic_ref<std::uint32_t>(x).store(v, std::memory_order_relaxed);
-}
-
-}  // namespace
-
-// The sharded index of root entries: ids, compared against the root arena.
-struct StateStore::RootIndex {
-  std::vector<BucketIndex<InternTable::kShardBits>> shards =
-      std::vector<BucketIndex<InternTable::kShardBits>>(InternTable::kShards);
-};
+using namespace store_layout;
 
 StateStore::StateStore(std::size_t state_size)
     : StateStore(state_size,
@@ -183,31 +149,6 @@ const std::uint8_t* StateStore::node_bytes(std::size_t k, const std::uint8_t* st
   return pair;
 }
 
-void StateStore::unpack_root(std::uint32_t id, std::uint32_t* kids) const {
-  const RootChunk& c = roots_[RootChunks::chunk_of(id)];
-  const std::uint64_t bit = std::uint64_t{RootChunks::offset_in_chunk(id)} * c.stride;
-  const std::uint8_t* p = c.bytes.get() + (bit >> 3);
-  // One 8-byte load when the root fits: a 16-byte load at a random offset crosses a cache line
-  // twice as often (one more miss on the search's hottest access).
-  if (c.stride <= kBitPacked) {
-    std::uint64_t v;
-    std::memcpy(&v, p, 8);
-    v >>= bit & 7;
-    for (std::size_t i = 0; i < root_kids_.size(); ++i) {
-      kids[i] = static_cast<std::uint32_t>(v) & bits_mask(c.bits[i]);
-      v >>= c.bits[i];
-    }
-    return;
-  }
-  U128 v;  // a wide root: up to kBitPacked16 bits at a bit offset, wider ones at a byte
-  std::memcpy(&v, p, 16);
-  v >>= bit & 7;
-  for (std::size_t i = 0; i < root_kids_.size(); ++i) {
-    kids[i] = static_cast<std::uint32_t>(v) & bits_mask(c.bits[i]);
-    v >>= c.bits[i];
-  }
-}
-
 const std::uint8_t* StateStore::root_bytes(std::uint32_t id, std::uint8_t* key) const {
   if (packed_) {
     std::uint32_t kids[kMaxRootKids];
@@ -229,128 +170,12 @@ std::uint32_t& StateStore::parent_slot(std::uint32_t id) const {
   return parents_[RootChunks::chunk_of(id)][RootChunks::offset_in_chunk(id)];
 }
 
-// ------------------------------------------------------------------ lookups
-
-std::uint32_t StateStore::find_root(const std::uint8_t* root, std::uint64_t hash) const {
-  const auto& index = index_->shards[InternTable::shard_of(hash)];
-  if (packed_) {
-    const std::size_t n = root_kids_.size();
-    std::uint32_t want[kMaxRootKids];
-    for (std::size_t i = 0; i < n; ++i) std::memcpy(&want[i], root + 4 * i, 4);
-    return index.find(hash, [&](std::uint32_t id) {
-      std::uint32_t kids[kMaxRootKids];
-      unpack_root(id, kids);
-      for (std::size_t i = 0; i < n; ++i)
-        if (kids[i] != want[i]) return false;
-      return true;
-    });
-  }
-  std::uint8_t pair[kKeyBytes];
-  return index.find(
-      hash, [&](std::uint32_t id) { return equal_bytes(root_bytes(id, pair), root, root_width_); });
-}
-
-std::uint32_t StateStore::lookup(const std::uint8_t* state, std::uint32_t* nodes) const {
-  std::uint8_t pair[kKeyBytes];
-  const std::size_t root = nodes_.size() - 1;
-  for (std::size_t k = 0; k < root; ++k) {
-    const Node& n = nodes_[k];
-    if (!n.leaf && (nodes[n.left] == kNone || nodes[n.right] == kNone)) {
-      nodes[k] = kNone;
-      continue;
-    }
-    const std::uint8_t* b = node_bytes(k, state, nodes, pair);
-    nodes[k] = tables_[k]->find(b, hash_bytes(b, n.width));
-  }
-  if (!root_ready(nodes)) return nodes[root] = kNone;
-  const std::uint8_t* b = node_bytes(root, state, nodes, pair);
-  return nodes[root] = find_root(b, hash_bytes(b, root_width_));
-}
-
-std::uint32_t StateStore::find(const std::uint8_t* state) const {
-  std::uint32_t nodes[kMaxNodes];
-  return lookup(state, nodes);
-}
-
-void StateStore::decode(std::uint32_t id, std::uint8_t* out) const {
-  std::uint32_t nodes[kMaxNodes];
-  decode_nodes(id, out, nodes);
-}
-
-void StateStore::decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t* nodes) const {
-  const std::size_t root = nodes_.size() - 1;
-  nodes[root] = id;
-  if (!packed_) {
-    std::uint8_t pair[kKeyBytes];
-    if (size_ != 0) std::memcpy(out, root_bytes(id, pair), size_);
-    return;
-  }
-  std::uint32_t kids[kMaxRootKids];
-  unpack_root(id, kids);
-  for (std::size_t i = 0; i < root_kids_.size(); ++i) nodes[root_kids_[i]] = kids[i];
-  for (std::size_t k = root; k-- > 0;) {
-    const Node& n = nodes_[k];
-    const std::uint8_t* e = tables_[k]->entry(nodes[k]);
-    if (n.leaf) {
-      std::memcpy(out + n.offset, e, n.width);
-    } else {
-      std::memcpy(&nodes[n.left], e, 4);
-      std::memcpy(&nodes[n.right], e + 4, 4);
-    }
-  }
-}
-
 std::uint32_t StateStore::parent(std::uint32_t id) const {
   if (!keep_parents_) throw std::logic_error("state store: parents are not kept");
   return parent_slot(id);
 }
 
 // ------------------------------------------------------------------ inserting
-
-// Like lookup(), but a node whose bytes (leaves) or children (inner nodes) equal those of the
-// stored state `hint_id_` takes the hint's index without a table lookup: only the paths above the
-// leaves a step changed are hashed (LTSmin's incremental tree update). Exact: equal leaf bytes
-// or equal child indices mean the same entry, since every table holds an entry once.
-std::uint32_t StateStore::lookup_near(const std::uint8_t* state, std::uint32_t* nodes,
-                                      const std::uint8_t* near_state,
-                                      const std::uint32_t* near_nodes) const {
-  std::uint8_t pair[kKeyBytes];
-  const std::uint32_t* h = near_nodes;
-  const std::size_t root = nodes_.size() - 1;
-  for (std::size_t k = 0; k <= root; ++k) {
-    const Node& n = nodes_[k];
-    if (n.leaf) {
-      if (equal_bytes(state + n.offset, near_state + n.offset, n.width)) {
-        nodes[k] = h[k];
-        continue;
-      }
-    } else if (k == root) {
-      bool same = true;
-      for (const std::uint32_t c : root_kids_) same = same && nodes[c] == h[c];
-      if (same) {
-        nodes[k] = h[k];
-        continue;
-      }
-      if (!root_ready(nodes)) {
-        nodes[k] = kNone;
-        continue;
-      }
-    } else {
-      if (nodes[n.left] == h[n.left] && nodes[n.right] == h[n.right]) {
-        nodes[k] = h[k];
-        continue;
-      }
-      if (nodes[n.left] == kNone || nodes[n.right] == kNone) {
-        nodes[k] = kNone;
-        continue;
-      }
-    }
-    const std::uint8_t* b = node_bytes(k, state, nodes, pair);
-    nodes[k] = k == root ? find_root(b, hash_bytes(b, root_width_))
-                         : tables_[k]->find(b, hash_bytes(b, n.width));
-  }
-  return nodes[root];
-}
 
 StateStore::Inserted StateStore::insert(const std::uint8_t* state, std::uint32_t parent) {
   if (parent != kNone && parent < count_ && parent != hint_id_) {
@@ -362,10 +187,41 @@ StateStore::Inserted StateStore::insert(const std::uint8_t* state, std::uint32_t
                                                 hint_nodes_.data())
                                   : lookup(state, scratch_.data());
   if (found != kNone) return {found, false};
+  return store_new(state, parent, scratch_.data());
+}
+
+StateStore::Inserted StateStore::store_new(const std::uint8_t* state, std::uint32_t parent,
+                                           std::uint32_t* nodes) {
   const std::uint32_t id = reserve(1);
-  const Pending p{state, scratch_.data(), id, parent};
+  const Pending p{state, nodes, id, parent};
   for (unsigned r = 0; r < place_rounds(); ++r) place(r, 0, 1, std::span<const Pending>(&p, 1));
   return {id, true};
+}
+
+StateStore::Inserted StateStore::insert_found(const std::uint8_t* state, std::uint32_t parent,
+                                              std::uint32_t* nodes, std::uint32_t found,
+                                              std::size_t at_size) {
+  if (found != kNone) return {found, false};  // stored states stay stored under their ids
+  if (at_size > count_) throw std::logic_error("state store: insert_found from the future");
+  if (at_size != count_) {
+    // Entries never move or go away: the nodes found are still right; those not found (kNone)
+    // may have been stored since, so they (and the root) are looked up again, bottom-up.
+    std::uint8_t pair[kKeyBytes];
+    const std::size_t root = nodes_.size() - 1;
+    for (std::size_t k = 0; k < root; ++k) {
+      if (nodes[k] != kNone) continue;
+      const Node& n = nodes_[k];
+      if (!n.leaf && (nodes[n.left] == kNone || nodes[n.right] == kNone)) continue;
+      const std::uint8_t* b = node_bytes(k, state, nodes, pair);
+      nodes[k] = tables_[k]->find(b, hash_bytes(b, n.width));
+    }
+    if (root_ready(nodes)) {
+      const std::uint8_t* b = node_bytes(root, state, nodes, pair);
+      if (const std::uint32_t id = find_root(b, hash_bytes(b, root_width_)); id != kNone)
+        return {id, false};
+    }
+  }
+  return store_new(state, parent, nodes);
 }
 
 std::uint32_t StateStore::reserve(std::uint32_t n) {

@@ -21,8 +21,14 @@
 // Exactness: every table compares full bytes, so find() never confuses two states.
 //
 // Sequential insert(state, parent) looks the state up incrementally from its parent's tree (only
-// the paths above leaves that differ from the parent's are hashed), and so does the parallel
-// search through lookup_near(); find() and lookup() hash all.
+// the paths above leaves that differ from the parent's are hashed), and so do the parallel
+// search through lookup_near_batch() and the sequential search through decode_hint(),
+// find_hinted_batch() and insert_found() (a successor's lookup carried to its insert); find()
+// and lookup() hash all. The batched lookups take the successors of one state together, level
+// by level, prefetching each level's index buckets (and the roots' buckets and first
+// candidates) before probing them, so that their cache misses overlap (docs/state-store.md,
+// "Lookups: batched and prefetched"). Code: state_store.cpp (building, inserting, placing,
+// memory), state_store_lookup.cpp (lookups, decoding, prefetching), state_store_layout.hpp.
 //
 // Thread-safety: sequential use (insert) by one thread. The parallel search uses lookup() from
 // many threads while nobody writes, then reserve() on one thread, then place() rounds in which
@@ -74,6 +80,28 @@ class StateStore {
   bool keeps_parents() const { return keep_parents_; }
   std::uint32_t parent(std::uint32_t id) const;  // precondition: keeps_parents()
 
+  // ------------------------------------------------------------------ sequential, incremental
+  // The sequential search expands one state at a time and looks up or inserts its successors:
+  // decode_hint() decodes the state being expanded and remembers it (its bytes and node indices)
+  // as the hint, so that the later insert(state, id) of its successors does not decode it again.
+  // Not thread-safe.
+  void decode_hint(std::uint32_t id, std::uint8_t* out);
+  // find() of `state` (the same result), looked up incrementally from the hint when one is set;
+  // `nodes` (node_count() entries) receives the node indices as lookup() writes them, for
+  // insert_found(). Not thread-safe against insert().
+  std::uint32_t find_hinted(const std::uint8_t* state, std::uint32_t* nodes) const;
+  // find_hinted() of n states (successors of the hint), with the same results (found[i],
+  // nodes[i]); the roots' cache misses overlap (lookup_near_batch). Not thread-safe against
+  // insert().
+  void find_hinted_batch(std::size_t n, const std::uint8_t* const* states,
+                         std::uint32_t* const* nodes, std::uint32_t* found) const;
+  // insert(state, parent) of a state that find_hinted() looked up into `nodes` (returning
+  // `found`) when the store held `at_size` states, without looking it up again: the same result
+  // as insert(). When states were inserted since, a stored id stays valid and the nodes that were
+  // not stored are looked up again (they may be stored now). `nodes` is used as scratch.
+  Inserted insert_found(const std::uint8_t* state, std::uint32_t parent, std::uint32_t* nodes,
+                        std::uint32_t found, std::size_t at_size);
+
   std::size_t size() const { return count_; }
   std::size_t state_size() const { return size_; }
   std::size_t leaf_count() const { return leaves_.size(); }
@@ -95,9 +123,22 @@ class StateStore {
   // writes.
   std::uint32_t lookup_near(const std::uint8_t* state, std::uint32_t* nodes,
                             const std::uint8_t* near_state, const std::uint32_t* near_nodes) const;
+  // lookup_near() of n states near the same stored state (the successors of one state), with
+  // the same results (found[i], and nodes[i] as lookup_near writes them). The nodes are looked
+  // up level by level across the states (every differing node of a level hashed and its index
+  // bucket prefetched, then probed), then every root's bucket is prefetched, then each bucket's
+  // first candidate root, then the roots are probed: the cache misses of the batch overlap.
+  // Thread-safe while nobody writes.
+  void lookup_near_batch(std::size_t n, const std::uint8_t* const* states,
+                         std::uint32_t* const* nodes, const std::uint8_t* near_state,
+                         const std::uint32_t* near_nodes, std::uint32_t* found) const;
   // decode() that also writes the state's node indices (node_count(), leaves first, root = id
   // last), for lookup_near(). Thread-safe while nobody writes.
   void decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t* nodes) const;
+  // A hint that state `id` will be decoded soon: prefetches its root's kid entries (the first
+  // cache misses of decode_nodes, which the search can hide behind the current expansion).
+  // No effect on results. Thread-safe while nobody writes.
+  void prefetch_decode(std::uint32_t id) const;
   // Makes room for n new ids and returns the first; they become findable once placed. One thread.
   std::uint32_t reserve(std::uint32_t n);
 
@@ -147,14 +188,29 @@ class StateStore {
   // the arena.
   const std::uint8_t* root_bytes(std::uint32_t id, std::uint8_t* key) const;
   void unpack_root(std::uint32_t id, std::uint32_t* kids) const;
+  void prefetch_root(std::uint32_t id) const;  // the bytes unpack_root(id) reads
   void pack_root(const std::uint32_t* kids, const RootChunk& c, std::uint8_t* base,
                  std::size_t off) const;
   bool root_ready(const std::uint32_t* nodes) const;  // no kid is kNone
   std::uint32_t find_root(const std::uint8_t* root, std::uint64_t hash) const;
+  struct RootProbe {
+    const std::uint8_t* key = nullptr;  // the root's bytes (its kid indices, or a leaf state)
+    std::uint64_t hash = 0;
+  };
+  bool near_below_root(const std::uint8_t* state, std::uint32_t* nodes,
+                       const std::uint8_t* near_state, const std::uint32_t* near_nodes,
+                       std::uint8_t* key, RootProbe& probe) const;
+  bool near_root(const std::uint8_t* state, std::uint32_t* nodes, const std::uint8_t* near_state,
+                 const std::uint32_t* near_nodes, std::uint8_t* key, RootProbe& probe) const;
+  void near_levels_batch(std::size_t first, std::size_t end, const std::uint8_t* const* states,
+                         std::uint32_t* const* nodes, const std::uint8_t* near_state,
+                         const std::uint32_t* near_nodes) const;
   void index_root(std::uint32_t id, std::uint64_t hash);
   void write_roots(std::span<const Pending> items);
   void repack(RootChunk& c, std::size_t chunk, const unsigned* need);
   std::uint32_t& parent_slot(std::uint32_t id) const;
+  // Stores a state whose lookup left `nodes` exact (kNone = not stored) and found no root.
+  Inserted store_new(const std::uint8_t* state, std::uint32_t parent, std::uint32_t* nodes);
 
   std::size_t size_;
   bool keep_parents_;

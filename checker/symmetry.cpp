@@ -229,9 +229,9 @@ void Canonicaliser::canonicalise_frames(const std::uint8_t* in, std::uint8_t* ou
     const std::size_t ks = frames_.key_size(static_cast<unsigned>(p));
     // fkey_at is indexed by the element's position in pool.movable.
     const std::size_t first = sc.fkey_at.size();
-    for (unsigned e : pool.movable) {
+    for (unsigned u : pool.movable) {
       sc.fkey_at.push_back(sc.fkeys.size());
-      frames_.key(in, static_cast<unsigned>(p), e, sc.fkeys);
+      frames_.key(in, static_cast<unsigned>(p), u, sc.fkeys);
     }
     std::vector<unsigned>& order = sc.forder[p];
     order.resize(pool.movable.size());
@@ -255,11 +255,11 @@ void Canonicaliser::canonicalise_frames(const std::uint8_t* in, std::uint8_t* ou
   // Too many ties: the first order only (a heuristic representative, still an image of `in`).
   if (candidates > kMaxCandidates) sc.fruns.clear();
 
-  // The j-th sorted movable element of a pool takes the pool's j-th movable place.
+  // The j-th sorted movable unit of a pool takes the pool's j-th movable place.
   auto make_perm = [&]() {
     for (std::size_t p = 0; p < pools.size(); ++p) {
       auto& perm = sc.fperm[p];
-      perm.resize(pools[p].count);
+      perm.resize(pools[p].units());
       std::iota(perm.begin(), perm.end(), 0u);
       const auto& mv = pools[p].movable;
       for (std::size_t j = 0; j < mv.size(); ++j) perm[mv[sc.forder[p][j]]] = mv[j];

@@ -10,9 +10,10 @@
 // transition system (σ commutes with successors, properties do not tell threads apart): the
 // detection in program_symmetry.hpp guarantees it for Programs; toy tests write it by hand.
 //
-// Page frames (frame_symmetry.hpp): when the spec has movable pool elements, the group is the
-// product of the thread permutations and the element permutations, and the canonical form is
-// the least thread-canonical image among the element orders that sort the elements by key.
+// Page frames (frame_symmetry.hpp): when the spec has movable pool units (elements, or blocks of
+// consecutive elements: compound pages), the group is the product of the thread permutations
+// and the unit permutations, and the canonical form is the least thread-canonical image among
+// the unit orders that sort the units by key.
 //
 // Exactness: the canonical form is a function of the state, and always σ(state) for some σ of
 // the group, so a search over canonical states loses no orbit. It is the orbit's unique

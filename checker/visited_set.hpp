@@ -57,6 +57,24 @@ class VisitedSet {
   void decode(std::uint32_t id, std::uint8_t* out) const {
     hc_ ? hc_->decode(id, out) : exact_->decode(id, out);
   }
+  // Sequential incremental use (state_store.hpp: decode_hint, find_hinted, insert_found); the
+  // lossy store has no tree: it decodes, finds and inserts the whole state (`nodes` unused).
+  void decode_hint(std::uint32_t id, std::uint8_t* out) {
+    hc_ ? hc_->decode(id, out) : exact_->decode_hint(id, out);
+  }
+  std::uint32_t find_hinted(const std::uint8_t* state, std::uint32_t* nodes) const {
+    return hc_ ? hc_->find(state) : exact_->find_hinted(state, nodes);
+  }
+  void find_hinted_batch(std::size_t n, const std::uint8_t* const* states,
+                         std::uint32_t* const* nodes, std::uint32_t* found) const {
+    if (exact_) return exact_->find_hinted_batch(n, states, nodes, found);
+    for (std::size_t i = 0; i < n; ++i) found[i] = hc_->find(states[i]);
+  }
+  StateStore::Inserted insert_found(const std::uint8_t* state, std::uint32_t parent,
+                                    std::uint32_t* nodes, std::uint32_t found,
+                                    std::size_t at_size) {
+    return hc_ ? hc_->insert(state) : exact_->insert_found(state, parent, nodes, found, at_size);
+  }
   bool keeps_parents() const { return exact_ && exact_->keeps_parents(); }
   std::uint32_t parent(std::uint32_t id) const { return exact().parent(id); }
   std::size_t size() const { return hc_ ? hc_->size() : exact_->size(); }
@@ -78,18 +96,21 @@ class VisitedSet {
   std::size_t node_count() const {
     return hc_ ? HashCompactStore::kNodeCount : exact_->node_count();
   }
-  std::uint32_t lookup(const std::uint8_t* state, std::uint32_t* nodes) const {
-    return hc_ ? hc_->lookup(state, nodes) : exact_->lookup(state, nodes);
-  }
   // Incremental lookups of a state's successors (exact mode; lossy mode decodes and looks the
   // whole state up). `nodes`/`near_nodes`: node_count() entries.
   void decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t* nodes) const {
     hc_ ? hc_->decode(id, out) : exact_->decode_nodes(id, out, nodes);
   }
-  std::uint32_t lookup_near(const std::uint8_t* state, std::uint32_t* nodes,
-                            const std::uint8_t* near_state, const std::uint32_t* near_nodes) const {
-    return hc_ ? hc_->lookup(state, nodes)
-               : exact_->lookup_near(state, nodes, near_state, near_nodes);
+  void prefetch_decode(std::uint32_t id) const {
+    if (exact_) exact_->prefetch_decode(id);
+  }
+  // lookup_near() of n successors of one state (StateStore::lookup_near_batch; the lossy store
+  // looks each up alone).
+  void lookup_near_batch(std::size_t n, const std::uint8_t* const* states,
+                         std::uint32_t* const* nodes, const std::uint8_t* near_state,
+                         const std::uint32_t* near_nodes, std::uint32_t* found) const {
+    if (exact_) return exact_->lookup_near_batch(n, states, nodes, near_state, near_nodes, found);
+    for (std::size_t i = 0; i < n; ++i) found[i] = hc_->lookup(states[i], nodes[i]);
   }
   std::uint32_t reserve(std::uint32_t n) { return hc_ ? hc_->reserve(n) : exact_->reserve(n); }
   unsigned place_rounds() const {

@@ -81,6 +81,10 @@ struct VarDecl {
   bool is_pool = false;  // `pool struct page mem_map[8];` (globals only)
   // `pool struct page mem_map[6] named { s0, s1, C0, C1, C2, C3 };` — element names (pools only)
   std::vector<std::pair<std::string, SrcLoc>> elem_names;
+  // `pool struct page mem_map[8] blocks(HPAGE_PMD_NR);` — the pool is made of blocks of that
+  // many consecutive elements (compound pages), which symmetry permutes whole (pools only; null:
+  // blocks of one element). docs/reductions.md, "Page frames", "Blocks".
+  ExprPtr block;
 };
 
 enum class StmtKind {
@@ -217,6 +221,9 @@ struct ExpectItem {
   Verdict verdict = Verdict::Holds;
   Quantifier quant = Quantifier::Never;
   std::int64_t count = -1;  // States/Transitions; Exists: -1 when no count was given
+  // States/Transitions: the reductions the count is pinned under (`states 949 with symmetry;`),
+  // in properties::Outcome::reduced's form ("symmetry", "por, symmetry"); "" = unreduced.
+  std::string reduced;
 };
 
 // expect B, F1+F3 debug { ... }   — the variants (each a '+'-joined switch set; "B" is the empty

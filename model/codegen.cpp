@@ -24,11 +24,17 @@ namespace pcmc::model {
 
 // Every ExecOptions field must be decided in native_supports(): when this fails, a field was
 // added; implement it in the generated code (and the oracle test) or refuse it there.
-static_assert(sizeof(ExecOptions) == 8, "ExecOptions changed: decide it in native_supports()");
+static_assert(sizeof(ExecOptions) == 8 + sizeof(std::vector<std::uint32_t>),
+              "ExecOptions changed: decide the new field in native_supports()");
 
 bool native_supports(const ExecOptions& options, std::string* why) {
-  // debug_vm and local_budget are implemented (baked into the generated code).
-  (void)options;
+  // debug_vm and local_budget are implemented (baked into the generated code). The page-frame
+  // block check (ref_blocks: RefAdd, RefDiff and ordered reference comparisons report block
+  // crossings, docs/reductions.md "Blocks") is not: the interpreter runs those searches.
+  if (!options.ref_blocks.empty()) {
+    if (why != nullptr) *why = "the page-frame block check (ExecOptions::ref_blocks)";
+    return false;
+  }
   if (why != nullptr) why->clear();
   return true;
 }

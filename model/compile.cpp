@@ -323,6 +323,13 @@ void Compiler::declare() {
       fail(g.elem_names[pool.count].second, "more element names than pool elements (" +
                                                  std::to_string(pool.count) + ")");
     for (const auto& [en, eloc] : g.elem_names) pool.elem_names.push_back(en);
+    if (g.block) {
+      const std::int64_t b = const_int(*g.block, "a pool's block size");
+      if (b < 1 || b > n || n % b != 0)
+        fail(g.block->loc, "blocks(" + std::to_string(b) + "): the pool size " +
+                               std::to_string(n) + " must be a multiple of the block size");
+      pool.block = static_cast<std::uint32_t>(b);
+    }
     p_.pools.push_back(pool);
     t_.pools.push_back(PoolRec{it->second, g.name});
   }

@@ -101,6 +101,36 @@ struct Eval {
   std::uint32_t site = 0, pc = 0;
   std::int64_t self = 0;  // for guards
   Access* access = nullptr;  // partial-order reduction: record shared reads here
+  // Block check (ExecOptions::ref_blocks): per pool block sizes, and where to report a crossing.
+  const std::uint32_t* blocks = nullptr;
+  std::size_t nblocks = 0;
+  bool* crossed = nullptr;
+
+  void check_blocks(const std::vector<std::uint32_t>& sizes, bool* flag) {
+    if (sizes.empty() || flag == nullptr) return;
+    blocks = sizes.data();
+    nblocks = sizes.size();
+    crossed = flag;
+  }
+
+  // The block size checked for `pool`, 0 for none.
+  std::uint32_t block_of(std::int32_t pool) const {
+    return crossed != nullptr && pool >= 0 && static_cast<std::size_t>(pool) < nblocks
+               ? blocks[pool]
+               : 0;
+  }
+
+  // References x and y (element + 1, both non-NULL) of `pool` must lie in one block.
+  void same_block(std::int32_t pool, std::int64_t x, std::int64_t y) {
+    const std::uint32_t b = block_of(pool);
+    if (b != 0 && (x - 1) / b != (y - 1) / b) *crossed = true;
+  }
+
+  // An ordered comparison of two references: NULL is below every element under every block
+  // permutation, so only two elements are checked.
+  void ordered(std::int32_t pool, std::int64_t x, std::int64_t y) {
+    if (crossed != nullptr && x != 0 && y != 0) same_block(pool, x, y);
+  }
 
   void fail(ModelErrorKind k, std::int64_t v = 0) {
     if (!error) {
@@ -202,10 +232,10 @@ struct Eval {
         return x % y;
       case EOp::Shl: return (y < 0 || y > 62) ? 0 : static_cast<std::int64_t>(static_cast<std::uint64_t>(x) << y);
       case EOp::Shr: return (y < 0 || y > 62) ? 0 : x >> y;
-      case EOp::Lt: return x < y;
-      case EOp::Le: return x <= y;
-      case EOp::Gt: return x > y;
-      case EOp::Ge: return x >= y;
+      case EOp::Lt: if (n.ref_pool >= 0) ordered(n.ref_pool, x, y); return x < y;
+      case EOp::Le: if (n.ref_pool >= 0) ordered(n.ref_pool, x, y); return x <= y;
+      case EOp::Gt: if (n.ref_pool >= 0) ordered(n.ref_pool, x, y); return x > y;
+      case EOp::Ge: if (n.ref_pool >= 0) ordered(n.ref_pool, x, y); return x >= y;
       case EOp::Eq: return x == y;
       case EOp::Ne: return x != y;
       case EOp::BitAnd: return x & y;
@@ -215,12 +245,16 @@ struct Eval {
         if (x == 0) return fail(ModelErrorKind::NullDeref), 0;
         std::int64_t r = x + y;
         const Pool& pool = p.pools.at(static_cast<std::size_t>(n.scalar.pool));
-        if (r < 1 || r > static_cast<std::int64_t>(pool.count))
+        if (r < 1 || r > static_cast<std::int64_t>(pool.count)) {
+          if (block_of(n.scalar.pool) != 0) *crossed = true;  // left its block, too
           return fail(ModelErrorKind::PoolBounds, r - 1), 0;
+        }
+        if (crossed != nullptr) same_block(n.scalar.pool, x, r);
         return r;
       }
       case EOp::RefDiff:
         if (x == 0 || y == 0) return fail(ModelErrorKind::NullDeref), 0;
+        if (crossed != nullptr) same_block(n.ref_pool, x, y);
         return x - y;
       default: throw std::logic_error("unknown expression op");
     }
@@ -267,6 +301,7 @@ class Stepper {
       Eval ev{p_, s, th_.area_offset, thread_};
       ev.events = &scratch_.events;
       ev.access = scratch_.access;
+      ev.check_blocks(ex_.options().ref_blocks, &scratch_.block_crossed);
       std::uint32_t next = pc + 1;
       switch (ins.op) {
         case IOp::Assign: {
@@ -446,6 +481,7 @@ unsigned Executor::step(const std::uint8_t* state, unsigned thread, Scratch& scr
   scratch.executed.clear();
   scratch.blocked.clear();
   if (scratch.access != nullptr) scratch.access->reset(program_->globals_size);
+  scratch.block_crossed = false;
   if (native_ && !scratch.explain) return native_->step(*program_, thread, pc0, scratch, sink);
   Stepper st(*this, th, thread, scratch, sink, options_.local_budget);
   st.first_pc = pc0;
@@ -541,8 +577,9 @@ bool Executor::addr_in_thread(AddrId a, const std::uint8_t* state, unsigned thre
   return !ev.error;
 }
 
-bool Executor::eval_cond(ExprId cond, const std::uint8_t* state, std::vector<Event>& events) const {
-  if (native_) {
+bool Executor::eval_cond(ExprId cond, const std::uint8_t* state, std::vector<Event>& events,
+                         bool* block_crossed) const {
+  if (native_) {  // never with ref_blocks: native_supports() refuses them (no module is set)
     ModelErrorKind kind = ModelErrorKind::Range;
     std::int64_t value = 0;
     switch (native_->eval_cond(cond, state, kind, value)) {
@@ -562,6 +599,7 @@ bool Executor::eval_cond(ExprId cond, const std::uint8_t* state, std::vector<Eve
   // Evaluation only reads; the const_cast lets Eval share the step path's code.
   Eval ev{*program_, const_cast<std::uint8_t*>(state), 0, 0};
   ev.events = &events;
+  ev.check_blocks(options_.ref_blocks, block_crossed);
   std::int64_t v = ev.expr(cond);
   if (ev.error) {
     Event e;

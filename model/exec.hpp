@@ -25,6 +25,13 @@ struct ExecOptions {
   bool debug_vm = false;                // CONFIG_DEBUG_VM: evaluate Debug-class assertions
   std::uint32_t local_budget = 1000000; // instructions one step may run before it is a model
                                         // error (a purely local loop that never ends)
+  // Block check (docs/reductions.md, "Page frames", "Blocks"): per pool (Program::pools), a
+  // block size B > 0 makes every RefAdd, RefDiff and ordered comparison (ENode::ref_pool) on
+  // that pool report when its operands or result lie in different blocks of B elements (or
+  // leave the pool): Scratch::block_crossed for steps, eval_cond's `block_crossed` for
+  // conditions. 0 or absent: unchecked. Empty (the default): no check at all. The init block
+  // is never checked. The values computed are the same either way.
+  std::vector<std::uint32_t> ref_blocks = {};
 };
 
 enum class ModelErrorKind : std::uint8_t {
@@ -103,6 +110,9 @@ struct Scratch {
   // When set, step() resets it and records the step's shared accesses into it (costs a test per
   // load and store; off in plain searches).
   Access* access = nullptr;
+  // Set by step() when some path of the step crossed a block (ExecOptions::ref_blocks); reset
+  // at the start of every step. Always false without ref_blocks.
+  bool block_crossed = false;
 };
 
 class Executor {
@@ -129,8 +139,10 @@ class Executor {
   unsigned step(const std::uint8_t* state, unsigned thread, Scratch& scratch, Sink& sink) const;
 
   // Evaluates a global condition (invariant, final, exists) in `state`. Model errors during the
-  // evaluation are appended to `events` and the result is false.
-  bool eval_cond(ExprId cond, const std::uint8_t* state, std::vector<Event>& events) const;
+  // evaluation are appended to `events` and the result is false. With ExecOptions::ref_blocks,
+  // `*block_crossed` (when not null) is set to true if the evaluation crossed a block.
+  bool eval_cond(ExprId cond, const std::uint8_t* state, std::vector<Event>& events,
+                 bool* block_crossed = nullptr) const;
 
   // Diagnostics (replay, not the search): evaluate an expression / an address as `thread` would
   // in `state` (its locals, `current`). Return false on a model error (NULL dereference, ...).

@@ -174,6 +174,7 @@ Typed Compiler::binary(const ast::Expr& e) {
         n.b = b.e;
       }
       n.scalar = scalar_of(a.type);
+      n.ref_pool = n.scalar.pool;
       return Typed{node(n), a.type};
     }
     if (op == "+" && numeric(a.type) && b.type->kind == Type::Ref) {
@@ -181,11 +182,13 @@ Typed Compiler::binary(const ast::Expr& e) {
       n.a = b.e;
       n.b = a.e;
       n.scalar = scalar_of(b.type);
+      n.ref_pool = n.scalar.pool;
       return Typed{node(n), b.type};
     }
     if (op == "-" && a.type->kind == Type::Ref && b.type->kind == Type::Ref) {
       if (a.type->pool != b.type->pool) fail(e.loc, "subtracting pointers into different pools");
       n.op = EOp::RefDiff;
+      n.ref_pool = a.type->pool;
       n.a = a.e;
       n.b = b.e;
       return Typed{node(n), int_type()};
@@ -201,6 +204,7 @@ Typed Compiler::binary(const ast::Expr& e) {
       {">=", EOp::Ge}, {"&", EOp::BitAnd}, {"^", EOp::BitXor}, {"|", EOp::BitOr}};
   for (const auto& [s, o] : ops)
     if (op == s) n.op = o;
+  if (rel && a.type->kind == Type::Ref) n.ref_pool = a.type->pool;  // ordered references
   n.a = a.e;
   n.b = b.e;
   return Typed{node(n), rel ? bool_type() : int_type()};

@@ -215,6 +215,7 @@ void Compiler::assign(const ast::Stmt& s) {
         n.b = node(neg);
       }
       n.scalar = scalar_of(lv.type);
+      n.ref_pool = n.scalar.pool;
       v = Typed{node(n), lv.type};
     } else {
       if ((lv.type->kind != Type::Int && lv.type->kind != Type::Bool) ||

@@ -102,6 +102,12 @@ void Parser::top_level() {
     v.loc = name.loc;
     v.name = name.text;
     dims(v.dims);
+    if (is_word("blocks")) {  // blocks(N): compound pages of N elements (docs/language.md)
+      next();
+      expect("(", "after blocks");
+      v.block = expr();
+      expect(")", "to close blocks(");
+    }
     if (is_word("named")) {
       next();
       expect("{");
@@ -241,6 +247,25 @@ ExpectItem Parser::expect_item() {
     if (!at(Tok::Int)) fail_expected("a count");
     it.count = next().value;
   };
+  // `with por+symmetry`: the reductions a pinned count is measured under, in the order and the
+  // words of properties::Outcome::reduced ("por, sleep sets, symmetry").
+  auto reductions = [&] {
+    if (!is_word("with")) return;
+    next();
+    bool por = false, sleep = false, symmetry = false;
+    for (;;) {
+      Token r = expect_ident("a reduction (por, sleep or symmetry)");
+      if (r.text == "por") por = true;
+      else if (r.text == "sleep") sleep = true;
+      else if (r.text == "symmetry") symmetry = true;
+      else throw CompileError(r.loc, "expected por, sleep or symmetry, found '" + r.text + "'");
+      if (!is_punct("+")) break;
+      next();
+    }
+    for (const auto& [on, name] : {std::pair{por, "por"}, std::pair{sleep, "sleep sets"},
+                                   std::pair{symmetry, "symmetry"}})
+      if (on) it.reduced += (it.reduced.empty() ? "" : ", ") + std::string(name);
+  };
   if (w.text == "class" && at(Tok::Ident) && !is_word("holds") && !is_word("violated")) {
     it.kind = ExpectItem::Class;
     it.name = next().text;
@@ -248,9 +273,11 @@ ExpectItem Parser::expect_item() {
   } else if (w.text == "states" && at(Tok::Int)) {
     it.kind = ExpectItem::States;
     count();
+    reductions();
   } else if (w.text == "transitions" && at(Tok::Int)) {
     it.kind = ExpectItem::Transitions;
     count();
+    reductions();
   } else if (w.text == "exists" && at(Tok::Ident) && !is_word("holds") && !is_word("violated")) {
     it.kind = ExpectItem::Exists;
     Token q = next();

@@ -67,6 +67,8 @@ struct ENode {
   std::int64_t value = 0;         // Const
   Scalar scalar;                  // Load: stored type; RefAdd: result type (its pool)
   SrcLoc loc;
+  std::int32_t ref_pool = -1;     // RefAdd, RefDiff, and Lt/Le/Gt/Ge on two references: the
+                                  // pool (ExecOptions::ref_blocks checks them); -1 otherwise
 };
 
 // --------------------------------------------------------------------------------------------
@@ -179,6 +181,9 @@ struct Pool {
   std::uint32_t elem_size = 0;
   std::uint32_t count = 0;
   std::vector<std::string> elem_names;  // names of elements for printing ("C0"), or pool[i]
+  std::uint32_t block = 1;     // `blocks(N)`: elements per block (compound page); divides count.
+                               // Symmetry may permute whole blocks of a pool with reference
+                               // arithmetic, checked at run time (docs/reductions.md)
 };
 
 struct FieldInfo {  // a field of a struct, for messages about guarded reads

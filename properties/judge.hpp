@@ -5,7 +5,10 @@
 // * The blocks that apply to a run are those naming the run's variant (the exact set of switches
 //   turned on; "B" is none) and its --debug-vm mode.
 // * `NAME holds|violated`, `class C holds|violated`, `states N`, `transitions N`,
-//   `exists never|sometimes|always [N]` are checked as written.
+//   `exists never|sometimes|always [N]` are checked as written. `states N with symmetry`
+//   (ExpectItem::reduced) is checked only by a run that applied exactly those reductions; a
+//   plain `states N` only by an unreduced run, or is a mismatch saying so when the reduced run
+//   has no count pinned for its reductions.
 // * A property the run violated that no applicable block lists as violated (by name or by class)
 //   is a mismatch: a scenario names every violation it expects.
 // * An incomplete run cannot be judged: every applicable block is a mismatch.

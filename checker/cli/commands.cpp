@@ -175,6 +175,7 @@ nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                 {"rerun_states", st.rerun_states}, {"rerun_failed", st.rerun_failed},
                 {"sleep", st.sleep}, {"slept", st.slept},
                 {"symmetry", st.symmetry}, {"symmetry_classes", st.symmetry_classes},
+                {"symmetry_fallback", st.symmetry_fallback},
                 {"engine", checker::to_string(st.engine)},
                 {"compile_seconds", st.compile_seconds}};
   // The visited set: with "lossy", "holds" means no violation among the states explored, and
@@ -201,6 +202,10 @@ int check_one(const Options& o, Scenario& l) {
       << "), variant " << variant_label(o.defines) << ", CONFIG_DEBUG_VM "
       << (o.debug_vm ? "on" : "off") << "\n";
   por_notes(out, o, run.result.stats);
+  if (!run.result.stats.symmetry_fallback.empty())
+    out << "note: --symmetry on: " << run.result.stats.symmetry_fallback
+        << " crossed a page-frame block (reference arithmetic or order); searched again without "
+           "blocks (docs/reductions.md, \"Blocks\")\n";
   if (o.symmetry && !run.result.stats.symmetry)
     out << (o.liveness ? "note: --symmetry on is not applied with the non-termination pass; add "
                          "--liveness off\n"

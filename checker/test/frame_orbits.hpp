@@ -1,6 +1,7 @@
 // A brute-force orbit count for page-frame symmetry tests (frame_symmetry_test.cpp,
-// frame_symmetry_random_test.cpp): every reachable state of the unreduced system, each mapped to
-// the least, over every permutation of the movable elements, of the thread-canonical form of its
+// frame_symmetry_random_test.cpp, frame_blocks_test.cpp): every reachable state of the
+// unreduced system, each mapped to the least, over every permutation of the movable units
+// (elements, or blocks of FrameSpec::Pool::block elements), of the thread-canonical form of its
 // image. Independent of the key sorting the canonicaliser under test uses.
 #pragma once
 
@@ -47,7 +48,7 @@ inline std::uint64_t brute_force_orbits(const TransitionSystem& system,
     std::vector<std::uint8_t> best;
     std::sort(order.begin(), order.end());
     do {
-      FrameAction::Perm perm(1, std::vector<unsigned>(pool.count));
+      FrameAction::Perm perm(1, std::vector<unsigned>(pool.units()));
       std::iota(perm[0].begin(), perm[0].end(), 0u);
       for (std::size_t j = 0; j < order.size(); ++j) perm[0][pool.movable[j]] = order[j];
       act.apply(node.state.data(), moved.data(), perm, rename);

@@ -153,3 +153,13 @@ TEST_CASE("native engine: identical threads share one step function", "[native]"
   CHECK(count("run_0<true>(c, kThread") == 3);
   CHECK(count("run_1<true>(c, kThread") == 1);
 }
+
+TEST_CASE("native engine: the page-frame block check is refused (the interpreter runs it)",
+          "[native]") {
+  model::ExecOptions eo;
+  std::string why;
+  CHECK(model::native_supports(eo, &why));
+  eo.ref_blocks = {2};
+  CHECK_FALSE(model::native_supports(eo, &why));
+  CHECK(why.find("ref_blocks") != std::string::npos);
+}

@@ -486,3 +486,99 @@ TEST_CASE("state store: roots wider than one 8-byte load stay exact", "[checker]
     REQUIRE(store.parent(static_cast<std::uint32_t>(i)) == i / 3);
   }
 }
+
+// The sequential search's incremental path (decode_hint, find_hinted and its batch,
+// insert_found: a successor's lookup carried to its insert) gives the ids of plain insert(), also
+// when other states, equal successors among them, were inserted between a lookup and its insert.
+TEST_CASE("state store: find_hinted + insert_found equal insert", "[checker][store]") {
+  std::mt19937_64 rng(11);
+  for (const std::size_t size : {std::size_t{22}, std::size_t{300}}) {
+    INFO("state size " << size);
+    const std::vector<std::uint32_t> bounds{2, 6, 10, 14, 18};
+    StateStore plain(size, bounds, false), carried(size, bounds, false);
+    std::vector<std::uint8_t> init(size, 0);
+    REQUIRE(plain.insert(init.data(), StateStore::kNone).id == 0);
+    REQUIRE(carried.insert(init.data(), StateStore::kNone).id == 0);
+    std::vector<std::uint8_t> parent(size);
+    struct Succ {
+      std::vector<std::uint8_t> bytes;
+      std::vector<std::uint32_t> nodes;
+      std::uint32_t found;
+      std::size_t at_size;
+    };
+    std::uint64_t carried_new = 0, stale = 0;
+    for (int op = 0; op < 4000; ++op) {
+      const auto p = static_cast<std::uint32_t>(rng() % carried.size());
+      carried.decode_hint(p, parent.data());
+      std::vector<std::uint8_t> check(size);
+      plain.decode(p, check.data());
+      REQUIRE(check == parent);
+      std::vector<Succ> succ(1 + rng() % 4);
+      for (std::size_t i = 0; i < succ.size(); ++i) {
+        // Successors of one state: a few bytes changed; sometimes a copy of an earlier one.
+        succ[i].bytes = i > 0 && rng() % 4 == 0 ? succ[i - 1].bytes : parent;
+        if (succ[i].bytes == parent || rng() % 2 == 0)
+          for (unsigned c = 0; c < 1 + rng() % 3; ++c)
+            succ[i].bytes[rng() % size] = static_cast<std::uint8_t>(rng() % 4);
+        succ[i].nodes.resize(carried.node_count());
+        succ[i].found = carried.find_hinted(succ[i].bytes.data(), succ[i].nodes.data());
+        succ[i].at_size = carried.size();
+        REQUIRE(succ[i].found == plain.find(succ[i].bytes.data()));
+      }
+      // The batched lookup (its roots' misses overlapped) gives the same ids and nodes.
+      std::vector<const std::uint8_t*> states;
+      std::vector<std::vector<std::uint32_t>> nodes(succ.size(),
+                                                    std::vector<std::uint32_t>(carried.node_count()));
+      std::vector<std::uint32_t*> node_ptrs;
+      for (std::size_t i = 0; i < succ.size(); ++i) {
+        states.push_back(succ[i].bytes.data());
+        node_ptrs.push_back(nodes[i].data());
+      }
+      std::vector<std::uint32_t> found(succ.size());
+      carried.find_hinted_batch(succ.size(), states.data(), node_ptrs.data(), found.data());
+      for (std::size_t i = 0; i < succ.size(); ++i) {
+        REQUIRE(found[i] == succ[i].found);
+        REQUIRE(nodes[i] == succ[i].nodes);
+      }
+      for (Succ& s : succ) {
+        const auto a = plain.insert(s.bytes.data(), p);
+        const auto b =
+            carried.insert_found(s.bytes.data(), p, s.nodes.data(), s.found, s.at_size);
+        REQUIRE(a.id == b.id);
+        REQUIRE(a.inserted == b.inserted);
+        if (b.inserted) ++carried_new;
+        if (s.at_size != carried.size() - (b.inserted ? 1 : 0)) ++stale;
+      }
+    }
+    REQUIRE(plain.size() == carried.size());
+    REQUIRE(carried_new > 1000);  // the test exercises both paths
+    REQUIRE(stale > 100);
+    std::vector<std::uint8_t> a(size), b(size);
+    for (std::uint32_t id = 0; id < plain.size(); ++id) {
+      plain.decode(id, a.data());
+      carried.decode(id, b.data());
+      REQUIRE(a == b);
+    }
+  }
+}
+
+// equal_bytes() (the store's leaf and node comparisons, inlined for the common widths) agrees
+// with memcmp for every width up to 40 and a difference at every position.
+TEST_CASE("hash: equal_bytes agrees with memcmp", "[checker][store]") {
+  std::mt19937_64 rng(5);
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::vector<std::uint8_t> a(n + 1), b;
+    for (auto& x : a) x = static_cast<std::uint8_t>(rng());
+    b = a;
+    REQUIRE(equal_bytes(a.data(), b.data(), n));
+    for (std::size_t i = 0; i < n; ++i) {
+      b = a;
+      b[i] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+      INFO("width " << n << ", byte " << i);
+      REQUIRE_FALSE(equal_bytes(a.data(), b.data(), n));
+    }
+    b = a;
+    b[n] ^= 1;  // beyond the width: not compared
+    REQUIRE(equal_bytes(a.data(), b.data(), n));
+  }
+}

@@ -138,6 +138,36 @@ TEST_CASE("counts and exists quantifiers", "[judge]") {
   CHECK(judge(e, RunSpec{{}, false}, t, {}, o).size() == 2);
 }
 
+TEST_CASE("counts pinned with a reduction are judged by runs with exactly that reduction",
+          "[judge]") {
+  auto t = table();
+  Outcome o;
+  o.states = 12;
+  ExpectItem plain;
+  plain.kind = ExpectItem::States;
+  plain.count = 30;
+  ExpectItem sym = plain;
+  sym.count = 12;
+  sym.reduced = "symmetry";
+  std::vector<ExpectDecl> e{block({{}}, ModeSel::Both, {plain, sym})};
+  // Unreduced: the plain pin (30 != 12), not the symmetry one.
+  auto m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message == "expected 30 states, found 12");
+  // With symmetry: the symmetry pin holds, the plain pin is not this run's.
+  o.reduced = "symmetry";
+  CHECK(judge(e, RunSpec{{}, false}, t, {}, o).empty());
+  o.states = 13;
+  m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message == "expected 12 states, found 13");
+  // Another reduction, with nothing pinned for it: the plain pin says why it cannot judge.
+  o.reduced = "por, symmetry";
+  m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message.find("unreduced counts") != std::string::npos);
+}
+
 TEST_CASE("an incomplete run cannot pass", "[judge]") {
   auto t = table();
   Outcome o;
