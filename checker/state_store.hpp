@@ -202,6 +202,8 @@ class StateStore {
                        std::uint8_t* key, RootProbe& probe) const;
   bool near_root(const std::uint8_t* state, std::uint32_t* nodes, const std::uint8_t* near_state,
                  const std::uint32_t* near_nodes, std::uint8_t* key, RootProbe& probe) const;
+  bool near_decides(std::size_t k, const std::uint8_t* state, std::uint32_t* nodes,
+                    const std::uint8_t* near_state, const std::uint32_t* near_nodes) const;
   void near_levels_batch(std::size_t first, std::size_t end, const std::uint8_t* const* states,
                          std::uint32_t* const* nodes, const std::uint8_t* near_state,
                          const std::uint32_t* near_nodes) const;

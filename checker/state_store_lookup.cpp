@@ -140,6 +140,29 @@ std::uint32_t StateStore::lookup_near(const std::uint8_t* state, std::uint32_t* 
   return nodes[nodes_.size() - 1];
 }
 
+// The incremental rule of lookup_near() for node k (below the root): it takes the near state's
+// index when its leaf bytes, or both its children's indices, equal the near state's; it is kNone
+// when a child is not stored. Returns false when neither decides: the node must be looked up.
+bool StateStore::near_decides(std::size_t k, const std::uint8_t* state, std::uint32_t* nodes,
+                              const std::uint8_t* near_state,
+                              const std::uint32_t* near_nodes) const {
+  const Node& n = nodes_[k];
+  if (n.leaf) {
+    if (!equal_bytes(state + n.offset, near_state + n.offset, n.width)) return false;
+    nodes[k] = near_nodes[k];
+    return true;
+  }
+  if (nodes[n.left] == near_nodes[n.left] && nodes[n.right] == near_nodes[n.right]) {
+    nodes[k] = near_nodes[k];
+    return true;
+  }
+  if (nodes[n.left] == kNone || nodes[n.right] == kNone) {
+    nodes[k] = kNone;
+    return true;
+  }
+  return false;
+}
+
 // lookup_near() up to the root: fills nodes[0 .. root) and either decides the root without its
 // index (nodes[root] = the near state's id, or kNone when a kid is not stored; returns false) or
 // leaves the root to look up in `probe` (its key in `key` or in the state; returns true).
@@ -149,24 +172,9 @@ bool StateStore::near_below_root(const std::uint8_t* state, std::uint32_t* nodes
   const std::uint32_t* h = near_nodes;
   const std::size_t root = nodes_.size() - 1;
   for (std::size_t k = 0; k < root; ++k) {
-    const Node& n = nodes_[k];
-    if (n.leaf) {
-      if (equal_bytes(state + n.offset, near_state + n.offset, n.width)) {
-        nodes[k] = h[k];
-        continue;
-      }
-    } else {
-      if (nodes[n.left] == h[n.left] && nodes[n.right] == h[n.right]) {
-        nodes[k] = h[k];
-        continue;
-      }
-      if (nodes[n.left] == kNone || nodes[n.right] == kNone) {
-        nodes[k] = kNone;
-        continue;
-      }
-    }
+    if (near_decides(k, state, nodes, near_state, h)) continue;
     const std::uint8_t* b = node_bytes(k, state, nodes, key);
-    nodes[k] = tables_[k]->find(b, hash_bytes(b, n.width));
+    nodes[k] = tables_[k]->find(b, hash_bytes(b, nodes_[k].width));
   }
   return near_root(state, nodes, near_state, near_nodes, key, probe);
 }
@@ -228,30 +236,12 @@ void StateStore::near_levels_batch(std::size_t first, std::size_t end,
     for (std::size_t i = first; i < end; ++i) {
       std::uint32_t* nd = nodes[i];
       for (const std::uint32_t k : level) {
-        const Node& n = nodes_[k];
+        if (near_decides(k, states[i], nd, near_state, h)) continue;
         NodeProbe& p = pending[m];
-        if (n.leaf) {
-          if (equal_bytes(states[i] + n.offset, near_state + n.offset, n.width)) {
-            nd[k] = h[k];
-            continue;
-          }
-          p.bytes = states[i] + n.offset;
-        } else {
-          if (nd[n.left] == h[n.left] && nd[n.right] == h[n.right]) {
-            nd[k] = h[k];
-            continue;
-          }
-          if (nd[n.left] == kNone || nd[n.right] == kNone) {
-            nd[k] = kNone;
-            continue;
-          }
-          std::memcpy(p.pair, &nd[n.left], 4);
-          std::memcpy(p.pair + 4, &nd[n.right], 4);
-          p.bytes = p.pair;
-        }
+        p.bytes = node_bytes(k, states[i], nd, p.pair);
         p.slot = &nd[k];
         p.node = k;
-        p.hash = hash_bytes(p.bytes, n.width);
+        p.hash = hash_bytes(p.bytes, nodes_[k].width);
         tables_[k]->prefetch(p.hash);
         if (++m == kPending) flush();
       }
