@@ -86,7 +86,7 @@ struct Stats {
                                     // bound, with the states stored; docs/state-store.md)
   double seconds = 0;
   Engine engine = Engine::Interp;   // the executor that ran the search (set by run_variant)
-  double compile_seconds = 0;       // Native: generating and compiling the module (0: cached)
+  double compile_seconds = 0;       // Native: generating and compiling the module(s) (0: cached)
 };
 
 struct SearchOptions {

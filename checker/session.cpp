@@ -50,22 +50,31 @@ Result search_quotient(const model::Program& program, const ProgramSystem& syste
 // itself. Pools permuted in blocks are searched with an executor that checks every reference
 // operation on them; when one crosses a block (BlockCrossing), that search is abandoned and the
 // search runs again without blocks (Stats::symmetry_fallback says why). The block-checking
-// executor is always the interpreter (model::native_supports refuses ref_blocks):
-// `*interpreted` is set when its result is the one returned.
+// executor runs a second native module, built for its options (the block sizes are baked in),
+// when `native` is set (the build options; null: the interpreter runs it, and `*interpreted`
+// is set when its result is the one returned). `*compile_seconds` grows by that build's time.
 Result search_with_symmetry(const model::Program& program, const model::Executor& exec,
                             const properties::PropertyTable& table, const ProgramSystem& system,
-                            const SearchOptions& options, bool* interpreted) {
+                            const SearchOptions& options, const model::NativeBuildOptions* native,
+                            bool* interpreted, double* compile_seconds) {
   if (!options.symmetry || options.liveness) return search(system, options);
   ProgramSymmetry sym = program_symmetry(program);
   std::string fallback;
   if (!sym.ref_blocks.empty()) {
     model::ExecOptions checking = exec.options();
     checking.ref_blocks = sym.ref_blocks;
-    const model::Executor checked_exec(program, checking);
+    model::Executor checked_exec(program, checking);
+    const bool checked_native = native != nullptr && model::native_supports(checking);
+    if (checked_native) {
+      auto module = model::NativeModule::build(program, checking, *native);
+      *compile_seconds += module->compile_seconds();
+      if (options.on_native) options.on_native(module->compile_seconds(), module->cached());
+      checked_exec.set_native(std::move(module));
+    }
     const ProgramSystem checked(checked_exec, table);
     try {
       Result checked_result = search_quotient(program, checked, std::move(sym.spec), options);
-      *interpreted = true;
+      *interpreted = !checked_native;
       return checked_result;
     } catch (const BlockCrossing& e) {
       fallback = e.where();
@@ -113,9 +122,9 @@ VariantRun run_variant(const model::ast::Model& model, const model::SourceManage
   // The native engine: refused (the interpreter runs) for options it does not implement.
   double compile_seconds = 0;
   const bool native = options.engine == Engine::Native && model::native_supports(eopts);
+  model::NativeBuildOptions bo;
+  bo.cache_dir = options.native_cache;
   if (native) {
-    model::NativeBuildOptions bo;
-    bo.cache_dir = options.native_cache;
     auto module = model::NativeModule::build(run.program, eopts, bo);
     compile_seconds = module->compile_seconds();
     if (options.on_native) options.on_native(compile_seconds, module->cached());
@@ -126,7 +135,7 @@ VariantRun run_variant(const model::ast::Model& model, const model::SourceManage
   ProgramSystem system(*run.exec, run.table);
   bool interpreted = false;
   run.result = search_with_symmetry(run.program, *run.exec, run.table, system, options,
-                                    &interpreted);
+                                    native ? &bo : nullptr, &interpreted, &compile_seconds);
   run.result.stats.engine = native && !interpreted ? Engine::Native : Engine::Interp;
   run.result.stats.compile_seconds = compile_seconds;
   traces::TraceContext ctx = run.trace_context(sm);

@@ -51,6 +51,24 @@ const char* store_fn(unsigned width) {
   throw std::logic_error("codegen: scalar width " + std::to_string(width));
 }
 
+namespace {
+
+// The block size checked for `pool` in `env`, 0 for none (Eval::block_of).
+std::uint32_t block_of(const Env& env, std::int32_t pool) {
+  if (env.crossed.empty() || env.blocks == nullptr || pool < 0 ||
+      static_cast<std::size_t>(pool) >= env.blocks->size())
+    return 0;
+  return (*env.blocks)[static_cast<std::size_t>(pool)];
+}
+
+// Whether references x and y (non-NULL) lie in different blocks of b elements (Eval::same_block).
+std::string other_block(const std::string& x, const std::string& y, std::uint32_t b) {
+  const std::string B = "INT64_C(" + std::to_string(b) + ")";
+  return "(" + x + " - 1) / " + B + " != (" + y + " - 1) / " + B;
+}
+
+}  // namespace
+
 void Writer::line(const std::string& s) {
   for (int i = 0; i < indent_; ++i) o_ << "  ";
   o_ << s << "\n";
@@ -240,10 +258,15 @@ std::string Writer::expr(ExprId id, const Env& env) {
           "static_cast<std::uint64_t>(" + x + ") << " + y + ")");
       return t;
     case EOp::Shr: def("(" + y + " < 0 || " + y + " > 62) ? INT64_C(0) : (" + x + " >> " + y + ")"); return t;
-    case EOp::Lt: cmp("<"); return t;
-    case EOp::Le: cmp("<="); return t;
-    case EOp::Gt: cmp(">"); return t;
-    case EOp::Ge: cmp(">="); return t;
+    case EOp::Lt:
+    case EOp::Le:
+    case EOp::Gt:
+    case EOp::Ge:
+      if (const std::uint32_t b = block_of(env, n.ref_pool); b != 0)
+        line("if (" + x + " != 0 && " + y + " != 0 && " + other_block(x, y, b) + ") " +
+             env.crossed);
+      cmp(n.op == EOp::Lt ? "<" : n.op == EOp::Le ? "<=" : n.op == EOp::Gt ? ">" : ">=");
+      return t;
     case EOp::Eq: cmp("=="); return t;
     case EOp::Ne: cmp("!="); return t;
     case EOp::BitAnd: bin("&"); return t;
@@ -255,15 +278,21 @@ std::string Writer::expr(ExprId id, const Env& env) {
       const std::uint32_t count = p_.pools[static_cast<std::size_t>(n.scalar.pool)].count;
       line("if (" + x + " == 0) " + env.fail(ModelErrorKind::NullDeref, "INT64_C(0)", env.pc));
       bin("+");
+      const std::uint32_t b = block_of(env, n.scalar.pool);
       line("if (" + t + " < 1 || " + t + " > " + literal(count) + ") " +
-           env.fail(ModelErrorKind::PoolBounds, t + " - 1", env.pc));
+           (b != 0 ? "{ " + env.crossed + " " : std::string()) +  // left its block, too
+           env.fail(ModelErrorKind::PoolBounds, t + " - 1", env.pc) + (b != 0 ? " }" : ""));
+      if (b != 0) line("if (" + other_block(x, t, b) + ") " + env.crossed);
       return t;
     }
-    case EOp::RefDiff:
+    case EOp::RefDiff: {
       line("if (" + x + " == 0 || " + y + " == 0) " +
            env.fail(ModelErrorKind::NullDeref, "INT64_C(0)", env.pc));
+      if (const std::uint32_t b = block_of(env, n.ref_pool); b != 0)
+        line("if (" + other_block(x, y, b) + ") " + env.crossed);
       bin("-");
       return t;
+    }
     default: break;
   }
   throw std::logic_error("codegen: unknown expression op");

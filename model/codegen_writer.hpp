@@ -27,6 +27,13 @@ struct Env {
   bool assertion = false;      // check guarded reads (an assertion's condition)
   std::uint32_t pc = 0;        // assertion mode: the instruction
   std::string site;            // assertion mode: the site (an expression)
+  // The block check (ExecOptions::ref_blocks, baked in): per pool block sizes (null or 0: not
+  // checked) and the statement that reports a crossing (empty: no check at all). As the
+  // interpreter's Eval: RefAdd (also when it leaves the pool), RefDiff and ordered comparisons
+  // of two non-NULL references (ENode::ref_pool) whose operands or result lie in different
+  // blocks; reported before the operation's own error, never after an earlier one.
+  const std::vector<std::uint32_t>* blocks = nullptr;
+  std::string crossed;
   // Code for a model error of kind `k` with value `v` (both C++ expressions): jumps away.
   std::string (*fail)(ModelErrorKind k, const std::string& v, std::uint32_t pc) = nullptr;
 };

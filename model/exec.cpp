@@ -579,10 +579,10 @@ bool Executor::addr_in_thread(AddrId a, const std::uint8_t* state, unsigned thre
 
 bool Executor::eval_cond(ExprId cond, const std::uint8_t* state, std::vector<Event>& events,
                          bool* block_crossed) const {
-  if (native_) {  // never with ref_blocks: native_supports() refuses them (no module is set)
+  if (native_) {  // built for options_ (ref_blocks baked in): sets *block_crossed likewise
     ModelErrorKind kind = ModelErrorKind::Range;
     std::int64_t value = 0;
-    switch (native_->eval_cond(cond, state, kind, value)) {
+    switch (native_->eval_cond(cond, state, kind, value, block_crossed)) {
       case 0: return false;
       case 1: return true;
       case 2: {

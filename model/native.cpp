@@ -265,6 +265,9 @@ unsigned NativeModule::step(const Program& program, unsigned thread, std::uint16
     call.access_writes = scratch.access->writes.data();
     call.access_assertion = reinterpret_cast<std::uint8_t*>(&scratch.access->assertion);
   }
+  // Written in place, as the interpreter's Stepper does (Executor::step reset it).
+  static_assert(sizeof(bool) == 1, "Scratch::block_crossed is written as one byte");
+  call.block_crossed = reinterpret_cast<std::uint8_t*>(&scratch.block_crossed);
   call.thread = thread;
   call.first_pc = first_pc;
   std::uint32_t status = PCMC_NATIVE_OK;
@@ -277,9 +280,10 @@ unsigned NativeModule::step(const Program& program, unsigned thread, std::uint16
 }
 
 int NativeModule::eval_cond(ExprId cond, const std::uint8_t* state, ModelErrorKind& kind,
-                            std::int64_t& value) const {
+                            std::int64_t& value, bool* block_crossed) const {
   std::uint8_t k = 0;
-  const int r = impl_->eval_cond(cond, state, &k, &value);
+  const int r = impl_->eval_cond(cond, state, &k, &value,
+                                 reinterpret_cast<std::uint8_t*>(block_crossed));
   kind = static_cast<ModelErrorKind>(k);
   return r;
 }

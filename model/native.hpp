@@ -61,13 +61,17 @@ class NativeModule {
   bool cached() const;             // the library was already in the cache
   const std::string& library_path() const;
 
-  // Executor::step's native half: `scratch.states[0]` already holds the state, events and
-  // access were reset by the caller. Throws std::logic_error on an internal error.
+  // Executor::step's native half: `scratch.states[0]` already holds the state, events, access
+  // and block_crossed were reset by the caller; a module built with ExecOptions::ref_blocks
+  // sets scratch.block_crossed as the interpreter does. Throws std::logic_error on an internal
+  // error.
   unsigned step(const Program& program, unsigned thread, std::uint16_t first_pc,
                 Scratch& scratch, Sink& sink) const;
-  // 0 false, 1 true, 2 model error (kind, value set), 3 not compiled (interpret it).
+  // 0 false, 1 true, 2 model error (kind, value set), 3 not compiled (interpret it). With
+  // ref_blocks, sets `*block_crossed` (when not null) to true if the evaluation crossed a block
+  // (never to false), as Executor::eval_cond.
   int eval_cond(ExprId cond, const std::uint8_t* state, ModelErrorKind& kind,
-                std::int64_t& value) const;
+                std::int64_t& value, bool* block_crossed = nullptr) const;
 
  private:
   NativeModule();

@@ -20,7 +20,7 @@
 #include <stdint.h>
 #endif
 
-#define PCMC_NATIVE_ABI_VERSION 1u
+#define PCMC_NATIVE_ABI_VERSION 2u
 
 /* model::Event, field for field (the host converts; kinds and error kinds are the enums'
  * values). */
@@ -51,7 +51,10 @@ typedef struct pcmc_native_host {
 } pcmc_native_host;
 
 /* One step call. `access_reads`/`access_writes` (one bit per globals byte, zeroed by the host)
- * and `access_assertion` are null unless the host records the footprint (Scratch::access). */
+ * and `access_assertion` are null unless the host records the footprint (Scratch::access).
+ * `block_crossed` (never null; the host zeroes it) is set to 1 by a module generated with
+ * ExecOptions::ref_blocks when some path of the step crossed a block (Scratch::block_crossed);
+ * a module generated without them never writes it. */
 typedef struct pcmc_native_step_call {
   const pcmc_native_host* host;
   void* ctx;
@@ -59,6 +62,7 @@ typedef struct pcmc_native_step_call {
   uint64_t* access_reads;
   uint64_t* access_writes;
   uint8_t* access_assertion;
+  uint8_t* block_crossed;
   uint32_t thread;
   uint32_t first_pc;         /* the thread's pc in the state (not kPcFinished) */
 } pcmc_native_step_call;
@@ -87,8 +91,11 @@ typedef uint32_t (*pcmc_native_abi_sizes_fn)(void);
 /* The program the module was generated for: its state size and a fingerprint of the source. */
 typedef uint32_t (*pcmc_native_state_size_fn)(void);
 typedef uint32_t (*pcmc_native_step_fn)(const pcmc_native_step_call* call, uint32_t* status);
+/* `block_crossed` may be null; when not, a module generated with ExecOptions::ref_blocks sets
+ * it to 1 if the evaluation crossed a block (never resets it), as Executor::eval_cond. */
 typedef int32_t (*pcmc_native_eval_cond_fn)(int32_t cond, const uint8_t* state,
-                                            uint8_t* error_kind, int64_t* error_value);
+                                            uint8_t* error_kind, int64_t* error_value,
+                                            uint8_t* block_crossed);
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,7 @@
 #include "checker/session.hpp"
 #include "checker/state_graph.hpp"
 #include "checker/symmetric_system.hpp"
+#include "checker/test/block_models.hpp"
 #include "checker/test/example_corpus.hpp"
 #include "checker/test/frame_orbits.hpp"
 #include "model/compile.hpp"
@@ -30,6 +31,7 @@
 
 using namespace pcmc;
 using pcmc::checker::test::compile_text;
+using pcmc::checker::test::crossing_model;
 using pcmc::checker::test::parse;
 using pcmc::checker::test::require_replays;
 using pcmc::checker::test::summary;
@@ -236,25 +238,6 @@ TEST_CASE("frame blocks: the oracle on thp_alloc.pcm", "[symmetry][frames][block
     }
   }
 }
-
-namespace {
-
-// Two identical CPUs take the first block of a free list of three blocks of two (heads A0, B0,
-// C0) and mark both of its pages; `step` (in the step that takes a block) and `cond` (a
-// condition) may cross a block. Nothing outside init names an element unless `cond` does.
-std::string crossing_model(const std::string& step, const std::string& cond) {
-  return "scenario c \"crossing\";\n"
-         "struct page { bool used; struct page *next; };\n"
-         "pool struct page mem_map[6] blocks(2) named { A0, A1, B0, B1, C0, C1 };\n"
-         "struct page *head;\nint[0..3] g;\n"
-         "void take() { struct page *p = head; if (p != NULL) { head = p->next; p->used = true;"
-         " (p + 1)->used = true; " + step + " } }\n"
-         "thread P0 { take(); take(); }\nthread P1 { take(); take(); }\n"
-         "init { A0->next = B0; B0->next = C0; head = A0; }\n" + cond +
-         "final all_taken: head == NULL;\n";
-}
-
-}  // namespace
 
 TEST_CASE("frame blocks: a block crossing falls back to the search without blocks",
           "[symmetry][frames][blocks]") {

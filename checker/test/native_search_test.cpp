@@ -13,11 +13,13 @@
 #include <vector>
 
 #include "checker/session.hpp"
+#include "checker/test/block_models.hpp"
 #include "checker/test/example_corpus.hpp"
 #include "checker/test/native_util.hpp"
 #include "checker/test/random_models.hpp"
 #include "model/codegen.hpp"
 #include "model/native.hpp"
+#include "model/parser.hpp"
 
 using namespace pcmc;
 
@@ -154,12 +156,82 @@ TEST_CASE("native engine: identical threads share one step function", "[native]"
   CHECK(count("run_1<true>(c, kThread") == 1);
 }
 
-TEST_CASE("native engine: the page-frame block check is refused (the interpreter runs it)",
-          "[native]") {
+TEST_CASE("native engine: the page-frame block check is baked into the module", "[native]") {
+  const model::Program p = checker::test::compile_text(checker::test::crossing_model(
+      "if (head != NULL && p < head) g = 1;", "invariant inv: head == NULL || head - A0 != 5;\n"));
   model::ExecOptions eo;
-  std::string why;
+  std::string why = "x";
   CHECK(model::native_supports(eo, &why));
   eo.ref_blocks = {2};
-  CHECK_FALSE(model::native_supports(eo, &why));
-  CHECK(why.find("ref_blocks") != std::string::npos);
+  CHECK(model::native_supports(eo, &why));
+  CHECK(why.empty());
+  const std::string plain = model::generate_native_source(p, model::ExecOptions{});
+  const std::string two = model::generate_native_source(p, eo);
+  eo.ref_blocks = {3};
+  const std::string three = model::generate_native_source(p, eo);
+  // No ref_blocks: no check in the code; two block sizes: two modules (two cache keys).
+  CHECK(plain.find("crossed = 1") == std::string::npos);
+  CHECK(two.find("*c.crossed = 1;") != std::string::npos);           // the step
+  CHECK(two.find("*block_crossed = 1;") != std::string::npos);       // the invariant
+  CHECK(two != three);
+  CHECK(two != plain);
+  eo.ref_blocks = {2};
+  model::NativeBuildOptions strict = checker::test::native_test_build(false);
+  strict.extra_flags = {"-Wall", "-Wextra", "-Werror"};
+  const auto m2 = model::NativeModule::build(p, eo, strict);  // throws on any warning
+  eo.ref_blocks = {3};
+  const auto m3 = model::NativeModule::build(p, eo, strict);
+  CHECK(m2->library_path() != m3->library_path());
+}
+
+TEST_CASE("native search: symmetry with page-frame blocks runs native", "[native][blocks]") {
+  checker::SearchOptions o;
+  o.all = true;
+  o.liveness = false;
+  o.symmetry = true;
+  o.max_states = 400000;
+  struct Case {
+    std::string what, text;  // text empty: thp_alloc.pcm
+    bool falls_back;
+  };
+  for (const Case& c :
+       {Case{"thp_alloc", "", false},
+        Case{"a crossing step", checker::test::crossing_model("if (head != NULL && p < head) g = 1;", ""),
+             true},
+        Case{"a crossing invariant",
+             checker::test::crossing_model("", "invariant inv: head == NULL || head - A0 != 5;\n"),
+             true}}) {
+    for (unsigned workers : {1u, 2u}) {
+      INFO(c.what << " workers " << workers);
+      model::SourceManager sm;
+      const model::ast::Model ast =
+          c.text.empty() ? checker::test::parse(sm, example("basics/thp_alloc.pcm"))
+                         : model::parse_text(sm, "c.pcm", c.text, model::ParseOptions{});
+      checker::SearchOptions io = o;
+      io.workers = workers;
+      const checker::VariantRun a = checker::run_variant(ast, sm, {}, false, io);
+      checker::SearchOptions no = io;
+      no.engine = checker::Engine::Native;
+      no.native_cache = PCMC_NATIVE_CACHE;
+      unsigned modules = 0;
+      no.on_native = [&](double, bool) { ++modules; };
+      const checker::VariantRun b = checker::run_variant(ast, sm, {}, false, no);
+      CHECK(a.result.stats.engine == checker::Engine::Interp);
+      CHECK(b.result.stats.engine == checker::Engine::Native);
+      CHECK(modules == 2);  // the plain module and the block-checking one
+      CHECK(a.result.stats.symmetry_fallback == b.result.stats.symmetry_fallback);
+      CHECK((b.result.stats.symmetry_fallback != "") == c.falls_back);
+      CHECK(a.result.stats.symmetry_classes == b.result.stats.symmetry_classes);
+      const Digest x = digest(a), y = digest(b);
+      CHECK(x.status == y.status);
+      CHECK(x.states == y.states);
+      CHECK(x.end_states == y.end_states);
+      CHECK(x.exists_hits == y.exists_hits);
+      CHECK(x.violated == y.violated);
+      if (workers == 1) {
+        CHECK(x.transitions == y.transitions);
+        CHECK(x.paths == y.paths);
+      }
+    }
+  }
 }
