@@ -460,6 +460,12 @@ class Stepper {
 Executor::Executor(const Program& program, ExecOptions options)
     : program_(&program), options_(options) {}
 
+void Executor::set_native(std::shared_ptr<const NativeModule> native) {
+  if (native != nullptr && !(native->options() == options_))
+    throw std::logic_error("native module generated for other ExecOptions than this executor's");
+  native_ = std::move(native);
+}
+
 std::uint16_t Executor::pc(const std::uint8_t* state, unsigned thread) const {
   return read_pc(state, program_->threads.at(thread).area_offset);
 }

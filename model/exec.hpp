@@ -32,6 +32,8 @@ struct ExecOptions {
   // conditions. 0 or absent: unchecked. Empty (the default): no check at all. The init block
   // is never checked. The values computed are the same either way.
   std::vector<std::uint32_t> ref_blocks = {};
+
+  bool operator==(const ExecOptions&) const = default;
 };
 
 enum class ModelErrorKind : std::uint8_t {
@@ -124,8 +126,10 @@ class Executor {
   // The native engine (docs/native-engine.md): when set, step() and eval_cond() run the module's
   // compiled code, except with Scratch::explain (replay diagnostics), which the interpreter
   // serves. Set it before sharing the executor; the module must be built for this program and
-  // these options (NativeModule::build).
-  void set_native(std::shared_ptr<const NativeModule> native) { native_ = std::move(native); }
+  // these options (NativeModule::build): a module generated for other options (say, without
+  // the block check of ref_blocks) would silently run other semantics, so set_native throws
+  // std::logic_error when the module's options differ from the executor's.
+  void set_native(std::shared_ptr<const NativeModule> native);
   const NativeModule* native() const { return native_.get(); }
 
   // Runs the init block on a zeroed state. Events (assertions in init, model errors) are

@@ -39,6 +39,7 @@ struct NativeModuleImpl {
   double compile_seconds = 0;
   bool cached = false;
   std::string path;
+  ExecOptions options;  // what the module was generated for (Executor::set_native checks it)
 };
 
 std::string native_cache_dir() {
@@ -174,6 +175,7 @@ NativeModule::~NativeModule() {
 double NativeModule::compile_seconds() const { return impl_->compile_seconds; }
 bool NativeModule::cached() const { return impl_->cached; }
 const std::string& NativeModule::library_path() const { return impl_->path; }
+const ExecOptions& NativeModule::options() const { return impl_->options; }
 
 std::shared_ptr<const NativeModule> NativeModule::build(const Program& program,
                                                         const ExecOptions& options,
@@ -199,6 +201,7 @@ std::shared_ptr<const NativeModule> NativeModule::build(const Program& program,
 
   std::shared_ptr<NativeModule> m(new NativeModule());
   m->impl_->path = lib;
+  m->impl_->options = options;
   std::error_code ec;
   if (fs::exists(lib, ec)) {
     m->impl_->cached = true;

@@ -60,6 +60,7 @@ class NativeModule {
   double compile_seconds() const;  // 0 when the cached library was reused
   bool cached() const;             // the library was already in the cache
   const std::string& library_path() const;
+  const ExecOptions& options() const;  // the options the module was generated for
 
   // Executor::step's native half: `scratch.states[0]` already holds the state, events, access
   // and block_crossed were reset by the caller; a module built with ExecOptions::ref_blocks

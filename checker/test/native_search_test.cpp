@@ -182,6 +182,15 @@ TEST_CASE("native engine: the page-frame block check is baked into the module", 
   eo.ref_blocks = {3};
   const auto m3 = model::NativeModule::build(p, eo, strict);
   CHECK(m2->library_path() != m3->library_path());
+  // A module only runs under the options it was generated for: attaching the block-checking
+  // module to a plain executor (or a plain module to a checking one) is refused.
+  model::Executor plain_exec(p, model::ExecOptions{});
+  CHECK_THROWS_AS(plain_exec.set_native(m2), std::logic_error);
+  model::Executor checking(p, eo);
+  CHECK_THROWS_AS(checking.set_native(model::NativeModule::build(p, model::ExecOptions{}, strict)),
+                  std::logic_error);
+  checking.set_native(m3);
+  CHECK(checking.native() == m3.get());
 }
 
 TEST_CASE("native search: symmetry with page-frame blocks runs native", "[native][blocks]") {
