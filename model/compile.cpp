@@ -325,9 +325,16 @@ void Compiler::declare() {
     for (const auto& [en, eloc] : g.elem_names) pool.elem_names.push_back(en);
     if (g.block) {
       const std::int64_t b = const_int(*g.block, "a pool's block size");
-      if (b < 1 || b > n || n % b != 0)
-        fail(g.block->loc, "blocks(" + std::to_string(b) + "): the pool size " +
-                               std::to_string(n) + " must be a multiple of the block size");
+      // Three separate refusals: n % b means nothing for b < 1, and "a multiple" misleads for
+      // b > n. Past these, b <= n <= 65535 fits the uint32_t below.
+      const std::string what = "blocks(" + std::to_string(b) + "): ";
+      if (b < 1) fail(g.block->loc, what + "the block size must be at least 1");
+      if (b > n)
+        fail(g.block->loc, what + "the block size must not exceed the pool size " +
+                               std::to_string(n));
+      if (n % b != 0)
+        fail(g.block->loc, what + "the pool size " + std::to_string(n) +
+                               " must be a multiple of the block size");
       pool.block = static_cast<std::uint32_t>(b);
     }
     p_.pools.push_back(pool);

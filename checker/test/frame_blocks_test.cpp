@@ -110,6 +110,11 @@ TEST_CASE("frame blocks: the pool size must be a multiple of the block", "[symme
   CHECK_THROWS_AS(compile_text("scenario x \"x\";\nstruct page { bool b; };\n"
                                "pool struct page mem_map[6] blocks(4);\nthread T { }\n"),
                   model::CompileError);
+  // blocks(0) has its own message (n % 0 means nothing); the other refusals, with line:col:
+  // model/test/errors_test.cpp.
+  CHECK_THROWS_WITH(compile_text("scenario x \"x\";\nstruct page { bool b; };\n"
+                                 "pool struct page mem_map[6] blocks(0);\nthread T { }\n"),
+                    "blocks(0): the block size must be at least 1");
   CHECK(compile_text("scenario x \"x\";\nstruct page { bool b; };\n"
                      "pool struct page mem_map[6] blocks(3);\nthread T { }\n")
             .pools.at(0)
