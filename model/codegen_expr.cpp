@@ -1,6 +1,7 @@
 // The code generator's expressions and addresses (model/codegen_writer.hpp): each node of
 // Program::exprs / Program::addrs as C++ statements, in the interpreter's evaluation order
-// (model/exec.cpp, Eval), so footprint marks and discipline events come out in the same order.
+// (model/exec_eval.cpp, Eval), so footprint marks and discipline events come out in the same
+// order.
 #include <limits>
 #include <stdexcept>
 

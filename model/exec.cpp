@@ -1,11 +1,12 @@
 // The executor: runtime semantics of a compiled Program (see model/exec.hpp, model/program.hpp).
 //
 // Hot path: step() runs without heap allocation once the Scratch buffers have grown; expression
-// evaluation is a recursive switch over the flat node vectors, with errors carried in the
-// evaluation context instead of exceptions. Internal invariant failures (bad ids, unknown ops)
-// throw std::logic_error and stay on in release builds.
+// evaluation (model/exec_eval.{hpp,cpp}) is a recursive switch over the flat node vectors, with
+// errors carried in the evaluation context instead of exceptions. Internal invariant failures
+// (bad ids, unknown ops) throw std::logic_error and stay on in release builds.
 #include "model/exec.hpp"
 
+#include "model/exec_eval.hpp"
 #include "model/native.hpp"
 
 #include <cstring>
@@ -50,6 +51,9 @@ std::int64_t Executor::load(const std::uint8_t* state, std::uint32_t offset, std
 
 namespace {
 
+using interp::Eval;
+using interp::mark;
+
 void store(std::uint8_t* state, std::uint32_t offset, std::uint8_t width, std::int64_t v) {
   switch (width) {
     case 1: {
@@ -78,188 +82,6 @@ std::uint16_t read_pc(const std::uint8_t* s, std::uint32_t off) {
 }
 
 void write_pc(std::uint8_t* s, std::uint32_t off, std::uint16_t pc) { std::memcpy(s + off, &pc, 2); }
-
-// Marks the bytes [off, off + width) in `bits` when they lie in the globals block (Access).
-void mark(std::vector<std::uint64_t>& bits, std::uint32_t globals, std::uint32_t off,
-          std::uint8_t width) {
-  for (std::uint32_t b = off; b < off + width && b < globals; ++b)
-    bits[b / 64] |= std::uint64_t{1} << (b % 64);
-}
-
-// One evaluation: the state, the executing thread, and the first error raised.
-struct Eval {
-  const Program& p;
-  std::uint8_t* s;
-  std::uint32_t area;     // executing thread's area offset
-  unsigned thread;
-  bool error = false;
-  ModelErrorKind kind = ModelErrorKind::Range;
-  std::int64_t bad_value = 0;
-  // Assertion mode: guarded reads are checked and reported here.
-  bool assertion = false;
-  std::vector<Event>* events = nullptr;
-  std::uint32_t site = 0, pc = 0;
-  std::int64_t self = 0;  // for guards
-  Access* access = nullptr;  // partial-order reduction: record shared reads here
-  // Block check (ExecOptions::ref_blocks): per pool block sizes, and where to report a crossing.
-  const std::uint32_t* blocks = nullptr;
-  std::size_t nblocks = 0;
-  bool* crossed = nullptr;
-
-  void check_blocks(const std::vector<std::uint32_t>& sizes, bool* flag) {
-    if (sizes.empty() || flag == nullptr) return;
-    blocks = sizes.data();
-    nblocks = sizes.size();
-    crossed = flag;
-  }
-
-  // The block size checked for `pool`, 0 for none.
-  std::uint32_t block_of(std::int32_t pool) const {
-    return crossed != nullptr && pool >= 0 && static_cast<std::size_t>(pool) < nblocks
-               ? blocks[pool]
-               : 0;
-  }
-
-  // References x and y (element + 1, both non-NULL) of `pool` must lie in one block.
-  void same_block(std::int32_t pool, std::int64_t x, std::int64_t y) {
-    const std::uint32_t b = block_of(pool);
-    if (b != 0 && (x - 1) / b != (y - 1) / b) *crossed = true;
-  }
-
-  // An ordered comparison of two references: NULL is below every element under every block
-  // permutation, so only two elements are checked.
-  void ordered(std::int32_t pool, std::int64_t x, std::int64_t y) {
-    if (crossed != nullptr && x != 0 && y != 0) same_block(pool, x, y);
-  }
-
-  void fail(ModelErrorKind k, std::int64_t v = 0) {
-    if (!error) {
-      error = true;
-      kind = k;
-      bad_value = v;
-    }
-  }
-
-  std::uint32_t addr(AddrId id) {
-    const ANode& a = p.addrs[static_cast<std::size_t>(id)];
-    switch (a.op) {
-      case AOp::Global: return a.offset;
-      case AOp::Local: return area + a.offset;
-      case AOp::Index: {
-        std::uint32_t base = addr(a.base);
-        std::int64_t i = expr(a.index);
-        if (error) return 0;
-        if (i < 0 || i >= static_cast<std::int64_t>(a.count)) {
-          fail(ModelErrorKind::IndexBounds, i);
-          return 0;
-        }
-        return base + a.offset + static_cast<std::uint32_t>(i) * a.stride;
-      }
-      case AOp::Deref: {
-        std::int64_t r = expr(a.index);
-        if (error) return 0;
-        if (r == 0) {
-          fail(ModelErrorKind::NullDeref);
-          return 0;
-        }
-        if (r < 1 || r > static_cast<std::int64_t>(a.count)) {
-          fail(ModelErrorKind::PoolBounds, r);
-          return 0;
-        }
-        if (assertion && a.guard >= 0) check_guard(a, id, r);
-        return a.offset + static_cast<std::uint32_t>(r - 1) * a.stride;
-      }
-    }
-    throw std::logic_error("unknown address op");
-  }
-
-  void check_guard(const ANode& a, AddrId id, std::int64_t ref) {
-    bool saved_mode = assertion;
-    std::int64_t saved_self = self;
-    assertion = false;  // the guard's own reads are not the assertion's
-    self = ref;
-    std::int64_t ok = expr(a.guard);
-    assertion = saved_mode;
-    self = saved_self;
-    if (error || ok) return;
-    for (const Event& e : *events)
-      if (e.kind == Event::Discipline && e.site == site && e.addr == id) return;
-    Event e;
-    e.kind = Event::Discipline;
-    e.thread = static_cast<std::uint16_t>(thread);
-    e.site = site;
-    e.pc = pc;
-    e.addr = id;
-    events->push_back(e);
-  }
-
-  std::int64_t expr(ExprId id) {
-    const ENode& n = p.exprs[static_cast<std::size_t>(id)];
-    switch (n.op) {
-      case EOp::Const: return n.value;
-      case EOp::Load: {
-        std::uint32_t off = addr(n.a);
-        if (error) return 0;
-        if (access != nullptr) mark(access->reads, p.globals_size, off, n.scalar.width);
-        return Executor::load(s, off, n.scalar.width);
-      }
-      case EOp::Current: return static_cast<std::int64_t>(thread) + 1;
-      case EOp::Self: return self;
-      case EOp::Not: return expr(n.a) == 0;
-      case EOp::Neg: return -expr(n.a);
-      case EOp::BitNot: return ~expr(n.a);
-      case EOp::LAnd: return expr(n.a) != 0 && !error && expr(n.b) != 0;
-      case EOp::LOr: return (expr(n.a) != 0 && !error) || expr(n.b) != 0;
-      case EOp::Cond: {
-        std::int64_t c = expr(n.a);
-        if (error) return 0;
-        return c ? expr(n.b) : expr(n.c);
-      }
-      default: break;
-    }
-    std::int64_t x = expr(n.a);
-    std::int64_t y = expr(n.b);
-    if (error) return 0;
-    switch (n.op) {
-      case EOp::Add: return x + y;
-      case EOp::Sub: return x - y;
-      case EOp::Mul: return x * y;
-      case EOp::Div:
-        if (y == 0) return fail(ModelErrorKind::DivZero), 0;
-        return x / y;
-      case EOp::Mod:
-        if (y == 0) return fail(ModelErrorKind::DivZero), 0;
-        return x % y;
-      case EOp::Shl: return (y < 0 || y > 62) ? 0 : static_cast<std::int64_t>(static_cast<std::uint64_t>(x) << y);
-      case EOp::Shr: return (y < 0 || y > 62) ? 0 : x >> y;
-      case EOp::Lt: if (n.ref_pool >= 0) ordered(n.ref_pool, x, y); return x < y;
-      case EOp::Le: if (n.ref_pool >= 0) ordered(n.ref_pool, x, y); return x <= y;
-      case EOp::Gt: if (n.ref_pool >= 0) ordered(n.ref_pool, x, y); return x > y;
-      case EOp::Ge: if (n.ref_pool >= 0) ordered(n.ref_pool, x, y); return x >= y;
-      case EOp::Eq: return x == y;
-      case EOp::Ne: return x != y;
-      case EOp::BitAnd: return x & y;
-      case EOp::BitXor: return x ^ y;
-      case EOp::BitOr: return x | y;
-      case EOp::RefAdd: {
-        if (x == 0) return fail(ModelErrorKind::NullDeref), 0;
-        std::int64_t r = x + y;
-        const Pool& pool = p.pools.at(static_cast<std::size_t>(n.scalar.pool));
-        if (r < 1 || r > static_cast<std::int64_t>(pool.count)) {
-          if (block_of(n.scalar.pool) != 0) *crossed = true;  // left its block, too
-          return fail(ModelErrorKind::PoolBounds, r - 1), 0;
-        }
-        if (crossed != nullptr) same_block(n.scalar.pool, x, r);
-        return r;
-      }
-      case EOp::RefDiff:
-        if (x == 0 || y == 0) return fail(ModelErrorKind::NullDeref), 0;
-        if (crossed != nullptr) same_block(n.ref_pool, x, y);
-        return x - y;
-      default: throw std::logic_error("unknown expression op");
-    }
-  }
-};
 
 bool in_range(const Scalar& sc, std::int64_t v) { return v >= sc.lo && v <= sc.hi; }
 
