@@ -1,7 +1,8 @@
-// Shared by the reduction oracle tests (por_test.cpp, symmetry_test.cpp): the scenario corpus
-// (every example except quarantine/ and the scale benchmarks under scaled/, and every kernel
-// library test), parsing with the library on the include path, the summary of a run that the
-// oracles compare, and the check that every counterexample replays on the unreduced system.
+// Shared by the reduction oracle tests (por_test.cpp, symmetry_test.cpp, frame_*_test.cpp): the
+// scenario corpus (every example except quarantine/ and the scale benchmarks under scaled/, and
+// every kernel library test), parsing with the library on the include path, the oracles' search
+// options, the summary of a run that the oracles compare, and the check that every
+// counterexample replays on the unreduced system.
 #pragma once
 
 #include <algorithm>
@@ -34,6 +35,16 @@ inline checker::SearchOptions safety_options(bool all, std::uint64_t cap) {
   o.liveness = false;
   o.all = all;
   o.max_states = cap;
+  return o;
+}
+
+// The symmetry oracles' search (symmetry_test.cpp, frame_*_test.cpp, frame_random_oracle.hpp):
+// safety_options with symmetry on or off, and POR on for the tests of both together.
+inline checker::SearchOptions symmetry_options(bool symmetry, bool all, std::uint64_t cap,
+                                               bool por = false) {
+  checker::SearchOptions o = safety_options(all, cap);
+  o.symmetry = symmetry;
+  o.por = por;
   return o;
 }
 

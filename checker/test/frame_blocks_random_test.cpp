@@ -9,101 +9,65 @@
 // violated properties and the exists verdict of symmetry off; when no block was crossed it
 // stores exactly the number of orbits of the reachable states under block permutations (brute
 // force, frame_orbits.hpp), otherwise (the fallback) exactly the states of the search without
-// blocks; counterexamples replay unreduced.
+// blocks; counterexamples replay unreduced; and with POR as well, the same verdicts and the
+// same fallback decision. The models: random_page_models.hpp (block_model_shape); the oracle's
+// loop, shared with the frame models: frame_random_oracle.hpp.
 #include <catch2/catch.hpp>
 
-#include <sstream>
+#include <cstdint>
 #include <string>
 
-#include "checker/hash.hpp"
-#include "checker/program_symmetry.hpp"
-#include "checker/program_system.hpp"
-#include "checker/session.hpp"
 #include "checker/symmetric_system.hpp"
-#include "checker/test/block_models.hpp"
-#include "checker/test/example_corpus.hpp"
-#include "checker/test/frame_orbits.hpp"
-#include "model/compile.hpp"
-#include "model/parser.hpp"
+#include "checker/test/frame_random_oracle.hpp"
 
 using namespace pcmc;
-using pcmc::checker::test::BlockModel;
-
-namespace {
-
-checker::SearchOptions options(bool symmetry, bool all) {
-  checker::SearchOptions o = checker::test::safety_options(all, 60000);
-  o.symmetry = symmetry;
-  return o;
-}
-
-}  // namespace
+using checker::test::RandomFrameRun;
 
 TEST_CASE("frame blocks: random block models match off and store the orbit count",
           "[symmetry][frames][blocks]") {
-  unsigned checked = 0, reduced = 0, fell_back = 0, exact = 0;
-  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
-    BlockModel gen(seed);
-    const std::string text = gen.source(seed);
-    INFO("seed " << seed << "\n" << text);
-    model::SourceManager sm;
-    const model::ast::Model ast = model::parse_text(sm, "r.pcm", text, model::ParseOptions{});
-    const auto full = checker::run_variant(ast, sm, {}, false, options(false, true));
-    if (!full.result.incomplete_reason.empty()) continue;
-    const auto red = checker::run_variant(ast, sm, {}, false, options(true, true));
-    REQUIRE(red.result.incomplete_reason.empty());
-    const checker::ProgramSymmetry sym = checker::program_symmetry(red.program);
-    INFO("notes: " << (sym.notes.empty() ? "" : sym.notes.front()));
-    REQUIRE(sym.spec.frames.pools.size() == 1);  // permuted in blocks
-    REQUIRE(sym.spec.frames.pools[0].block == 2);
-    CHECK(sym.spec.frames.pools[0].movable.size() ==
-          (text.find("invariant named") != std::string::npos ? 2u : 3u));
-    const auto f = checker::test::summary(full), p = checker::test::summary(red);
-    CHECK(p.status == f.status);
-    CHECK(p.violated == f.violated);
-    CHECK((p.exists_hits == 0) == (f.exists_hits == 0));
-    CHECK((p.exists_hits == p.end_states) == (f.exists_hits == f.end_states));
-    CHECK(p.states <= f.states);
-    checker::test::require_replays(red);
-    const checker::ProgramSystem system(*full.exec, full.table);
-    if (red.result.stats.symmetry_fallback.empty()) {
-      CHECK(p.states == checker::test::brute_force_orbits(system, sym.spec));
-      ++exact;
-    } else {
-      // Only a model with a crossing statement can cross; the fallback's result is the quotient
-      // without blocks.
-      CHECK(gen.crossing());
-      const checker::ProgramSymmetry plain = checker::program_symmetry(red.program, false);
-      std::uint64_t plain_states = f.states;
-      if (!plain.spec.empty()) {
-        const checker::Canonicaliser canon(plain.spec, system.state_size());
-        plain_states =
-            checker::search(checker::SymmetricSystem(system, canon), options(true, true)).stats.states;
-      }
-      CHECK(p.states == plain_states);
-      ++fell_back;
+  constexpr std::uint64_t kCap = 60000;
+  unsigned fell_back = 0;
+  checker::test::RandomFrameHooks hooks;
+  hooks.spec = [](const RandomFrameRun& r) {  // permuted in blocks
+    REQUIRE(r.sym.spec.frames.pools[0].block == 2);
+    CHECK(r.sym.spec.frames.pools[0].movable.size() ==
+          (r.text.find("invariant named") != std::string::npos ? 2u : 3u));
+  };
+  hooks.fallback = [&](const RandomFrameRun& r) {
+    // Only a model with a crossing statement can cross; the fallback's result is the quotient
+    // without blocks.
+    CHECK(r.gen.crossing());
+    const checker::ProgramSymmetry plain = checker::program_symmetry(r.red.program, false);
+    std::uint64_t plain_states = r.f.states;
+    if (!plain.spec.empty()) {
+      const checker::Canonicaliser canon(plain.spec, r.system.state_size());
+      plain_states = checker::search(checker::SymmetricSystem(r.system, canon),
+                                     checker::test::symmetry_options(true, true, kCap))
+                         .stats.states;
     }
-    const auto first = checker::run_variant(ast, sm, {}, false, options(true, false));
-    CHECK(first.result.status == f.status);
-    checker::test::require_replays(first);
+    CHECK(r.p.states == plain_states);
+    ++fell_back;
+  };
+  hooks.more = [](const RandomFrameRun& r) {
     // With POR as well (docs/reductions.md, "POR and symmetry together"): the same verdicts, and
     // the same fallback decision (a crossing is a report of its step, kept by POR).
-    checker::SearchOptions por = options(true, true);
-    por.por = true;
-    const auto both = checker::run_variant(ast, sm, {}, false, por);
+    const auto both = checker::run_variant(r.ast, r.sm, {}, false,
+                                           checker::test::symmetry_options(true, true, kCap, true));
     const auto b = checker::test::summary(both);
-    CHECK(b.status == f.status);
-    CHECK(b.violated == f.violated);
-    CHECK((b.exists_hits == 0) == (f.exists_hits == 0));
-    CHECK(both.result.stats.symmetry_fallback.empty() == red.result.stats.symmetry_fallback.empty());
+    CHECK(b.status == r.f.status);
+    CHECK(b.violated == r.f.violated);
+    CHECK((b.exists_hits == 0) == (r.f.exists_hits == 0));
+    CHECK(both.result.stats.symmetry_fallback.empty() ==
+          r.red.result.stats.symmetry_fallback.empty());
     checker::test::require_replays(both);
-    ++checked;
-    if (p.states < f.states) ++reduced;
-  }
-  INFO(checked << " models checked, " << reduced << " reduced, " << exact << " exact, "
-               << fell_back << " fell back");
-  CHECK(checked >= 45);
+  };
+  const auto n =
+      checker::test::run_random_frame_oracle(checker::test::block_model_shape(), 60, kCap, hooks);
+  const unsigned exact = n.checked - fell_back;  // the others stored the orbit count
+  INFO(n.checked << " models checked, " << n.reduced << " reduced, " << exact << " exact, "
+                 << fell_back << " fell back");
+  CHECK(n.checked >= 45);
   CHECK(fell_back >= 3);
   CHECK(exact >= 30);
-  CHECK(reduced >= checked / 4);
+  CHECK(n.reduced >= n.checked / 4);
 }

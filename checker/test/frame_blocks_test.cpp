@@ -36,16 +36,13 @@ using pcmc::checker::test::parse;
 using pcmc::checker::test::require_replays;
 using pcmc::checker::test::summary;
 using pcmc::checker::test::Summary;
+using pcmc::checker::test::symmetry_options;
 
 namespace {
 
 const std::string kThp = PCMC_SOURCE_DIR "/examples/basics/thp_alloc.pcm";
 
-checker::SearchOptions options(bool symmetry, bool all) {
-  checker::SearchOptions o = checker::test::safety_options(all, 400000);
-  o.symmetry = symmetry;
-  return o;
-}
+constexpr std::uint64_t kCap = 400000;  // states per search
 
 // Steps thread t from the initial state; whether the step crossed a block.
 bool step_crosses(const model::Program& p, const model::ExecOptions& eo, unsigned t) {
@@ -202,16 +199,18 @@ TEST_CASE("frame blocks: pinned counts of thp_alloc.pcm and the brute-force orbi
     eo.ref_blocks = sym.ref_blocks;
     const model::Executor checking(p, eo);
     const checker::ProgramSystem checked(checking, table);
-    CHECK(checker::search(system, options(false, true)).stats.states == pin.off);
+    CHECK(checker::search(system, symmetry_options(false, true, kCap)).stats.states == pin.off);
     const checker::Canonicaliser both(sym.spec, system.state_size());
     const std::uint64_t reduced =
-        checker::search(checker::SymmetricSystem(checked, both), options(true, true)).stats.states;
+        checker::search(checker::SymmetricSystem(checked, both), symmetry_options(true, true, kCap))
+            .stats.states;
     CHECK(reduced == pin.both);
     if (pin.off < 100000) CHECK(reduced == checker::test::brute_force_orbits(system, sym.spec));
     checker::SymmetrySpec threads_only = sym.spec;
     threads_only.frames = checker::FrameSpec{};
     const checker::Canonicaliser threads(threads_only, system.state_size());
-    CHECK(checker::search(checker::SymmetricSystem(system, threads), options(true, true))
+    CHECK(checker::search(checker::SymmetricSystem(system, threads),
+                          symmetry_options(true, true, kCap))
               .stats.states == pin.threads);
   }
 }
@@ -224,7 +223,8 @@ TEST_CASE("frame blocks: the oracle on thp_alloc.pcm", "[symmetry][frames][block
     INFO("thp_alloc " << (defines.empty() ? "B" : "LOCKED"));
     for (bool por : {false, true}) {
       INFO("por " << por);
-      checker::SearchOptions off = options(false, true), on = options(true, true);
+      checker::SearchOptions off = symmetry_options(false, true, kCap),
+                             on = symmetry_options(true, true, kCap);
       off.por = on.por = por;
       const auto full = checker::run_variant(ast, sm, defines, false, off);
       const auto red = checker::run_variant(ast, sm, defines, false, on);
@@ -237,7 +237,8 @@ TEST_CASE("frame blocks: the oracle on thp_alloc.pcm", "[symmetry][frames][block
       CHECK((r.exists_hits == r.end_states) == (f.exists_hits == f.end_states));
       CHECK(r.states < f.states);
       require_replays(red);  // counterexamples found on canonical states replay unreduced
-      const auto first = checker::run_variant(ast, sm, defines, false, options(true, false));
+      const auto first =
+          checker::run_variant(ast, sm, defines, false, symmetry_options(true, false, kCap));
       CHECK(first.result.status == f.status);
       require_replays(first);
     }
@@ -263,8 +264,8 @@ TEST_CASE("frame blocks: a block crossing falls back to the search without block
     model::SourceManager sm;
     const model::ast::Model ast =
         model::parse_text(sm, "c.pcm", crossing_model(c.step, c.cond), model::ParseOptions{});
-    const auto full = checker::run_variant(ast, sm, {}, false, options(false, true));
-    const auto red = checker::run_variant(ast, sm, {}, false, options(true, true));
+    const auto full = checker::run_variant(ast, sm, {}, false, symmetry_options(false, true, kCap));
+    const auto red = checker::run_variant(ast, sm, {}, false, symmetry_options(true, true, kCap));
     INFO("fallback: " << red.result.stats.symmetry_fallback);
     CHECK(red.result.stats.symmetry_fallback.find(c.where) != std::string::npos);
     const Summary f = summary(full), r = summary(red);
@@ -277,18 +278,18 @@ TEST_CASE("frame blocks: a block crossing falls back to the search without block
     CHECK(plain.spec.frames.empty());
     const checker::ProgramSystem system(*red.exec, red.table);
     const checker::Canonicaliser threads(plain.spec, system.state_size());
-    CHECK(r.states ==
-          checker::search(checker::SymmetricSystem(system, threads), options(true, true))
-              .stats.states);
+    CHECK(r.states == checker::search(checker::SymmetricSystem(system, threads),
+                                      symmetry_options(true, true, kCap))
+                          .stats.states);
     CHECK(red.result.stats.symmetry_classes == "{P0, P1}");
     // The parallel search rethrows the worker's BlockCrossing: the same fallback, the same
     // states. With POR as well: the same verdict.
-    checker::SearchOptions par = options(true, true);
+    checker::SearchOptions par = symmetry_options(true, true, kCap);
     par.workers = 2;
     const auto two = checker::run_variant(ast, sm, {}, false, par);
     CHECK(two.result.stats.symmetry_fallback != "");
     CHECK(two.result.stats.states == r.states);
-    checker::SearchOptions por = options(true, true);
+    checker::SearchOptions por = symmetry_options(true, true, kCap);
     por.por = true;
     const auto with_por = checker::run_variant(ast, sm, {}, false, por);
     CHECK(with_por.result.stats.symmetry_fallback != "");
@@ -299,7 +300,7 @@ TEST_CASE("frame blocks: a block crossing falls back to the search without block
   model::SourceManager sm;
   const model::ast::Model ast =
       model::parse_text(sm, "c.pcm", crossing_model("", ""), model::ParseOptions{});
-  const auto red = checker::run_variant(ast, sm, {}, false, options(true, true));
+  const auto red = checker::run_variant(ast, sm, {}, false, symmetry_options(true, true, kCap));
   CHECK(red.result.stats.symmetry_fallback == "");
   CHECK(red.result.stats.symmetry_classes == "{P0, P1} mem_map/2{A0, B0, C0}");
 }
@@ -320,8 +321,10 @@ TEST_CASE("frame blocks: a wrong block size falls back and keeps the verdict",
          {std::vector<std::string>{}, std::vector<std::string>{"LOCKED"}}) {
       model::SourceManager sm;
       const model::ast::Model ast = model::parse_text(sm, "w.pcm", src, model::ParseOptions{});
-      const auto full = checker::run_variant(ast, sm, defines, false, options(false, true));
-      const auto red = checker::run_variant(ast, sm, defines, false, options(true, true));
+      const auto full =
+          checker::run_variant(ast, sm, defines, false, symmetry_options(false, true, kCap));
+      const auto red =
+          checker::run_variant(ast, sm, defines, false, symmetry_options(true, true, kCap));
       CHECK(red.result.stats.symmetry_fallback.find("clear_huge_page()") != std::string::npos);
       const Summary f = summary(full), r = summary(red);
       CHECK(r.status == f.status);

@@ -29,16 +29,13 @@ using pcmc::checker::test::parse;
 using pcmc::checker::test::require_replays;
 using pcmc::checker::test::summary;
 using pcmc::checker::test::Summary;
+using pcmc::checker::test::symmetry_options;
 
 namespace {
 
 const std::string kFrames = PCMC_SOURCE_DIR "/examples/basics/page_frames.pcm";
 
-checker::SearchOptions options(bool symmetry, bool all) {
-  checker::SearchOptions o = checker::test::safety_options(all, 200000);
-  o.symmetry = symmetry;
-  return o;
-}
+constexpr std::uint64_t kCap = 200000;  // states per search
 
 bool has_note(const checker::ProgramSymmetry& s, const std::string& part) {
   return std::any_of(s.notes.begin(), s.notes.end(),
@@ -174,7 +171,7 @@ TEST_CASE("frame symmetry: stored states are the orbits of the reachable states"
     REQUIRE_FALSE(sym.spec.frames.empty());
     const checker::Canonicaliser canon(sym.spec, system.state_size());
     const checker::SymmetricSystem quotient(system, canon);
-    const checker::Result r = checker::search(quotient, options(true, true));
+    const checker::Result r = checker::search(quotient, symmetry_options(true, true, kCap));
     CHECK(r.stats.states == pcmc::checker::test::brute_force_orbits(system, sym.spec));
   }
 }
@@ -192,13 +189,15 @@ TEST_CASE("frame symmetry: pinned counts, threads only and with frames", "[symme
     const Built b = build(pin.file, pin.defines);
     const checker::ProgramSystem system(*b.exec, b.table);
     checker::SymmetrySpec spec = checker::program_symmetry(b.program).spec;
-    CHECK(checker::search(system, options(false, true)).stats.states == pin.off);
+    CHECK(checker::search(system, symmetry_options(false, true, kCap)).stats.states == pin.off);
     const checker::Canonicaliser both(spec, system.state_size());
-    CHECK(checker::search(checker::SymmetricSystem(system, both), options(true, true)).stats.states ==
-          pin.both);
+    CHECK(
+        checker::search(checker::SymmetricSystem(system, both), symmetry_options(true, true, kCap))
+            .stats.states == pin.both);
     spec.frames = checker::FrameSpec{};
     const checker::Canonicaliser threads(spec, system.state_size());
-    CHECK(checker::search(checker::SymmetricSystem(system, threads), options(true, true))
+    CHECK(checker::search(checker::SymmetricSystem(system, threads),
+                          symmetry_options(true, true, kCap))
               .stats.states == pin.threads);
   }
 }
@@ -209,8 +208,10 @@ TEST_CASE("frame symmetry: the oracle on page_frames.pcm", "[symmetry][frames]")
   for (const std::vector<std::string>& defines :
        {std::vector<std::string>{}, std::vector<std::string>{"LOCKED"}}) {
     INFO("page_frames " << (defines.empty() ? "B" : "LOCKED"));
-    const auto full = checker::run_variant(ast, sm, defines, false, options(false, true));
-    const auto red = checker::run_variant(ast, sm, defines, false, options(true, true));
+    const auto full =
+        checker::run_variant(ast, sm, defines, false, symmetry_options(false, true, kCap));
+    const auto red =
+        checker::run_variant(ast, sm, defines, false, symmetry_options(true, true, kCap));
     CHECK(red.result.stats.symmetry);
     CHECK(red.result.stats.symmetry_classes == "{P0, P1} mem_map{F0, F1, F2}");
     const Summary f = summary(full), p = summary(red);
@@ -221,12 +222,13 @@ TEST_CASE("frame symmetry: the oracle on page_frames.pcm", "[symmetry][frames]")
     CHECK(p.states < f.states);
     require_replays(red);  // counterexamples found on canonical states replay unreduced
 
-    const auto first = checker::run_variant(ast, sm, defines, false, options(true, false));
+    const auto first =
+        checker::run_variant(ast, sm, defines, false, symmetry_options(true, false, kCap));
     CHECK(first.result.status == f.status);
     for (const std::string& v : summary(first).violated) CHECK(f.violated.count(v) == 1);
     require_replays(first);
 
-    checker::SearchOptions par = options(true, true);
+    checker::SearchOptions par = symmetry_options(true, true, kCap);
     par.workers = 2;
     const auto two = checker::run_variant(ast, sm, defines, false, par);
     CHECK(two.result.stats.states == p.states);

@@ -37,6 +37,7 @@ using pcmc::checker::test::require_replays;
 using pcmc::checker::test::scenario_files;
 using pcmc::checker::test::summary;
 using pcmc::checker::test::Summary;
+using pcmc::checker::test::symmetry_options;
 
 namespace {
 
@@ -45,13 +46,6 @@ constexpr std::uint64_t kCap = 400000;  // a run this large fails the test (none
 // never / sometimes / always over the end states
 int exists_verdict(const Summary& s) {
   return s.exists_hits == 0 ? 0 : s.exists_hits == s.end_states ? 2 : 1;
-}
-
-checker::SearchOptions options(bool symmetry, bool all, bool por = false) {
-  checker::SearchOptions o = checker::test::safety_options(all, kCap);
-  o.symmetry = symmetry;
-  o.por = por;
-  return o;
 }
 
 bool same_paths(const checker::Result& a, const checker::Result& b) {
@@ -78,13 +72,15 @@ OracleRun symmetry_oracle(const model::ast::Model& ast, const model::SourceManag
                           const std::vector<std::string>& defines, bool debug_vm,
                           bool por = false) {
   OracleRun out;
-  const auto full = checker::run_variant(ast, sm, defines, debug_vm, options(false, true));
+  const auto full =
+      checker::run_variant(ast, sm, defines, debug_vm, symmetry_options(false, true, kCap));
   if (!full.result.incomplete_reason.empty()) return out;
   out.complete = true;
   const Summary f = summary(full);
   CHECK_FALSE(full.result.stats.symmetry);
 
-  const auto red = checker::run_variant(ast, sm, defines, debug_vm, options(true, true, por));
+  const auto red =
+      checker::run_variant(ast, sm, defines, debug_vm, symmetry_options(true, true, kCap, por));
   REQUIRE(red.result.incomplete_reason.empty());
   out.applied = red.result.stats.symmetry;
   const Summary p = summary(red);
@@ -100,12 +96,13 @@ OracleRun symmetry_oracle(const model::ast::Model& ast, const model::SourceManag
   out.reduced = p.states;
   require_replays(red);
 
-  const auto first = checker::run_variant(ast, sm, defines, debug_vm, options(true, false, por));
+  const auto first =
+      checker::run_variant(ast, sm, defines, debug_vm, symmetry_options(true, false, kCap, por));
   CHECK(first.result.status == f.status);
   for (const std::string& v : summary(first).violated) CHECK(f.violated.count(v) == 1);
   require_replays(first);
 
-  checker::SearchOptions par = options(true, true, por);
+  checker::SearchOptions par = symmetry_options(true, true, kCap, por);
   par.workers = 2;
   const auto two = checker::run_variant(ast, sm, defines, debug_vm, par);
   CHECK(two.result.stats.states == p.states);
@@ -113,7 +110,7 @@ OracleRun symmetry_oracle(const model::ast::Model& ast, const model::SourceManag
   CHECK(summary(two).violated == p.violated);
   CHECK(same_paths(two.result, red.result));
 
-  checker::SearchOptions dfs = options(true, true, por);
+  checker::SearchOptions dfs = symmetry_options(true, true, kCap, por);
   dfs.order = checker::Order::DFS;
   const auto d = checker::run_variant(ast, sm, defines, debug_vm, dfs);
   CHECK(summary(d).status == f.status);
@@ -236,8 +233,10 @@ TEST_CASE("symmetry: pinned state counts of the basics examples and C-R1", "[sym
                   << (pin.debug_vm ? " debug" : ""));
     model::SourceManager sm;
     const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR "/examples/" + std::string(pin.file));
-    const auto full = checker::run_variant(ast, sm, pin.defines, pin.debug_vm, options(false, true));
-    const auto sym = checker::run_variant(ast, sm, pin.defines, pin.debug_vm, options(true, true));
+    const auto full = checker::run_variant(ast, sm, pin.defines, pin.debug_vm,
+                                           symmetry_options(false, true, kCap));
+    const auto sym = checker::run_variant(ast, sm, pin.defines, pin.debug_vm,
+                                          symmetry_options(true, true, kCap));
     CHECK(full.result.stats.states == pin.full);
     CHECK(sym.result.stats.states == pin.sym);
     CHECK(sym.result.stats.end_states == pin.sym_end);
@@ -310,7 +309,7 @@ TEST_CASE("symmetry: detection of interchangeable threads", "[symmetry]") {
 TEST_CASE("symmetry: not applied with the non-termination pass", "[symmetry]") {
   model::SourceManager sm;
   const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR "/examples/seed/c-r1.pcm");
-  checker::SearchOptions o = options(true, true);
+  checker::SearchOptions o = symmetry_options(true, true, kCap);
   o.liveness = true;
   const auto r = checker::run_variant(ast, sm, {}, false, o);
   CHECK_FALSE(r.result.stats.symmetry);
@@ -320,8 +319,8 @@ TEST_CASE("symmetry: not applied with the non-termination pass", "[symmetry]") {
 TEST_CASE("symmetry: three identical workers and a fourth thread", "[symmetry]") {
   model::SourceManager sm;
   const model::ast::Model ast = model::parse_text(sm, "w.pcm", kWorkers, model::ParseOptions{});
-  const auto full = checker::run_variant(ast, sm, {}, false, options(false, true));
-  const auto sym = checker::run_variant(ast, sm, {}, false, options(true, true));
+  const auto full = checker::run_variant(ast, sm, {}, false, symmetry_options(false, true, kCap));
+  const auto sym = checker::run_variant(ast, sm, {}, false, symmetry_options(true, true, kCap));
   CHECK(sym.result.stats.symmetry_classes == "{P0, P1, P2}");
   CHECK(full.result.stats.states == 157);
   CHECK(sym.result.stats.states == 46);
