@@ -64,6 +64,11 @@ class ProgramSystem final : public TransitionSystem {
                                      TransitionSink& sink, Footprint& fp) const override;
   bool may_interfere(const std::uint8_t* state, unsigned thread,
                      const Footprint& fp) const override;
+  // Diagnostics: objects are named by the program's global symbols (program_objects.cpp).
+  void interference(const std::uint8_t* state, unsigned thread, const Footprint& fp,
+                    std::vector<std::uint64_t>& objects,
+                    std::vector<std::uint64_t>& widened) const override;
+  ObjectNames object_names() const override;
 
   // The report an executor event maps to (kNoProperty for none).
   PropertyId property_of(const model::Event& e) const;
