@@ -46,9 +46,13 @@ std::vector<PorObjectCount> top_of(const std::vector<std::string>& names,
 
 PorDiagnosis::PorDiagnosis(const TransitionSystem& sys) : sys_(sys), names_(sys.object_names()) {
   lock_bits_.assign((names_.of.size() + 63) / 64, 0);
-  for (std::size_t b = 0; b < names_.of.size(); ++b)
-    if (names_.of[b] >= 0 && names_.lock[static_cast<std::size_t>(names_.of[b])])
-      lock_bits_[b / 64] |= std::uint64_t{1} << (b % 64);
+  slot_bits_.assign(lock_bits_.size(), 0);
+  for (std::size_t b = 0; b < names_.of.size(); ++b) {
+    if (names_.of[b] < 0) continue;
+    const auto id = static_cast<std::size_t>(names_.of[b]);
+    if (names_.lock[id]) lock_bits_[b / 64] |= std::uint64_t{1} << (b % 64);
+    if (names_.slot[id]) slot_bits_[b / 64] |= std::uint64_t{1} << (b % 64);
+  }
   name_states_.assign(names_.names.size(), 0);
   name_widened_.assign(names_.names.size(), 0);
   name_seen_.assign(names_.names.size(), 0);
@@ -81,7 +85,8 @@ void PorDiagnosis::full(PorProbe& probe, const std::uint8_t* state, Context& ctx
 
   state_objs_.clear();
   state_wide_.clear();
-  bool precise = false, no_locks = false, next_step = false;
+  bool precise = false, slots = false, elements = false, no_locks = false, lock_held = false,
+       next_step = false;
   for (unsigned t = 0; t < n; ++t) {
     if (why[t] == O::Disabled) continue;
     ++s_.attempts;
@@ -107,19 +112,29 @@ void PorDiagnosis::full(PorProbe& probe, const std::uint8_t* state, Context& ctx
     }
     next_step |= independent_next;
     if (known && any(t_objs_)) {
-      bool all_widened = true, lock = false;
+      bool all_widened = true, lock = false, on_slots = true, on_elements = true;
       for (std::size_t i = 0; i < t_objs_.size(); ++i) {
+        const std::uint64_t lk = i < lock_bits_.size() ? lock_bits_[i] : 0;
+        const std::uint64_t sl = i < slot_bits_.size() ? slot_bits_[i] : 0;
         all_widened = all_widened && (t_objs_[i] & ~t_wide_[i]) == 0;
-        lock = lock || (i < lock_bits_.size() && (t_objs_[i] & lock_bits_[i]) != 0);
+        lock = lock || (t_objs_[i] & lk) != 0;
+        on_slots = on_slots && (t_objs_[i] & ~sl) == 0;
+        on_elements = on_elements && (t_objs_[i] & sl) == 0;
       }
       precise |= all_widened;
+      slots |= all_widened && on_slots;
+      elements |= all_widened && on_elements;
       no_locks |= !lock;
+      lock_held |= !lock && sys_.holds_lock(state, t);
     }
     or_into(state_objs_, t_objs_);
     or_into(state_wide_, t_wide_);
   }
   s_.if_precise += precise;
+  s_.if_slots += slots;
+  s_.if_elements += elements;
   s_.if_no_locks += no_locks;
+  s_.if_lock_held += lock_held;
   s_.if_next_step += next_step;
 
   // Each name and field counts once per state; widened when any of its bytes was.
@@ -174,7 +189,10 @@ void PorDiagnosis::merge(const PorDiagnosis& o) {
   s.needs_visible += t.needs_visible;
   s.conflicted += t.conflicted;
   s.if_precise += t.if_precise;
+  s.if_slots += t.if_slots;
+  s.if_elements += t.if_elements;
   s.if_no_locks += t.if_no_locks;
+  s.if_lock_held += t.if_lock_held;
   s.if_next_step += t.if_next_step;
 }
 

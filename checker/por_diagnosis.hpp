@@ -37,6 +37,7 @@ class PorDiagnosis {
   const TransitionSystem& sys_;
   ObjectNames names_;
   std::vector<std::uint64_t> lock_bits_;  // objects that are lock words
+  std::vector<std::uint64_t> slot_bits_;  // objects that are array slots
   PorStats s_;  // counts only (objects and fields are filled by result())
   std::vector<std::uint64_t> name_states_, name_widened_, field_states_, field_widened_;
   // Per state scratch: union of the conflicts and of their widened part; stamps dedup names.

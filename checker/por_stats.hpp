@@ -41,11 +41,17 @@ struct PorStats {
   // an invisible step would be a one-thread candidate (C1 alone; C3 not judged) if ...
   std::uint64_t conflicted = 0;
   std::uint64_t if_precise = 0;    // ... widened conflicts were gone (per-element pointers and
-                                   // per-slot indices in the static future)
-  std::uint64_t if_no_locks = 0;   // ... conflicts on lock words were not needed: it has none
-                                   // (the ceiling of lock-aware independence, which can remove
-                                   // data conflicts under a lock the thread holds, never the
-                                   // acquisitions themselves)
+                                   // per-slot indices in the static future): every one of its
+                                   // conflicts is widened
+  std::uint64_t if_slots = 0;      // ... index widenings were gone: its conflicts are all
+                                   // widened array slots ("M.i_pages[3]")
+  std::uint64_t if_elements = 0;   // ... pointer widenings were gone: its conflicts are all
+                                   // widened, none an array slot
+  std::uint64_t if_no_locks = 0;   // ... it has no conflict on a lock word (lock-aware
+                                   // independence can remove data conflicts under a lock the
+                                   // thread holds, never the acquisitions themselves)
+  std::uint64_t if_lock_held = 0;  // ... the same, and it holds a lock (the tighter ceiling of
+                                   // lock-aware independence)
   std::uint64_t if_next_step = 0;  // ... only the other threads' next steps counted, not their
                                    // whole futures (its step is independent of each: the
                                    // ceiling of transition-level stubborn sets)

@@ -84,6 +84,7 @@ ObjectNames ProgramSystem::object_names() const {
     const auto id = static_cast<std::int32_t>(out.names.size());
     out.names.push_back(s.name);
     out.lock.push_back(lock_word(s));
+    out.slot.push_back(s.name.find('[') != std::string::npos);
     const std::string f = field_name(p, s);
     const auto [it, added] =
         field_ids.emplace(f, static_cast<std::uint32_t>(out.fields.size()));
@@ -93,6 +94,23 @@ ObjectNames ProgramSystem::object_names() const {
       out.of[b] = id;
   }
   return out;
+}
+
+std::vector<ProgramSystem::Holder> ProgramSystem::holders_of(const model::Program& p) {
+  std::vector<Holder> out;
+  for (const model::Symbol& s : p.symbols)
+    if (s.thread == -1 && !s.is_pc && s.offset < p.globals_size &&
+        s.scalar.kind == model::ScalarKind::Thread && lock_word(s))
+      out.push_back({s.offset, s.scalar.width});
+  return out;
+}
+
+// A holder word holds `current` of its holder: thread id + 1 (exec.cpp, EOp::Current).
+bool ProgramSystem::holds_lock(const std::uint8_t* state, unsigned thread) const {
+  for (const Holder& h : holders_)
+    if (model::Executor::load(state, h.offset, h.width) == static_cast<std::int64_t>(thread) + 1)
+      return true;
+  return false;
 }
 
 }  // namespace pcmc::checker

@@ -69,6 +69,7 @@ class ProgramSystem final : public TransitionSystem {
                     std::vector<std::uint64_t>& objects,
                     std::vector<std::uint64_t>& widened) const override;
   ObjectNames object_names() const override;
+  bool holds_lock(const std::uint8_t* state, unsigned thread) const override;
 
   // The report an executor event maps to (kNoProperty for none).
   PropertyId property_of(const model::Event& e) const;
@@ -77,6 +78,13 @@ class ProgramSystem final : public TransitionSystem {
   const model::Executor& exec_;
   const properties::PropertyTable& table_;
   model::StaticFootprints futures_;
+  // Diagnostics: the global holder words of locks (thread_t lock words: xa_lock, lock_owner).
+  struct Holder {
+    std::uint32_t offset;
+    std::uint8_t width;
+  };
+  static std::vector<Holder> holders_of(const model::Program& p);
+  std::vector<Holder> holders_;
 };
 
 }  // namespace pcmc::checker

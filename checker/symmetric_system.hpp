@@ -66,6 +66,9 @@ class SymmetricSystem final : public TransitionSystem {
     inner_.interference(state, thread, fp, objects, widened);
   }
   ObjectNames object_names() const override { return inner_.object_names(); }
+  bool holds_lock(const std::uint8_t* state, unsigned thread) const override {
+    return inner_.holds_lock(state, thread);
+  }
 
  private:
   const TransitionSystem& inner_;

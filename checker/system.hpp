@@ -54,6 +54,8 @@ struct ObjectNames {
   std::vector<std::string> names;
   std::vector<std::uint32_t> field_of;  // per name: index into `fields`
   std::vector<bool> lock;               // per name
+  std::vector<bool> slot;               // per name: an array slot ("M.i_pages[3]": an index
+                                        // widening reaches it), else a scalar or a field
   std::vector<std::string> fields;
   std::vector<std::int32_t> of;         // per object: index into `names` (-1: no name)
 };
@@ -144,6 +146,12 @@ class TransitionSystem {
     widened.clear();
   }
   virtual ObjectNames object_names() const { return {}; }
+  // Whether `thread` holds some lock in `state` (a lock word of object_names() names it).
+  virtual bool holds_lock(const std::uint8_t* state, unsigned thread) const {
+    (void)state;
+    (void)thread;
+    return false;
+  }
 };
 
 }  // namespace pcmc::checker

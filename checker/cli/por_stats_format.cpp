@@ -46,7 +46,8 @@ nlohmann::json por_stats_json(const checker::PorStats& s) {
             {"needs_visible", s.needs_visible}}},
           {"conflicted", s.conflicted},
           {"would_reduce",
-           {{"precise", s.if_precise}, {"no_locks", s.if_no_locks},
+           {{"precise", s.if_precise}, {"slots", s.if_slots}, {"elements", s.if_elements},
+            {"no_locks", s.if_no_locks}, {"lock_held", s.if_lock_held},
             {"next_step", s.if_next_step}}},
           {"objects", objects_json(s.objects)},
           {"fields", objects_json(s.fields)}};
@@ -63,11 +64,13 @@ void print_por_stats(std::ostream& out, const checker::PorStats& s) {
   out << "  enabled threads of the " << s.conflicted << " conflicted states: " << s.all_enabled
       << " closure = all enabled, " << s.needs_blocked << " needs a blocked thread, "
       << s.needs_visible << " needs a visible one, " << s.self_visible << " visible itself\n";
-  out << "  conflicted states some thread would be ample in, at most, with: per-element pointer "
-         "precision "
-      << pct(s.if_precise, s.conflicted) << ", no lock-word conflicts "
-      << pct(s.if_no_locks, s.conflicted) << ", next-step dependence only "
-      << pct(s.if_next_step, s.conflicted) << "\n";
+  out << "  conflicted states where some thread would be ample, at most (ceilings), with: no "
+         "widening "
+      << pct(s.if_precise, s.conflicted) << " (per-slot indices " << pct(s.if_slots, s.conflicted)
+      << ", per-element pointers " << pct(s.if_elements, s.conflicted)
+      << "), lock-aware independence " << pct(s.if_lock_held, s.conflicted)
+      << " (no lock-word conflict " << pct(s.if_no_locks, s.conflicted)
+      << "), next-step dependence only " << pct(s.if_next_step, s.conflicted) << "\n";
   print_objects(out, "C1 conflicts by object", s.objects, s.conflicted);
   print_objects(out, "by field", s.fields, s.conflicted);
 }

@@ -45,6 +45,8 @@ const checker::PorStats& consistent(const checker::VariantRun& with, const char*
   CHECK(s.c1_all + s.c0_c2 + s.mixed == s.conflicted);
   CHECK(s.all_enabled + s.self_visible + s.needs_blocked + s.needs_visible == s.attempts);
   CHECK(s.if_precise <= s.conflicted);
+  CHECK(s.if_slots + s.if_elements <= s.if_precise);
+  CHECK(s.if_lock_held <= s.if_no_locks);
   CHECK(s.if_no_locks <= s.conflicted);
   CHECK(s.if_next_step <= s.conflicted);
   return s;
@@ -104,6 +106,8 @@ TEST_CASE("por stats: conflicts through a pointer are widened and named by field
   CHECK(s.reduced == 0);
   CHECK(s.conflicted > 0);
   CHECK(s.if_precise == s.conflicted);
+  CHECK(s.if_elements == s.conflicted);
+  CHECK(s.if_slots == 0);
   const auto* e0 = find(s.objects, "E0.v");
   REQUIRE(e0 != nullptr);
   CHECK(e0->widened == e0->states);
@@ -136,6 +140,8 @@ TEST_CASE("por stats: -j 2 counts what -j 1 counts", "[por][por_stats][parallel]
   CHECK(a.attempts == b.attempts);
   CHECK(a.if_precise == b.if_precise);
   CHECK(a.if_no_locks == b.if_no_locks);
+  CHECK(a.if_lock_held == b.if_lock_held);
+  CHECK(a.if_slots == b.if_slots);
   CHECK(a.if_next_step == b.if_next_step);
   REQUIRE(a.objects.size() == b.objects.size());
   for (std::size_t i = 0; i < a.objects.size(); ++i) {
@@ -145,6 +151,25 @@ TEST_CASE("por stats: -j 2 counts what -j 1 counts", "[por][por_stats][parallel]
   const auto* lk = find(a.objects, "lk");
   REQUIRE(lk != nullptr);
   CHECK(lk->lock);
+}
+
+// A holding lk about to bump c, B about to read c: neither is ample (each meets the other's
+// future on c), but A's only conflict is c, which B writes only after taking lk: a state a
+// lock-aware C1 could reduce (if_lock_held); B's read meets A's write under no lock.
+TEST_CASE("por stats: a data conflict under a held lock counts for lock-aware independence",
+          "[por][por_stats]") {
+  const char* text =
+      "scenario held \"A bumps c under lk while B reads it\";\n"
+      "thread_t lk;\nint[0..3] c;\nint[0..3] d;\n"
+      "void take() { atomic { await(lk == NO_THREAD); lk = current; } }\n"
+      "void give() { lk = NO_THREAD; }\n"
+      "thread A { take(); c = c + 1; give(); }\n"
+      "thread B { d = c; take(); c = c + 1; give(); }\n"
+      "final f: c == 2;\n";
+  const auto r = run(text, true);
+  const checker::PorStats& s = consistent(r, text);
+  CHECK(s.if_lock_held > 0);
+  CHECK(s.if_lock_held <= s.if_no_locks);
 }
 
 TEST_CASE("por stats: nothing is counted without ample sets", "[por][por_stats]") {
