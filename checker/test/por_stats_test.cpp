@@ -45,7 +45,8 @@ const checker::PorStats& consistent(const checker::VariantRun& with, const char*
   CHECK(s.c1_all + s.c0_c2 + s.mixed == s.conflicted);
   CHECK(s.all_enabled + s.self_visible + s.needs_blocked + s.needs_visible == s.attempts);
   CHECK(s.if_precise <= s.conflicted);
-  CHECK(s.if_slots + s.if_elements <= s.if_precise);
+  CHECK(s.if_slots <= s.if_precise);
+  CHECK(s.if_elements <= s.if_precise);
   CHECK(s.if_lock_held <= s.if_no_locks);
   CHECK(s.if_no_locks <= s.conflicted);
   CHECK(s.if_next_step <= s.conflicted);
