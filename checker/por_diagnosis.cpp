@@ -2,6 +2,7 @@
 #include "checker/por_diagnosis.hpp"
 
 #include <algorithm>
+#include <bit>
 
 namespace pcmc::checker::detail {
 
@@ -141,7 +142,7 @@ void PorDiagnosis::full(PorProbe& probe, const std::uint8_t* state, Context& ctx
   ++stamp_;
   for (std::size_t w = 0; w < state_objs_.size(); ++w)
     for (std::uint64_t bits = state_objs_[w]; bits != 0; bits &= bits - 1) {
-      const std::size_t b = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
+      const std::size_t b = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
       if (b >= names_.of.size() || names_.of[b] < 0) continue;
       const auto id = static_cast<std::size_t>(names_.of[b]);
       const std::size_t f = names_.field_of[id];
