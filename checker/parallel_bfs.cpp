@@ -165,6 +165,10 @@ bool ParallelBfs::replay_chunk(std::size_t c) {
       group = r.src;
       ample = s.ample_ && !r.end ? ample_of(buf, k) : 0;
       if (ample != 0) ++s.result_.stats.ample_states;
+      if (s.diag_ && !r.end) {  // the states without candidates: the workers' (expand_state)
+        if (ample != 0) s.diag_->reduced();
+        else if (buf.recs[k].cand_end > buf.recs[k].cand_begin) s.diag_->proviso();
+      }
       asleep = s.sleep_ ? s.sleep_->of(batch_[r.src].id) : 0;
       explored = 0;
     }

@@ -79,6 +79,8 @@ class ParallelBfs {
       gen_.push_back(s.sys_.make_context());
       check_.push_back(s.sys_.make_context());
       probes_.push_back(s.probe_ ? std::make_unique<PorProbe>(s.sys_) : nullptr);
+      diags_.push_back(s.diag_ ? std::make_unique<PorDiagnosis>(s.sys_) : nullptr);
+      whys_.emplace_back(s.diag_ ? s.threads_ : 0);
       cands_.emplace_back();
       near_nodes_.emplace_back(s.store_.node_count());
       states_.emplace_back(std::max<std::size_t>(1, s.sys_.state_size()));
@@ -97,6 +99,11 @@ class ParallelBfs {
     task_ = Task::Quit;
     sync_.arrive_and_wait();
     for (std::thread& t : helpers_) t.join();
+    // The workers' diagnoses of the states they expanded without candidates (the replay counted
+    // the others into s_.diag_). A search stopped mid-batch also counts the states of its last
+    // batch that were expanded but not replayed.
+    for (const auto& d : diags_)
+      if (d) s_.diag_->merge(*d);
   }
   void run();
 
@@ -167,6 +174,8 @@ class ParallelBfs {
   std::atomic<bool> failed_{false};  // a worker threw (error_ is set)
   std::vector<std::unique_ptr<Context>> gen_, check_;  // per worker
   std::vector<std::unique_ptr<PorProbe>> probes_;      // per worker, when POR is active
+  std::vector<std::unique_ptr<PorDiagnosis>> diags_;   // per worker, with SearchOptions::por_stats
+  std::vector<std::vector<PorProbe::Outcome>> whys_;   // per worker: candidates()' outcomes
   std::vector<std::vector<PorProbe::Mask>> cands_;     // per worker: PorProbe::candidates scratch
   std::vector<std::vector<std::uint32_t>> near_nodes_; // per worker: the expanded state's nodes
   std::vector<std::vector<std::uint8_t>> states_;      // per worker: the expanded state

@@ -131,7 +131,9 @@ void ParallelBfs::expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf,
   if (PorProbe* probe = probes_[w].get()) {
     probe->begin(s.data());
     if (s_.ample_) {
-      probe->candidates(*gen_[w], cands_[w]);
+      PorDiagnosis* diag = diags_[w].get();
+      probe->candidates(*gen_[w], cands_[w], diag ? whys_[w].data() : nullptr);
+      if (diag && cands_[w].empty()) diag->full(*probe, s.data(), *gen_[w], whys_[w].data());
       sink.cand_begin = static_cast<std::uint32_t>(buf.masks.size());
       buf.masks.insert(buf.masks.end(), cands_[w].begin(), cands_[w].end());
       sink.cand_end = static_cast<std::uint32_t>(buf.masks.size());

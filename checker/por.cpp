@@ -46,14 +46,20 @@ bool PorProbe::self_ok(unsigned t, Context& ctx) {
   return !b.recs.empty() && !b.fp.visible;  // C0, C2
 }
 
-PorProbe::Mask PorProbe::closure(unsigned t, Context& ctx) {
+PorProbe::Mask PorProbe::closure(unsigned t, Context& ctx, Outcome* why) {
   Mask set = Mask{1} << t;
   unsigned work[kMaxThreads];
   unsigned n = 0;
   work[n++] = t;
   while (n > 0) {
     const unsigned x = work[--n];
-    if (!self_ok(x, ctx)) return 0;
+    if (!self_ok(x, ctx)) {
+      if (why != nullptr)
+        *why = x == t                    ? Outcome::SelfVisible
+               : bufs_[x].recs.empty()   ? Outcome::NeedsBlocked
+                                         : Outcome::NeedsVisible;
+      return 0;
+    }
     const Footprint& fp = bufs_[x].fp;
     for (unsigned u = 0; u < bufs_.size(); ++u) {  // C1
       if ((set >> u) & 1) continue;
@@ -65,12 +71,17 @@ PorProbe::Mask PorProbe::closure(unsigned t, Context& ctx) {
   return set;
 }
 
-void PorProbe::candidates(Context& ctx, std::vector<Mask>& out) {
+void PorProbe::candidates(Context& ctx, std::vector<Mask>& out, Outcome* why) {
   out.clear();
   const Mask enabled = this->enabled(ctx);
   for (unsigned t = 0; t < bufs_.size(); ++t) {
-    if (!((enabled >> t) & 1)) continue;
-    const Mask m = closure(t, ctx);
+    if (!((enabled >> t) & 1)) {
+      if (why != nullptr) why[t] = Outcome::Disabled;
+      continue;
+    }
+    const Mask m = closure(t, ctx, why != nullptr ? &why[t] : nullptr);
+    if (why != nullptr && m != 0)
+      why[t] = (m & enabled) == enabled ? Outcome::AllEnabled : Outcome::Candidate;
     if (m == 0 || (m & enabled) == enabled) continue;  // fails C0/C2, or no reduction
     if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
   }

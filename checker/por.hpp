@@ -40,9 +40,25 @@ class PorProbe {
   explicit PorProbe(const TransitionSystem& sys);
 
   void begin(const std::uint8_t* state);
+  // What each thread's closure gave, for diagnostics (checker/por_stats.hpp).
+  enum class Outcome : std::uint8_t {
+    Disabled,      // the thread has no step (blocked or finished): no closure from it
+    Candidate,     // its closure is a candidate
+    AllEnabled,    // its closure is every enabled thread (C1 pulled them all in): no reduction
+    SelfVisible,   // its own step is visible (C2)
+    NeedsBlocked,  // C1 pulled in a blocked thread (C0)
+    NeedsVisible,  // C1 pulled in a thread whose step is visible (C2)
+  };
+
   // The sets of threads satisfying C0–C2 in the current state, in the order to try them (runs
-  // the steps it needs once, buffering their successors). Replaces `out`'s contents.
-  void candidates(Context& ctx, std::vector<Mask>& out);
+  // the steps it needs once, buffering their successors). Replaces `out`'s contents. With `why`
+  // (an array of thread_count() entries), also says what each thread's closure gave.
+  void candidates(Context& ctx, std::vector<Mask>& out, Outcome* why = nullptr);
+  // t's footprint in the current state (runs the step if needed).
+  const Footprint& footprint(unsigned t, Context& ctx) {
+    probe(t, ctx);
+    return bufs_[t].fp;
+  }
   // t's transitions in the current state, in successor-index order (runs the step if needed).
   std::size_t count(unsigned t, Context& ctx);
   const std::uint8_t* target(unsigned t, std::size_t i) const;
@@ -78,8 +94,9 @@ class PorProbe {
   void probe(unsigned t, Context& ctx);
   // C0 and C2 for thread t alone.
   bool self_ok(unsigned t, Context& ctx);
-  // The closure T(t) of C1, or 0 when it needs a thread that fails self_ok.
-  Mask closure(unsigned t, Context& ctx);
+  // The closure T(t) of C1, or 0 when it needs a thread that fails self_ok (`why`, if given,
+  // says which way).
+  Mask closure(unsigned t, Context& ctx, Outcome* why);
 
   const TransitionSystem& sys_;
   const std::uint8_t* state_ = nullptr;

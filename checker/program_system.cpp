@@ -63,7 +63,8 @@ class Forward final : public model::Sink {
 }  // namespace
 
 ProgramSystem::ProgramSystem(const model::Executor& exec, const properties::PropertyTable& table)
-    : exec_(exec), table_(table), futures_(exec.program(), exec.options().debug_vm) {}
+    : exec_(exec), table_(table), futures_(exec.program(), exec.options().debug_vm),
+      holders_(holders_of(exec.program())) {}
 
 // The globals block, then one block per thread (its pc and locals): a step usually changes one
 // thread's block and a few globals, so the other blocks are shared with the parent state.

@@ -64,6 +64,12 @@ class ProgramSystem final : public TransitionSystem {
                                      TransitionSink& sink, Footprint& fp) const override;
   bool may_interfere(const std::uint8_t* state, unsigned thread,
                      const Footprint& fp) const override;
+  // Diagnostics: objects are named by the program's global symbols (program_objects.cpp).
+  void interference(const std::uint8_t* state, unsigned thread, const Footprint& fp,
+                    std::vector<std::uint64_t>& objects,
+                    std::vector<std::uint64_t>& widened) const override;
+  ObjectNames object_names() const override;
+  bool holds_lock(const std::uint8_t* state, unsigned thread) const override;
 
   // The report an executor event maps to (kNoProperty for none).
   PropertyId property_of(const model::Event& e) const;
@@ -72,6 +78,13 @@ class ProgramSystem final : public TransitionSystem {
   const model::Executor& exec_;
   const properties::PropertyTable& table_;
   model::StaticFootprints futures_;
+  // Diagnostics: the global holder words of locks (thread_t lock words: xa_lock, lock_owner).
+  struct Holder {
+    std::uint32_t offset;
+    std::uint8_t width;
+  };
+  static std::vector<Holder> holders_of(const model::Program& p);
+  std::vector<Holder> holders_;
 };
 
 }  // namespace pcmc::checker

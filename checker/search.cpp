@@ -108,6 +108,10 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
   if (opt.sleep && reducible && opt.order == Order::BFS)
     sleep_ = std::make_unique<SleepSets>(opt.store == StoreMode::HashCompact);
   if (ample_ || sleep_) probe_ = std::make_unique<PorProbe>(sys);
+  if (ample_ && opt.por_stats) {
+    diag_ = std::make_unique<PorDiagnosis>(sys);
+    why_.resize(threads_);
+  }
   nodes_.resize(store_.node_count());
   result_.stats.por = ample_;
   result_.stats.sleep = sleep_ != nullptr;
@@ -124,6 +128,7 @@ Result Search::run() {
   }
   finish_paths();
   result_.stats = snapshot();
+  if (diag_) result_.stats.por_stats = std::make_shared<const PorStats>(diag_->result(kPorStatsTop));
   result_.status = !result_.violations.empty()         ? Status::Violated
                    : !result_.incomplete_reason.empty() ? Status::Incomplete
                                                         : Status::Holds;
@@ -215,6 +220,11 @@ void Search::expand(FrontierEntry e) {
     probe_->begin(s);
     const PorProbe::Mask ample = ample_ ? ample_set() : 0;
     if (ample != 0) ++result_.stats.ample_states;
+    if (diag_) {
+      if (ample != 0) diag_->reduced();
+      else if (!candidates_.empty()) diag_->proviso();
+      else diag_->full(*probe_, s, *gen_ctx_, why_.data());
+    }
     if (sleep_) {
       any = expand_asleep(ample);
       if (stop_) return;
@@ -248,7 +258,7 @@ void Search::expand(FrontierEntry e) {
 
 // C0–C2 from the probe; C3 here: no successor of an ample step was stored before this expansion.
 PorProbe::Mask Search::ample_set() {
-  probe_->candidates(*gen_ctx_, candidates_);
+  probe_->candidates(*gen_ctx_, candidates_, diag_ ? why_.data() : nullptr);
   for (const PorProbe::Mask m : candidates_) {
     bool ok = true;
     for (unsigned t = 0; t < threads_ && ok; ++t) {

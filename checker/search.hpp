@@ -11,9 +11,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "checker/por_stats.hpp"
 #include "checker/system.hpp"
 
 namespace pcmc::checker {
@@ -56,6 +58,8 @@ struct Stats {
                                     // and no non-termination pass)
   std::uint64_t ample_states = 0;   // POR: states expanded with an ample set (not every thread)
   std::uint64_t proviso_full = 0;   // POR: states fully expanded only because of the proviso
+  std::shared_ptr<const PorStats> por_stats;  // SearchOptions::por_stats with ample sets
+                                    // applied: why states were (not) reduced; null otherwise
   std::uint64_t rerun_states = 0;   // POR found violations after expanding some state with an
                                     // ample set: the states of the re-run without POR (bounded
                                     // by the counterexamples' depth) that re-derived them as
@@ -104,6 +108,9 @@ struct SearchOptions {
                                     // off (search_shortest.cpp). DFS: real paths, no length
                                     // guarantee either way.
   Proviso proviso = Proviso::NextLevel;  // POR's cycle proviso (BFS; DFS: NewState)
+  bool por_stats = false;           // with ample sets applied: count why each state was or was
+                                    // not reduced and the objects of the C1 conflicts
+                                    // (por_stats.hpp, Stats::por_stats). Changes no count.
   bool sleep = false;               // sleep sets (docs/reductions.md, "Sleep sets"): a thread
                                     // whose step is independent of the steps explored since an
                                     // ancestor explored it is not expanded again. Alone or with

@@ -17,6 +17,7 @@
 #include "checker/frontier.hpp"
 #include "checker/liveness.hpp"
 #include "checker/por.hpp"
+#include "checker/por_diagnosis.hpp"
 #include "checker/search.hpp"
 #include "checker/sleep_sets.hpp"
 #include "checker/state_store.hpp"
@@ -27,6 +28,7 @@ namespace pcmc::checker::detail {
 
 using Clock = std::chrono::steady_clock;
 inline constexpr std::uint16_t kNoThread = 0xFFFF;
+inline constexpr std::size_t kPorStatsTop = 15;  // objects and fields listed in PorStats
 
 // The threads of `s` in expansion order: the contract order, or with a nonzero seed a
 // deterministic per-state permutation (Fisher–Yates driven by the state's hash).
@@ -153,6 +155,8 @@ class Search final : public TransitionSink {
   std::vector<Report> reports_;
   std::vector<unsigned> order_;
   std::vector<PorProbe::Mask> candidates_;  // POR: scratch for ample_set
+  std::unique_ptr<PorDiagnosis> diag_;  // SearchOptions::por_stats with ample sets; else null
+  std::vector<PorProbe::Outcome> why_;  // diag_: candidates()' per-thread outcomes (scratch)
   std::vector<std::uint8_t> cur_state_;  // the state being expanded (decoded)
   // POR, C3: the lookups of the current expansion's ample targets (look_up_target), by the
   // address of their bytes in the probe's buffers (stable until the next expansion); cleared by

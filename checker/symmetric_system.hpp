@@ -60,6 +60,15 @@ class SymmetricSystem final : public TransitionSystem {
                      const Footprint& fp) const override {
     return inner_.may_interfere(state, thread, fp);
   }
+  void interference(const std::uint8_t* state, unsigned thread, const Footprint& fp,
+                    std::vector<std::uint64_t>& objects,
+                    std::vector<std::uint64_t>& widened) const override {
+    inner_.interference(state, thread, fp, objects, widened);
+  }
+  ObjectNames object_names() const override { return inner_.object_names(); }
+  bool holds_lock(const std::uint8_t* state, unsigned thread) const override {
+    return inner_.holds_lock(state, thread);
+  }
 
  private:
   const TransitionSystem& inner_;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "properties/property.hpp"
@@ -42,6 +43,21 @@ struct Footprint {
                                              // conditions of awaits that blocked a branch
   bool visible = false;  // the step may change a property's outcome: some successor reports
                          // (or is fatal), or it writes an object an invariant reads
+};
+
+// POR diagnostics (--por-stats, checker/por_stats.hpp): readable names for a system's objects.
+// Names are grouped twice: `names` as precise as the system can say ("M.xa_lock", "C0._refcount",
+// "M.i_pages[3]"), `fields` over pool elements and array slots ("mem_map[*]._refcount",
+// "M.i_pages[*]"). `lock` marks names of lock words (a holder or a lock count: what lock-aware
+// independence would reason about).
+struct ObjectNames {
+  std::vector<std::string> names;
+  std::vector<std::uint32_t> field_of;  // per name: index into `fields`
+  std::vector<bool> lock;               // per name
+  std::vector<bool> slot;               // per name: an array slot ("M.i_pages[3]": an index
+                                        // widening reaches it), else a scalar or a field
+  std::vector<std::string> fields;
+  std::vector<std::int32_t> of;         // per object: index into `names` (-1: no name)
 };
 
 class TransitionSink {
@@ -113,6 +129,28 @@ class TransitionSystem {
     (void)thread;
     (void)fp;
     return true;
+  }
+
+  // ---- POR diagnostics (checker/por_stats.hpp); never consulted by the search itself
+  // The objects behind may_interfere(state, thread, fp), as fp's bitsets: `objects` where fp
+  // meets the thread's future; `widened` those of them the future reaches only through a
+  // widened access (a pointer counted for every pool element, an index for every slot). Both
+  // left empty when the system cannot say (the default).
+  virtual void interference(const std::uint8_t* state, unsigned thread, const Footprint& fp,
+                            std::vector<std::uint64_t>& objects,
+                            std::vector<std::uint64_t>& widened) const {
+    (void)state;
+    (void)thread;
+    (void)fp;
+    objects.clear();
+    widened.clear();
+  }
+  virtual ObjectNames object_names() const { return {}; }
+  // Whether `thread` holds some lock in `state` (a lock word of object_names() names it).
+  virtual bool holds_lock(const std::uint8_t* state, unsigned thread) const {
+    (void)state;
+    (void)thread;
+    return false;
   }
 };
 

@@ -14,8 +14,11 @@ using Bits = std::vector<std::uint64_t>;
 
 class Collector {
  public:
-  Collector(const Program& p, Bits& reads, Bits& writes)
-      : p_(p), reads_(reads), writes_(writes) {}
+  // `precise_reads` / `precise_writes` (may be null): also mark there the bytes of accesses
+  // that name one place (footprint.hpp).
+  Collector(const Program& p, Bits& reads, Bits& writes, Bits* precise_reads = nullptr,
+            Bits* precise_writes = nullptr)
+      : p_(p), reads_(reads), writes_(writes), preads_(precise_reads), pwrites_(precise_writes) {}
 
   // Everything evaluating expression `e` may read. `assertion`: guarded fields' guards too.
   void expr(ExprId e, bool assertion) {
@@ -27,7 +30,7 @@ class Collector {
       case EOp::Self: return;
       case EOp::Load:
         address(n.a, assertion);
-        cells(n.a, n.scalar.width, reads_);
+        cells(n.a, n.scalar.width, reads_, preads_);
         return;
       default:
         expr(n.a, assertion);
@@ -54,19 +57,24 @@ class Collector {
   }
 
   // Marks every globals byte the scalar at address `a` (width bytes) may occupy.
-  void cells(AddrId a, std::uint8_t width, Bits& out) {
+  // `precise` (may be null): the same bytes, when the address names one place.
+  void cells(AddrId a, std::uint8_t width, Bits& out, Bits* precise) {
     starts_.clear();
-    starts(a, starts_);
+    bool widened = false;
+    starts(a, starts_, widened);
     for (const std::uint32_t s : starts_)
-      for (std::uint32_t b = s; b < s + width && b < p_.globals_size; ++b)
+      for (std::uint32_t b = s; b < s + width && b < p_.globals_size; ++b) {
         out[b / 64] |= std::uint64_t{1} << (b % 64);
+        if (precise != nullptr && !widened) (*precise)[b / 64] |= std::uint64_t{1} << (b % 64);
+      }
   }
 
-  void write(AddrId a, std::uint8_t width) { cells(a, width, writes_); }
+  void write(AddrId a, std::uint8_t width) { cells(a, width, writes_, pwrites_); }
 
  private:
-  // Possible start offsets of address `a` (none for thread-local addresses).
-  void starts(AddrId a, std::vector<std::uint32_t>& out) {
+  // Possible start offsets of address `a` (none for thread-local addresses); `widened` is set
+  // when an index or a pointer stands for more than one place.
+  void starts(AddrId a, std::vector<std::uint32_t>& out, bool& widened) {
     const ANode& n = p_.addrs.at(static_cast<std::size_t>(a));
     if (n.local) return;
     switch (n.op) {
@@ -74,12 +82,14 @@ class Collector {
       case AOp::Local: return;
       case AOp::Index: {
         std::vector<std::uint32_t> base;
-        starts(n.base, base);
+        starts(n.base, base, widened);
+        widened |= n.count > 1;
         for (const std::uint32_t b : base)
           for (std::uint32_t k = 0; k < n.count; ++k) out.push_back(b + n.offset + k * n.stride);
         return;
       }
       case AOp::Deref:
+        widened |= n.count > 1;
         for (std::uint32_t k = 0; k < n.count; ++k) out.push_back(n.offset + k * n.stride);
         return;
     }
@@ -88,12 +98,15 @@ class Collector {
   const Program& p_;
   Bits& reads_;
   Bits& writes_;
+  Bits* preads_;
+  Bits* pwrites_;
   std::vector<std::uint32_t> starts_;
 };
 
 // The accesses of one instruction, as the executor performs them (exec.cpp, Stepper::run).
-void own(const Program& p, const Instr& ins, bool debug_vm, Bits& reads, Bits& writes) {
-  Collector c(p, reads, writes);
+void own(const Program& p, const Instr& ins, bool debug_vm, Bits& reads, Bits& writes,
+         Bits& precise_reads, Bits& precise_writes) {
+  Collector c(p, reads, writes, &precise_reads, &precise_writes);
   switch (ins.op) {
     case IOp::Assign:
       c.expr(ins.b, false);
@@ -134,6 +147,35 @@ bool or_into(std::uint64_t* dst, const std::uint64_t* src, std::size_t words) {
   return changed;
 }
 
+// Backward fixpoint over `th`'s control-flow graph: a pc's future includes its successors'
+// futures. Iterating from the end converges in one pass for straight-line code; loops (backward
+// jumps) need a few more.
+void propagate(const Thread& th, std::size_t words, Bits& reads, Bits& writes) {
+  const std::size_t n = th.code.size();
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t pc = n; pc-- > 0;) {
+      const Instr& ins = th.code[pc];
+      std::uint32_t succ[2];
+      int count = 0;
+      switch (ins.op) {
+        case IOp::Halt: break;
+        case IOp::Jump: succ[count++] = ins.target; break;
+        case IOp::JumpIfNot:
+          succ[count++] = static_cast<std::uint32_t>(pc + 1);
+          succ[count++] = ins.target;
+          break;
+        default: succ[count++] = static_cast<std::uint32_t>(pc + 1);
+      }
+      for (int k = 0; k < count; ++k) {
+        if (succ[k] >= n) throw std::logic_error("footprint: jump out of " + th.name + "'s code");
+        changed |= or_into(&reads[pc * words], &reads[std::size_t{succ[k]} * words], words);
+        changed |= or_into(&writes[pc * words], &writes[std::size_t{succ[k]} * words], words);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 StaticFootprints::StaticFootprints(const Program& program, bool debug_vm)
@@ -141,39 +183,21 @@ StaticFootprints::StaticFootprints(const Program& program, bool debug_vm)
   for (const Thread& th : program.threads) {
     const std::size_t n = th.code.size();
     Bits reads(n * words_, 0), writes(n * words_, 0);
+    Bits preads(n * words_, 0), pwrites(n * words_, 0);
     for (std::size_t pc = 0; pc < n; ++pc) {
-      Bits r(words_, 0), w(words_, 0);
-      own(program, th.code[pc], debug_vm, r, w);
+      Bits r(words_, 0), w(words_, 0), pr(words_, 0), pw(words_, 0);
+      own(program, th.code[pc], debug_vm, r, w, pr, pw);
       or_into(&reads[pc * words_], r.data(), words_);
       or_into(&writes[pc * words_], w.data(), words_);
+      or_into(&preads[pc * words_], pr.data(), words_);
+      or_into(&pwrites[pc * words_], pw.data(), words_);
     }
-    // Backward fixpoint: a pc's future includes its successors' futures. Iterating from the end
-    // converges in one pass for straight-line code; loops (backward jumps) need a few more.
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (std::size_t pc = n; pc-- > 0;) {
-        const Instr& ins = th.code[pc];
-        std::uint32_t succ[2];
-        int count = 0;
-        switch (ins.op) {
-          case IOp::Halt: break;
-          case IOp::Jump: succ[count++] = ins.target; break;
-          case IOp::JumpIfNot:
-            succ[count++] = static_cast<std::uint32_t>(pc + 1);
-            succ[count++] = ins.target;
-            break;
-          default: succ[count++] = static_cast<std::uint32_t>(pc + 1);
-        }
-        for (int k = 0; k < count; ++k) {
-          if (succ[k] >= n)
-            throw std::logic_error("footprint: jump out of " + th.name + "'s code");
-          changed |= or_into(&reads[pc * words_], &reads[std::size_t{succ[k]} * words_], words_);
-          changed |= or_into(&writes[pc * words_], &writes[std::size_t{succ[k]} * words_], words_);
-        }
-      }
-    }
+    propagate(th, words_, reads, writes);
+    propagate(th, words_, preads, pwrites);
     reads_.push_back(std::move(reads));
     writes_.push_back(std::move(writes));
+    precise_reads_.push_back(std::move(preads));
+    precise_writes_.push_back(std::move(pwrites));
   }
   invariant_reads_.assign(words_, 0);
   Bits unused(words_, 0);

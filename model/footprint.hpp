@@ -12,6 +12,11 @@
 // addresses. Debug-class assertions count only when compiled in (debug_vm), as the executor
 // evaluates them only then.
 //
+// Precise futures (for diagnostics only, checker/por_stats.hpp): the same futures counting only
+// the accesses that name one place (a global, a field of a pool of one element): a byte in the
+// future but not in the precise future is reached only through a widening (a pointer counted for
+// every pool element, an index for every slot). The search never reads them.
+//
 // Bitsets use the layout of model::Access (exec.hpp): one bit per byte of the globals block.
 // Contract: immutable after construction; safe to share between threads.
 #pragma once
@@ -36,6 +41,13 @@ class StaticFootprints {
   const std::uint64_t* future_writes(unsigned thread, std::uint32_t pc) const {
     return &writes_[thread][std::size_t{pc} * words_];
   }
+  // The precise parts of the above (see the file comment), same layout.
+  const std::uint64_t* precise_reads(unsigned thread, std::uint32_t pc) const {
+    return &precise_reads_[thread][std::size_t{pc} * words_];
+  }
+  const std::uint64_t* precise_writes(unsigned thread, std::uint32_t pc) const {
+    return &precise_writes_[thread][std::size_t{pc} * words_];
+  }
   std::size_t code_size(unsigned thread) const { return reads_[thread].size() / words_; }
   // Bytes read by the invariants (checked in every state: steps writing them are visible).
   const std::vector<std::uint64_t>& invariant_reads() const { return invariant_reads_; }
@@ -43,6 +55,7 @@ class StaticFootprints {
  private:
   std::size_t words_;
   std::vector<std::vector<std::uint64_t>> reads_, writes_;  // per thread: code size x words_
+  std::vector<std::vector<std::uint64_t>> precise_reads_, precise_writes_;  // the same shape
   std::vector<std::uint64_t> invariant_reads_;
 };
 

@@ -14,6 +14,7 @@
 #include "checker/cli/cmd_html.hpp"
 #include "checker/cli/cmd_util.hpp"
 #include "checker/cli/exit_codes.hpp"
+#include "checker/cli/por_stats_format.hpp"
 #include "model/parser.hpp"
 #include "properties/judge.hpp"
 #include "pcmc_version.hpp"
@@ -40,6 +41,7 @@ checker::SearchOptions search_options(const Options& o) {
   s.por = o.por;
   s.sleep = o.sleep;
   s.symmetry = o.symmetry;
+  s.por_stats = o.por_stats;
   s.max_states = o.max_states;
   s.max_depth = o.max_depth;
   s.max_seconds = o.max_time;
@@ -178,6 +180,7 @@ nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                 {"symmetry_fallback", st.symmetry_fallback},
                 {"engine", checker::to_string(st.engine)},
                 {"compile_seconds", st.compile_seconds}};
+  if (st.por_stats) j["stats"]["por_stats"] = por_stats_json(*st.por_stats);
   // The visited set: with "lossy", "holds" means no violation among the states explored, and
   // omission_bound bounds the probability that some state was omitted (docs/state-store.md).
   if (st.store == checker::StoreMode::HashCompact)
@@ -234,6 +237,10 @@ int check_one(const Options& o, Scenario& l) {
         << (r.status == checker::Status::Violated ? "; the violations found are real" : "")
         << "\n";
   out << "  " << stats_line(r.stats) << "\n";
+  if (o.por_stats && r.stats.por_stats) print_por_stats(out, *r.stats.por_stats);
+  else if (o.por_stats)
+    out << "note: --por-stats: nothing to count, ample sets were not applied (they need --por "
+           "on|persistent and --liveness off)\n";
   if (!run.program.exists.empty()) {
     // herd7-style: how many quiescent end states satisfy the exists clause (a fatal violation
     // ends its path before an end state, so with --debug-vm the count can drop).

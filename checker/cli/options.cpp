@@ -79,7 +79,11 @@ ParseResult parse_options(int argc, const char* const* argv) {
        "on | off: symmetry reduction of interchangeable threads (same code) and page frames (pool "
        "elements no code names), found automatically ("
        "docs/reductions.md); same verdicts, fewer states, concrete traces; needs --liveness off; "
-       "combines with --por on");
+       "combines with --por on")
+      ("por-stats", po::bool_switch(&o.por_stats),
+       "with --por on|persistent: count why each state was or was not expanded with an ample "
+       "set and which objects made the threads dependent; a summary on stdout and "
+       "stats.por_stats in --json (the same search: counts unchanged)");
   po::options_description limits("Limits (reaching one gives the verdict 'incomplete', exit 20)");
   limits.add_options()
       ("max-states", po::value<std::uint64_t>(&o.max_states)->default_value(0),

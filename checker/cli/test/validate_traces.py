@@ -3,8 +3,8 @@
 
 For every scenario: runs `pcmc check --all --json` (the baseline), `pcmc check --judge --json`
 (every variant and mode its expect blocks name), the baseline with `--store hashcompact
---liveness off` (the lossy store) and with `--liveness off --por on` (ample and sleep sets: the
-stats members por, ample_states, sleep, slept), and validates each run object against the JSON
+--liveness off` (the lossy store) and with `--liveness off --por on --por-stats` (ample and sleep sets: the
+stats members por, ample_states, sleep, slept, por_stats), and validates each run object against the JSON
 Schema (docs/trace-schema.json, draft 2020-12) with python3-jsonschema. Fails when a run does
 not validate or a scenario produces no JSON; exits 77 (ctest: skipped) when the jsonschema
 module is missing. Also requires at least one counterexample over all scenarios, so that the
@@ -33,7 +33,7 @@ def main():
         stem = os.path.splitext(os.path.basename(scenario))[0]
         for mode, args in (("all", ["--all"]), ("judge", ["--judge"]),
                            ("hashcompact", ["--all", "--store", "hashcompact", "--liveness", "off"]),
-                           ("por", ["--all", "--liveness", "off", "--por", "on"])):
+                           ("por", ["--all", "--liveness", "off", "--por", "on", "--por-stats"])):
             out = os.path.join(outdir, f"{stem}.{mode}.json")
             proc = subprocess.run([pcmc, "check", scenario, *args, "--json", out, "--quiet",
                                    "--progress", "off"], capture_output=True, text=True)
@@ -53,6 +53,9 @@ def main():
             if mode == "por" and not all("slept" in r["stats"] and r["stats"].get("sleep") is True
                                          for r in runs):
                 print(f"{out}: stats without sleep: true and slept under --por on")
+                failures += 1
+            if mode == "por" and not all("por_stats" in r["stats"] for r in runs):
+                print(f"{out}: stats without por_stats under --por-stats")
                 failures += 1
             print(f"ok: {out}: {len(runs)} run(s)")
     if traces == 0:
