@@ -195,6 +195,34 @@ std::uint32_t HashCompactStore::find(const std::uint8_t* state) const {
   return contains(signature(state)) ? kOld : kNone;
 }
 
+void HashCompactStore::find_batch(std::size_t n, const std::uint8_t* const* states,
+                                  std::uint32_t* const* nodes, std::uint32_t* found) const {
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t sig = signature(states[i]);
+    nodes[i][0] = static_cast<std::uint32_t>(sig);
+    nodes[i][1] = static_cast<std::uint32_t>(sig >> 32);
+    const std::uint64_t m = mix(sig);
+    const Shard& s = shards_[shard_of(m)];
+    __builtin_prefetch(s.table.data() + slot_of(m, s.table.size()));
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    found[i] = contains(std::uint64_t{nodes[i][0]} | (std::uint64_t{nodes[i][1]} << 32)) ? kOld
+                                                                                          : kNone;
+}
+
+StateStore::Inserted HashCompactStore::insert_found(const std::uint8_t* state,
+                                                    const std::uint32_t* nodes,
+                                                    std::uint32_t found, std::size_t at_size) {
+  if (found != kNone) return {kOld, false};
+  const std::uint64_t sig = std::uint64_t{nodes[0]} | (std::uint64_t{nodes[1]} << 32);
+  // A state inserted since the lookup may have had this signature.
+  if (count_ != at_size && contains(sig)) return {kOld, false};
+  const std::uint32_t id = reserve(1);
+  add(sig);
+  if (size_ != 0) std::memcpy(window_slot(id), state, size_);
+  return {id, true};
+}
+
 // ------------------------------------------------------------------ parallel use
 
 std::uint32_t HashCompactStore::lookup(const std::uint8_t* state, std::uint32_t* nodes) const {

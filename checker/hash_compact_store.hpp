@@ -65,6 +65,15 @@ class HashCompactStore {
   StateStore::Inserted insert(const std::uint8_t* state);
   // kNone when the signature is not stored, else kOld. Thread-safe while nobody writes.
   std::uint32_t find(const std::uint8_t* state) const;
+  // Sequential carried lookups (as StateStore::find_hinted_batch / insert_found): find() of n
+  // states, writing each signature into nodes[i][0..1] (kNodeCount words) and prefetching every
+  // signature's first slot before probing any; then insert() of one of them from its carried
+  // signature, without hashing the state again (probing again only when states were inserted
+  // since the lookup, i.e. size() != at_size). Same results as find()/insert().
+  void find_batch(std::size_t n, const std::uint8_t* const* states, std::uint32_t* const* nodes,
+                  std::uint32_t* found) const;
+  StateStore::Inserted insert_found(const std::uint8_t* state, const std::uint32_t* nodes,
+                                    std::uint32_t found, std::size_t at_size);
   // The bytes of `id`. Precondition: held(id). Thread-safe while nobody writes.
   void decode(std::uint32_t id, std::uint8_t* out) const;
   bool held(std::uint32_t id) const;

@@ -40,7 +40,10 @@ enum class StoreMode { Exact, HashCompact };
 //              (every cycle has such an edge); reduces more. DFS always uses NewState.
 enum class Proviso { NewState, NextLevel };
 
-enum class Engine : std::uint8_t { Interp, Native };
+// The executor (docs/native-engine.md). Auto (an option, never a Stats value): the interpreter
+// first; after SearchOptions::native_delay seconds the native module is built in the
+// background and takes over mid-search (checker/native_upgrade.hpp).
+enum class Engine : std::uint8_t { Interp, Native, Auto };
 const char* to_string(Engine e);
 
 struct Stats {
@@ -89,8 +92,11 @@ struct Stats {
                                     // states (states - 1) / 2^(signature_bits + 1) (birthday
                                     // bound, with the states stored; docs/state-store.md)
   double seconds = 0;
-  Engine engine = Engine::Interp;   // the executor that ran the search (set by run_variant)
+  Engine engine = Engine::Interp;   // the executor that ran the search (set by run_variant):
+                                    // Native when the native module ran any of it
   double compile_seconds = 0;       // Native: generating and compiling the module(s) (0: cached)
+  double native_after = 0;          // Native under Engine::Auto: the native module took over
+                                    // this many seconds after the search started (0: Native)
 };
 
 struct SearchOptions {
@@ -156,8 +162,13 @@ struct SearchOptions {
   // search() itself ignores these. Native: the model is compiled to C++ and loaded (seconds of
   // compile, then several times faster steps); same results as Interp (the oracle tests).
   Engine engine = Engine::Interp;
+  double native_delay = 1.0;        // Auto: seconds of interpreted search before the native
+                                    // build starts (a shorter run never starts a compiler)
   std::string native_cache;         // Native: the module cache; empty = model::native_cache_dir()
   std::function<void(double seconds, bool cached)> on_native;  // Native: after the module loaded
+                                    // (Auto: on a background thread, when it takes over)
+  std::function<void(const std::string&)> on_native_failed;  // Auto: the build failed (the
+                                    // interpreter goes on); on a background thread
 };
 
 struct Step {

@@ -1,5 +1,8 @@
 #include "checker/session.hpp"
 
+#include <optional>
+
+#include "checker/native_upgrade.hpp"
 #include "checker/program_symmetry.hpp"
 #include "checker/program_system.hpp"
 #include "checker/symmetric_system.hpp"
@@ -22,9 +25,82 @@ traces::ChoicePath choice_path(const Counterexample& cex) {
   return path;
 }
 
-const char* to_string(Engine e) { return e == Engine::Native ? "native" : "interp"; }
+const char* to_string(Engine e) {
+  switch (e) {
+    case Engine::Native: return "native";
+    case Engine::Auto: return "auto";
+    case Engine::Interp: break;
+  }
+  return "interp";
+}
 
 namespace {
+
+// The engine SearchOptions::engine asks for, attached to one executor for one search: Native
+// builds the module now (NativeError propagates: exit 69); Auto starts a NativeUpgrade that
+// switches to it mid-search; Interp, or options the native engine does not implement
+// (model::native_supports), leave the interpreter.
+class EngineScope {
+ public:
+  EngineScope(const model::Program& program, model::Executor& exec, const SearchOptions& options) {
+    if (options.engine == Engine::Interp || !model::native_supports(exec.options())) return;
+    model::NativeBuildOptions bo;
+    bo.cache_dir = options.native_cache;
+    if (options.engine == Engine::Native) {
+      auto module = model::NativeModule::build(program, exec.options(), bo);
+      compile_seconds_ = module->compile_seconds();
+      if (options.on_native) options.on_native(compile_seconds_, module->cached());
+      exec.set_native(std::move(module));
+      native_ = true;
+      return;
+    }
+    auto on_native = options.on_native;
+    auto on_failed = options.on_native_failed;
+    upgrade_.emplace(program, exec, std::move(bo), options.native_delay,
+                     [on_native, on_failed](const NativeUpgrade::Outcome& o) {
+                       if (o.switched && on_native) on_native(o.compile_seconds, o.cached);
+                       if (!o.switched && on_failed) on_failed(o.error);
+                     });
+  }
+
+  // Ends a background build (Auto) and records in `stats` what ran the search.
+  void finish(Stats& stats) {
+    if (upgrade_) {
+      const NativeUpgrade::Outcome o = upgrade_->finish();
+      compile_seconds_ = o.compile_seconds;
+      native_ = o.switched;
+      stats.native_after = o.after_seconds;
+      upgrade_.reset();
+    }
+    stats.engine = native_ ? Engine::Native : Engine::Interp;
+  }
+  double compile_seconds() const { return compile_seconds_; }
+
+ private:
+  bool native_ = false;
+  double compile_seconds_ = 0;
+  std::optional<NativeUpgrade> upgrade_;
+};
+
+// `search_fn()` with `exec` on the engine the options ask for; its stats say which ran it, and
+// `*compile_seconds` grows by the build time (also when the search throws).
+template <typename SearchFn>
+Result with_engine(const model::Program& program, model::Executor& exec,
+                   const SearchOptions& options, double* compile_seconds, SearchFn&& search_fn) {
+  EngineScope engine(program, exec, options);
+  Result r;
+  try {
+    r = search_fn();
+  } catch (...) {
+    Stats discarded;
+    engine.finish(discarded);
+    *compile_seconds += engine.compile_seconds();
+    throw;
+  }
+  engine.finish(r.stats);
+  *compile_seconds += engine.compile_seconds();
+  return r;
+}
 
 // The quotient of `system` under `spec`, searched; counterexamples concretised.
 Result search_quotient(const model::Program& program, const ProgramSystem& system,
@@ -49,40 +125,35 @@ Result search_quotient(const model::Program& program, const ProgramSystem& syste
 // counterexamples, so that everything after this (traces, replay) sees paths of the program
 // itself. Pools permuted in blocks are searched with an executor that checks every reference
 // operation on them; when one crosses a block (BlockCrossing), that search is abandoned and the
-// search runs again without blocks (Stats::symmetry_fallback says why). The block-checking
-// executor runs a second native module, built for its options (the block sizes are baked in),
-// when `native` is set (the build options; null: the interpreter runs it, and `*interpreted`
-// is set when its result is the one returned). `*compile_seconds` grows by that build's time.
-Result search_with_symmetry(const model::Program& program, const model::Executor& exec,
+// search runs again without blocks (Stats::symmetry_fallback says why). Each search runs on the
+// engine the options ask for (with_engine): the block-checking executor on a native module of
+// its own options (the block sizes are baked in). `*compile_seconds` sums the builds.
+Result search_with_symmetry(const model::Program& program, model::Executor& exec,
                             const properties::PropertyTable& table, const ProgramSystem& system,
-                            const SearchOptions& options, const model::NativeBuildOptions* native,
-                            bool* interpreted, double* compile_seconds) {
-  if (!options.symmetry || options.liveness) return search(system, options);
+                            const SearchOptions& options, double* compile_seconds) {
+  if (!options.symmetry || options.liveness)
+    return with_engine(program, exec, options, compile_seconds,
+                       [&] { return search(system, options); });
   ProgramSymmetry sym = program_symmetry(program);
   std::string fallback;
   if (!sym.ref_blocks.empty()) {
     model::ExecOptions checking = exec.options();
     checking.ref_blocks = sym.ref_blocks;
     model::Executor checked_exec(program, checking);
-    const bool checked_native = native != nullptr && model::native_supports(checking);
-    if (checked_native) {
-      auto module = model::NativeModule::build(program, checking, *native);
-      *compile_seconds += module->compile_seconds();
-      if (options.on_native) options.on_native(module->compile_seconds(), module->cached());
-      checked_exec.set_native(std::move(module));
-    }
-    const ProgramSystem checked(checked_exec, table);
+    const ProgramSystem checked_system(checked_exec, table);
     try {
-      Result checked_result = search_quotient(program, checked, std::move(sym.spec), options);
-      *interpreted = !checked_native;
-      return checked_result;
+      return with_engine(program, checked_exec, options, compile_seconds, [&] {
+        return search_quotient(program, checked_system, std::move(sym.spec), options);
+      });
     } catch (const BlockCrossing& e) {
       fallback = e.where();
     }
     sym = program_symmetry(program, false);
   }
-  Result r = sym.spec.empty() ? search(system, options)
-                              : search_quotient(program, system, std::move(sym.spec), options);
+  Result r = with_engine(program, exec, options, compile_seconds, [&] {
+    return sym.spec.empty() ? search(system, options)
+                            : search_quotient(program, system, std::move(sym.spec), options);
+  });
   r.stats.symmetry_fallback = fallback;
   return r;
 }
@@ -119,24 +190,11 @@ VariantRun run_variant(const model::ast::Model& model, const model::SourceManage
     }
   }
 
-  // The native engine: refused (the interpreter runs) for options it does not implement.
-  double compile_seconds = 0;
-  const bool native = options.engine == Engine::Native && model::native_supports(eopts);
-  model::NativeBuildOptions bo;
-  bo.cache_dir = options.native_cache;
-  if (native) {
-    auto module = model::NativeModule::build(run.program, eopts, bo);
-    compile_seconds = module->compile_seconds();
-    if (options.on_native) options.on_native(compile_seconds, module->cached());
-    run.exec->set_native(std::move(module));
-  }
-
   run.table = properties::build_property_table(run.program);
   ProgramSystem system(*run.exec, run.table);
-  bool interpreted = false;
+  double compile_seconds = 0;
   run.result = search_with_symmetry(run.program, *run.exec, run.table, system, options,
-                                    native ? &bo : nullptr, &interpreted, &compile_seconds);
-  run.result.stats.engine = native && !interpreted ? Engine::Native : Engine::Interp;
+                                    &compile_seconds);
   run.result.stats.compile_seconds = compile_seconds;
   traces::TraceContext ctx = run.trace_context(sm);
   for (const Counterexample& cex : run.result.violations)

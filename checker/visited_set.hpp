@@ -58,22 +58,27 @@ class VisitedSet {
     hc_ ? hc_->decode(id, out) : exact_->decode(id, out);
   }
   // Sequential incremental use (state_store.hpp: decode_hint, find_hinted, insert_found); the
-  // lossy store has no tree: it decodes, finds and inserts the whole state (`nodes` unused).
+  // lossy store has no tree: it decodes and finds the whole state, and `nodes` carries the
+  // signature from the lookup to the insert (HashCompactStore::find_batch, insert_found).
   void decode_hint(std::uint32_t id, std::uint8_t* out) {
     hc_ ? hc_->decode(id, out) : exact_->decode_hint(id, out);
   }
   std::uint32_t find_hinted(const std::uint8_t* state, std::uint32_t* nodes) const {
-    return hc_ ? hc_->find(state) : exact_->find_hinted(state, nodes);
+    if (exact_) return exact_->find_hinted(state, nodes);
+    std::uint32_t found = StateStore::kNone;
+    hc_->find_batch(1, &state, &nodes, &found);
+    return found;
   }
   void find_hinted_batch(std::size_t n, const std::uint8_t* const* states,
                          std::uint32_t* const* nodes, std::uint32_t* found) const {
     if (exact_) return exact_->find_hinted_batch(n, states, nodes, found);
-    for (std::size_t i = 0; i < n; ++i) found[i] = hc_->find(states[i]);
+    hc_->find_batch(n, states, nodes, found);
   }
   StateStore::Inserted insert_found(const std::uint8_t* state, std::uint32_t parent,
                                     std::uint32_t* nodes, std::uint32_t found,
                                     std::size_t at_size) {
-    return hc_ ? hc_->insert(state) : exact_->insert_found(state, parent, nodes, found, at_size);
+    return hc_ ? hc_->insert_found(state, nodes, found, at_size)
+               : exact_->insert_found(state, parent, nodes, found, at_size);
   }
   bool keeps_parents() const { return exact_ && exact_->keeps_parents(); }
   std::uint32_t parent(std::uint32_t id) const { return exact().parent(id); }

@@ -285,7 +285,9 @@ Executor::Executor(const Program& program, ExecOptions options)
 void Executor::set_native(std::shared_ptr<const NativeModule> native) {
   if (native != nullptr && !(native->options() == options_))
     throw std::logic_error("native module generated for other ExecOptions than this executor's");
-  native_ = std::move(native);
+  const NativeModule* raw = native.get();
+  if (native != nullptr) loaded_.push_back(std::move(native));
+  native_.store(raw, std::memory_order_release);
 }
 
 std::uint16_t Executor::pc(const std::uint8_t* state, unsigned thread) const {
@@ -310,7 +312,8 @@ unsigned Executor::step(const std::uint8_t* state, unsigned thread, Scratch& scr
   scratch.blocked.clear();
   if (scratch.access != nullptr) scratch.access->reset(program_->globals_size);
   scratch.block_crossed = false;
-  if (native_ && !scratch.explain) return native_->step(*program_, thread, pc0, scratch, sink);
+  if (const NativeModule* n = native(); n != nullptr && !scratch.explain)
+    return n->step(*program_, thread, pc0, scratch, sink);
   Stepper st(*this, th, thread, scratch, sink, options_.local_budget);
   st.first_pc = pc0;
   st.run(0, pc0, false, 0, 0, pc0, 0);
@@ -407,10 +410,10 @@ bool Executor::addr_in_thread(AddrId a, const std::uint8_t* state, unsigned thre
 
 bool Executor::eval_cond(ExprId cond, const std::uint8_t* state, std::vector<Event>& events,
                          bool* block_crossed) const {
-  if (native_) {  // built for options_ (ref_blocks baked in): sets *block_crossed likewise
-    ModelErrorKind kind = ModelErrorKind::Range;
+  if (const NativeModule* n = native()) {  // built for options_ (ref_blocks baked in): sets
+    ModelErrorKind kind = ModelErrorKind::Range;  // *block_crossed likewise
     std::int64_t value = 0;
-    switch (native_->eval_cond(cond, state, kind, value, block_crossed)) {
+    switch (n->eval_cond(cond, state, kind, value, block_crossed)) {
       case 0: return false;
       case 1: return true;
       case 2: {

@@ -8,6 +8,7 @@
 // choice-path component that replay uses.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -129,8 +130,14 @@ class Executor {
   // these options (NativeModule::build): a module generated for other options (say, without
   // the block check of ref_blocks) would silently run other semantics, so set_native throws
   // std::logic_error when the module's options differ from the executor's.
+  // Thread-safety: set_native may also be called while other threads run step() and
+  // eval_cond() (--engine auto switches in the middle of a search, checker/native_upgrade.hpp):
+  // each call runs one engine or the other, and the two give the same results step by step
+  // (the oracle tests), so where the switch falls changes no result. Calls of set_native itself
+  // must not overlap. A module once set stays loaded until the executor is destroyed (another
+  // thread may still be running it when a later call replaces it).
   void set_native(std::shared_ptr<const NativeModule> native);
-  const NativeModule* native() const { return native_.get(); }
+  const NativeModule* native() const { return native_.load(std::memory_order_acquire); }
 
   // Runs the init block on a zeroed state. Events (assertions in init, model errors) are
   // appended to `events`; the caller treats any as a bad model.
@@ -161,7 +168,8 @@ class Executor {
  private:
   const Program* program_;
   ExecOptions options_;
-  std::shared_ptr<const NativeModule> native_;
+  std::atomic<const NativeModule*> native_{nullptr};       // the engine step() runs, or null
+  std::vector<std::shared_ptr<const NativeModule>> loaded_;  // owns every module ever set
 };
 
 }  // namespace pcmc::model

@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "model/codegen.hpp"
 #include "model/native_abi.h"
@@ -84,8 +86,13 @@ std::string fnv_hex(const std::string& text) {
   return buf;
 }
 
-// Runs argv with stdout and stderr into `log`; returns the exit status (-1: not started).
-int run_compiler(const std::vector<std::string>& argv, const std::string& log) {
+constexpr int kNotStarted = -1;
+constexpr int kCancelled = -2;
+
+// Runs argv with stdout and stderr into `log`; returns the exit status, kNotStarted, or
+// kCancelled when `cancel` became true first (the compiler is then killed and reaped).
+int run_compiler(const std::vector<std::string>& argv, const std::string& log,
+                 const std::atomic<bool>* cancel) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -96,10 +103,25 @@ int run_compiler(const std::vector<std::string>& argv, const std::string& log) {
   pid_t pid = 0;
   const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return -1;
+  if (rc != 0) return kNotStarted;
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return -1;
+  if (cancel != nullptr) {
+    for (;;) {
+      const pid_t r = waitpid(pid, &status, WNOHANG);
+      if (r == pid) break;
+      if (r < 0 && errno != EINTR) return kNotStarted;
+      if (cancel->load(std::memory_order_relaxed)) {
+        kill(pid, SIGKILL);
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        return kCancelled;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  } else {
+    while (waitpid(pid, &status, 0) < 0)
+      if (errno != EINTR) return kNotStarted;
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
@@ -219,12 +241,16 @@ std::shared_ptr<const NativeModule> NativeModule::build(const Program& program,
     argv.insert(argv.end(), flags.begin(), flags.end());
     argv.insert(argv.end(), {"-o", tmp_lib, src});
     const auto t0 = std::chrono::steady_clock::now();
-    const int rc = run_compiler(argv, log);
+    const int rc = run_compiler(argv, log, bo.cancel);
     m->impl_->compile_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (rc == kCancelled) {
+      for (const std::string& f : {tmp_lib, src, log}) fs::remove(f, ec);
+      throw NativeCancelled();
+    }
     if (rc != 0) {
       fs::remove(tmp_lib, ec);
-      throw NativeError(rc < 0 ? "cannot run the C++ compiler " + argv[0] + " (set PCMC_CXX)"
+      throw NativeError(rc == kNotStarted ? "cannot run the C++ compiler " + argv[0] + " (set PCMC_CXX)"
                                : "the C++ compiler " + argv[0] + " failed (exit " +
                                      std::to_string(rc) + ") on " + src + "; its output is in " + log,
                         log);

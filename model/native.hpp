@@ -7,6 +7,7 @@
 // loaded while the module lives. Library code: failures throw NativeError, never exit().
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -28,10 +29,19 @@ class NativeError : public std::runtime_error {
   std::string stderr_path_;
 };
 
+// build() was cancelled (NativeBuildOptions::cancel): the compiler was killed, nothing cached.
+class NativeCancelled : public NativeError {
+ public:
+  NativeCancelled() : NativeError("native module build cancelled", "") {}
+};
+
 struct NativeBuildOptions {
   std::string cache_dir;   // empty: native_cache_dir()
   std::string compiler;    // empty: native_compiler()
   std::vector<std::string> extra_flags;  // after the defaults (tests add -Wall -Werror)
+  // When set, build() polls it while the compiler runs; once it reads true the compiler is
+  // killed, its files are removed and build() throws NativeCancelled (within ~10 ms).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // $PCMC_CACHE, else $XDG_CACHE_HOME/pcmc, else $HOME/.cache/pcmc (else /tmp/pcmc-cache).

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "model/parser.hpp"
 
 namespace pcmc::cli {
@@ -50,7 +52,9 @@ checker::SearchOptions limit_options(const Options& o) {
   s.max_seconds = o.max_time;
   s.max_memory = o.max_memory_mib ? o.max_memory_mib << 20 : default_memory_limit();
   s.interrupt = install_interrupt();
-  s.engine = o.engine == "native" ? checker::Engine::Native : checker::Engine::Interp;
+  s.engine = o.engine == "native"   ? checker::Engine::Native
+             : o.engine == "interp" ? checker::Engine::Interp
+                                    : checker::Engine::Auto;
   // The compile note goes where progress goes (stderr): a JSON line with --progress json.
   if (o.progress == "json")
     s.on_native = [](double seconds, bool cached) {
@@ -61,6 +65,15 @@ checker::SearchOptions limit_options(const Options& o) {
     s.on_native = [](double seconds, bool cached) {
       if (cached) std::fprintf(stderr, "native engine: module loaded from the cache\n");
       else std::fprintf(stderr, "native engine: model compiled to C++ in %.2f s\n", seconds);
+    };
+  // --engine auto: a failed background build is a note, not an error (the interpreter goes on).
+  if (o.progress == "json")
+    s.on_native_failed = [](const std::string& why) {
+      std::fprintf(stderr, "{\"native_failed\":%s}\n", nlohmann::json(why).dump().c_str());
+    };
+  else if (o.progress != "off")
+    s.on_native_failed = [](const std::string& why) {
+      std::fprintf(stderr, "native engine: %s; the interpreter goes on\n", why.c_str());
     };
   return s;
 }

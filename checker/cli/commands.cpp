@@ -181,6 +181,9 @@ nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                 {"engine", checker::to_string(st.engine)},
                 {"compile_seconds", st.compile_seconds}};
   if (st.por_stats) j["stats"]["por_stats"] = por_stats_json(*st.por_stats);
+  // --engine auto: when the native module took over in the middle of the search.
+  if (st.engine == checker::Engine::Native && st.native_after > 0)
+    j["stats"]["native_after_seconds"] = st.native_after;
   // The visited set: with "lossy", "holds" means no violation among the states explored, and
   // omission_bound bounds the probability that some state was omitted (docs/state-store.md).
   if (st.store == checker::StoreMode::HashCompact)

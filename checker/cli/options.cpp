@@ -61,11 +61,13 @@ ParseResult parse_options(int argc, const char* const* argv) {
        "exact | hashcompact: the visited set. hashcompact (lossy) keeps a 64-bit signature per "
        "state: less memory, but states may be omitted, so 'holds' is probabilistic (the "
        "omission bound is printed); violations found are real. BFS, --liveness off")
-      ("engine", po::value<std::string>(&o.engine)->default_value("interp"),
-       "interp | native: native compiles the model to C++ and loads it (docs/native-engine.md): "
-       "several times faster steps, the same results, but the C++ compile costs seconds the "
-       "first time (cached in $PCMC_CACHE, else ~/.cache/pcmc; compiler: $PCMC_CXX), which "
-       "dominates sub-second runs. check, check --judge and matrix");
+      ("engine", po::value<std::string>(&o.engine)->default_value("auto"),
+       "auto | interp | native: native compiles the model to C++ and loads it "
+       "(docs/native-engine.md): about twice as fast per state, the same results, but the C++ "
+       "compile costs seconds the first time (cached in $PCMC_CACHE, else ~/.cache/pcmc; "
+       "compiler: $PCMC_CXX), which dominates sub-second runs. auto: the interpreter starts; a "
+       "search still running after 1 s builds the module in the background and switches to it "
+       "(a failed build leaves the interpreter). check, check --judge and matrix");
   po::options_description reduction("Reduction");
   reduction.add_options()
       ("por", po::value<std::string>(&por)->default_value("on"),
@@ -231,8 +233,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
   if (o.store == "hashcompact" && o.liveness)
     return fail("--store hashcompact needs --liveness off (the non-termination pass walks the "
                 "stored states, which hash compaction does not keep)");
-  if (o.engine != "interp" && o.engine != "native")
-    return fail("--engine must be interp or native");
+  if (o.engine != "auto" && o.engine != "interp" && o.engine != "native")
+    return fail("--engine must be auto, interp or native");
   if (por != "on" && por != "off" && por != "persistent" && por != "sleep")
     return fail("--por must be off, on, persistent or sleep");
   o.por_given = vm.count("por") != 0 && !vm["por"].defaulted();

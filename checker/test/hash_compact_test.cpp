@@ -98,6 +98,41 @@ TEST_CASE("hash compaction store: signatures, the window of bytes, pins", "[hash
   CHECK(s.held(7));  // pinned bytes survive the table
 }
 
+TEST_CASE("hash compaction store: carried lookups equal find and insert", "[hashcompact]") {
+  // find_batch() then insert_found(), with states inserted between the lookup and the insert
+  // (an equal state among them: the stale path must probe again), against plain insert().
+  HashCompactStore carried(8, 64), plain(8, 64);
+  std::vector<std::uint8_t> bytes(8 * 4, 0);
+  std::uint32_t words[4][HashCompactStore::kNodeCount];
+  bool stale_new = false, stale_old = false;
+  for (std::uint32_t round = 0; round < 3000; ++round) {
+    const std::uint8_t* states[4];
+    std::uint32_t* nodes[4];
+    std::uint32_t found[4];
+    for (std::uint32_t i = 0; i < 4; ++i) {
+      // Repeats across rounds, and states 1 and 3 of a round are equal.
+      const std::uint32_t v = (round * 7 + (i == 3 ? 1 : i) * 3) % 5000;
+      std::memcpy(bytes.data() + 8 * i, &v, 4);
+      states[i] = bytes.data() + 8 * i;
+      nodes[i] = words[i];
+    }
+    const std::size_t at_size = carried.size();
+    carried.find_batch(4, states, nodes, found);
+    for (std::uint32_t i = 0; i < 4; ++i) CHECK(found[i] == plain.find(states[i]));
+    for (std::uint32_t i = 0; i < 4; ++i) {
+      const StateStore::Inserted want = plain.insert(states[i]);
+      const StateStore::Inserted got = carried.insert_found(states[i], nodes[i], found[i], at_size);
+      REQUIRE(got.inserted == want.inserted);
+      CHECK(got.id == want.id);
+      if (carried.size() - (got.inserted ? 1 : 0) != at_size && found[i] == HashCompactStore::kNone)
+        (got.inserted ? stale_new : stale_old) = true;
+    }
+  }
+  CHECK(carried.size() == plain.size());
+  CHECK(stale_new);  // the re-probe found nothing: inserted
+  CHECK(stale_old);  // an equal state was inserted in between: not inserted again
+}
+
 TEST_CASE("hash compaction: toy models give the exact store's results", "[hashcompact]") {
   const Lattice cube(30, /*blocking=*/false);
   const Mutex broken(true);
