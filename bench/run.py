@@ -70,10 +70,10 @@ def machine():
 
 
 # ---------------------------------------------------------------------------- running
-def run(cmd, cwd=None, timeout=None):
+def run(cmd, cwd=None, timeout=None, env=None):
     """Runs cmd; returns (exit code or None on timeout, stdout, stderr, wall seconds)."""
     t0 = time.monotonic()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
         out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -93,15 +93,18 @@ class Pcmc:
         self.has_store = "--store" in text
         self.has_engine = "--engine" in text
 
-    def check(self, scenario, extra, timeout):
+    def check(self, scenario, extra, timeout, env=None):
         """One `pcmc check` run; returns a dict of figures (or an error)."""
         fd, js = tempfile.mkstemp(suffix=".json", prefix="pcmc-bench-")
         os.close(fd)
         # No reduction unless `extra` names one: pcmc's default is --por on since 2026-11-30.
         por = [] if "--por" in extra or not self.has_por else ["--por", "off"]
+        # The interpreter unless `extra` names an engine: the default is --engine auto (native
+        # from the middle of a long search) since 2026-11-30, which would mix the engines.
+        engine = [] if "--engine" in extra or not self.has_engine else ["--engine", "interp"]
         cmd = [self.path, "check", scenario, "-q", "--liveness", "off", "--progress", "off",
-               "--json", js] + por + extra
-        rc, out, err, wall = run(cmd, cwd=ROOT, timeout=timeout)
+               "--json", js] + por + engine + extra
+        rc, out, err, wall = run(cmd, cwd=ROOT, timeout=timeout, env=env)
         res = {"rc": rc, "wall": wall}
         try:
             with open(js) as f:
@@ -111,6 +114,8 @@ class Pcmc:
                        bps=st.get("store_bytes_per_state", 0.0), rss=st.get("peak_rss", 0),
                        seconds=st["seconds"], state_bytes=st.get("state_bytes", 0),
                        compile_seconds=st.get("compile_seconds", 0.0),
+                       engine=st.get("engine", "interp"),
+                       native_after=st.get("native_after_seconds"),
                        verdict=j["verdict"], depth=st.get("max_depth", 0),
                        violations=[(v.get("property") or {}).get("name", "?") if isinstance(v.get("property"), dict)
                                    else str(v.get("property", "?")) for v in j.get("violations", [])],
@@ -269,6 +274,21 @@ def main():
         if hc is not None and "error" not in hc and hc["states"] != base["states"]:
             notes.append("%s: --store hashcompact stored %s states, exact %s (omissions)" %
                          (label, hc["states"], base["states"]))
+        # --engine auto (the default) with a cold cache of its own: the time a user waits on a
+        # first run (the compile runs in the background on the other core).
+        auto = None
+        if pcmc.has_engine:
+            env = dict(os.environ, PCMC_CACHE=tempfile.mkdtemp(prefix="pcmc-bench-auto-"))
+            auto = pcmc.check(path, ["--engine", "auto"], args.timeout, env=env)
+            shutil.rmtree(env["PCMC_CACHE"], ignore_errors=True)
+        if auto is not None and "error" not in auto and (auto["states"], auto["transitions"]) != (base["states"], base["transitions"]):
+            notes.append("%s: --engine auto counts differ from the interpreter's" % label)
+        if auto is None or "error" in auto:
+            auto_t = auto_at = "n/a" if auto is None else "error"
+        else:
+            auto_t = fmt_s(auto["seconds"])
+            auto_at = (fmt_s(auto["native_after"]) if auto["engine"] == "native" and auto["native_after"]
+                       else "—")
         nat = pcmc.check(path, ["--engine", "native"], args.timeout) if pcmc.has_engine else None
         if nat is not None and "error" not in nat and (nat["states"], nat["transitions"]) != (base["states"], base["transitions"]):
             notes.append("%s: --engine native counts differ from the interpreter's" % label)
@@ -301,7 +321,7 @@ def main():
                      fmt_int(int(base["states"] / base["seconds"])) if base["seconds"] > 0 else "n/a",
                      fmt_s(base["seconds"]), fmt_s(par.get("seconds")),
                      "%.2f×" % speedup if speedup else "n/a", por_s, por_t, sym_s, sym_t, both_s,
-                     both_t, hc_b, hc_r, nat_r, nat_c])
+                     both_t, hc_b, hc_r, nat_r, nat_c, auto_t, auto_at])
         if "error" not in dbg:
             dbg_rows.append([os.path.basename(label), "B" if not debug_variant(path) else "F1+F3",
                              dbg["verdict"] + ((": " + ", ".join(dbg["violations"])) if dbg["violations"] else ""),
@@ -390,7 +410,11 @@ def main():
                   "states/s (-j 1)", "time -j 1", "time -j 2", "speed-up", "--por on states",
                   "--por time", "--symmetry on states", "--symmetry time", "both states",
                   "both time", "hashcompact B/state", "hashcompact states/s", "native states/s",
-                  "native compile"], rows), "",
+                  "native compile", "auto time", "auto native from"], rows), "",
+        "native: `--engine native` (a fresh module cache per bench run: the compile is measured; "
+        "states/s of the search alone). auto: `--engine auto`, the default, with a cold cache of "
+        "its own: the search time (interpreted, then native from the time shown once the "
+        "background compile is loaded; — : the search ended first and the compiler was killed).", "",
         "--por on: persistent (ample) sets and sleep sets (the default of `pcmc check`, applied with --liveness off). both: `--por on --symmetry on`. Ratios in parentheses are states against no reduction.", "",
         "hashcompact: `--store hashcompact` (lossy, 64-bit signatures; docs/state-store.md), same "
         "scenario and options; its bytes per state include the frontier's bytes held at the end "

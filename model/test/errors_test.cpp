@@ -94,12 +94,12 @@ const std::vector<Case> kCases = {
     {"guard on a non-pooled struct", "struct s { bool l; int[0..3] i guarded_by(self->l); };\nstruct s g;\n", 1, 43, "only supported on fields of pooled structs"},
     {"unknown switch in expect", "thread P0 { }\nexpect F3 { class harm holds; }\n", 2, 8, "unknown switch 'F3' in expect block"},
     {"choose with a variable bound", "int[0..3] n;\nint[0..3] x;\nthread P0 { x = choose(0, n); }\n", 3, 27, "must be a constant expression"},
-    {"blocks(0)", "struct page { bool b; };\npool struct page mm[6] blocks(0);\n", 2, 30, "blocks(0): the block size must be at least 1"},
-    {"negative blocks(N)", "struct page { bool b; };\npool struct page mm[6] blocks(-2);\n", 2, 30, "blocks(-2): the block size must be at least 1"},
-    {"blocks(N) past the pool", "struct page { bool b; };\npool struct page mm[6] blocks(12);\n", 2, 30, "blocks(12): the block size must not exceed the pool size 6"},
-    {"blocks(N) past 32 bits", "struct page { bool b; };\npool struct page mm[6] blocks(4294967302);\n", 2, 30, "blocks(4294967302): the block size must not exceed the pool size 6"},
-    {"blocks(N) that does not divide the pool", "struct page { bool b; };\npool struct page mm[6] blocks(4);\n", 2, 30, "blocks(4): the pool size 6 must be a multiple of the block size"},
-    {"blocks(N) past 64 bits", "struct page { bool b; };\npool struct page mm[6] blocks(99999999999999999999);\n", 2, 30, "integer literal too large"},
+    {"blocks(0)", "struct page { bool b; };\npool struct page mm[6] blocks(0);\n", 2, 31, "blocks(0): the block size must be at least 1"},
+    {"negative blocks(N)", "struct page { bool b; };\npool struct page mm[6] blocks(-2);\n", 2, 31, "blocks(-2): the block size must be at least 1"},
+    {"blocks(N) past the pool", "struct page { bool b; };\npool struct page mm[6] blocks(12);\n", 2, 31, "blocks(12): the block size must not exceed the pool size 6"},
+    {"blocks(N) past 32 bits", "struct page { bool b; };\npool struct page mm[6] blocks(4294967302);\n", 2, 31, "blocks(4294967302): the block size must not exceed the pool size 6"},
+    {"blocks(N) that does not divide the pool", "struct page { bool b; };\npool struct page mm[6] blocks(4);\n", 2, 31, "blocks(4): the pool size 6 must be a multiple of the block size"},
+    {"blocks(N) past 64 bits", "struct page { bool b; };\npool struct page mm[6] blocks(99999999999999999999);\n", 2, 31, "integer literal too large"},
     {"division by a constant zero", "int[0..3] x;\nthread P0 { x = 4 / 0; }\n", 2, 17, "division by zero"},
 };
 
