@@ -327,9 +327,10 @@ def main():
                              dbg["verdict"] + ((": " + ", ".join(dbg["violations"])) if dbg["violations"] else ""),
                              ", ".join(str(s) for s in dbg["trace_steps"]) or "—",
                              fmt_int(dbg["states"]), fmt_s(dbg["seconds"])])
-        print("  %-48s %12s states %5.1f B/state %8s  -j1 %8s  -j2 %8s  por %s  sym %s  hashcompact %s B/state  native %s states/s (compile %s)  debug: %s in %s" % (
+        print("  %-48s %12s states %5.1f B/state %8s  -j1 %8s  -j2 %8s  por %s  sym %s  hashcompact %s B/state  native %s states/s (compile %s)  auto %s (native from %s)  debug: %s in %s" % (
             label, fmt_int(base["states"]), base["bps"], fmt_mib(base["rss"]), fmt_s(base["seconds"]),
-            fmt_s(par.get("seconds")), por_s, sym_s, hc_b, nat_r, nat_c, dbg.get("verdict", "error"),
+            fmt_s(par.get("seconds")), por_s, sym_s, hc_b, nat_r, nat_c, auto_t, auto_at,
+            dbg.get("verdict", "error"),
             fmt_s(dbg.get("seconds"))))
 
     # ---- SPIN on C-R2
