@@ -31,6 +31,8 @@ void NativeUpgrade::run(const model::Program& program, model::Executor& exec,
     auto module = model::NativeModule::build(program, exec.options(), build);
     outcome_.compile_seconds = module->compile_seconds();
     outcome_.cached = module->cached();
+    // The search ended while the module loaded: it ran interpreted; do not claim otherwise.
+    if (cancel_.load()) throw model::NativeCancelled();
     exec.set_native(std::move(module));
     outcome_.switched = true;
     outcome_.after_seconds =
