@@ -64,6 +64,8 @@ class ProgramSystem final : public TransitionSystem {
                                      TransitionSink& sink, Footprint& fp) const override;
   bool may_interfere(const std::uint8_t* state, unsigned thread,
                      const Footprint& fp) const override;
+  bool cut_future(const std::uint8_t* state, unsigned thread, std::uint64_t among,
+                  CutFuture& out) const override;
   // Diagnostics: objects are named by the program's global symbols (program_objects.cpp).
   void interference(const std::uint8_t* state, unsigned thread, const Footprint& fp,
                     std::vector<std::uint64_t>& objects,

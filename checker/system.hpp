@@ -131,6 +131,25 @@ class TransitionSystem {
     return true;
   }
 
+  // Lock-aware persistence (docs/reductions.md, "The conditions", C1 with locks): `thread`'s
+  // future from its control point in `state`, cut at the lock barriers that threads of `among`
+  // (a set of threads, bit t = thread t) keep closed in `state`: `reads` and `writes` are what it
+  // may touch before getting past such a barrier (the barrier's own condition included), `held`
+  // the lock words those barriers wait on (the objects that must stay unwritten for them to stay
+  // closed). All three as fp's bitsets; all empty (zero) for a finished thread. Returns false
+  // when the system cannot say (the default): the caller then uses may_interfere alone.
+  struct CutFuture {
+    std::vector<std::uint64_t> reads, writes, held;
+  };
+  virtual bool cut_future(const std::uint8_t* state, unsigned thread, std::uint64_t among,
+                          CutFuture& out) const {
+    (void)state;
+    (void)thread;
+    (void)among;
+    (void)out;
+    return false;
+  }
+
   // ---- POR diagnostics (checker/por_stats.hpp); never consulted by the search itself
   // The objects behind may_interfere(state, thread, fp), as fp's bitsets: `objects` where fp
   // meets the thread's future; `widened` those of them the future reaches only through a
