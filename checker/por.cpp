@@ -28,6 +28,7 @@ PorProbe::PorProbe(const TransitionSystem& sys, bool locks)
 
 void PorProbe::begin(const std::uint8_t* state) {
   state_ = state;
+  holders_known_ = false;
   for (Buf& b : bufs_) b.probed = false;
 }
 
@@ -134,7 +135,12 @@ PorProbe::Mask PorProbe::lock_closure(unsigned t, Context& ctx, Outcome* why, bo
 }
 
 PorProbe::Mask PorProbe::closure(unsigned t, Context& ctx, Outcome* why) {
-  if (locks_) {
+  if (locks_ && !holders_known_) {
+    barrier_holders_ = sys_.barrier_holders(state_);
+    holders_known_ = true;
+  }
+  // No barrier closed by any set of threads: every cut future is the full future.
+  if (locks_ && barrier_holders_ != 0) {
     bool fallback = false;
     const Mask m = lock_closure(t, ctx, why, fallback);
     if (!fallback) return m;

@@ -115,6 +115,8 @@ class PorProbe {
   std::vector<Mask> cut_for_;
   std::vector<bool> cut_valid_;
   std::vector<std::uint64_t> held_, writes_;  // lock_closure's final check
+  Mask barrier_holders_ = 0;  // TransitionSystem::barrier_holders of the current state
+  bool holders_known_ = false;
 };
 
 }  // namespace pcmc::checker::detail

@@ -65,7 +65,37 @@ class Forward final : public model::Sink {
 
 ProgramSystem::ProgramSystem(const model::Executor& exec, const properties::PropertyTable& table)
     : exec_(exec), table_(table), futures_(exec.program(), exec.options().debug_vm),
-      holders_(holders_of(exec.program())) {}
+      holders_(holders_of(exec.program())) {
+  for (unsigned t = 0; t < exec.program().threads.size(); ++t)
+    for (const auto& b : futures_.barriers(t))
+      for (const auto& conj : b.conjuncts) {
+        const bool known = std::any_of(conjuncts_.begin(), conjuncts_.end(), [&](const auto& c) {
+          return std::equal(c.begin(), c.end(), conj.begin(), conj.end(),
+                            [](const auto& x, const auto& y) {
+                              return x.offset == y.offset && x.width == y.width;
+                            });
+        });
+        if (!known) conjuncts_.push_back(conj);
+      }
+}
+
+std::uint64_t ProgramSystem::barrier_holders(const std::uint8_t* state) const {
+  std::uint64_t out = 0;
+  for (const auto& conj : conjuncts_) {
+    std::uint64_t m = 0;
+    bool all = true;
+    for (const auto& lw : conj) {
+      const std::int64_t v = model::Executor::load(state, lw.offset, lw.width);
+      if (v < 1 || v > 64) {
+        all = false;
+        break;
+      }
+      m |= std::uint64_t{1} << (v - 1);
+    }
+    if (all) out |= m;
+  }
+  return out;
+}
 
 // The globals block, then one block per thread (its pc and locals): a step usually changes one
 // thread's block and a few globals, so the other blocks are shared with the parent state.

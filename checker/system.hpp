@@ -150,6 +150,15 @@ class TransitionSystem {
     return false;
   }
 
+  // The threads that hold some lock barrier closed in `state` on their own: the union, over the
+  // lock conjuncts whose every possible lock word holds a thread, of those threads. 0 when no
+  // barrier can be closed by any set of threads, and then cut_future() is the full future for
+  // every set (the caller may skip it). The default: every thread (unknown).
+  virtual std::uint64_t barrier_holders(const std::uint8_t* state) const {
+    (void)state;
+    return ~std::uint64_t{0};
+  }
+
   // ---- POR diagnostics (checker/por_stats.hpp); never consulted by the search itself
   // The objects behind may_interfere(state, thread, fp), as fp's bitsets: `objects` where fp
   // meets the thread's future; `widened` those of them the future reaches only through a

@@ -94,6 +94,9 @@ class SwitchingSystem final : public checker::TransitionSystem {
                   CutFuture& out) const override {
     return inner_.cut_future(s, t, among, out);
   }
+  std::uint64_t barrier_holders(const std::uint8_t* s) const override {
+    return inner_.barrier_holders(s);
+  }
 
   std::uint64_t calls() const { return calls_.load(); }
 
