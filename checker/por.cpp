@@ -224,7 +224,6 @@ PorProbe::Mask PorProbe::enabled(Context& ctx) {
   return m;
 }
 
-
 PorProbe::Mask PorProbe::independent(unsigned b, Mask among, Context& ctx) {
   probe(b, ctx);
   const Footprint& fb = bufs_[b].fp;

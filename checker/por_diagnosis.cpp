@@ -109,7 +109,8 @@ void PorDiagnosis::full(PorProbe& probe, const std::uint8_t* state, Context& ctx
       sys_.interference(state, u, ft, objs_, wide_);
       if (locks_ && sys_.cut_future(state, u, std::uint64_t{1} << t, cut_)) {
         for (std::size_t i = 0; i < objs_.size() && i < cut_.reads.size(); ++i) {
-          objs_[i] &= (ft.writes[i] & (cut_.reads[i] | cut_.writes[i])) | (ft.reads[i] & cut_.writes[i]);
+          objs_[i] &= (ft.writes[i] & (cut_.reads[i] | cut_.writes[i])) |
+                       (ft.reads[i] & cut_.writes[i]);
           wide_[i] &= objs_[i];
         }
       }

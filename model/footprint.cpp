@@ -191,7 +191,8 @@ void propagate(const Thread& th, std::size_t words, Bits& reads, Bits& writes) {
 
 // The lock conjuncts of an await condition `e` (footprint.hpp): conjuncts of && that compare a
 // thread_t load of the globals block with NO_THREAD (the constant 0), either operand order.
-void lock_conjuncts(const Program& p, ExprId e, std::vector<std::vector<StaticFootprints::LockWord>>& out) {
+void lock_conjuncts(const Program& p, ExprId e,
+                    std::vector<std::vector<StaticFootprints::LockWord>>& out) {
   if (e < 0) return;
   const ENode& n = p.exprs.at(static_cast<std::size_t>(e));
   if (n.op == EOp::LAnd) {

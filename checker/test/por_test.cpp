@@ -449,15 +449,15 @@ TEST_CASE("por: random lock models match POR off", "[por][oracle]") {
     model::SourceManager sm;
     const model::ast::Model ast = model::parse_text(sm, "rnd.pcm", text, model::ParseOptions{});
     REQUIRE(por_oracle(ast, sm, {}, false));
-    full_states += checker::run_variant(ast, sm, {}, false, options(false, true)).result.stats.states;
+    const auto full = checker::run_variant(ast, sm, {}, false, options(false, true));
+    full_states += full.result.stats.states;
     checker::SearchOptions unaware = options(true, true);
     unaware.por_locks = false;
     const auto plain = checker::run_variant(ast, sm, {}, false, unaware);
-    check_same_outcome(summary(plain), summary(checker::run_variant(ast, sm, {}, false,
-                                                                    options(false, true))));
+    check_same_outcome(summary(plain), summary(full));
     plain_states += plain.result.stats.states;
-    const auto lk = checker::run_variant(ast, sm, {}, false, options(true, true)).result.stats.states;
-    lock_states += lk;
+    lock_states +=
+        checker::run_variant(ast, sm, {}, false, options(true, true)).result.stats.states;
   }
   INFO("states: " << full_states << " without POR, " << plain_states << " lock-unaware POR, "
                   << lock_states << " lock-aware");

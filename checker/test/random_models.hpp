@@ -160,7 +160,8 @@ class RandomModel {
     const std::string k = std::to_string(pick(2));
     const std::string gk = "g" + k;  // the data lock k protects
     switch (pick(11)) {
-      case 0: return "lock" + k + "(); " + gk + " = (" + gk + " + " + c + ") % 4; unlock" + k + "();";
+      case 0:
+        return "lock" + k + "(); " + gk + " = (" + gk + " + " + c + ") % 4; unlock" + k + "();";
       case 1:
         return "lock" + k + "(); { int[0..3] " + tmp + " = " + gk + "; " + gk + " = (" + tmp +
                " + 1) % 4; } unlock" + k + "();";
@@ -180,7 +181,9 @@ class RandomModel {
       case 7: return "lock1(); if (slot == pa) slot = pb; else slot = pa; unlock1();";
       case 8: return "lock" + k + "(); WARN_ON(" + gk + " == " + c + "); unlock" + k + "();";
       case 9: return "await(" + g() + " != " + c + ");";
-      default: return "lock" + k + "(); " + gk + " = choose(0, " + std::to_string(1 + pick(3)) + "); unlock" + k + "();";
+      default:
+        return "lock" + k + "(); " + gk + " = choose(0, " + std::to_string(1 + pick(3)) +
+               "); unlock" + k + "();";
     }
   }
 
