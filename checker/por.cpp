@@ -19,13 +19,16 @@ void PorProbe::Buf::on_transition(const Transition& t) {
   bytes.insert(bytes.end(), t.state, t.state + size);
 }
 
-PorProbe::PorProbe(const TransitionSystem& sys) : sys_(sys), bufs_(sys.thread_count()) {
+PorProbe::PorProbe(const TransitionSystem& sys, bool locks)
+    : sys_(sys), bufs_(sys.thread_count()), locks_(locks), cuts_(sys.thread_count()),
+      cut_for_(sys.thread_count(), 0), cut_valid_(sys.thread_count(), false) {
   if (bufs_.size() > kMaxThreads) throw std::logic_error("por: more than 64 threads");
   for (Buf& b : bufs_) b.size = sys.state_size();
 }
 
 void PorProbe::begin(const std::uint8_t* state) {
   state_ = state;
+  holders_known_ = false;
   for (Buf& b : bufs_) b.probed = false;
 }
 
@@ -46,7 +49,102 @@ bool PorProbe::self_ok(unsigned t, Context& ctx) {
   return !b.recs.empty() && !b.fp.visible;  // C0, C2
 }
 
+namespace {
+
+bool meets(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i)
+    if ((a[i] & b[i]) != 0) return true;
+  return false;
+}
+
+// C1 against a cut future: a write of the step meets a read or write, a read meets a write.
+bool conflicts(const Footprint& fp, const TransitionSystem::CutFuture& c) {
+  const std::size_t n = std::min({fp.reads.size(), fp.writes.size(), c.reads.size()});
+  for (std::size_t i = 0; i < n; ++i)
+    if ((fp.writes[i] & (c.reads[i] | c.writes[i])) != 0 || (fp.reads[i] & c.writes[i]) != 0)
+      return true;
+  // Bytes past the cut's words are not objects of the system (the footprint is never longer).
+  return false;
+}
+
+}  // namespace
+
+// As closure(), checking each member's step against the cut futures of the threads outside the
+// set (docs/reductions.md, "C1 with locks"). A cut future is recomputed when the set has grown
+// since (it can only shrink: more threads hold more barriers closed); an older, larger one is
+// also sound to check against. At the end, no thread outside the set may write, before getting
+// past a barrier its cut assumes closed, a lock word some cut assumes held: else fall back.
+PorProbe::Mask PorProbe::lock_closure(unsigned t, Context& ctx, Outcome* why, bool& fallback) {
+  fallback = false;
+  std::fill(cut_valid_.begin(), cut_valid_.end(), false);
+  Mask set = Mask{1} << t;
+  unsigned work[kMaxThreads];
+  unsigned n = 0;
+  work[n++] = t;
+  const auto cut = [&](unsigned u) {
+    if (cut_valid_[u] && cut_for_[u] == set) return true;
+    if (!sys_.cut_future(state_, u, set, cuts_[u])) return false;
+    cut_valid_[u] = true;
+    cut_for_[u] = set;
+    return true;
+  };
+  while (n > 0) {
+    const unsigned x = work[--n];
+    if (!self_ok(x, ctx)) {
+      if (why != nullptr)
+        *why = x == t                    ? Outcome::SelfVisible
+               : bufs_[x].recs.empty()   ? Outcome::NeedsBlocked
+                                         : Outcome::NeedsVisible;
+      return 0;
+    }
+    const Footprint& fp = bufs_[x].fp;
+    for (unsigned u = 0; u < bufs_.size(); ++u) {  // C1, with cut futures
+      if ((set >> u) & 1) continue;
+      if (!cut(u)) {
+        fallback = true;
+        return 0;
+      }
+      if (!conflicts(fp, cuts_[u])) continue;
+      set |= Mask{1} << u;
+      work[n++] = u;
+    }
+  }
+  // The barriers the cuts assume closed stay closed along every path of the other threads.
+  std::vector<std::uint64_t>& held = held_;
+  std::vector<std::uint64_t>& writes = writes_;
+  held.clear();
+  writes.clear();
+  for (unsigned u = 0; u < bufs_.size(); ++u) {
+    if ((set >> u) & 1) continue;
+    if (!cut_valid_[u] && !cut(u)) {
+      fallback = true;
+      return 0;
+    }
+    const TransitionSystem::CutFuture& c = cuts_[u];
+    if (held.size() < c.held.size()) held.resize(c.held.size(), 0);
+    if (writes.size() < c.writes.size()) writes.resize(c.writes.size(), 0);
+    for (std::size_t i = 0; i < c.held.size(); ++i) held[i] |= c.held[i];
+    for (std::size_t i = 0; i < c.writes.size(); ++i) writes[i] |= c.writes[i];
+  }
+  if (meets(held, writes)) {
+    fallback = true;
+    return 0;
+  }
+  return set;
+}
+
 PorProbe::Mask PorProbe::closure(unsigned t, Context& ctx, Outcome* why) {
+  if (locks_ && !holders_known_) {
+    barrier_holders_ = sys_.barrier_holders(state_);
+    holders_known_ = true;
+  }
+  // No barrier closed by any set of threads: every cut future is the full future.
+  if (locks_ && barrier_holders_ != 0) {
+    bool fallback = false;
+    const Mask m = lock_closure(t, ctx, why, fallback);
+    if (!fallback) return m;
+  }
   Mask set = Mask{1} << t;
   unsigned work[kMaxThreads];
   unsigned n = 0;
@@ -125,17 +223,6 @@ PorProbe::Mask PorProbe::enabled(Context& ctx) {
   }
   return m;
 }
-
-namespace {
-
-bool meets(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
-  const std::size_t n = std::min(a.size(), b.size());
-  for (std::size_t i = 0; i < n; ++i)
-    if ((a[i] & b[i]) != 0) return true;
-  return false;
-}
-
-}  // namespace
 
 PorProbe::Mask PorProbe::independent(unsigned b, Mask among, Context& ctx) {
   probe(b, ctx);

@@ -19,6 +19,11 @@
 // order is a function of the state, whatever the expansion order: the first candidate that
 // passes C3 is expanded alone, else every thread is. A singleton candidate is the one-thread
 // ample set of SPIN; larger ones are Valmari's stubborn-set closure over threads.
+// With `locks` (SearchOptions::por_locks), C1 checks T's steps against the futures of the other
+// threads cut at the lock barriers T's threads keep closed (TransitionSystem::cut_future), when
+// no such cut future writes a lock word one of them waits on; otherwise (or when the system
+// cannot cut) against the full futures, as without `locks` (docs/reductions.md, "C1 with
+// locks").
 //
 // Contract: one PorProbe per worker (it buffers successors), used for one state at a time:
 // begin(s) forgets the previous state. The state passed to begin must stay alive and unchanged
@@ -37,7 +42,7 @@ class PorProbe {
   static constexpr unsigned kMaxThreads = 64;
   using Mask = std::uint64_t;  // a set of threads: bit t is thread t
 
-  explicit PorProbe(const TransitionSystem& sys);
+  explicit PorProbe(const TransitionSystem& sys, bool locks = true);
 
   void begin(const std::uint8_t* state);
   // What each thread's closure gave, for diagnostics (checker/por_stats.hpp).
@@ -97,10 +102,21 @@ class PorProbe {
   // The closure T(t) of C1, or 0 when it needs a thread that fails self_ok (`why`, if given,
   // says which way).
   Mask closure(unsigned t, Context& ctx, Outcome* why);
+  // The closure with lock-aware futures; sets `fallback` (and returns 0) when they do not apply
+  // (a cut future writes a held lock word, or the system cannot cut).
+  Mask lock_closure(unsigned t, Context& ctx, Outcome* why, bool& fallback);
 
   const TransitionSystem& sys_;
   const std::uint8_t* state_ = nullptr;
   std::vector<Buf> bufs_;  // per thread
+  bool locks_;
+  // lock_closure's cut futures, per thread: valid in the current closure, for the set cut_for_.
+  std::vector<TransitionSystem::CutFuture> cuts_;
+  std::vector<Mask> cut_for_;
+  std::vector<bool> cut_valid_;
+  std::vector<std::uint64_t> held_, writes_;  // lock_closure's final check
+  Mask barrier_holders_ = 0;  // TransitionSystem::barrier_holders of the current state
+  bool holders_known_ = false;
 };
 
 }  // namespace pcmc::checker::detail

@@ -45,7 +45,8 @@ std::vector<PorObjectCount> top_of(const std::vector<std::string>& names,
 
 }  // namespace
 
-PorDiagnosis::PorDiagnosis(const TransitionSystem& sys) : sys_(sys), names_(sys.object_names()) {
+PorDiagnosis::PorDiagnosis(const TransitionSystem& sys, bool locks)
+    : sys_(sys), locks_(locks), names_(sys.object_names()) {
   lock_bits_.assign((names_.of.size() + 63) / 64, 0);
   slot_bits_.assign(lock_bits_.size(), 0);
   for (std::size_t b = 0; b < names_.of.size(); ++b) {
@@ -106,6 +107,13 @@ void PorDiagnosis::full(PorProbe& probe, const std::uint8_t* state, Context& ctx
     for (unsigned u = 0; u < n; ++u) {
       if (u == t || sys_.finished(state, u)) continue;
       sys_.interference(state, u, ft, objs_, wide_);
+      if (locks_ && sys_.cut_future(state, u, std::uint64_t{1} << t, cut_)) {
+        for (std::size_t i = 0; i < objs_.size() && i < cut_.reads.size(); ++i) {
+          objs_[i] &= (ft.writes[i] & (cut_.reads[i] | cut_.writes[i])) |
+                       (ft.reads[i] & cut_.writes[i]);
+          wide_[i] &= objs_[i];
+        }
+      }
       if (objs_.empty()) known = false;
       or_into(t_objs_, objs_);
       or_into(t_wide_, wide_);

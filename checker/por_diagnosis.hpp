@@ -18,7 +18,10 @@ namespace pcmc::checker::detail {
 
 class PorDiagnosis {
  public:
-  explicit PorDiagnosis(const TransitionSystem& sys);
+  // `locks`: conflicts are counted against the futures cut at the barriers t keeps closed
+  // (SearchOptions::por_locks; the search's own check also needs no cut future to write a held
+  // lock word, which the diagnosis does not repeat).
+  explicit PorDiagnosis(const TransitionSystem& sys, bool locks = false);
 
   void reduced() { ++s_.reduced; }
   // Candidates passed C0–C2 but C3 refused them all.
@@ -35,6 +38,8 @@ class PorDiagnosis {
 
  private:
   const TransitionSystem& sys_;
+  bool locks_ = false;
+  TransitionSystem::CutFuture cut_;
   ObjectNames names_;
   std::vector<std::uint64_t> lock_bits_;  // objects that are lock words
   std::vector<std::uint64_t> slot_bits_;  // objects that are array slots

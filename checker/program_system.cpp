@@ -1,6 +1,7 @@
 #include "checker/program_system.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <stdexcept>
 #include <string>
 
@@ -64,7 +65,37 @@ class Forward final : public model::Sink {
 
 ProgramSystem::ProgramSystem(const model::Executor& exec, const properties::PropertyTable& table)
     : exec_(exec), table_(table), futures_(exec.program(), exec.options().debug_vm),
-      holders_(holders_of(exec.program())) {}
+      holders_(holders_of(exec.program())) {
+  for (unsigned t = 0; t < exec.program().threads.size(); ++t)
+    for (const auto& b : futures_.barriers(t))
+      for (const auto& conj : b.conjuncts) {
+        const bool known = std::any_of(conjuncts_.begin(), conjuncts_.end(), [&](const auto& c) {
+          return std::equal(c.begin(), c.end(), conj.begin(), conj.end(),
+                            [](const auto& x, const auto& y) {
+                              return x.offset == y.offset && x.width == y.width;
+                            });
+        });
+        if (!known) conjuncts_.push_back(conj);
+      }
+}
+
+std::uint64_t ProgramSystem::barrier_holders(const std::uint8_t* state) const {
+  std::uint64_t out = 0;
+  for (const auto& conj : conjuncts_) {
+    std::uint64_t m = 0;
+    bool all = true;
+    for (const auto& lw : conj) {
+      const std::int64_t v = model::Executor::load(state, lw.offset, lw.width);
+      if (v < 1 || v > 64) {
+        all = false;
+        break;
+      }
+      m |= std::uint64_t{1} << (v - 1);
+    }
+    if (all) out |= m;
+  }
+  return out;
+}
 
 // The globals block, then one block per thread (its pc and locals): a step usually changes one
 // thread's block and a few globals, so the other blocks are shared with the parent state.
@@ -148,6 +179,72 @@ bool ProgramSystem::may_interfere(const std::uint8_t* state, unsigned thread,
   for (std::size_t i = 0; i < words; ++i)
     if ((fp.writes[i] & (r[i] | w[i])) != 0 || (fp.reads[i] & w[i]) != 0) return true;
   return false;
+}
+
+// Lock-aware persistence (system.hpp, docs/reductions.md): the stop future of the pc, then, for
+// each stop site reached, either the barrier is closed — some lock conjunct's every possible
+// lock word holds a thread of `among` — and its lock words are `held`, or the thread may get
+// past it and what is reachable from the next pc without getting past a barrier is added.
+bool ProgramSystem::cut_future(const std::uint8_t* state, unsigned thread, std::uint64_t among,
+                               CutFuture& out) const {
+  const std::size_t words = futures_.words();
+  out.reads.assign(words, 0);
+  out.writes.assign(words, 0);
+  out.held.assign(words, 0);
+  if (exec_.finished(state, thread)) return true;
+  const std::uint32_t at = exec_.pc(state, thread);
+  const std::size_t n = futures_.code_size(thread);
+  if (at >= n) return false;
+  const auto add = [&](std::uint32_t pc) {
+    const std::uint64_t* r = futures_.stop_reads(thread, pc);
+    const std::uint64_t* w = futures_.stop_writes(thread, pc);
+    for (std::size_t i = 0; i < words; ++i) {
+      out.reads[i] |= r[i];
+      out.writes[i] |= w[i];
+    }
+  };
+  add(at);
+  const auto& bars = futures_.barriers(thread);
+  if (bars.empty()) return true;
+  const std::size_t sw = futures_.site_words(thread);
+  std::vector<std::uint64_t> seen(sw, 0), todo(futures_.stop_sites(thread, at),
+                                               futures_.stop_sites(thread, at) + sw);
+  for (;;) {
+    std::size_t i = 0;
+    while (i < sw && (todo[i] & ~seen[i]) == 0) ++i;
+    if (i == sw) break;
+    const std::uint64_t bits = todo[i] & ~seen[i];
+    const std::size_t b = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+    seen[i] |= bits & -bits;
+    const model::StaticFootprints::Barrier& bar = bars[b];
+    const std::vector<model::StaticFootprints::LockWord>* closed = nullptr;
+    for (const auto& conj : bar.conjuncts) {
+      bool all = true;
+      for (const auto& lw : conj) {
+        const std::int64_t v = model::Executor::load(state, lw.offset, lw.width);
+        if (v < 1 || v > 64 || ((among >> (v - 1)) & 1) == 0) {
+          all = false;
+          break;
+        }
+      }
+      if (all) {
+        closed = &conj;
+        break;
+      }
+    }
+    if (closed != nullptr) {
+      for (const auto& lw : *closed)
+        for (std::uint32_t byte = lw.offset; byte < lw.offset + lw.width; ++byte)
+          out.held[byte / 64] |= std::uint64_t{1} << (byte % 64);
+      continue;
+    }
+    const std::uint32_t next = bar.pc + 1;
+    if (next >= n) return false;
+    add(next);
+    const std::uint64_t* s = futures_.stop_sites(thread, next);
+    for (std::size_t k = 0; k < sw; ++k) todo[k] |= s[k];
+  }
+  return true;
 }
 
 void ProgramSystem::check_state(const std::uint8_t* state, Context& ctx,

@@ -64,6 +64,9 @@ class ProgramSystem final : public TransitionSystem {
                                      TransitionSink& sink, Footprint& fp) const override;
   bool may_interfere(const std::uint8_t* state, unsigned thread,
                      const Footprint& fp) const override;
+  bool cut_future(const std::uint8_t* state, unsigned thread, std::uint64_t among,
+                  CutFuture& out) const override;
+  std::uint64_t barrier_holders(const std::uint8_t* state) const override;
   // Diagnostics: objects are named by the program's global symbols (program_objects.cpp).
   void interference(const std::uint8_t* state, unsigned thread, const Footprint& fp,
                     std::vector<std::uint64_t>& objects,
@@ -85,6 +88,8 @@ class ProgramSystem final : public TransitionSystem {
   };
   static std::vector<Holder> holders_of(const model::Program& p);
   std::vector<Holder> holders_;
+  // Every distinct lock conjunct of every thread's barriers (model::StaticFootprints).
+  std::vector<std::vector<model::StaticFootprints::LockWord>> conjuncts_;
 };
 
 }  // namespace pcmc::checker

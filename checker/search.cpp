@@ -107,9 +107,9 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
   ample_ = opt.por && reducible;
   if (opt.sleep && reducible && opt.order == Order::BFS)
     sleep_ = std::make_unique<SleepSets>(opt.store == StoreMode::HashCompact);
-  if (ample_ || sleep_) probe_ = std::make_unique<PorProbe>(sys);
+  if (ample_ || sleep_) probe_ = std::make_unique<PorProbe>(sys, opt.por_locks);
   if (ample_ && opt.por_stats) {
-    diag_ = std::make_unique<PorDiagnosis>(sys);
+    diag_ = std::make_unique<PorDiagnosis>(sys, opt.por_locks);
     why_.resize(threads_);
   }
   nodes_.resize(store_.node_count());

@@ -114,6 +114,10 @@ struct SearchOptions {
                                     // off (search_shortest.cpp). DFS: real paths, no length
                                     // guarantee either way.
   Proviso proviso = Proviso::NextLevel;  // POR's cycle proviso (BFS; DFS: NewState)
+  bool por_locks = true;            // with `por`: lock-aware C1 (docs/reductions.md, "C1 with
+                                    // locks"): other threads' futures are cut at the lock
+                                    // awaits the ample set's threads keep closed. Off: the
+                                    // full static futures (the oracle). Same guarantees.
   bool por_stats = false;           // with ample sets applied: count why each state was or was
                                     // not reduced and the objects of the C1 conflicts
                                     // (por_stats.hpp, Stats::por_stats). Changes no count.

@@ -60,6 +60,13 @@ class SymmetricSystem final : public TransitionSystem {
                      const Footprint& fp) const override {
     return inner_.may_interfere(state, thread, fp);
   }
+  bool cut_future(const std::uint8_t* state, unsigned thread, std::uint64_t among,
+                  CutFuture& out) const override {
+    return inner_.cut_future(state, thread, among, out);
+  }
+  std::uint64_t barrier_holders(const std::uint8_t* state) const override {
+    return inner_.barrier_holders(state);
+  }
   void interference(const std::uint8_t* state, unsigned thread, const Footprint& fp,
                     std::vector<std::uint64_t>& objects,
                     std::vector<std::uint64_t>& widened) const override {

@@ -131,6 +131,34 @@ class TransitionSystem {
     return true;
   }
 
+  // Lock-aware persistence (docs/reductions.md, "The conditions", C1 with locks): `thread`'s
+  // future from its control point in `state`, cut at the lock barriers that threads of `among`
+  // (a set of threads, bit t = thread t) keep closed in `state`: `reads` and `writes` are what it
+  // may touch before getting past such a barrier (the barrier's own condition included), `held`
+  // the lock words those barriers wait on (the objects that must stay unwritten for them to stay
+  // closed). All three as fp's bitsets; all empty (zero) for a finished thread. Returns false
+  // when the system cannot say (the default): the caller then uses may_interfere alone.
+  struct CutFuture {
+    std::vector<std::uint64_t> reads, writes, held;
+  };
+  virtual bool cut_future(const std::uint8_t* state, unsigned thread, std::uint64_t among,
+                          CutFuture& out) const {
+    (void)state;
+    (void)thread;
+    (void)among;
+    (void)out;
+    return false;
+  }
+
+  // The threads that hold some lock barrier closed in `state` on their own: the union, over the
+  // lock conjuncts whose every possible lock word holds a thread, of those threads. 0 when no
+  // barrier can be closed by any set of threads, and then cut_future() is the full future for
+  // every set (the caller may skip it). The default: every thread (unknown).
+  virtual std::uint64_t barrier_holders(const std::uint8_t* state) const {
+    (void)state;
+    return ~std::uint64_t{0};
+  }
+
   // ---- POR diagnostics (checker/por_stats.hpp); never consulted by the search itself
   // The objects behind may_interfere(state, thread, fp), as fp's bitsets: `objects` where fp
   // meets the thread's future; `widened` those of them the future reaches only through a

@@ -71,6 +71,12 @@ class Collector {
 
   void write(AddrId a, std::uint8_t width) { cells(a, width, writes_, pwrites_); }
 
+  // Every start offset address `a` may name (none for a thread-local address).
+  void places(AddrId a, std::vector<std::uint32_t>& out) {
+    bool widened = false;
+    starts(a, out, widened);
+  }
+
  private:
   // Possible start offsets of address `a` (none for thread-local addresses); `widened` is set
   // when an index or a pointer stands for more than one place.
@@ -150,11 +156,14 @@ bool or_into(std::uint64_t* dst, const std::uint64_t* src, std::size_t words) {
 // Backward fixpoint over `th`'s control-flow graph: a pc's future includes its successors'
 // futures. Iterating from the end converges in one pass for straight-line code; loops (backward
 // jumps) need a few more.
-void propagate(const Thread& th, std::size_t words, Bits& reads, Bits& writes) {
+// `stop` (may be null): pcs that do not take their successors' futures (lock barriers).
+void propagate(const Thread& th, std::size_t words, const std::vector<Bits*>& sets,
+               const std::vector<bool>* stop) {
   const std::size_t n = th.code.size();
   for (bool changed = true; changed;) {
     changed = false;
     for (std::size_t pc = n; pc-- > 0;) {
+      if (stop != nullptr && (*stop)[pc]) continue;
       const Instr& ins = th.code[pc];
       std::uint32_t succ[2];
       int count = 0;
@@ -169,11 +178,45 @@ void propagate(const Thread& th, std::size_t words, Bits& reads, Bits& writes) {
       }
       for (int k = 0; k < count; ++k) {
         if (succ[k] >= n) throw std::logic_error("footprint: jump out of " + th.name + "'s code");
-        changed |= or_into(&reads[pc * words], &reads[std::size_t{succ[k]} * words], words);
-        changed |= or_into(&writes[pc * words], &writes[std::size_t{succ[k]} * words], words);
+        for (Bits* b : sets)
+          changed |= or_into(&(*b)[pc * words], &(*b)[std::size_t{succ[k]} * words], words);
       }
     }
   }
+}
+
+void propagate(const Thread& th, std::size_t words, Bits& reads, Bits& writes) {
+  propagate(th, words, {&reads, &writes}, nullptr);
+}
+
+// The lock conjuncts of an await condition `e` (footprint.hpp): conjuncts of && that compare a
+// thread_t load of the globals block with NO_THREAD (the constant 0), either operand order.
+void lock_conjuncts(const Program& p, ExprId e,
+                    std::vector<std::vector<StaticFootprints::LockWord>>& out) {
+  if (e < 0) return;
+  const ENode& n = p.exprs.at(static_cast<std::size_t>(e));
+  if (n.op == EOp::LAnd) {
+    lock_conjuncts(p, n.a, out);
+    lock_conjuncts(p, n.b, out);
+    return;
+  }
+  if (n.op != EOp::Eq || n.a < 0 || n.b < 0) return;
+  const ENode* x = &p.exprs.at(static_cast<std::size_t>(n.a));
+  const ENode* y = &p.exprs.at(static_cast<std::size_t>(n.b));
+  if (x->op == EOp::Const) std::swap(x, y);
+  if (x->op != EOp::Load || y->op != EOp::Const || y->value != 0) return;
+  if (x->scalar.kind != ScalarKind::Thread) return;
+  Bits r, w;
+  Collector c(p, r, w);
+  std::vector<std::uint32_t> starts;
+  c.places(x->a, starts);
+  if (starts.empty()) return;  // thread-local: not a lock
+  std::vector<StaticFootprints::LockWord> words;
+  for (const std::uint32_t s : starts) {
+    if (std::uint64_t{s} + x->scalar.width > p.globals_size) return;
+    words.push_back({s, x->scalar.width});
+  }
+  out.push_back(std::move(words));
 }
 
 }  // namespace
@@ -194,6 +237,36 @@ StaticFootprints::StaticFootprints(const Program& program, bool debug_vm)
     }
     propagate(th, words_, reads, writes);
     propagate(th, words_, preads, pwrites);
+
+    // Lock barriers, stop futures and stop sites.
+    std::vector<Barrier> bars;
+    std::vector<bool> stop(n, false);
+    for (std::size_t pc = 0; pc < n; ++pc) {
+      const Instr& ins = th.code[pc];
+      if (ins.op != IOp::Await || pc + 1 >= n) continue;
+      Barrier b{static_cast<std::uint32_t>(pc), {}};
+      lock_conjuncts(program, ins.b, b.conjuncts);
+      if (b.conjuncts.empty()) continue;
+      stop[pc] = true;
+      bars.push_back(std::move(b));
+    }
+    const std::size_t sw = std::max<std::size_t>(1, (bars.size() + 63) / 64);
+    Bits sreads(n * words_, 0), swrites(n * words_, 0), sites(n * sw, 0);
+    for (std::size_t pc = 0; pc < n; ++pc) {
+      Bits r(words_, 0), w(words_, 0), pr(words_, 0), pw(words_, 0);
+      own(program, th.code[pc], debug_vm, r, w, pr, pw);
+      or_into(&sreads[pc * words_], r.data(), words_);
+      or_into(&swrites[pc * words_], w.data(), words_);
+    }
+    for (std::size_t i = 0; i < bars.size(); ++i)
+      sites[std::size_t{bars[i].pc} * sw + i / 64] |= std::uint64_t{1} << (i % 64);
+    propagate(th, words_, {&sreads, &swrites}, &stop);
+    propagate(th, sw, {&sites}, &stop);
+    barriers_.push_back(std::move(bars));
+    stop_reads_.push_back(std::move(sreads));
+    stop_writes_.push_back(std::move(swrites));
+    site_words_.push_back(sw);
+    stop_sites_.push_back(std::move(sites));
     reads_.push_back(std::move(reads));
     writes_.push_back(std::move(writes));
     precise_reads_.push_back(std::move(preads));

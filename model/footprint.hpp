@@ -17,6 +17,15 @@
 // future but not in the precise future is reached only through a widening (a pointer counted for
 // every pool element, an index for every slot). The search never reads them.
 //
+// Lock barriers (lock-aware persistence, docs/reductions.md "The conditions"): an `await`
+// whose condition, as a conjunction (&&), has a conjunct `Load(a) == NO_THREAD` (either operand
+// order) with `a` a thread_t address of the globals block; the conjunct's lock words are every
+// place `a` may name (the over-approximation above: every pool element for a pointer, every slot
+// for a computed index). While every lock word of such a conjunct holds a nonzero thread_t, no
+// thread gets past the await. For each pc, the *stop future* is the future restricted to what is
+// reachable without getting past a barrier (a barrier's own condition reads included, what follows
+// it not), and the *stop sites* are the barriers reachable that way (pc itself, if a barrier).
+//
 // Bitsets use the layout of model::Access (exec.hpp): one bit per byte of the globals block.
 // Contract: immutable after construction; safe to share between threads.
 #pragma once
@@ -49,6 +58,28 @@ class StaticFootprints {
     return &precise_writes_[thread][std::size_t{pc} * words_];
   }
   std::size_t code_size(unsigned thread) const { return reads_[thread].size() / words_; }
+  // ---- lock barriers (see the file comment)
+  struct LockWord {
+    std::uint32_t offset;  // in the globals block
+    std::uint8_t width;
+  };
+  struct Barrier {
+    std::uint32_t pc;                                // the await
+    std::vector<std::vector<LockWord>> conjuncts;    // per lock conjunct: its possible places
+  };
+  const std::vector<Barrier>& barriers(unsigned thread) const { return barriers_[thread]; }
+  const std::uint64_t* stop_reads(unsigned thread, std::uint32_t pc) const {
+    return &stop_reads_[thread][std::size_t{pc} * words_];
+  }
+  const std::uint64_t* stop_writes(unsigned thread, std::uint32_t pc) const {
+    return &stop_writes_[thread][std::size_t{pc} * words_];
+  }
+  // Bit i: barriers(thread)[i] is a stop site of pc; site_words(thread) words.
+  std::size_t site_words(unsigned thread) const { return site_words_[thread]; }
+  const std::uint64_t* stop_sites(unsigned thread, std::uint32_t pc) const {
+    return &stop_sites_[thread][std::size_t{pc} * site_words_[thread]];
+  }
+
   // Bytes read by the invariants (checked in every state: steps writing them are visible).
   const std::vector<std::uint64_t>& invariant_reads() const { return invariant_reads_; }
 
@@ -57,6 +88,10 @@ class StaticFootprints {
   std::vector<std::vector<std::uint64_t>> reads_, writes_;  // per thread: code size x words_
   std::vector<std::vector<std::uint64_t>> precise_reads_, precise_writes_;  // the same shape
   std::vector<std::uint64_t> invariant_reads_;
+  std::vector<std::vector<Barrier>> barriers_;                   // per thread
+  std::vector<std::vector<std::uint64_t>> stop_reads_, stop_writes_;  // code size x words_
+  std::vector<std::size_t> site_words_;
+  std::vector<std::vector<std::uint64_t>> stop_sites_;  // code size x site_words_
 };
 
 }  // namespace pcmc::model

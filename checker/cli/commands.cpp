@@ -42,6 +42,7 @@ checker::SearchOptions search_options(const Options& o) {
   s.sleep = o.sleep;
   s.symmetry = o.symmetry;
   s.por_stats = o.por_stats;
+  s.por_locks = o.por_locks;
   s.max_states = o.max_states;
   s.max_depth = o.max_depth;
   s.max_seconds = o.max_time;

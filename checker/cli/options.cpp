@@ -34,6 +34,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
   Options& o = r.options;
   std::string liveness = "on";
   std::string por = "on";
+  std::string por_locks = "on";
   std::string symmetry = "off";
   po::options_description model("Model");
   model.add_options()
@@ -77,6 +78,10 @@ ParseResult parse_options(int argc, const char* const* argv) {
        "(persistent) sets: same verdicts, fewer states. sleep: sleep sets: the same states, "
        "fewer transitions (BFS only; not applied with symmetry). off: none. BFS "
        "counterexamples are those of --por off (re-derived without POR up to their depth)")
+      ("por-locks", po::value<std::string>(&por_locks)->default_value("on"),
+       "on | off: with ample sets, lock-aware independence: the other threads' futures stop at "
+       "lock awaits (await(lock == NO_THREAD)) that the ample set's threads hold closed "
+       "(docs/reductions.md, \"C1 with locks\"); off: the full static futures")
       ("symmetry", po::value<std::string>(&symmetry)->default_value("off"),
        "on | off: symmetry reduction of interchangeable threads (same code) and page frames (pool "
        "elements no code names), found automatically ("
@@ -240,6 +245,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
   o.por_given = vm.count("por") != 0 && !vm["por"].defaulted();
   o.por = por == "on" || por == "persistent";
   o.sleep = por == "on" || por == "sleep";
+  if (por_locks != "on" && por_locks != "off") return fail("--por-locks must be on or off");
+  o.por_locks = por_locks == "on";
   if (symmetry != "on" && symmetry != "off") return fail("--symmetry must be on or off");
   o.symmetry = symmetry == "on";
   if (o.progress != "auto" && o.progress != "json" && o.progress != "off")

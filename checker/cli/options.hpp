@@ -30,6 +30,7 @@ struct Options {
   bool por_given = false;  // --por was on the command line (the default, on, applies quietly
                            // where it can: no note where it does not)
   bool symmetry = false;   // --symmetry on|off: interchangeable threads (docs/reductions.md)
+  bool por_locks = true;   // --por-locks: lock-aware C1 (docs/reductions.md, "C1 with locks")
   bool por_stats = false;  // --por-stats: why POR reduced where it did not (por_stats.hpp)
   // Limits
   std::uint64_t max_states = 0, max_depth = 0, max_memory_mib = 0;

@@ -90,6 +90,13 @@ class SwitchingSystem final : public checker::TransitionSystem {
                      const checker::Footprint& fp) const override {
     return inner_.may_interfere(s, t, fp);
   }
+  bool cut_future(const std::uint8_t* s, unsigned t, std::uint64_t among,
+                  CutFuture& out) const override {
+    return inner_.cut_future(s, t, among, out);
+  }
+  std::uint64_t barrier_holders(const std::uint8_t* s) const override {
+    return inner_.barrier_holders(s);
+  }
 
   std::uint64_t calls() const { return calls_.load(); }
 

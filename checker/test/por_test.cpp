@@ -265,6 +265,39 @@ TEST_CASE("por: pinned state counts of the basics examples", "[por]") {
   }
 }
 
+// The basics examples whose POR counts lock-aware C1 changes (docs/reductions.md, "C1 with
+// locks"): pinned with it on (the default) and off; verdicts and end states are those of POR
+// off (the example oracle above checks them, with it on).
+TEST_CASE("por: pinned lock-aware state counts of the basics examples", "[por]") {
+  struct Pin {
+    const char* file;
+    std::vector<std::string> defines;
+    std::uint64_t full, unaware, unaware_transitions, por, por_transitions;
+  };
+  const std::vector<Pin> pins = {
+      {"page_frames.pcm", {"LOCKED"}, 941, 835, 1286, 835, 1106},
+      {"thp_alloc.pcm", {"LOCKED"}, 2875, 2503, 4012, 2431, 3412},
+  };
+  for (const Pin& pin : pins) {
+    INFO(pin.file << " " << pin.defines.front());
+    model::SourceManager sm;
+    const model::ast::Model ast =
+        parse(sm, PCMC_SOURCE_DIR "/examples/basics/" + std::string(pin.file));
+    const auto full = checker::run_variant(ast, sm, pin.defines, false, options(false, true));
+    checker::SearchOptions o = options(true, true);
+    o.por_locks = false;
+    const auto plain = checker::run_variant(ast, sm, pin.defines, false, o);
+    const auto red = checker::run_variant(ast, sm, pin.defines, false, options(true, true));
+    CHECK(full.result.stats.states == pin.full);
+    CHECK(plain.result.stats.states == pin.unaware);
+    CHECK(plain.result.stats.transitions == pin.unaware_transitions);
+    CHECK(red.result.stats.states == pin.por);
+    CHECK(red.result.stats.transitions == pin.por_transitions);
+    check_same_outcome(summary(red), summary(full));
+    check_same_outcome(summary(plain), summary(full));
+  }
+}
+
 // Stubborn-set closure over threads (por.hpp): A0/A1 both write x and B0/B1 both write y, so
 // while a pair is unfinished no single thread is ample, but each pair is (nothing outside it
 // touches its variable). One-thread ample sets alone gave 48 states here; the full graph has 64.
@@ -356,4 +389,78 @@ TEST_CASE("por: counterexamples are re-derived without POR, or kept when that re
         "state limit " + std::to_string(capped.max_states) + " reached");
   CHECK(cut.result.incomplete_reason.empty());
   require_replays(cut);
+}
+
+// Lock-aware persistence (docs/reductions.md, "C1 with locks"): x is touched only under lock
+// l0, y only under l1. While A holds l0, B and C can still work under l1 (they conflict with
+// each other), and every future of theirs reaches x — but only past `await(l0 == NO_THREAD)`,
+// which A keeps closed: lock-aware C1 runs A's steps under l0 alone (141 -> 115 states; 211
+// without POR). Verdicts, violated properties, end states and exists counts are those of POR
+// off and of lock-unaware POR.
+TEST_CASE("por: lock-aware C1 runs a lock holder alone, with the verdicts of POR off", "[por]") {
+  const char* text =
+      "scenario lockpor \"x under lock l0, y under lock l1\";\n"
+      "int[0..3] x;\nint[0..3] y;\nthread_t l0;\nthread_t l1;\n"
+      "void lock0() { atomic { await(l0 == NO_THREAD); l0 = current; } }\n"
+      "void unlock0() { l0 = NO_THREAD; }\n"
+      "void lock1() { atomic { await(l1 == NO_THREAD); l1 = current; } }\n"
+      "void unlock1() { l1 = NO_THREAD; }\n"
+      "thread A { lock0(); x = 1; x = (x + 1) % 4; unlock0(); }\n"
+      "thread B { lock1(); y = 1; y = (y + 1) % 4; unlock1(); lock0(); x = 3; unlock0(); }\n"
+      "thread C { lock1(); y = 3; unlock1(); lock0(); WARN_ON(x == 2); unlock0(); }\n"
+      "final f: x != 2;\n"
+      "exists (y == 3);\n";
+  model::SourceManager sm;
+  const model::ast::Model ast = model::parse_text(sm, "lockpor.pcm", text, model::ParseOptions{});
+  const auto full = checker::run_variant(ast, sm, {}, false, options(false, true));
+  REQUIRE(complete(full));
+  checker::SearchOptions unaware = options(true, true);
+  unaware.por_locks = false;
+  const auto plain = checker::run_variant(ast, sm, {}, false, unaware);
+  const Summary f = summary(full);
+  check_same_outcome(summary(plain), f);
+  CHECK(f.violated.count("f") == 1);
+  CHECK(f.exists_hits > 0);
+  CHECK(f.states == 211);
+  CHECK(plain.result.stats.states == 141);
+  for (const unsigned workers : {1u, 2u}) {
+    checker::SearchOptions o = options(true, true);
+    o.workers = workers;
+    const auto red = checker::run_variant(ast, sm, {}, false, o);
+    REQUIRE(complete(red));
+    check_same_outcome(summary(red), f);
+    require_replays(red);
+    require_same_violations(red, full);
+    INFO("states: " << full.result.stats.states << " full, " << plain.result.stats.states
+                    << " lock-unaware POR, " << red.result.stats.states << " lock-aware");
+    CHECK(red.result.stats.states < plain.result.stats.states);
+    CHECK(red.result.stats.states == 115);
+  }
+}
+
+// Lock-heavy random models (RandomModel::locked_source, their own seed range): the whole POR
+// oracle, lock-aware C1 on (the default); and it reduces more than lock-unaware POR in sum.
+TEST_CASE("por: random lock models match POR off", "[por][oracle]") {
+  std::uint64_t full_states = 0, plain_states = 0, lock_states = 0;
+  for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+    checker::test::RandomModel gen(seed);
+    const std::string text = gen.locked_source(seed);
+    INFO("random lock model seed " << seed << ":\n" << text);
+    model::SourceManager sm;
+    const model::ast::Model ast = model::parse_text(sm, "rnd.pcm", text, model::ParseOptions{});
+    REQUIRE(por_oracle(ast, sm, {}, false));
+    const auto full = checker::run_variant(ast, sm, {}, false, options(false, true));
+    full_states += full.result.stats.states;
+    checker::SearchOptions unaware = options(true, true);
+    unaware.por_locks = false;
+    const auto plain = checker::run_variant(ast, sm, {}, false, unaware);
+    check_same_outcome(summary(plain), summary(full));
+    plain_states += plain.result.stats.states;
+    lock_states +=
+        checker::run_variant(ast, sm, {}, false, options(true, true)).result.stats.states;
+  }
+  INFO("states: " << full_states << " without POR, " << plain_states << " lock-unaware POR, "
+                  << lock_states << " lock-aware");
+  CHECK(lock_states < plain_states);
+  CHECK(plain_states < full_states);
 }

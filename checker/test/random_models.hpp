@@ -8,6 +8,10 @@
 // lost updates), `await` on shared values (blocking), `choose`, WARN_ON / BUG_ON / HARM_ON
 // assertions, and an invariant, a final condition and an exists condition. symmetric_source()
 // gives models with interchangeable threads (identical bodies) for symmetry reduction.
+// locked_source() gives models whose shared data is mostly accessed under await-based locks
+// (`await(l == NO_THREAD)`, a page lock through a pointer, a reader-writer lock whose write side
+// awaits a conjunction), for lock-aware persistence (docs/reductions.md, "C1 with locks"); its
+// own seed range, so source()'s models are unchanged.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +34,35 @@ class RandomModel {
       o << "thread T" << t << " {\n";
       const unsigned n = 2 + pick(4);
       for (unsigned i = 0; i < n; ++i) o << "\t" << statement(t, i) << "\n";
+      o << "}\n";
+    }
+    footer(o);
+    return o.str();
+  }
+
+  // Lock-heavy models (see the file comment): 2-3 threads of 2-4 statements.
+  std::string locked_source(std::uint64_t seed) {
+    std::ostringstream o;
+    o << "scenario rnd_lock_" << seed << " \"random lock model " << seed << "\";\n"
+      << "struct page { int[0..3] f; thread_t owner; };\n"
+      << "pool struct page mem_map[2] named { pa, pb };\n"
+      << "struct page *slot;\n"
+      << "int[0..3] g0;\nint[0..3] g1;\nint[0..3] g2;\n"
+      << "thread_t l0;\nthread_t l1;\nthread_t wl;\nint[0..3] rd;\n"
+      << "void lock0() { atomic { await(l0 == NO_THREAD); l0 = current; } }\n"
+      << "void unlock0() { l0 = NO_THREAD; }\n"
+      << "void lock1() { atomic { await(NO_THREAD == l1); l1 = current; } }\n"
+      << "void unlock1() { l1 = NO_THREAD; }\n"
+      << "void down_write() { atomic { await(wl == NO_THREAD && rd == 0); wl = current; } }\n"
+      << "void up_write() { wl = NO_THREAD; }\n"
+      << "void down_read() { atomic { await(wl == NO_THREAD); rd = rd + 1; } }\n"
+      << "void up_read() { rd = rd - 1; }\n"
+      << "init { slot = pa; g0 = " << pick(4) << "; }\n";
+    const unsigned threads = 2 + pick(2);
+    for (unsigned t = 0; t < threads; ++t) {
+      o << "thread T" << t << " {\n";
+      const unsigned n = 2 + pick(3);
+      for (unsigned i = 0; i < n; ++i) o << "\t" << locked_statement(t, i) << "\n";
       o << "}\n";
     }
     footer(o);
@@ -118,6 +151,39 @@ class RandomModel {
       case 9: return "if (slot == pa) slot = pb; else slot = pa;";
       case 10: return "slot->b = !slot->b; HARM_ON(slot->b && " + g() + " == " + c + ", \"H_r\");";
       default: return "if (" + g() + " == " + c + ") " + g() + " = " + std::to_string(pick(4)) + ";";
+    }
+  }
+
+  std::string locked_statement(unsigned t, unsigned i) {
+    const std::string tmp = "t" + std::to_string(t) + "_" + std::to_string(i);
+    const std::string c = std::to_string(pick(4));
+    const std::string k = std::to_string(pick(2));
+    const std::string gk = "g" + k;  // the data lock k protects
+    switch (pick(11)) {
+      case 0:
+        return "lock" + k + "(); " + gk + " = (" + gk + " + " + c + ") % 4; unlock" + k + "();";
+      case 1:
+        return "lock" + k + "(); { int[0..3] " + tmp + " = " + gk + "; " + gk + " = (" + tmp +
+               " + 1) % 4; } unlock" + k + "();";
+      case 2: {
+        const unsigned a = pick(2);
+        return "lock" + std::to_string(a) + "(); lock" + std::to_string(1 - a) + "(); g" +
+               std::to_string(pick(2)) + " = " + c + "; unlock" + std::to_string(1 - a) +
+               "(); unlock" + std::to_string(a) + "();";
+      }
+      case 3:
+        return "{ struct page *" + tmp + " = slot; atomic { await(" + tmp +
+               "->owner == NO_THREAD); " + tmp + "->owner = current; } " + tmp + "->f = (" +
+               tmp + "->f + 1) % 4; " + tmp + "->owner = NO_THREAD; }";
+      case 4: return "down_write(); g2 = " + c + "; up_write();";
+      case 5: return "down_read(); WARN_ON(g2 == " + c + "); up_read();";
+      case 6: return g() + " = (" + g() + " + 1) % 4;";  // a race, outside any lock
+      case 7: return "lock1(); if (slot == pa) slot = pb; else slot = pa; unlock1();";
+      case 8: return "lock" + k + "(); WARN_ON(" + gk + " == " + c + "); unlock" + k + "();";
+      case 9: return "await(" + g() + " != " + c + ");";
+      default:
+        return "lock" + k + "(); " + gk + " = choose(0, " + std::to_string(1 + pick(3)) +
+               "); unlock" + k + "();";
     }
   }
 
