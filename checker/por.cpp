@@ -75,6 +75,15 @@ bool conflicts(const Footprint& fp, const TransitionSystem::CutFuture& c) {
 // since (it can only shrink: more threads hold more barriers closed); an older, larger one is
 // also sound to check against. At the end, no thread outside the set may write, before getting
 // past a barrier its cut assumes closed, a lock word some cut assumes held: else fall back.
+bool PorProbe::member_ok(unsigned x, unsigned t, Context& ctx, Outcome* why) {
+  if (self_ok(x, ctx)) return true;
+  if (why != nullptr)
+    *why = x == t                  ? Outcome::SelfVisible
+           : bufs_[x].recs.empty() ? Outcome::NeedsBlocked
+                                   : Outcome::NeedsVisible;
+  return false;
+}
+
 PorProbe::Mask PorProbe::lock_closure(unsigned t, Context& ctx, Outcome* why, bool& fallback) {
   fallback = false;
   std::fill(cut_valid_.begin(), cut_valid_.end(), false);
@@ -91,13 +100,7 @@ PorProbe::Mask PorProbe::lock_closure(unsigned t, Context& ctx, Outcome* why, bo
   };
   while (n > 0) {
     const unsigned x = work[--n];
-    if (!self_ok(x, ctx)) {
-      if (why != nullptr)
-        *why = x == t                    ? Outcome::SelfVisible
-               : bufs_[x].recs.empty()   ? Outcome::NeedsBlocked
-                                         : Outcome::NeedsVisible;
-      return 0;
-    }
+    if (!member_ok(x, t, ctx, why)) return 0;
     const Footprint& fp = bufs_[x].fp;
     for (unsigned u = 0; u < bufs_.size(); ++u) {  // C1, with cut futures
       if ((set >> u) & 1) continue;
@@ -151,13 +154,7 @@ PorProbe::Mask PorProbe::closure(unsigned t, Context& ctx, Outcome* why) {
   work[n++] = t;
   while (n > 0) {
     const unsigned x = work[--n];
-    if (!self_ok(x, ctx)) {
-      if (why != nullptr)
-        *why = x == t                    ? Outcome::SelfVisible
-               : bufs_[x].recs.empty()   ? Outcome::NeedsBlocked
-                                         : Outcome::NeedsVisible;
-      return 0;
-    }
+    if (!member_ok(x, t, ctx, why)) return 0;
     const Footprint& fp = bufs_[x].fp;
     for (unsigned u = 0; u < bufs_.size(); ++u) {  // C1
       if ((set >> u) & 1) continue;

@@ -99,6 +99,8 @@ class PorProbe {
   void probe(unsigned t, Context& ctx);
   // C0 and C2 for thread t alone.
   bool self_ok(unsigned t, Context& ctx);
+  // self_ok(x) for member x of the closure of t; when it fails, says why in `why` (if given).
+  bool member_ok(unsigned x, unsigned t, Context& ctx, Outcome* why);
   // The closure T(t) of C1, or 0 when it needs a thread that fails self_ok (`why`, if given,
   // says which way).
   Mask closure(unsigned t, Context& ctx, Outcome* why);
