@@ -55,6 +55,18 @@ inline Summary summary(const checker::VariantRun& r) {
   return s;
 }
 
+// The counterexamples of `r` as (thread, successor index) paths: equal paths are the same
+// counterexamples step by step.
+inline std::vector<std::vector<std::pair<int, int>>> step_paths(const checker::Result& r) {
+  std::vector<std::vector<std::pair<int, int>>> paths;
+  for (const auto& c : r.violations) {
+    std::vector<std::pair<int, int>> path;
+    for (const auto& s : c.steps) path.emplace_back(s.thread, s.index);
+    paths.push_back(path);
+  }
+  return paths;
+}
+
 // Every counterexample of `r` replays on the unreduced system (ProgramSystem::successors) to a
 // violation of its property.
 inline void require_replays(const checker::VariantRun& r) {

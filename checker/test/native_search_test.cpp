@@ -25,24 +25,9 @@ using namespace pcmc;
 
 namespace {
 
-struct Digest {
-  checker::Status status;
-  std::uint64_t states, transitions, end_states, exists_hits;
-  std::set<std::string> violated;
-  std::vector<std::vector<std::pair<int, int>>> paths;
-};
-
-Digest digest(const checker::VariantRun& r) {
-  Digest d{r.result.status, r.result.stats.states, r.result.stats.transitions,
-           r.result.stats.end_states, r.result.stats.exists_hits, {}, {}};
-  for (const auto& c : r.result.violations) {
-    d.violated.insert(r.table.props.at(c.property).name);
-    std::vector<std::pair<int, int>> path;
-    for (const auto& s : c.steps) path.emplace_back(s.thread, s.index);
-    d.paths.push_back(path);
-  }
-  return d;
-}
+using checker::test::step_paths;
+using checker::test::summary;
+using checker::test::Summary;
 
 void same_search(const std::string& file, const std::vector<std::string>& defines, bool debug_vm,
                  checker::SearchOptions o) {
@@ -57,14 +42,14 @@ void same_search(const std::string& file, const std::vector<std::string>& define
   CHECK(a.result.stats.engine == checker::Engine::Interp);
   REQUIRE(b.result.stats.engine == checker::Engine::Native);
   REQUIRE(b.exec->native() != nullptr);
-  const Digest x = digest(a), y = digest(b);
+  const Summary x = summary(a), y = summary(b);
   CHECK(x.status == y.status);
   CHECK(x.states == y.states);
   CHECK(x.transitions == y.transitions);
   CHECK(x.end_states == y.end_states);
   CHECK(x.exists_hits == y.exists_hits);
   CHECK(x.violated == y.violated);
-  CHECK(x.paths == y.paths);
+  CHECK(step_paths(a.result) == step_paths(b.result));
 }
 
 std::string example(const char* rel) { return std::string(PCMC_SOURCE_DIR "/examples/") + rel; }
@@ -232,7 +217,7 @@ TEST_CASE("native search: symmetry with page-frame blocks runs native", "[native
       CHECK(a.result.stats.symmetry_fallback == b.result.stats.symmetry_fallback);
       CHECK((b.result.stats.symmetry_fallback != "") == c.falls_back);
       CHECK(a.result.stats.symmetry_classes == b.result.stats.symmetry_classes);
-      const Digest x = digest(a), y = digest(b);
+      const Summary x = summary(a), y = summary(b);
       CHECK(x.status == y.status);
       CHECK(x.states == y.states);
       CHECK(x.end_states == y.end_states);
@@ -240,7 +225,7 @@ TEST_CASE("native search: symmetry with page-frame blocks runs native", "[native
       CHECK(x.violated == y.violated);
       if (workers == 1) {
         CHECK(x.transitions == y.transitions);
-        CHECK(x.paths == y.paths);
+        CHECK(step_paths(a.result) == step_paths(b.result));
       }
     }
   }

@@ -119,15 +119,10 @@ struct Outcome {
   bool operator==(const Outcome&) const = default;
 };
 
+// summary() without the property names (these searches have no VariantRun), plus the paths.
 Outcome outcome(const checker::Result& r) {
-  Outcome o{r.status, r.stats.states, r.stats.transitions, r.stats.end_states,
-            r.stats.exists_hits, {}};
-  for (const auto& c : r.violations) {
-    std::vector<std::pair<int, int>> path;
-    for (const auto& s : c.steps) path.emplace_back(s.thread, s.index);
-    o.paths.push_back(path);
-  }
-  return o;
+  return {r.status,         r.stats.states,      r.stats.transitions,
+          r.stats.end_states, r.stats.exists_hits, checker::test::step_paths(r)};
 }
 
 }  // namespace
