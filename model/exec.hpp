@@ -131,7 +131,7 @@ class Executor {
   // the block check of ref_blocks) would silently run other semantics, so set_native throws
   // std::logic_error when the module's options differ from the executor's.
   // Thread-safety: set_native may also be called while other threads run step() and
-  // eval_cond() (--engine auto switches in the middle of a search, checker/native_upgrade.hpp):
+  // eval_cond() (--engine auto switches in the middle of a search, checker/system/native_upgrade.hpp):
   // each call runs one engine or the other, and the two give the same results step by step
   // (the oracle tests), so where the switch falls changes no result. Calls of set_native itself
   // must not overlap. A module once set stays loaded until the executor is destroyed (another

@@ -12,7 +12,7 @@
 // addresses. Debug-class assertions count only when compiled in (debug_vm), as the executor
 // evaluates them only then.
 //
-// Precise futures (for diagnostics only, checker/por_stats.hpp): the same futures counting only
+// Precise futures (for diagnostics only, checker/reduce/por_stats.hpp): the same futures counting only
 // the accesses that name one place (a global, a field of a pool of one element): a byte in the
 // future but not in the precise future is reached only through a widening (a pointer counted for
 // every pool element, an index for every slot). The search never reads them.

@@ -1,6 +1,6 @@
 // The explored state graph as plain data, for drawing (DOT, traces/graph_dot.hpp).
 //
-// The checker fills it (checker/state_graph.hpp explores a TransitionSystem); traces/ only reads
+// The checker fills it (checker/search/explore_graph.hpp explores a TransitionSystem); traces/ only reads
 // it, so this header depends on nothing but the standard library (DESIGN §2: checker → traces).
 //
 // Shape: one node per stored state, in BFS discovery order (node 0 is the initial state), plus

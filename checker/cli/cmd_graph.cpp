@@ -1,7 +1,7 @@
 // pcmc graph SCENARIO -o FILE.dot|FILE.svg [-D ...] [--debug-vm] [--max-nodes N] [--svg]
 //
 // Draws the explored state graph with the shortest path to the first violation in red
-// (checker/state_graph.hpp explores, traces/graph_dot.hpp draws). Refuses, with exit code
+// (checker/search/explore_graph.hpp explores, traces/graph_dot.hpp draws). Refuses, with exit code
 // kTooLarge and the state count, when the graph has more than --max-nodes states: a picture of
 // thousands of states is unreadable. SVG goes through Graphviz's `dot` when it is installed.
 #include <spawn.h>
@@ -17,9 +17,9 @@
 #include "checker/cli/cmd_util.hpp"
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
-#include "checker/program_system.hpp"
-#include "checker/session.hpp"
-#include "checker/state_graph.hpp"
+#include "checker/system/program_system.hpp"
+#include "checker/session/session.hpp"
+#include "checker/search/explore_graph.hpp"
 #include "traces/graph_dot.hpp"
 
 extern char** environ;

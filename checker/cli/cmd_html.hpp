@@ -2,7 +2,7 @@
 #pragma once
 
 #include "checker/cli/options.hpp"
-#include "checker/session.hpp"
+#include "checker/session/session.hpp"
 #include "model/source.hpp"
 
 namespace pcmc::cli {

@@ -1,7 +1,7 @@
 // pcmc matrix SCENARIO --variants "B; F1; F1+F3" [--debug-vm on|off|both]
 //             [--format text|md|json] [--trace-dir DIR] [--rows all|violated]
 //
-// Runs every variant (and mode) and prints properties × variants (checker/matrix.hpp), writing
+// Runs every variant (and mode) and prints properties × variants (checker/session/matrix.hpp), writing
 // one trace JSON per violation into the trace folder (default matrix-traces/), each a single
 // trace object that `pcmc replay` reads. Exit: 0 every run complete, 20 some run incomplete,
 // 65 a malformed model or a model error at run time, 74 a trace file could not be written;
@@ -15,7 +15,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/matrix_format.hpp"
-#include "checker/matrix.hpp"
+#include "checker/session/matrix.hpp"
 #include "traces/render.hpp"
 #include "traces/scenario_hash.hpp"
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "checker/cli/options.hpp"
-#include "checker/search.hpp"
+#include "checker/search/search.hpp"
 #include "model/ast.hpp"
 #include "model/source.hpp"
 

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "checker/session.hpp"
+#include "checker/session/session.hpp"
 #include "checker/cli/cmd_html.hpp"
 #include "checker/cli/cmd_util.hpp"
 #include "checker/cli/exit_codes.hpp"

@@ -1,4 +1,4 @@
-// Renderings of a fix matrix (checker/matrix.hpp) for `pcmc matrix --format text|md|json`:
+// Renderings of a fix matrix (checker/session/matrix.hpp) for `pcmc matrix --format text|md|json`:
 // an aligned plain-ASCII table, a Markdown table (✓/✗, each violation linked to its trace file)
 // and a JSON document (schema in docs/graphs-and-viewer.md). None of them contains times, so
 // the same run gives the same bytes (the CLI tests compare them with golden files).
@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "checker/matrix.hpp"
+#include "checker/session/matrix.hpp"
 
 namespace pcmc::cli {
 

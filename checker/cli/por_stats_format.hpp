@@ -1,4 +1,4 @@
-// `pcmc check --por-stats`: the POR diagnostics (checker/por_stats.hpp) as the JSON object
+// `pcmc check --por-stats`: the POR diagnostics (checker/reduce/por_stats.hpp) as the JSON object
 // stats.por_stats (docs/trace-schema.json) and as a short summary for people on stdout.
 #pragma once
 
@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "checker/por_stats.hpp"
+#include "checker/reduce/por_stats.hpp"
 
 namespace pcmc::cli {
 

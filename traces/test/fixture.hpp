@@ -1,6 +1,6 @@
 // Shared fixture of the traces tests: one basics scenario compiled for one variant, and traces
 // built from hand-written choice paths (the paths BFS finds; the checker's own tests and
-// checker/test/trace_roundtrip_test.cpp cover traces produced by a search).
+// checker/session/test/trace_roundtrip_test.cpp cover traces produced by a search).
 #pragma once
 
 #include <fstream>

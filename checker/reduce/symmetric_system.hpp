@@ -1,0 +1,92 @@
+// Symmetry reduction as a TransitionSystem decorator (docs/reductions.md, "Symmetry"): the same
+// system with every successor and the initial state replaced by its canonical form
+// (symmetry.hpp). The search loop is unchanged — canonicalisation is part of "successors" — so
+// the sequential and parallel BFS, DFS and BFS parent reconstruction (which re-expands the
+// parent and matches the stored child) all see one consistent quotient system.
+//
+// Steps found on it name threads of canonical states; concretise() turns such a counterexample
+// into a path of the inner system (replayable with symmetry off).
+//
+// Contract: holds references to the inner system and the canonicaliser, which must outlive it.
+// Thread-safe like the inner system: one Context per worker. Partial-order reduction goes
+// through it when the inner system offers it: footprints and interference are the inner
+// system's, taken in the stored (canonical, hence concrete) state, and only the successors are
+// canonicalised — why that is sound: docs/reductions.md, "POR and symmetry together". The
+// non-termination pass must not run on it (a lasso of canonical states is not a fair lasso of
+// the inner system): run_variant applies symmetry only with the pass off.
+#pragma once
+
+#include "checker/system/counterexample.hpp"
+#include "checker/reduce/symmetry.hpp"
+#include "checker/system/system.hpp"
+
+namespace pcmc::checker {
+
+class SymmetricSystem final : public TransitionSystem {
+ public:
+  // Throws std::invalid_argument when the canonicaliser does not fit the inner system.
+  SymmetricSystem(const TransitionSystem& inner, const Canonicaliser& canon);
+
+  const TransitionSystem& inner() const { return inner_; }
+  const Canonicaliser& canonicaliser() const { return canon_; }
+
+  std::size_t state_size() const override { return inner_.state_size(); }
+  unsigned thread_count() const override { return inner_.thread_count(); }
+  const std::vector<properties::Property>& properties() const override {
+    return inner_.properties();
+  }
+  PropertyId deadlock_property() const override { return inner_.deadlock_property(); }
+  PropertyId nontermination_property() const override {
+    return inner_.nontermination_property();
+  }
+  std::vector<std::uint32_t> state_parts() const override { return inner_.state_parts(); }
+  std::unique_ptr<Context> make_context() const override;
+  void initial_state(std::uint8_t* out) const override;
+  bool finished(const std::uint8_t* state, unsigned thread) const override {
+    return inner_.finished(state, thread);
+  }
+  unsigned successors(const std::uint8_t* state, unsigned thread, Context& ctx,
+                      TransitionSink& sink) const override;
+  void check_state(const std::uint8_t* state, Context& ctx,
+                   std::vector<Report>& out) const override;
+  bool check_end(const std::uint8_t* state, Context& ctx,
+                 std::vector<Report>& out) const override;
+  bool has_exists() const override { return inner_.has_exists(); }
+
+  bool supports_por() const override { return inner_.supports_por(); }
+  unsigned successors_with_footprint(const std::uint8_t* state, unsigned thread, Context& ctx,
+                                     TransitionSink& sink, Footprint& fp) const override;
+  bool may_interfere(const std::uint8_t* state, unsigned thread,
+                     const Footprint& fp) const override {
+    return inner_.may_interfere(state, thread, fp);
+  }
+  bool cut_future(const std::uint8_t* state, unsigned thread, std::uint64_t among,
+                  CutFuture& out) const override {
+    return inner_.cut_future(state, thread, among, out);
+  }
+  std::uint64_t barrier_holders(const std::uint8_t* state) const override {
+    return inner_.barrier_holders(state);
+  }
+  void interference(const std::uint8_t* state, unsigned thread, const Footprint& fp,
+                    std::vector<std::uint64_t>& objects,
+                    std::vector<std::uint64_t>& widened) const override {
+    inner_.interference(state, thread, fp, objects, widened);
+  }
+  ObjectNames object_names() const override { return inner_.object_names(); }
+  bool holds_lock(const std::uint8_t* state, unsigned thread) const override {
+    return inner_.holds_lock(state, thread);
+  }
+
+ private:
+  const TransitionSystem& inner_;
+  const Canonicaliser& canon_;
+};
+
+// Rewrites `cex`, found by a search on `sym`, into a path of sym.inner() from its own initial
+// state: each canonical step (t, i) becomes the step of the concrete thread that t stands for,
+// with the successor index whose canonical image is the canonical path's next state (the same
+// index when it matches, and with the same reports); `cex.thread` is mapped likewise. Throws
+// std::logic_error when no concrete step matches (the spec is not a symmetry of the system).
+void concretise(const SymmetricSystem& sym, Counterexample& cex);
+
+}  // namespace pcmc::checker

@@ -1,0 +1,194 @@
+// The exhaustive search: one loop, read top to bottom as a pipeline
+//   pop → successors → (reduction, later) → properties → insert → enqueue → progress
+// over a TransitionSystem, with the frontier (FIFO for BFS, LIFO for DFS) behind one interface,
+// then, when asked, the non-termination pass (SCCs of the explored graph under weak fairness).
+//
+// Determinism: with the same system and options the result, the counts and every counterexample
+// are the same. Successor order is a contract: threads in increasing id, then successor index;
+// `shuffle_seed` permutes it (tests prove verdicts and counts do not depend on it).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checker/reduce/por_stats.hpp"
+#include "checker/system/counterexample.hpp"
+#include "checker/system/system.hpp"
+
+namespace pcmc::checker {
+
+enum class Order { BFS, DFS };
+
+// The visited set (docs/state-store.md).
+//   Exact:       every state stored exactly (tree compression): a complete search is a proof.
+//   HashCompact: a 64-bit signature per state (hash compaction, lossy): two states with the same
+//                signature are merged, so states may be omitted; "holds" then means "no
+//                violation among the states explored", with the omission bound of Stats. A
+//                violation found is real and its counterexample replays. BFS only, safety only
+//                (search() throws std::invalid_argument with DFS or with `liveness` on).
+enum class StoreMode { Exact, HashCompact };
+
+// The cycle proviso (C3) of partial-order reduction (docs/reductions.md): when a state may be
+// expanded with an ample set of threads only.
+//   NewState:  every successor of the ample steps is new (not stored before the expansion). Sound
+//              for any search order.
+//   NextLevel: BFS only: every successor is new or was stored at the next BFS level (depth + 1);
+//              an edge back to the same or an earlier level forces full expansion. Also sound
+//              (every cycle has such an edge); reduces more. DFS always uses NewState.
+enum class Proviso { NewState, NextLevel };
+
+// The executor (docs/native-engine.md). Auto (an option, never a Stats value): the interpreter
+// first; after SearchOptions::native_delay seconds the native module is built in the
+// background and takes over mid-search (checker/system/native_upgrade.hpp).
+enum class Engine : std::uint8_t { Interp, Native, Auto };
+const char* to_string(Engine e);
+
+struct Stats {
+  std::uint64_t states = 0;         // distinct states stored
+  std::uint64_t transitions = 0;    // transitions generated (including fatal ones)
+  std::uint64_t end_states = 0;     // quiescent end states
+  std::uint64_t exists_hits = 0;    // end states where `exists` holds
+  std::uint64_t max_depth = 0;      // deepest state stored (BFS: the level count - 1)
+  std::uint64_t queue = 0;          // frontier size (at the time of the report)
+  std::uint64_t store_bytes = 0;    // bytes held by the visited set (all tree tables, the root
+                                    // arena and index, DFS parent links; hash compaction:
+                                    // the signatures, the frontier's bytes, pinned states)
+  std::uint64_t peak_rss = 0;       // peak resident set size of the process, bytes
+  bool por = false;                 // partial-order reduction was applied (SearchOptions::por
+                                    // and no non-termination pass)
+  std::uint64_t ample_states = 0;   // POR: states expanded with an ample set (not every thread)
+  std::uint64_t proviso_full = 0;   // POR: states fully expanded only because of the proviso
+  std::shared_ptr<const PorStats> por_stats;  // SearchOptions::por_stats with ample sets
+                                    // applied: why states were (not) reduced; null otherwise
+  std::uint64_t rerun_states = 0;   // POR found violations after expanding some state with an
+                                    // ample set: the states of the re-run without POR (bounded
+                                    // by the counterexamples' depth) that re-derived them as
+                                    // the unreduced shortest ones (search_shortest.cpp); 0: none
+  bool edge_log = false;            // the non-termination pass walked the edges the BFS logged
+                                    // (SearchOptions::log_edges); false: it regenerated them, or
+                                    // did not run
+  std::string rerun_failed;         // why that re-run did not finish (a limit, an interrupt):
+                                    // the counterexamples are then the reduced search's ones,
+                                    // real but not necessarily shortest. Empty otherwise.
+  bool sleep = false;               // sleep sets were applied (SearchOptions::sleep, BFS, no
+                                    // non-termination pass, no symmetry applied)
+  std::uint64_t slept = 0;          // sleep sets: transitions not generated because their
+                                    // thread was asleep (they would have been generated
+                                    // without sleep sets, with the same ample set)
+  bool symmetry = false;            // symmetry reduction was applied (SearchOptions::symmetry,
+                                    // no non-termination pass, some interchangeable threads)
+  std::string symmetry_classes;     // the interchangeable threads and page frames,
+                                    // "{Oa, Ob} mem_map{F0, F1}" (set by run_variant)
+  std::string symmetry_fallback;    // a search permuting page-frame blocks was abandoned because
+                                    // this crossed a block ("a step of P0 in find_subpage() from
+                                    // line 12"); the result is that of the search without
+                                    // blocks (set by run_variant; empty: no fallback)
+  StoreMode store = StoreMode::Exact;  // the visited set used (SearchOptions::store)
+  unsigned signature_bits = 0;      // HashCompact: signature bits (64 unless a test truncates)
+  double omission_bound = 0;        // HashCompact: P(at least one state omitted) <=
+                                    // states (states - 1) / 2^(signature_bits + 1) (birthday
+                                    // bound, with the states stored; docs/state-store.md)
+  double seconds = 0;
+  Engine engine = Engine::Interp;   // the executor that ran the search (set by run_variant):
+                                    // Native when the native module ran any of it
+  double compile_seconds = 0;       // Native: generating and compiling the module(s) (0: cached)
+  double native_after = 0;          // Native under Engine::Auto: the native module took over
+                                    // this many seconds after the search started (0: Native)
+};
+
+struct SearchOptions {
+  Order order = Order::BFS;
+  bool all = false;                 // continue after the first violation: one per property
+  bool liveness = true;             // run the non-termination pass
+  bool por = false;                 // partial-order reduction (docs/reductions.md). Applies to
+                                    // the safety search only: ignored when `liveness` is on (the
+                                    // non-termination pass needs the full graph) or when the
+                                    // system does not support it. Same verdicts, violated
+                                    // properties, end-state and exists counts as off; fewer
+                                    // states. BFS: when a violation is found, search() re-runs
+                                    // without POR up to the counterexamples' depth, so the
+                                    // violations and counterexamples are exactly those of POR
+                                    // off (search_shortest.cpp). DFS: real paths, no length
+                                    // guarantee either way.
+  Proviso proviso = Proviso::NextLevel;  // POR's cycle proviso (BFS; DFS: NewState)
+  bool por_locks = true;            // with `por`: lock-aware C1 (docs/reductions.md, "C1 with
+                                    // locks"): other threads' futures are cut at the lock
+                                    // awaits the ample set's threads keep closed. Off: the
+                                    // full static futures (the oracle). Same guarantees.
+  bool por_stats = false;           // with ample sets applied: count why each state was or was
+                                    // not reduced and the objects of the C1 conflicts
+                                    // (por_stats.hpp, Stats::por_stats). Changes no count.
+  bool sleep = false;               // sleep sets (docs/reductions.md, "Sleep sets"): a thread
+                                    // whose step is independent of the steps explored since an
+                                    // ancestor explored it is not expanded again. Alone or with
+                                    // `por`. Applies where POR does (safety search, a system
+                                    // that supports it, at most 64 threads) and only with BFS
+                                    // (DFS ignores it: state matching in DFS needs a
+                                    // re-exploration rule) and not when run_variant applies
+                                    // symmetry. Alone: the same states, at the same depths, end
+                                    // states, exists counts, violated properties and
+                                    // counterexample lengths as off; fewer transitions.
+  bool symmetry = false;            // symmetry reduction of interchangeable threads
+                                    // (docs/reductions.md, "Symmetry"). Applied by run_variant
+                                    // (session.hpp), which searches a SymmetricSystem; search()
+                                    // itself ignores it. Like POR: safety search only (ignored
+                                    // with `liveness` on); ample sets combine with it, sleep
+                                    // sets are off while it applies (they name thread ids). Same
+                                    // verdicts, violated properties, end-state and exists
+                                    // verdicts as off; fewer or equal states; counterexamples
+                                    // are concrete paths (replayable without it).
+  bool log_edges = true;            // BFS with `liveness`: keep the explored edges (4 bytes per
+                                    // state and per edge) so the non-termination pass walks them
+                                    // instead of regenerating every successor (about halves the
+                                    // time of a default run). Dropped by itself when it would not
+                                    // fit max_memory. Same results either way (tested).
+  std::uint64_t max_states = 0;     // 0 = unlimited
+  std::uint64_t max_depth = 0;      // 0 = unlimited. States within max_depth steps are stored,
+                                    // checked and expanded; deeper successors are dropped
+                                    // (Incomplete if any was new). DFS: first-found depth.
+  double max_seconds = 0;           // 0 = unlimited
+  std::uint64_t max_memory = 0;     // bytes of visited set + frontier; 0 = unlimited. Checked
+                                    // before each expansion with room for the store's next
+                                    // growth, and before the non-termination pass.
+  std::uint64_t shuffle_seed = 0;   // 0 = the contract order; otherwise a seeded permutation
+  StoreMode store = StoreMode::Exact;  // the visited set (see StoreMode)
+  unsigned signature_bits = 64;     // HashCompact: bits of the signature kept, 1..64. Below 64
+                                    // for tests only: it forces collisions (omissions).
+  unsigned workers = 1;             // BFS: expand and store on this many threads, with the same
+                                    // result, counts and counterexamples as 1 (docs/parallel.md).
+                                    // DFS and the non-termination pass run on one thread.
+  const std::atomic<bool>* interrupt = nullptr;  // set (e.g. by SIGINT) to stop cleanly
+  std::function<void(const Stats&)> progress;    // called at most once a second
+  // The executor (docs/native-engine.md). Applied by run_variant (session.hpp), like symmetry;
+  // search() itself ignores these. Native: the model is compiled to C++ and loaded (seconds of
+  // compile, then several times faster steps); same results as Interp (the oracle tests).
+  Engine engine = Engine::Interp;
+  double native_delay = 1.0;        // Auto: seconds of interpreted search before the native
+                                    // build starts (a shorter run never starts a compiler)
+  std::string native_cache;         // Native: the module cache; empty = model::native_cache_dir()
+  std::function<void(double seconds, bool cached)> on_native;  // Native: after the module loaded
+                                    // (Auto: on a background thread, when it takes over)
+  std::function<void(const std::string&)> on_native_failed;  // Auto: the build failed (the
+                                    // interpreter goes on); on a background thread
+};
+
+enum class Status { Holds, Violated, Incomplete };
+
+struct Result {
+  Status status = Status::Holds;
+  std::string incomplete_reason;   // "state limit 1000", "interrupted", ...
+  Stats stats;
+  std::vector<Counterexample> violations;  // in discovery order, at most one per property
+                                           // (first-violation mode: the reports of the first
+                                           // violating transition or state, usually one)
+};
+
+// The search of `system` (search.cpp, parallel_bfs.cpp), then, when a BFS with POR found
+// violations, the re-run that makes its counterexamples the shortest (search_shortest.cpp).
+Result search(const TransitionSystem& system, const SearchOptions& options);
+
+}  // namespace pcmc::checker

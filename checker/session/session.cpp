@@ -1,0 +1,224 @@
+#include "checker/session/session.hpp"
+
+#include <optional>
+
+#include "checker/system/native_upgrade.hpp"
+#include "checker/reduce/program_symmetry.hpp"
+#include "checker/system/program_system.hpp"
+#include "checker/reduce/symmetric_system.hpp"
+#include "model/codegen.hpp"
+#include "model/native.hpp"
+#include "traces/scenario_hash.hpp"
+
+namespace pcmc::checker {
+
+traces::PropertyRef property_ref(const properties::PropertyTable& table, PropertyId id) {
+  const properties::Property& p = table.props.at(id);
+  return {p.name, properties::to_string(p.cls), p.macro, p.function, p.loc, p.text};
+}
+
+traces::ChoicePath choice_path(const Counterexample& cex) {
+  traces::ChoicePath path;
+  for (const Step& s : cex.steps) path.steps.emplace_back(s.thread, s.index);
+  path.loop_start = cex.loop_start;
+  path.thread = cex.thread == 0xFFFF ? -1 : cex.thread;
+  return path;
+}
+
+const char* to_string(Engine e) {
+  switch (e) {
+    case Engine::Native: return "native";
+    case Engine::Auto: return "auto";
+    case Engine::Interp: break;
+  }
+  return "interp";
+}
+
+namespace {
+
+// The engine SearchOptions::engine asks for, attached to one executor for one search: Native
+// builds the module now (NativeError propagates: exit 69); Auto starts a NativeUpgrade that
+// switches to it mid-search; Interp, or options the native engine does not implement
+// (model::native_supports), leave the interpreter.
+class EngineScope {
+ public:
+  EngineScope(const model::Program& program, model::Executor& exec, const SearchOptions& options) {
+    if (options.engine == Engine::Interp || !model::native_supports(exec.options())) return;
+    model::NativeBuildOptions bo;
+    bo.cache_dir = options.native_cache;
+    if (options.engine == Engine::Native) {
+      auto module = model::NativeModule::build(program, exec.options(), bo);
+      compile_seconds_ = module->compile_seconds();
+      if (options.on_native) options.on_native(compile_seconds_, module->cached());
+      exec.set_native(std::move(module));
+      native_ = true;
+      return;
+    }
+    auto on_native = options.on_native;
+    auto on_failed = options.on_native_failed;
+    upgrade_.emplace(program, exec, std::move(bo), options.native_delay,
+                     [on_native, on_failed](const NativeUpgrade::Outcome& o) {
+                       if (o.switched && on_native) on_native(o.compile_seconds, o.cached);
+                       if (!o.switched && on_failed) on_failed(o.error);
+                     });
+  }
+
+  // Ends a background build (Auto) and records in `stats` what ran the search.
+  void finish(Stats& stats) {
+    if (upgrade_) {
+      const NativeUpgrade::Outcome o = upgrade_->finish();
+      compile_seconds_ = o.compile_seconds;
+      native_ = o.switched;
+      stats.native_after = o.after_seconds;
+      upgrade_.reset();
+    }
+    stats.engine = native_ ? Engine::Native : Engine::Interp;
+  }
+  double compile_seconds() const { return compile_seconds_; }
+
+ private:
+  bool native_ = false;
+  double compile_seconds_ = 0;
+  std::optional<NativeUpgrade> upgrade_;
+};
+
+// `search_fn()` with `exec` on the engine the options ask for; its stats say which ran it, and
+// `*compile_seconds` grows by the build time (also when the search throws).
+template <typename SearchFn>
+Result with_engine(const model::Program& program, model::Executor& exec,
+                   const SearchOptions& options, double* compile_seconds, SearchFn&& search_fn) {
+  EngineScope engine(program, exec, options);
+  Result r;
+  try {
+    r = search_fn();
+  } catch (...) {
+    Stats discarded;
+    engine.finish(discarded);
+    *compile_seconds += engine.compile_seconds();
+    throw;
+  }
+  engine.finish(r.stats);
+  *compile_seconds += engine.compile_seconds();
+  return r;
+}
+
+// The quotient of `system` under `spec`, searched; counterexamples concretised.
+Result search_quotient(const model::Program& program, const ProgramSystem& system,
+                       SymmetrySpec spec, const SearchOptions& options) {
+  const std::string classes = describe_classes(program, spec);
+  const Canonicaliser canon(std::move(spec), system.state_size());
+  const SymmetricSystem quotient(system, canon);
+  // Sleep sets are masks of thread ids, and canonicalisation permutes thread ids: a mask stored
+  // for a canonical state would have to be permuted along with every successor. Not done: sleep
+  // sets are off while symmetry applies (Stats::sleep false; ample sets stay on).
+  SearchOptions without_sleep = options;
+  without_sleep.sleep = false;
+  Result r = search(quotient, without_sleep);
+  for (Counterexample& c : r.violations) concretise(quotient, c);
+  r.stats.symmetry = true;
+  r.stats.symmetry_classes = classes;
+  return r;
+}
+
+// Symmetry (docs/reductions.md): with the option on, the non-termination pass off and some
+// interchangeable threads or page frames, search the quotient system and concretise its
+// counterexamples, so that everything after this (traces, replay) sees paths of the program
+// itself. Pools permuted in blocks are searched with an executor that checks every reference
+// operation on them; when one crosses a block (BlockCrossing), that search is abandoned and the
+// search runs again without blocks (Stats::symmetry_fallback says why). Each search runs on the
+// engine the options ask for (with_engine): the block-checking executor on a native module of
+// its own options (the block sizes are baked in). `*compile_seconds` sums the builds.
+Result search_with_symmetry(const model::Program& program, model::Executor& exec,
+                            const properties::PropertyTable& table, const ProgramSystem& system,
+                            const SearchOptions& options, double* compile_seconds) {
+  if (!options.symmetry || options.liveness)
+    return with_engine(program, exec, options, compile_seconds,
+                       [&] { return search(system, options); });
+  ProgramSymmetry sym = program_symmetry(program);
+  std::string fallback;
+  if (!sym.ref_blocks.empty()) {
+    model::ExecOptions checking = exec.options();
+    checking.ref_blocks = sym.ref_blocks;
+    model::Executor checked_exec(program, checking);
+    const ProgramSystem checked_system(checked_exec, table);
+    try {
+      return with_engine(program, checked_exec, options, compile_seconds, [&] {
+        return search_quotient(program, checked_system, std::move(sym.spec), options);
+      });
+    } catch (const BlockCrossing& e) {
+      fallback = e.where();
+    }
+    sym = program_symmetry(program, false);
+  }
+  Result r = with_engine(program, exec, options, compile_seconds, [&] {
+    return sym.spec.empty() ? search(system, options)
+                            : search_quotient(program, system, std::move(sym.spec), options);
+  });
+  r.stats.symmetry_fallback = fallback;
+  return r;
+}
+
+}  // namespace
+
+VariantRun run_variant(const model::ast::Model& model, const model::SourceManager& sm,
+                       const std::vector<std::string>& defines, bool debug_vm,
+                       const SearchOptions& options) {
+  VariantRun run;
+  model::CompileOptions copts;
+  copts.defines = defines;
+  copts.debug_vm = debug_vm;
+  run.program = model::compile(model, sm, copts);
+  run.scenario_hash = traces::scenario_hash(sm);
+  model::ExecOptions eopts;
+  eopts.debug_vm = debug_vm;
+  run.exec = std::make_unique<model::Executor>(run.program, eopts);
+
+  // The init block must run cleanly: a failure there is a malformed model, not a verdict.
+  {
+    std::vector<std::uint8_t> init(run.program.state_size);
+    std::vector<model::Event> events;
+    run.exec->initial_state(init.data(), events);
+    if (!events.empty()) {
+      const model::Event& e = events.front();
+      const auto& code = run.program.init.code;
+      model::SrcLoc loc = e.pc < code.size() ? code[e.pc].loc : model::SrcLoc{};
+      std::string what = e.kind == model::Event::ModelError
+                             ? std::string("model error in init: ") + model::to_string(e.error)
+                             : "assertion " + run.program.asserts.at(e.site).name +
+                                   " fires in init";
+      throw model::CompileError(loc, what);
+    }
+  }
+
+  run.table = properties::build_property_table(run.program);
+  ProgramSystem system(*run.exec, run.table);
+  double compile_seconds = 0;
+  run.result = search_with_symmetry(run.program, *run.exec, run.table, system, options,
+                                    &compile_seconds);
+  run.result.stats.compile_seconds = compile_seconds;
+  traces::TraceContext ctx = run.trace_context(sm);
+  for (const Counterexample& cex : run.result.violations)
+    run.traces.push_back(
+        traces::build_trace(ctx, property_ref(run.table, cex.property), choice_path(cex)));
+  return run;
+}
+
+properties::Outcome outcome_of(const VariantRun& run) {
+  properties::Outcome o;
+  o.complete = run.result.status != Status::Incomplete && run.result.incomplete_reason.empty();
+  o.incomplete_reason = run.result.incomplete_reason;
+  for (const Counterexample& c : run.result.violations)
+    o.violated.insert(run.table.props.at(c.property).name);
+  o.states = run.result.stats.states;
+  o.transitions = run.result.stats.transitions;
+  o.end_states = run.result.stats.end_states;
+  o.exists_hits = run.result.stats.exists_hits;
+  o.has_exists = !run.program.exists.empty();
+  const Stats& st = run.result.stats;
+  for (const auto& [on, name] : {std::pair{st.por, "por"}, std::pair{st.sleep, "sleep sets"},
+                                 std::pair{st.symmetry, "symmetry"}})
+    if (on) o.reduced += (o.reduced.empty() ? "" : ", ") + std::string(name);
+  return o;
+}
+
+}  // namespace pcmc::checker

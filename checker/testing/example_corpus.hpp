@@ -1,0 +1,139 @@
+// Shared by the reduction oracle tests (por_test.cpp, symmetry_test.cpp, frame_*_test.cpp): the
+// scenario corpus (every example except quarantine/ and the scale benchmarks under scaled/, and
+// every kernel library test), parsing with the library on the include path, the oracles' search
+// options, the summary of a run that the oracles compare, and the check that every
+// counterexample replays on the unreduced system.
+#pragma once
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "checker/system/program_system.hpp"
+#include "checker/session/session.hpp"
+#include "checker/testing/replay.hpp"
+#include "model/compile.hpp"
+#include "model/parser.hpp"
+#include "properties/judge.hpp"
+
+namespace pcmc::checker::test {
+
+struct Summary {
+  checker::Status status;
+  std::uint64_t states, transitions, end_states, exists_hits;
+  std::set<std::string> violated;
+};
+
+// The reduction oracles' search: the safety search (the reductions need liveness off), `all`
+// or first-violation mode, at most `cap` states; the caller turns its reduction on.
+inline checker::SearchOptions safety_options(bool all, std::uint64_t cap) {
+  checker::SearchOptions o;
+  o.liveness = false;
+  o.all = all;
+  o.max_states = cap;
+  return o;
+}
+
+// The symmetry oracles' search (symmetry_test.cpp, frame_*_test.cpp, frame_random_oracle.hpp):
+// safety_options with symmetry on or off, and POR on for the tests of both together.
+inline checker::SearchOptions symmetry_options(bool symmetry, bool all, std::uint64_t cap,
+                                               bool por = false) {
+  checker::SearchOptions o = safety_options(all, cap);
+  o.symmetry = symmetry;
+  o.por = por;
+  return o;
+}
+
+inline Summary summary(const checker::VariantRun& r) {
+  Summary s{r.result.status, r.result.stats.states, r.result.stats.transitions,
+            r.result.stats.end_states, r.result.stats.exists_hits, {}};
+  for (const auto& c : r.result.violations) s.violated.insert(r.table.props.at(c.property).name);
+  return s;
+}
+
+// The counterexamples of `r` as (thread, successor index) paths: equal paths are the same
+// counterexamples step by step.
+inline std::vector<std::vector<std::pair<int, int>>> step_paths(const checker::Result& r) {
+  std::vector<std::vector<std::pair<int, int>>> paths;
+  for (const auto& c : r.violations) {
+    std::vector<std::pair<int, int>> path;
+    for (const auto& s : c.steps) path.emplace_back(s.thread, s.index);
+    paths.push_back(path);
+  }
+  return paths;
+}
+
+// Every counterexample of `r` replays on the unreduced system (ProgramSystem::successors) to a
+// violation of its property.
+inline void require_replays(const checker::VariantRun& r) {
+  const checker::ProgramSystem sys(*r.exec, r.table);
+  REQUIRE(r.traces.size() == r.result.violations.size());  // traces/ replayed them as well
+  for (const auto& c : r.result.violations) {
+    INFO("counterexample of " << r.table.props.at(c.property).name);
+    CHECK(check_counterexample(sys, c) == "");
+  }
+}
+
+inline std::vector<std::string> scenario_files() {
+  std::vector<std::string> files;
+  for (const char* dir : {"/examples", "/model/kernel"})
+    for (const auto& e : std::filesystem::recursive_directory_iterator(PCMC_SOURCE_DIR +
+                                                                       std::string(dir))) {
+      const std::string p = e.path().string();
+      if (e.path().extension() != ".pcm" || p.find("/quarantine/") != std::string::npos ||
+          p.find("/scaled/") != std::string::npos)
+        continue;
+      if (std::string(dir) == "/model/kernel" && p.find("/test/") == std::string::npos) continue;
+      files.push_back(p);
+    }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+inline model::ast::Model parse(model::SourceManager& sm, const std::string& file) {
+  model::ParseOptions po;
+  po.include_path.push_back(PCMC_SOURCE_DIR "/model/kernel");
+  po.include_path.push_back(PCMC_SOURCE_DIR "/model");
+  return model::parse_file(sm, file, po);
+}
+
+// A Program compiled from model text, or from a file (with the library include path).
+inline model::Program compile_text(const std::string& text,
+                                   const std::vector<std::string>& defines = {}) {
+  model::SourceManager sm;
+  const model::ast::Model ast = model::parse_text(sm, "t.pcm", text, model::ParseOptions{});
+  model::CompileOptions co;
+  co.defines = defines;
+  return model::compile(ast, sm, co);
+}
+
+inline model::Program compile_file(const std::string& file,
+                                   const std::vector<std::string>& defines = {}) {
+  model::SourceManager sm;
+  const model::ast::Model ast = parse(sm, file);
+  model::CompileOptions co;
+  co.defines = defines;
+  return model::compile(ast, sm, co);
+}
+
+// Calls fn(file, ast, sm, spec) for every (variant, mode) that the expect blocks of each file
+// name — one baseline run for a file without expect blocks — as `pcmc check --judge` runs them.
+template <class Fn>
+void for_each_expected_run(const std::vector<std::string>& files, Fn fn) {
+  for (const std::string& file : files) {
+    model::SourceManager sm;
+    const model::ast::Model ast = parse(sm, file);
+    std::vector<properties::RunSpec> runs = properties::runs_to_judge(ast.expects);
+    if (runs.empty()) runs.push_back({});
+    for (const auto& spec : runs) {
+      INFO(file << " " << spec.label());
+      fn(file, ast, sm, spec);
+    }
+  }
+}
+
+}  // namespace pcmc::checker::test

@@ -1,0 +1,193 @@
+// A seeded generator of small random models (source text in the modelling language), for the
+// oracle tests: every reduction and every parallel mode must give, on each of them, what the
+// plain sequential search gives. The same seed always gives the same model.
+//
+// A model (source()) has 2-3 threads of 2-5 statements over: bounded shared ints (g0..g2,
+// values 0..3), two spinlocks (await-based, so lock cycles deadlock), a pool of two pages with a
+// field and a flag reached through a shared pointer, thread-local temporaries (read then write:
+// lost updates), `await` on shared values (blocking), `choose`, WARN_ON / BUG_ON / HARM_ON
+// assertions, and an invariant, a final condition and an exists condition. symmetric_source()
+// gives models with interchangeable threads (identical bodies) for symmetry reduction.
+// locked_source() gives models whose shared data is mostly accessed under await-based locks
+// (`await(l == NO_THREAD)`, a page lock through a pointer, a reader-writer lock whose write side
+// awaits a conjunction), for lock-aware persistence (docs/reductions.md, "C1 with locks"); its
+// own seed range, so source()'s models are unchanged.
+#pragma once
+
+#include <cstdint>
+#include <sstream>
+#include <string>
+
+#include "checker/store/hash.hpp"
+
+namespace pcmc::checker::test {
+
+class RandomModel {
+ public:
+  explicit RandomModel(std::uint64_t seed) : x_(seed * 0x9E3779B97F4A7C15ull + 1) {}
+
+  std::string source(std::uint64_t seed) {
+    std::ostringstream o;
+    header(o, seed);
+    const unsigned threads = 2 + pick(2);
+    for (unsigned t = 0; t < threads; ++t) {
+      o << "thread T" << t << " {\n";
+      const unsigned n = 2 + pick(4);
+      for (unsigned i = 0; i < n; ++i) o << "\t" << statement(t, i) << "\n";
+      o << "}\n";
+    }
+    footer(o);
+    return o.str();
+  }
+
+  // Lock-heavy models (see the file comment): 2-3 threads of 2-4 statements.
+  std::string locked_source(std::uint64_t seed) {
+    std::ostringstream o;
+    o << "scenario rnd_lock_" << seed << " \"random lock model " << seed << "\";\n"
+      << "struct page { int[0..3] f; thread_t owner; };\n"
+      << "pool struct page mem_map[2] named { pa, pb };\n"
+      << "struct page *slot;\n"
+      << "int[0..3] g0;\nint[0..3] g1;\nint[0..3] g2;\n"
+      << "thread_t l0;\nthread_t l1;\nthread_t wl;\nint[0..3] rd;\n"
+      << "void lock0() { atomic { await(l0 == NO_THREAD); l0 = current; } }\n"
+      << "void unlock0() { l0 = NO_THREAD; }\n"
+      << "void lock1() { atomic { await(NO_THREAD == l1); l1 = current; } }\n"
+      << "void unlock1() { l1 = NO_THREAD; }\n"
+      << "void down_write() { atomic { await(wl == NO_THREAD && rd == 0); wl = current; } }\n"
+      << "void up_write() { wl = NO_THREAD; }\n"
+      << "void down_read() { atomic { await(wl == NO_THREAD); rd = rd + 1; } }\n"
+      << "void up_read() { rd = rd - 1; }\n"
+      << "init { slot = pa; g0 = " << pick(4) << "; }\n";
+    const unsigned threads = 2 + pick(2);
+    for (unsigned t = 0; t < threads; ++t) {
+      o << "thread T" << t << " {\n";
+      const unsigned n = 2 + pick(3);
+      for (unsigned i = 0; i < n; ++i) o << "\t" << locked_statement(t, i) << "\n";
+      o << "}\n";
+    }
+    footer(o);
+    return o.str();
+  }
+
+  // For symmetry reduction: 2-3 threads running one body (interchangeable), then, half of the
+  // time, one thread of its own.
+  std::string symmetric_source(std::uint64_t seed) {
+    std::ostringstream o;
+    header(o, seed);
+    const unsigned copies = 2 + pick(2);
+    std::string body;
+    const unsigned n = 2 + pick(4);
+    // Half of the bodies keep a thread_t local across steps (a thread cell in the thread area):
+    // it remembers a lock owner seen after the first statement and tests it at the end.
+    const bool remember = pick(2) == 0;
+    if (remember) body += "\tthread_t w = NO_THREAD;\n";
+    for (unsigned i = 0; i < n; ++i) {
+      body += "\t" + statement(0, i) + "\n";
+      if (remember && i == 0) body += "\tw = l" + std::to_string(pick(2)) + ";\n";
+    }
+    if (remember) body += "\tif (w != NO_THREAD && w != current) " + g() + " = 2;\n";
+    // In a function, so that unlabelled assertions are the same sites ("body:line") in every
+    // copy; written in the thread bodies they would be distinct properties per thread.
+    o << "void body() {\n" << body << "}\n";
+    for (unsigned t = 0; t < copies; ++t) o << "thread T" << t << " { body(); }\n";
+    if (pick(2) == 1) {
+      o << "thread U {\n";
+      const unsigned m = 2 + pick(4);
+      for (unsigned i = 0; i < m; ++i) o << "\t" << statement(copies, i) << "\n";
+      o << "}\n";
+    }
+    footer(o);
+    return o.str();
+  }
+
+ private:
+  void header(std::ostringstream& o, std::uint64_t seed) {
+    o << "scenario rnd_" << seed << " \"random model " << seed << "\";\n"
+      << "struct page { int[0..3] f; bool b; };\n"
+      << "pool struct page mem_map[2] named { pa, pb };\n"
+      << "struct page *slot;\n"
+      << "int[0..3] g0;\nint[0..3] g1;\nint[0..3] g2;\n"
+      << "thread_t l0;\nthread_t l1;\n"
+      << "void lock0() { atomic { await(l0 == NO_THREAD); l0 = current; } }\n"
+      << "void unlock0() { l0 = NO_THREAD; }\n"
+      << "void lock1() { atomic { await(l1 == NO_THREAD); l1 = current; } }\n"
+      << "void unlock1() { l1 = NO_THREAD; }\n"
+      << "init { slot = pa; g0 = " << pick(4) << "; }\n";
+  }
+
+  void footer(std::ostringstream& o) {
+    o << "invariant inv: !(g0 == 3 && g1 == 3 && g2 == " << pick(4) << ");\n";
+    o << "final fin: g" << pick(3) << " != " << pick(4) << ";\n";
+    o << "exists (g" << pick(3) << " == " << pick(4) << ");\n";
+  }
+
+  unsigned pick(unsigned n) { return static_cast<unsigned>(splitmix64(x_) % n); }
+  std::string g() { return "g" + std::to_string(pick(3)); }
+
+  std::string statement(unsigned t, unsigned i) {
+    const std::string tmp = "t" + std::to_string(t) + "_" + std::to_string(i);
+    const std::string c = std::to_string(pick(4));
+    switch (pick(12)) {
+      case 0: return g() + " = (" + g() + " + 1) % 4;";
+      case 1: {
+        const std::string v = g();
+        return "{ int[0..3] " + tmp + " = " + v + "; " + v + " = (" + tmp + " + 1) % 4; }";
+      }
+      case 2: {
+        const std::string k = std::to_string(pick(2)), v = g();
+        return "lock" + k + "(); " + v + " = (" + v + " + " + c + ") % 4; unlock" + k + "();";
+      }
+      case 3: {  // nested locks in either order: ABBA deadlocks between threads
+        const unsigned a = pick(2);
+        return "lock" + std::to_string(a) + "(); lock" + std::to_string(1 - a) + "(); " + g() +
+               " = " + c + "; unlock" + std::to_string(1 - a) + "(); unlock" + std::to_string(a) +
+               "();";
+      }
+      case 4: return "await(" + g() + " != " + c + ");";
+      case 5: return g() + " = choose(0, " + std::to_string(1 + pick(3)) + ");";
+      case 6: return "WARN_ON(" + g() + " == " + c + ");";
+      case 7: return "BUG_ON(" + g() + " == " + c + " && " + g() + " == " + c + ");";
+      case 8: return "slot->f = (slot->f + 1) % 4;";
+      case 9: return "if (slot == pa) slot = pb; else slot = pa;";
+      case 10: return "slot->b = !slot->b; HARM_ON(slot->b && " + g() + " == " + c + ", \"H_r\");";
+      default: return "if (" + g() + " == " + c + ") " + g() + " = " + std::to_string(pick(4)) + ";";
+    }
+  }
+
+  std::string locked_statement(unsigned t, unsigned i) {
+    const std::string tmp = "t" + std::to_string(t) + "_" + std::to_string(i);
+    const std::string c = std::to_string(pick(4));
+    const std::string k = std::to_string(pick(2));
+    const std::string gk = "g" + k;  // the data lock k protects
+    switch (pick(11)) {
+      case 0:
+        return "lock" + k + "(); " + gk + " = (" + gk + " + " + c + ") % 4; unlock" + k + "();";
+      case 1:
+        return "lock" + k + "(); { int[0..3] " + tmp + " = " + gk + "; " + gk + " = (" + tmp +
+               " + 1) % 4; } unlock" + k + "();";
+      case 2: {
+        const unsigned a = pick(2);
+        return "lock" + std::to_string(a) + "(); lock" + std::to_string(1 - a) + "(); g" +
+               std::to_string(pick(2)) + " = " + c + "; unlock" + std::to_string(1 - a) +
+               "(); unlock" + std::to_string(a) + "();";
+      }
+      case 3:
+        return "{ struct page *" + tmp + " = slot; atomic { await(" + tmp +
+               "->owner == NO_THREAD); " + tmp + "->owner = current; } " + tmp + "->f = (" +
+               tmp + "->f + 1) % 4; " + tmp + "->owner = NO_THREAD; }";
+      case 4: return "down_write(); g2 = " + c + "; up_write();";
+      case 5: return "down_read(); WARN_ON(g2 == " + c + "); up_read();";
+      case 6: return g() + " = (" + g() + " + 1) % 4;";  // a race, outside any lock
+      case 7: return "lock1(); if (slot == pa) slot = pb; else slot = pa; unlock1();";
+      case 8: return "lock" + k + "(); WARN_ON(" + gk + " == " + c + "); unlock" + k + "();";
+      case 9: return "await(" + g() + " != " + c + ");";
+      default:
+        return "lock" + k + "(); " + gk + " = choose(0, " + std::to_string(1 + pick(3)) +
+               "); unlock" + k + "();";
+    }
+  }
+
+  std::uint64_t x_;
+};
+
+}  // namespace pcmc::checker::test
