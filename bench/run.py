@@ -432,7 +432,7 @@ def main():
         "its own: the search time (interpreted, then native from the time shown once the "
         "background compile is loaded; — : the search ended first and the compiler was killed).", "",
         "--por on: persistent (ample) sets and sleep sets (the default of `pcmc check`, applied with --liveness off). both: `--por on --symmetry on`. Ratios in parentheses are states against no reduction.", "",
-        "hashcompact: `--store hashcompact` (lossy, 64-bit signatures; docs/state-store.md), same "
+        "hashcompact: `--store hashcompact` (lossy, 64-bit signatures; docs/hash-compaction.md), same "
         "scenario and options; its bytes per state include the frontier's bytes held at the end "
         "(none once the search is complete but a partly used chunk).", "",
         "Time to the first counterexample with `--debug-vm` and the default `--por on` (BFS: the shortest, re-derived without POR when POR reduced anything; states explored: the reduced search's):", "",

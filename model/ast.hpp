@@ -83,7 +83,7 @@ struct VarDecl {
   std::vector<std::pair<std::string, SrcLoc>> elem_names;
   // `pool struct page mem_map[8] blocks(HPAGE_PMD_NR);` — the pool is made of blocks of that
   // many consecutive elements (compound pages), which symmetry permutes whole (pools only; null:
-  // blocks of one element). docs/reductions.md, "Page frames", "Blocks".
+  // blocks of one element). docs/frame-blocks.md.
   ExprPtr block;
 };
 

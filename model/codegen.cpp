@@ -30,7 +30,7 @@ static_assert(sizeof(ExecOptions) == 8 + sizeof(std::vector<std::uint32_t>),
 bool native_supports(const ExecOptions& options, std::string* why) {
   // All implemented, baked into the generated code: debug_vm, local_budget and the page-frame
   // block check (ref_blocks: RefAdd, RefDiff and ordered reference comparisons report block
-  // crossings, docs/reductions.md "Blocks"; the block sizes are part of the generated text, so
+  // crossings, docs/frame-blocks.md; the block sizes are part of the generated text, so
   // two different ref_blocks give two different modules and none gives the plain code).
   (void)options;
   if (why != nullptr) why->clear();

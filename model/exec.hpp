@@ -26,7 +26,7 @@ struct ExecOptions {
   bool debug_vm = false;                // CONFIG_DEBUG_VM: evaluate Debug-class assertions
   std::uint32_t local_budget = 1000000; // instructions one step may run before it is a model
                                         // error (a purely local loop that never ends)
-  // Block check (docs/reductions.md, "Page frames", "Blocks"): per pool (Program::pools), a
+  // Block check (docs/frame-blocks.md): per pool (Program::pools), a
   // block size B > 0 makes every RefAdd, RefDiff and ordered comparison (ENode::ref_pool) on
   // that pool report when its operands or result lie in different blocks of B elements (or
   // leave the pool): Scratch::block_crossed for steps, eval_cond's `block_crossed` for
@@ -79,7 +79,7 @@ class Sink {
   virtual void on_successor(const Successor& s) = 0;
 };
 
-// The shared state one step touched, for partial-order reduction (docs/reductions.md): bitsets
+// The shared state one step touched, for partial-order reduction (docs/por.md): bitsets
 // over the bytes of the globals block [0, Program::globals_size), one bit per byte. Filled by
 // Executor::step when Scratch::access is set, over every branch of the step (every `choose`
 // value), including reads made by conditions of `await`s that blocked a branch and by the

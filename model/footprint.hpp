@@ -1,5 +1,5 @@
 // Static shared-state footprints of a compiled Program, for partial-order reduction
-// (docs/reductions.md): for every thread and program counter, an over-approximation of the
+// (docs/por.md): for every thread and program counter, an over-approximation of the
 // globals-block bytes that any step the thread can take from that pc on may read or write (the
 // step starting at pc included, whether it is enabled or blocked), and the bytes the invariants
 // read.
@@ -17,7 +17,7 @@
 // future but not in the precise future is reached only through a widening (a pointer counted for
 // every pool element, an index for every slot). The search never reads them.
 //
-// Lock barriers (lock-aware persistence, docs/reductions.md "The conditions"): an `await`
+// Lock barriers (lock-aware persistence, docs/por.md, "C1 with locks"): an `await`
 // whose condition, as a conjunction (&&), has a conjunct `Load(a) == NO_THREAD` (either operand
 // order) with `a` a thread_t address of the globals block; the conjunct's lock words are every
 // place `a` may name (the over-approximation above: every pool element for a pointer, every slot

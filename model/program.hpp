@@ -183,7 +183,7 @@ struct Pool {
   std::vector<std::string> elem_names;  // names of elements for printing ("C0"), or pool[i]
   std::uint32_t block = 1;     // `blocks(N)`: elements per block (compound page); divides count.
                                // Symmetry may permute whole blocks of a pool with reference
-                               // arithmetic, checked at run time (docs/reductions.md)
+                               // arithmetic, checked at run time (docs/frame-blocks.md)
 };
 
 struct FieldInfo {  // a field of a struct, for messages about guarded reads
