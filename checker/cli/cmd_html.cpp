@@ -24,7 +24,7 @@ int write_html_report(const checker::VariantRun& run, const model::SourceManager
   std::string stats = std::to_string(st.states) + " states, " + std::to_string(st.transitions) +
                       " transitions, " + std::to_string(st.end_states) + " end states";
   if (!run.result.incomplete_reason.empty()) stats += " (" + run.result.incomplete_reason + ")";
-  if (st.store == checker::StoreMode::HashCompact) {  // docs/state-store.md, "Hash compaction"
+  if (st.store == checker::StoreMode::HashCompact) {  // docs/hash-compaction.md
     char bound[96];
     std::snprintf(bound, sizeof bound, "; hash compaction (lossy): P(omission) <= %.2g",
                   st.omission_bound);

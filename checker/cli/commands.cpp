@@ -94,7 +94,7 @@ std::string stats_line(const checker::Stats& st) {
   return os.str();
 }
 
-// Hash compaction: what the verdict is worth (docs/state-store.md, "Hash compaction").
+// Hash compaction: what the verdict is worth (docs/hash-compaction.md).
 std::string lossy_line(const checker::Stats& st) {
   char buf[256];
   std::snprintf(buf, sizeof buf,
@@ -186,7 +186,7 @@ nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
   if (st.engine == checker::Engine::Native && st.native_after > 0)
     j["stats"]["native_after_seconds"] = st.native_after;
   // The visited set: with "lossy", "holds" means no violation among the states explored, and
-  // omission_bound bounds the probability that some state was omitted (docs/state-store.md).
+  // omission_bound bounds the probability that some state was omitted (docs/hash-compaction.md).
   if (st.store == checker::StoreMode::HashCompact)
     j["store"] = {{"mode", "hashcompact"}, {"lossy", true},
                   {"signature_bits", st.signature_bits},
@@ -212,7 +212,7 @@ int check_one(const Options& o, Scenario& l) {
   if (!run.result.stats.symmetry_fallback.empty())
     out << "note: --symmetry on: " << run.result.stats.symmetry_fallback
         << " crossed a page-frame block (reference arithmetic or order); searched again without "
-           "blocks (docs/reductions.md, \"Blocks\")\n";
+           "blocks (docs/frame-blocks.md)\n";
   if (o.symmetry && !run.result.stats.symmetry)
     out << (o.liveness ? "note: --symmetry on is not applied with the non-termination pass; add "
                          "--liveness off\n"

@@ -73,7 +73,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
   reduction.add_options()
       ("por", po::value<std::string>(&por)->default_value("on"),
        "on | off | persistent | sleep: partial-order reduction of the safety search "
-       "(docs/reductions.md); applied with --liveness off only (the non-termination pass needs "
+       "(docs/por.md); applied with --liveness off only (the non-termination pass needs "
        "the full graph). on (default): persistent and sleep together. persistent: ample "
        "(persistent) sets: same verdicts, fewer states. sleep: sleep sets: the same states, "
        "fewer transitions (BFS only; not applied with symmetry). off: none. BFS "
@@ -81,11 +81,11 @@ ParseResult parse_options(int argc, const char* const* argv) {
       ("por-locks", po::value<std::string>(&por_locks)->default_value("on"),
        "on | off: with ample sets, lock-aware independence: the other threads' futures stop at "
        "lock awaits (await(lock == NO_THREAD)) that the ample set's threads hold closed "
-       "(docs/reductions.md, \"C1 with locks\"); off: the full static futures")
+       "(docs/por.md, \"C1 with locks\"); off: the full static futures")
       ("symmetry", po::value<std::string>(&symmetry)->default_value("off"),
        "on | off: symmetry reduction of interchangeable threads (same code) and page frames (pool "
        "elements no code names), found automatically ("
-       "docs/reductions.md); same verdicts, fewer states, concrete traces; needs --liveness off; "
+       "docs/symmetry.md); same verdicts, fewer states, concrete traces; needs --liveness off; "
        "combines with --por on")
       ("por-stats", po::bool_switch(&o.por_stats),
        "with --por on|persistent: count why each state was or was not expanded with an ample "

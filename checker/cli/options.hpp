@@ -25,12 +25,12 @@ struct Options {
   std::string store = "exact";  // --store exact|hashcompact: the visited set (state-store.md)
   std::string engine = "interp";  // --engine interp|native (docs/native-engine.md)
   // Reduction
-  bool por = false;        // --por on|persistent: ample (persistent) sets (docs/reductions.md)
-  bool sleep = false;      // --por on|sleep: sleep sets (docs/reductions.md, "Sleep sets")
+  bool por = false;        // --por on|persistent: ample (persistent) sets (docs/por.md)
+  bool sleep = false;      // --por on|sleep: sleep sets (docs/sleep-sets.md)
   bool por_given = false;  // --por was on the command line (the default, on, applies quietly
                            // where it can: no note where it does not)
-  bool symmetry = false;   // --symmetry on|off: interchangeable threads (docs/reductions.md)
-  bool por_locks = true;   // --por-locks: lock-aware C1 (docs/reductions.md, "C1 with locks")
+  bool symmetry = false;   // --symmetry on|off: interchangeable threads (docs/symmetry.md)
+  bool por_locks = true;   // --por-locks: lock-aware C1 (docs/por.md, "C1 with locks")
   bool por_stats = false;  // --por-stats: why POR reduced where it did not (por_stats.hpp)
   // Limits
   std::uint64_t max_states = 0, max_depth = 0, max_memory_mib = 0;

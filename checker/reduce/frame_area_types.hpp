@@ -1,5 +1,5 @@
-// Where a thread's area holds pool references, per program counter (docs/reductions.md,
-// "Symmetry", "Page frames"): the thread-area part of page-frame symmetry detection.
+// Where a thread's area holds pool references, per program counter (docs/symmetry.md,
+// "Page frames"): the thread-area part of page-frame symmetry detection.
 //
 // Inline frames and block scopes share stack bytes (model/compiler.hpp: alloc/release_to), so
 // one byte may be a `struct page *` at one pc and an int at another. A forward data-flow

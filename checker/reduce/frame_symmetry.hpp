@@ -1,4 +1,4 @@
-// Page-frame symmetry (docs/reductions.md, "Symmetry", "Page frames"): interchangeable elements
+// Page-frame symmetry (docs/symmetry.md, "Page frames"): interchangeable elements
 // of a pool (`pool struct page mem_map[K]`), where references to them live, and how a
 // permutation of those elements acts on a state.
 //

@@ -1,5 +1,5 @@
 // Partial-order reduction: the per-state probe (por.hpp). Why the conditions suffice:
-// docs/reductions.md.
+// docs/por.md.
 #include "checker/reduce/por.hpp"
 
 #include <algorithm>
@@ -71,7 +71,7 @@ bool conflicts(const Footprint& fp, const TransitionSystem::CutFuture& c) {
 }  // namespace
 
 // As closure(), checking each member's step against the cut futures of the threads outside the
-// set (docs/reductions.md, "C1 with locks"). A cut future is recomputed when the set has grown
+// set (docs/por.md, "C1 with locks"). A cut future is recomputed when the set has grown
 // since (it can only shrink: more threads hold more barriers closed); an older, larger one is
 // also sound to check against. At the end, no thread outside the set may write, before getting
 // past a barrier its cut assumes closed, a lock word some cut assumes held: else fall back.

@@ -1,4 +1,4 @@
-// Partial-order reduction for the safety search (docs/reductions.md): in a state s the search
+// Partial-order reduction for the safety search (docs/por.md): in a state s the search
 // may expand a set T of threads alone — an ample / persistent set — instead of every thread, when
 //   C0  every thread of T has an enabled step in s (it has a successor);
 //   C1  T is closed under interference: for every thread t in T and every other unfinished
@@ -10,7 +10,7 @@
 //       anything or is fatal, and it writes nothing an invariant reads; assertions it evaluates
 //       pass, and keep passing along independent steps, by C1);
 //   C3  every successor of every step of T is a new state: none was stored before s was
-//       expanded (the cycle proviso; sound for any search order, docs/reductions.md).
+//       expanded (the cycle proviso; sound for any search order, docs/por.md).
 // C0–C2 are a function of s alone (candidates); C3 depends on the visited set and is checked by
 // the caller (Search, ParallelBfs). The candidates are the closures T(t) of each enabled
 // thread t (start from {t}, add every thread some member's step interferes with; give up when
@@ -22,7 +22,7 @@
 // With `locks` (SearchOptions::por_locks), C1 checks T's steps against the futures of the other
 // threads cut at the lock barriers T's threads keep closed (TransitionSystem::cut_future), when
 // no such cut future writes a lock word one of them waits on; otherwise (or when the system
-// cannot cut) against the full futures, as without `locks` (docs/reductions.md, "C1 with
+// cannot cut) against the full futures, as without `locks` (docs/por.md, "C1 with
 // locks").
 //
 // Contract: one PorProbe per worker (it buffers successors), used for one state at a time:
@@ -78,7 +78,7 @@ class PorProbe {
   // them): x writes nothing b reads or writes, b writes nothing x reads, and neither step is
   // visible (Footprint::visible). Invisibility is not needed for the diamond itself; it keeps
   // every reordering of independent steps away from invariant-violating states, which the search
-  // does not expand (docs/reductions.md, "Sleep sets"). b itself is never in the result.
+  // does not expand (docs/sleep-sets.md). b itself is never in the result.
   Mask independent(unsigned b, Mask among, Context& ctx);
 
  private:

@@ -1,4 +1,4 @@
-// POR diagnostics (SearchOptions::por_stats, `pcmc check --por-stats`; docs/reductions.md, "Why
+// POR diagnostics (SearchOptions::por_stats, `pcmc check --por-stats`; docs/por-diagnostics.md, "Why
 // POR reduces little on the kernel scenarios"): why each state the reduced search expanded was
 // or was not expanded with an ample set, and which objects made the threads dependent (C1).
 // Counting never changes the search: the same states, transitions and verdicts with it or not.

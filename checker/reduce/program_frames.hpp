@@ -1,6 +1,6 @@
 // Which elements of the pools of a compiled Program are interchangeable page frames, and where
-// references to them live: the FrameSpec (frame_symmetry.hpp) of a Program (docs/reductions.md,
-// "Symmetry", "Page frames").
+// references to them live: the FrameSpec (frame_symmetry.hpp) of a Program (docs/symmetry.md,
+// "Page frames").
 //
 // Elements of a pool are interchangeable when nothing but the init block can tell them apart:
 // * no thread code, guard, invariant, final or exists condition names an element by constant

@@ -1,6 +1,6 @@
 // Which threads of a compiled Program are interchangeable, and where its thread_t values live:
-// the SymmetrySpec (symmetry.hpp) of a Program, found automatically (docs/reductions.md,
-// "Symmetry"; docs/language.md, "Symmetry").
+// the SymmetrySpec (symmetry.hpp) of a Program, found automatically (docs/symmetry.md;
+// docs/language.md, "Symmetry").
 //
 // Two threads are interchangeable when their lowered code is the same instruction by instruction,
 // expressions and addresses compared as trees (the same statements with the same arguments;

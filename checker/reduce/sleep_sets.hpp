@@ -1,4 +1,4 @@
-// Sleep sets for the BFS safety search (Godefroid 1996, ch. 5-6; docs/reductions.md, "Sleep
+// Sleep sets for the BFS safety search (Godefroid 1996, ch. 5-6; docs/sleep-sets.md, "Sleep
 // sets"): the per-state masks of threads that need not be expanded, kept for two BFS levels.
 //
 // The rule. A state s of the current level has a sleep set Z(s) (a mask of threads). Expanding s
@@ -8,7 +8,7 @@
 // (PorProbe::independent). A thread of Z(s) is still probed, for its footprint; its transitions
 // are not generated (Stats::slept counts them).
 //
-// The merge rule (why it is sound with state matching: docs/reductions.md). A state first stored
+// The merge rule (why it is sound with state matching: docs/sleep-sets.md). A state first stored
 // at depth d+1 is only reached by edges from depth d before it is expanded, since BFS expands
 // level d completely first. So the masks of the next level are kept by id: inserted() sets the
 // mask of a new state to Z_b, reached() intersects the mask of a next-level state with the Z_b

@@ -1,4 +1,4 @@
-// Symmetry reduction as a TransitionSystem decorator (docs/reductions.md, "Symmetry"): the same
+// Symmetry reduction as a TransitionSystem decorator (docs/symmetry.md): the same
 // system with every successor and the initial state replaced by its canonical form
 // (symmetry.hpp). The search loop is unchanged — canonicalisation is part of "successors" — so
 // the sequential and parallel BFS, DFS and BFS parent reconstruction (which re-expands the
@@ -11,7 +11,7 @@
 // Thread-safe like the inner system: one Context per worker. Partial-order reduction goes
 // through it when the inner system offers it: footprints and interference are the inner
 // system's, taken in the stored (canonical, hence concrete) state, and only the successors are
-// canonicalised — why that is sound: docs/reductions.md, "POR and symmetry together". The
+// canonicalised — why that is sound: docs/symmetry.md, "POR and symmetry together". The
 // non-termination pass must not run on it (a lasso of canonical states is not a fair lasso of
 // the inner system): run_variant applies symmetry only with the pass off.
 #pragma once

@@ -1,4 +1,4 @@
-// Symmetry reduction of interchangeable threads (docs/reductions.md, "Symmetry"): where thread
+// Symmetry reduction of interchangeable threads (docs/symmetry.md): where thread
 // identities live in a state, which threads are interchangeable, and the canonicaliser that maps
 // a state to one representative of its orbit under permutations of those threads.
 //

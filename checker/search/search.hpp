@@ -32,7 +32,7 @@ enum class Order { BFS, DFS };
 //                (search() throws std::invalid_argument with DFS or with `liveness` on).
 enum class StoreMode { Exact, HashCompact };
 
-// The cycle proviso (C3) of partial-order reduction (docs/reductions.md): when a state may be
+// The cycle proviso (C3) of partial-order reduction (docs/por.md): when a state may be
 // expanded with an ample set of threads only.
 //   NewState:  every successor of the ample steps is new (not stored before the expansion). Sound
 //              for any search order.
@@ -91,7 +91,7 @@ struct Stats {
   unsigned signature_bits = 0;      // HashCompact: signature bits (64 unless a test truncates)
   double omission_bound = 0;        // HashCompact: P(at least one state omitted) <=
                                     // states (states - 1) / 2^(signature_bits + 1) (birthday
-                                    // bound, with the states stored; docs/state-store.md)
+                                    // bound, with the states stored; docs/hash-compaction.md)
   double seconds = 0;
   Engine engine = Engine::Interp;   // the executor that ran the search (set by run_variant):
                                     // Native when the native module ran any of it
@@ -104,7 +104,7 @@ struct SearchOptions {
   Order order = Order::BFS;
   bool all = false;                 // continue after the first violation: one per property
   bool liveness = true;             // run the non-termination pass
-  bool por = false;                 // partial-order reduction (docs/reductions.md). Applies to
+  bool por = false;                 // partial-order reduction (docs/por.md). Applies to
                                     // the safety search only: ignored when `liveness` is on (the
                                     // non-termination pass needs the full graph) or when the
                                     // system does not support it. Same verdicts, violated
@@ -115,14 +115,14 @@ struct SearchOptions {
                                     // off (search_shortest.cpp). DFS: real paths, no length
                                     // guarantee either way.
   Proviso proviso = Proviso::NextLevel;  // POR's cycle proviso (BFS; DFS: NewState)
-  bool por_locks = true;            // with `por`: lock-aware C1 (docs/reductions.md, "C1 with
+  bool por_locks = true;            // with `por`: lock-aware C1 (docs/por.md, "C1 with
                                     // locks"): other threads' futures are cut at the lock
                                     // awaits the ample set's threads keep closed. Off: the
                                     // full static futures (the oracle). Same guarantees.
   bool por_stats = false;           // with ample sets applied: count why each state was or was
                                     // not reduced and the objects of the C1 conflicts
                                     // (por_stats.hpp, Stats::por_stats). Changes no count.
-  bool sleep = false;               // sleep sets (docs/reductions.md, "Sleep sets"): a thread
+  bool sleep = false;               // sleep sets (docs/sleep-sets.md): a thread
                                     // whose step is independent of the steps explored since an
                                     // ancestor explored it is not expanded again. Alone or with
                                     // `por`. Applies where POR does (safety search, a system
@@ -133,7 +133,7 @@ struct SearchOptions {
                                     // states, exists counts, violated properties and
                                     // counterexample lengths as off; fewer transitions.
   bool symmetry = false;            // symmetry reduction of interchangeable threads
-                                    // (docs/reductions.md, "Symmetry"). Applied by run_variant
+                                    // (docs/symmetry.md). Applied by run_variant
                                     // (session.hpp), which searches a SymmetricSystem; search()
                                     // itself ignores it. Like POR: safety search only (ignored
                                     // with `liveness` on); ample sets combine with it, sleep

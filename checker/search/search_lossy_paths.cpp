@@ -1,4 +1,4 @@
-// Counterexample paths under hash compaction (docs/state-store.md, "Hash compaction").
+// Counterexample paths under hash compaction (docs/hash-compaction.md).
 //
 // The lossy store keeps neither parents nor the bytes of expanded states, only the bytes of the
 // states where violations were recorded (pinned). The path to such a state T of depth d is

@@ -3,7 +3,7 @@
 // BFS promises each property's shortest counterexample (search.cpp). With POR the BFS runs over
 // a reduced graph, and a shortest path of the reduced graph can be longer than the unreduced one
 // (seed c-stress --debug-vm --all: A1.discipline in 7 steps with ample sets, 6 without). POR
-// keeps the set of violated properties (docs/reductions.md), so when the reduced search records
+// keeps the set of violated properties (docs/por.md), so when the reduced search records
 // violations whose longest counterexample has L steps, each of those properties has an unreduced
 // counterexample of at most L steps, and the BFS without POR bounded at depth L + 1 finds exactly
 // what the unbounded BFS without POR finds:

@@ -1,5 +1,5 @@
 // Sleep sets in the sequential BFS (sleep_sets.hpp has the rule and the level bookkeeping;
-// docs/reductions.md, "Sleep sets", the argument). The parallel BFS applies the same rule from
+// docs/sleep-sets.md, the argument). The parallel BFS applies the same rule from
 // its replay (parallel_bfs.cpp), with the same result.
 #include "checker/search/search_engine.hpp"
 

@@ -120,7 +120,7 @@ Result search_quotient(const model::Program& program, const ProgramSystem& syste
   return r;
 }
 
-// Symmetry (docs/reductions.md): with the option on, the non-termination pass off and some
+// Symmetry (docs/symmetry.md): with the option on, the non-termination pass off and some
 // interchangeable threads or page frames, search the quotient system and concretise its
 // counterexamples, so that everything after this (traces, replay) sees paths of the program
 // itself. Pools permuted in blocks are searched with an executor that checks every reference

@@ -38,7 +38,7 @@ struct VariantRun {
 // CompileError at the init block), searches with `options` and builds the traces. With
 // symmetry, pools permuted in blocks are searched with a checking executor; when a reference
 // operation crosses a block the search is repeated without blocks and
-// Result::stats.symmetry_fallback says why (docs/reductions.md, "Blocks").
+// Result::stats.symmetry_fallback says why (docs/frame-blocks.md).
 VariantRun run_variant(const model::ast::Model& model, const model::SourceManager& sm,
                        const std::vector<std::string>& defines, bool debug_vm,
                        const SearchOptions& options);

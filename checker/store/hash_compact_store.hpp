@@ -1,6 +1,6 @@
 // The lossy visited set: hash compaction (Wolper & Leroy, "Reliable hashing without collision
 // detection", CAV 1993; Stern & Dill, "Improved probabilistic verification by hash compaction",
-// CHARME 1995). docs/state-store.md, "Hash compaction".
+// CHARME 1995). docs/hash-compaction.md.
 //
 // Each state is stored as its b-bit signature only (b = 64 by default; fewer bits only to force
 // collisions in tests), in a sharded open-addressing table of 64-bit words: about 8 bytes per
@@ -95,7 +95,7 @@ class HashCompactStore {
   std::uint64_t growth_bound(std::uint64_t n) const;
 
   // The birthday bound on the probability that at least one state was omitted, for n states and
-  // b-bit signatures: n (n - 1) / 2^(b + 1), capped at 1 (docs/state-store.md).
+  // b-bit signatures: n (n - 1) / 2^(b + 1), capped at 1 (docs/hash-compaction.md).
   static double omission_bound(std::uint64_t n, unsigned bits);
 
   // ------------------------------------------------------------------ parallel use

@@ -95,7 +95,7 @@ void StateStore::build_tree(std::vector<std::uint32_t> bounds) {
 // The root takes its inner children's children as its own (up to kMaxRootKids): the root's two
 // children were almost as many as the states on the kernel scenarios (their halves change
 // together), so a table of them cost ~15 bytes per state; the root's packed kid indices cost a
-// few bytes more than its packed pair (docs/state-store.md, "Compact storage").
+// few bytes more than its packed pair (docs/state-store.md, "Shape").
 void StateStore::fold_root() {
   const Node top = nodes_.back();
   std::vector<bool> drop(nodes_.size(), false);

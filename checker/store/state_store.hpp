@@ -27,7 +27,7 @@
 // and lookup() hash all. The batched lookups take the successors of one state together, level
 // by level, prefetching each level's index buckets (and the roots' buckets and first
 // candidates) before probing them, so that their cache misses overlap (docs/state-store.md,
-// "Lookups: batched and prefetched"). Code: state_store.cpp (building, inserting, placing,
+// "Lookups"). Code: state_store.cpp (building, inserting, placing,
 // memory), state_store_lookup.cpp (lookups, decoding, prefetching), state_store_layout.hpp.
 //
 // Thread-safety: sequential use (insert) by one thread. The parallel search uses lookup() from

@@ -161,7 +161,7 @@ unsigned ProgramSystem::successors_with_footprint(const std::uint8_t* state, uns
   const auto& ir = futures_.invariant_reads();
   for (std::size_t w = 0; w < fp.writes.size() && !inv; ++w) inv = (fp.writes[w] & ir[w]) != 0;
   // An assertion evaluated and passed does not make the step visible: the step behaves the same
-  // along every path of independent steps (C1), so it passes there too (docs/reductions.md, C2).
+  // along every path of independent steps (C1), so it passes there too (docs/por.md, C2).
   fp.visible = fwd.reported || inv;
   return n;
 }
@@ -181,7 +181,7 @@ bool ProgramSystem::may_interfere(const std::uint8_t* state, unsigned thread,
   return false;
 }
 
-// Lock-aware persistence (system.hpp, docs/reductions.md): the stop future of the pc, then, for
+// Lock-aware persistence (system.hpp, docs/por.md): the stop future of the pc, then, for
 // each stop site reached, either the barrier is closed — some lock conjunct's every possible
 // lock word holds a thread of `among` — and its lock words are `held`, or the thread may get
 // past it and what is reachable from the next pc without getting past a barrier is added.

@@ -18,8 +18,8 @@
 
 namespace pcmc::checker {
 
-// A reference operation crossed a block of a block-permuted pool (docs/reductions.md, "Page
-// frames", "Blocks"): what did, for the note.
+// A reference operation crossed a block of a block-permuted pool (docs/frame-blocks.md):
+// what did, for the note.
 class BlockCrossing : public std::runtime_error {
  public:
   explicit BlockCrossing(const std::string& where)

@@ -35,7 +35,7 @@ struct Transition {
   bool fatal = false;                   // the path ends at this transition (not explored on)
 };
 
-// Partial-order reduction (docs/reductions.md): what one step of a thread touches in one state.
+// Partial-order reduction (docs/por.md): what one step of a thread touches in one state.
 // Objects are the system's own small integers (a Program: the bytes of its globals block),
 // as bitsets; the checker only intersects them.
 struct Footprint {
@@ -111,7 +111,7 @@ class TransitionSystem {
                          std::vector<Report>& out) const = 0;
   virtual bool has_exists() const { return false; }
 
-  // ---- partial-order reduction (docs/reductions.md); the defaults mean "not supported"
+  // ---- partial-order reduction (docs/por.md); the defaults mean "not supported"
   virtual bool supports_por() const { return false; }
   // successors(), also describing the step in `fp`: its reads and writes, and `visible`.
   virtual unsigned successors_with_footprint(const std::uint8_t* state, unsigned thread, Context& ctx,
@@ -131,7 +131,7 @@ class TransitionSystem {
     return true;
   }
 
-  // Lock-aware persistence (docs/reductions.md, "The conditions", C1 with locks): `thread`'s
+  // Lock-aware persistence (docs/por.md, "C1 with locks"): `thread`'s
   // future from its control point in `state`, cut at the lock barriers that threads of `among`
   // (a set of threads, bit t = thread t) keep closed in `state`: `reads` and `writes` are what it
   // may touch before getting past such a barrier (the barrier's own condition included), `held`

@@ -1,5 +1,5 @@
 // The random page-frame oracle shared by frame_symmetry_random_test.cpp and
-// frame_blocks_random_test.cpp (docs/reductions.md, "Page frames"; STYLE 5: `off` is the
+// frame_blocks_random_test.cpp (docs/symmetry.md, "Page frames"; STYLE 5: `off` is the
 // oracle): on each seeded model of a family (random_page_models.hpp) symmetry on must give the
 // verdict, the violated properties and the exists verdict of symmetry off, store exactly the
 // number of orbits of the reachable states (brute force, frame_orbits.hpp) unless it fell back,

@@ -10,7 +10,7 @@
 // gives models with interchangeable threads (identical bodies) for symmetry reduction.
 // locked_source() gives models whose shared data is mostly accessed under await-based locks
 // (`await(l == NO_THREAD)`, a page lock through a pointer, a reader-writer lock whose write side
-// awaits a conjunction), for lock-aware persistence (docs/reductions.md, "C1 with locks"); its
+// awaits a conjunction), for lock-aware persistence (docs/por.md, "C1 with locks"); its
 // own seed range, so source()'s models are unchanged.
 #pragma once
 

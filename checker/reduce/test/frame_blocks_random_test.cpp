@@ -1,4 +1,4 @@
-// Page-frame blocks on seeded random models (docs/reductions.md, "Page frames", "Blocks"; STYLE
+// Page-frame blocks on seeded random models (docs/frame-blocks.md; STYLE
 // 5: `off` is the oracle). Each model has a pool of three compound pages of two (heads A0, B0,
 // C0 on a free list built by init, tails pointing to their head through `first`), and 2-3
 // threads (identical or not) that pop, push and follow heads, step from a head to its tail with
@@ -49,7 +49,7 @@ TEST_CASE("frame blocks: random block models match off and store the orbit count
     ++fell_back;
   };
   hooks.more = [](const RandomFrameRun& r) {
-    // With POR as well (docs/reductions.md, "POR and symmetry together"): the same verdicts, and
+    // With POR as well (docs/symmetry.md, "POR and symmetry together"): the same verdicts, and
     // the same fallback decision (a crossing is a report of its step, kept by POR).
     const auto both = checker::run_variant(r.ast, r.sm, {}, false,
                                            checker::test::symmetry_options(true, true, kCap, true));

@@ -1,4 +1,4 @@
-// Page-frame blocks (docs/reductions.md, "Page frames", "Blocks"): a pool declared
+// Page-frame blocks (docs/frame-blocks.md): a pool declared
 // `blocks(B)` with reference arithmetic or order is permuted by whole blocks of B elements, with
 // a run-time check (model::ExecOptions::ref_blocks) that no RefAdd, RefDiff or ordered
 // comparison crosses a block, and a fallback to the search without blocks when one does.

@@ -1,4 +1,4 @@
-// Page-frame symmetry on seeded random models (docs/reductions.md, "Page frames"; STYLE 5: `off`
+// Page-frame symmetry on seeded random models (docs/symmetry.md, "Page frames"; STYLE 5: `off`
 // is the oracle). Each model has a pool of three frames linked into a free list by init, and 2-3
 // threads (identical or not) that pop, push, follow and compare frame references through
 // pointer locals that live across steps, flip frame fields, lock frames (a thread_t in the

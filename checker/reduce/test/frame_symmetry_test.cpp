@@ -1,5 +1,5 @@
 // Page-frame symmetry (checker/reduce/program_frames.hpp, frame_area_types.hpp, frame_symmetry.hpp;
-// docs/reductions.md, "Page frames"): detection and its refusals, state counts equal to a
+// docs/symmetry.md, "Page frames"): detection and its refusals, state counts equal to a
 // brute-force orbit count of the reachable states (exactness), the oracle (symmetry off) on
 // examples/basics/page_frames.pcm, counterexamples that replay without symmetry, and what the
 // seed scenarios get (nothing: their pools use reference arithmetic).

@@ -1,4 +1,4 @@
-// Oracle tests of partial-order reduction (docs/reductions.md; DESIGN §6, STYLE 5: `off` is the
+// Oracle tests of partial-order reduction (docs/por.md; DESIGN §6, STYLE 5: `off` is the
 // oracle). On every example (examples/**, except quarantine/ and the scale benchmarks under
 // scaled/, which are millions of states), and on every kernel test (model/kernel/*/test/*.pcm),
 // for every variant and mode its expect blocks name, and on seeded random models, the reduced
@@ -265,7 +265,7 @@ TEST_CASE("por: pinned state counts of the basics examples", "[por]") {
   }
 }
 
-// The basics examples whose POR counts lock-aware C1 changes (docs/reductions.md, "C1 with
+// The basics examples whose POR counts lock-aware C1 changes (docs/por.md, "C1 with
 // locks"): pinned with it on (the default) and off; verdicts and end states are those of POR
 // off (the example oracle above checks them, with it on).
 TEST_CASE("por: pinned lock-aware state counts of the basics examples", "[por]") {
@@ -391,7 +391,7 @@ TEST_CASE("por: counterexamples are re-derived without POR, or kept when that re
   require_replays(cut);
 }
 
-// Lock-aware persistence (docs/reductions.md, "C1 with locks"): x is touched only under lock
+// Lock-aware persistence (docs/por.md, "C1 with locks"): x is touched only under lock
 // l0, y only under l1. While A holds l0, B and C can still work under l1 (they conflict with
 // each other), and every future of theirs reaches x — but only past `await(l0 == NO_THREAD)`,
 // which A keeps closed: lock-aware C1 runs A's steps under l0 alone (141 -> 115 states; 211

@@ -1,4 +1,4 @@
-// Sleep sets (SearchOptions::sleep; checker/reduce/sleep_sets.hpp, docs/reductions.md "Sleep sets"):
+// Sleep sets (SearchOptions::sleep; checker/reduce/sleep_sets.hpp, docs/sleep-sets.md):
 // hand-computed counts on toy models with footprints, the conditions under which they apply
 // (BFS, no liveness, no symmetry), the merge rule against invariant-violating states, hash
 // compaction, -j 2, and pinned counts of the basics examples. The oracle on every example and on

@@ -1,4 +1,4 @@
-// Oracle tests of symmetry reduction on programs (docs/reductions.md, "Symmetry"; DESIGN §6,
+// Oracle tests of symmetry reduction on programs (docs/symmetry.md; DESIGN §6,
 // STYLE 5: `off` is the oracle). On every example (examples/**, except quarantine/ and the scale
 // benchmarks under scaled/) and every kernel test (model/kernel/*/test/*.pcm), for every variant
 // and mode its expect blocks name, and on seeded random models with interchangeable threads,
@@ -151,7 +151,7 @@ TEST_CASE("symmetry: every example and kernel test, every expected variant, matc
   CHECK(applied >= 40);  // C-R1, C-R2, ... have two identical openers in many variants
 }
 
-// Also with POR on (docs/reductions.md, "POR and symmetry together"): the same oracle, and the
+// Also with POR on (docs/symmetry.md, "POR and symmetry together"): the same oracle, and the
 // product reduces more than symmetry alone on the same models.
 TEST_CASE("symmetry: random models with identical threads match off, with and without POR",
           "[symmetry][por][oracle]") {

@@ -266,7 +266,7 @@ TEST_CASE("hash compaction: examples give the exact store's results", "[hashcomp
     require_replays(hc);
     if (!hc.result.violations.empty()) ++violated_runs;
     // POR: the lossy store knows no ids of stored states, so its NextLevel proviso acts as
-    // NewState (docs/reductions.md): the same run as the exact store with NewState. Symmetry:
+    // NewState (docs/por.md): the same run as the exact store with NewState. Symmetry:
     // the same quotient search.
     SearchOptions por = o, por_new = o;
     por.por = por_new.por = true;
