@@ -52,8 +52,9 @@ void merge_matrix(checker::Matrix& m, checker::Matrix& add) {
     auto it = std::find_if(m.rows.begin(), m.rows.end(),
                            [&](const checker::MatrixRow& r) { return r.property == row.property; });
     if (it == m.rows.end()) {
-      checker::MatrixRow fresh{row.property, row.cls, std::vector<checker::Cell>(before, checker::Cell::Holds),
-                               std::vector<int>(before, -1)};
+      checker::MatrixRow fresh{row.property, row.cls,
+                               std::vector<checker::Cell>(m.columns.size(), checker::Cell::Holds),
+                               std::vector<int>(m.columns.size(), -1)};
       m.rows.push_back(std::move(fresh));
       it = std::prev(m.rows.end());
     }
