@@ -326,6 +326,11 @@ int run_check(const Options& o) {
     return o.judge ? judge_all(o, l) : check_one(o, l);
   } catch (const model::CompileError& e) {
     std::cerr << l.sm.format(e);
+    // A function of the other kernel library (docs/kernel-model-v6.md): say which one this was.
+    if (std::string(e.what()).rfind("unknown function", 0) == 0)
+      std::cerr << "note: the kernel library is " << o.kernel
+                << " (--kernel); the libraries do not have the same functions "
+                   "(docs/kernel-model-v6.md)\n";
     return kBadModel;
   }
 }
