@@ -230,6 +230,7 @@ struct ExpectItem {
 // set) and the --debug-vm mode(s) this block applies to.
 struct ExpectDecl {
   SrcLoc loc;
+  std::string kernel;  // `expect kernel "v6.12" ...`: that library only; "" = every library
   std::vector<std::vector<std::string>> variants;
   std::vector<SrcLoc> variant_locs;
   ModeSel mode = ModeSel::Both;

@@ -9,8 +9,9 @@ namespace pcmc::model::detail {
 
 namespace {
 const std::set<std::string>& builtin_names() {
-  static const std::set<std::string> n{"VM_BUG_ON", "VM_BUG_ON_PAGE", "WARN_ON", "WARN_ON_ONCE",
-                                       "BUG_ON",    "HARM_ON",        "choose",  "nondet"};
+  static const std::set<std::string> n{"VM_BUG_ON", "VM_BUG_ON_PAGE", "VM_BUG_ON_FOLIO",
+                                       "WARN_ON",   "WARN_ON_ONCE",   "BUG_ON",
+                                       "HARM_ON",   "choose",         "nondet"};
   return n;
 }
 }  // namespace
@@ -248,7 +249,9 @@ void Compiler::assertion(const ast::Expr& call, AddrId store_to) {
                     : m.rfind("WARN_ON", 0) == 0 ? AssertClass::Warn
                     : m == "BUG_ON"              ? AssertClass::Bug
                                                  : AssertClass::Harm;
-  std::size_t want = (m == "VM_BUG_ON_PAGE" || m == "HARM_ON") ? 2 : 1;
+  // VM_BUG_ON_FOLIO(c, folio): the folio-era spelling (6.x library); a folio is a head page here
+  const bool page_arg = m == "VM_BUG_ON_PAGE" || m == "VM_BUG_ON_FOLIO";
+  std::size_t want = (page_arg || m == "HARM_ON") ? 2 : 1;
   if (call.kids.size() != want)
     fail(call.loc, m + " takes " + std::to_string(want) + " argument(s)" +
                        (m == "HARM_ON" ? ": a condition and a \"H_name\"" : ""));
@@ -258,10 +261,10 @@ void Compiler::assertion(const ast::Expr& call, AddrId store_to) {
       fail(call.kids[1]->loc, "HARM_ON's second argument is the harm's name, a string such as \"H_uaf\"");
     harm_name = call.kids[1]->text;
   }
-  if (m == "VM_BUG_ON_PAGE") {
+  if (page_arg) {
     Typed pg = rvalue(*call.kids[1]);
     if (pg.type->kind != Type::Ref && pg.type->kind != Type::Null)
-      fail(call.kids[1]->loc, "VM_BUG_ON_PAGE's second argument must be a page pointer");
+      fail(call.kids[1]->loc, m + "'s second argument must be a page pointer");
   }
   std::uint32_t site = site_for(call, cls, m, harm_name);
   if (cls == AssertClass::Debug && !opts_.debug_vm) {

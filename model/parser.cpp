@@ -33,10 +33,19 @@ void Parser::parse_file_index(std::uint32_t file, const std::string& canonical) 
   active_.pop_back();
 }
 
+// "kernel/open.pcm": a library file named without its version folder
+static bool versionless_kernel_include(const std::string& path) {
+  return path.rfind("kernel/", 0) == 0 && path.size() > 7 && path.find('/', 7) == std::string::npos;
+}
+
 void Parser::include(const Token& t) {
   fs::path from = fs::path(sm_.file(t.loc.file).path).parent_path();
   std::vector<fs::path> candidates{from / t.text};
-  for (const auto& d : opts_.include_path) candidates.push_back(fs::path(d) / t.text);
+  // "kernel/NAME" without a version folder: the selected library's file (parser.hpp)
+  const std::string lib = versionless_kernel_include(t.text)
+                              ? "kernel/" + opts_.kernel + "/" + t.text.substr(7)
+                              : t.text;
+  for (const auto& d : opts_.include_path) candidates.push_back(fs::path(d) / lib);
   for (const auto& c : candidates) {
     std::error_code ec;
     if (!fs::is_regular_file(c, ec)) continue;
@@ -55,7 +64,9 @@ void Parser::include(const Token& t) {
   }
   std::string searched = from.string().empty() ? "." : from.string();
   for (const auto& d : opts_.include_path) searched += ", " + d;
-  throw CompileError(t.loc, "cannot find include file '" + t.text + "' (searched: " + searched + ")");
+  throw CompileError(t.loc, "cannot find include file '" + t.text + "'" +
+                               (lib != t.text ? " (as '" + lib + "')" : std::string()) +
+                               " (searched: " + searched + ")");
 }
 
 void Parser::define(const Token& name) {

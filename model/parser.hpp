@@ -5,6 +5,12 @@
 // #include of the same canonical file is ignored, like #pragma once); an include cycle (a file
 // including itself, directly or not, while it is still being parsed) is an error.
 //
+// Kernel library versions: `#include "kernel/NAME.pcm"` (no version folder) is looked up in the
+// include-path folders as `kernel/<ParseOptions::kernel>/NAME.pcm`, so one scenario runs on every
+// library (`pcmc check --kernel v6.12`). An `expect kernel "VERSION" ...` block whose version is
+// not ParseOptions::kernel is parsed and then dropped: only the selected library's expectations
+// are judged (docs/kernel-model-v6.md).
+//
 // Errors throw CompileError with the location of the offending token. The parser never returns a
 // partial model.
 #pragma once
@@ -19,6 +25,7 @@ namespace pcmc::model {
 
 struct ParseOptions {
   std::vector<std::string> include_path;  // searched after the including file's own folder
+  std::string kernel = "v5.15";           // the kernel library folder `kernel/NAME` maps to
 };
 
 // Parses the file at `path` (loaded through `sm`) and everything it includes.

@@ -207,6 +207,11 @@ void Parser::global_or_function() {
 void Parser::expect_decl() {
   ExpectDecl e;
   e.loc = next().loc;
+  if (is_word("kernel")) {  // expect kernel "v6.12" B ... { }: only judged on that library
+    next();
+    if (!at(Tok::String)) fail_expected("a kernel library version in quotes, e.g. \"v6.12\"");
+    e.kernel = next().text;
+  }
   while (true) {
     Token first = expect_ident("a variant (B, or switches joined by '+')");
     std::vector<std::string> v;
@@ -230,7 +235,7 @@ void Parser::expect_decl() {
     e.items.push_back(expect_item());
   }
   next();
-  m_.expects.push_back(std::move(e));
+  if (e.kernel.empty() || e.kernel == opts_.kernel) m_.expects.push_back(std::move(e));
 }
 
 ExpectItem Parser::expect_item() {

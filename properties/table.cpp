@@ -45,7 +45,7 @@ void collect_names(const model::ast::Stmt* s, const std::string& fn, std::set<st
 
 bool is_assertion_call(const model::ast::Expr* e) {
   if (!e || e->kind != model::ast::ExprKind::Call) return false;
-  static const std::set<std::string> names{"VM_BUG_ON", "VM_BUG_ON_PAGE", "WARN_ON",
+  static const std::set<std::string> names{"VM_BUG_ON", "VM_BUG_ON_PAGE", "VM_BUG_ON_FOLIO", "WARN_ON",
                                            "WARN_ON_ONCE", "BUG_ON", "HARM_ON"};
   return names.count(e->name) != 0;
 }

@@ -121,6 +121,7 @@ SavedTrace trace_from_json(const json& j, const std::string& where) {
   out.run.scenario = r.str("scenario");
   out.run.file = r.str_or("file", "");
   out.run.variant = r.str("variant");
+  out.run.kernel = r.str_or("kernel", "v5.15");  // traces written before --kernel: v5.15
   out.run.debug_vm = r.boolean("debug_vm");
   out.run.switches = r.has("switches") ? r.strings("switches") : split_variant(out.run.variant);
   out.run.scenario_hash = r.str_or("scenario_hash", "");

@@ -62,6 +62,7 @@ nlohmann::json to_json(const Trace& t, const RunInfo& run) {
   j["scenario"] = run.scenario;
   j["file"] = run.file;
   j["variant"] = run.variant;
+  j["kernel"] = run.kernel;
   j["debug_vm"] = run.debug_vm;
   j["switches"] = run.switches;
   j["scenario_hash"] = run.scenario_hash;

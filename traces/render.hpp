@@ -21,6 +21,7 @@ struct RunInfo {
   bool debug_vm = false;
   std::vector<std::string> switches;  // the switches turned on, as given (-D order)
   std::string scenario_hash;          // traces/scenario_hash.hpp; "" when unknown
+  std::string kernel = "v5.15";      // the kernel library the run used (pcmc check --kernel)
 };
 
 // "  1  P0  inc  lost_update.pcm:14  tmp = counter;\n        counter 0→1\n" ...

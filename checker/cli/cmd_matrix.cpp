@@ -1,4 +1,4 @@
-// pcmc matrix SCENARIO --variants "B; F1; F1+F3" [--debug-vm on|off|both]
+// pcmc matrix SCENARIO --variants "B; F1; F1+F3" [--debug-vm on|off|both] [--kernels "v5.15; v6.12"]
 //             [--format text|md|json] [--trace-dir DIR] [--rows all|violated]
 //
 // Runs every variant (and mode) and prints properties × variants (checker/session/matrix.hpp), writing
@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <list>
 #include <stdexcept>
 
 #include "checker/cli/cmd_util.hpp"
@@ -36,6 +37,34 @@ std::string safe_name(const std::string& s) {
   return out;
 }
 
+// Appends the columns of `add` to `m`; rows are matched by property name (a property only one
+// library has is "holds" in the other's columns: not compiled there, as for a switch that
+// deletes an assertion).
+void merge_matrix(checker::Matrix& m, checker::Matrix& add) {
+  const std::size_t before = m.columns.size();
+  if (m.scenario.empty()) m.scenario = add.scenario;
+  for (auto& col : add.columns) m.columns.push_back(std::move(col));
+  for (auto& row : m.rows) {
+    row.cells.resize(m.columns.size(), checker::Cell::Holds);
+    row.trace.resize(m.columns.size(), -1);
+  }
+  for (auto& row : add.rows) {
+    auto it = std::find_if(m.rows.begin(), m.rows.end(),
+                           [&](const checker::MatrixRow& r) { return r.property == row.property; });
+    if (it == m.rows.end()) {
+      checker::MatrixRow fresh{row.property, row.cls,
+                               std::vector<checker::Cell>(m.columns.size(), checker::Cell::Holds),
+                               std::vector<int>(m.columns.size(), -1)};
+      m.rows.push_back(std::move(fresh));
+      it = std::prev(m.rows.end());
+    }
+    for (std::size_t c = 0; c < row.cells.size(); ++c) {
+      it->cells[before + c] = row.cells[c];
+      it->trace[before + c] = row.trace[c];
+    }
+  }
+}
+
 }  // namespace
 
 int run_matrix(const Options& o) {
@@ -49,16 +78,40 @@ int run_matrix(const Options& o) {
   std::vector<bool> modes{o.debug_vm};
   if (o.debug_vm_mode == "both") modes = {false, true};
 
-  Scenario sc;
+  // One library (--kernel), or several side by side (--kernels): each runs the variants whose
+  // switches its library declares; the columns are labelled "v6.12 B" then.
+  const std::vector<std::string> kernels = kernel_list(o.kernels.empty() ? o.kernel : o.kernels);
+  const bool multi = !o.kernels.empty();
+  std::list<Scenario> parsed;  // alive to the end: errors and traces point into their sources
+  std::vector<std::string> column_kernel;  // per column of m
+  std::string hash;
   try {
-    parse_scenario(o, sc);
     checker::SearchOptions sopts = limit_options(o);
     sopts.liveness = o.liveness;
     sopts.por = o.por;  // the reductions apply as in check (with --liveness off)
     sopts.sleep = o.sleep;
     sopts.symmetry = o.symmetry;
     sopts.workers = o.jobs;
-    checker::Matrix m = checker::compute_matrix(sc.ast, sc.sm, variants, modes, sopts);
+    checker::Matrix m;
+    for (const std::string& k : kernels) {
+      Options ok = o;
+      ok.kernel = k;
+      Scenario& ks = parsed.emplace_back();
+      parse_scenario(ok, ks);
+      std::vector<std::vector<std::string>> mine;
+      for (const auto& v : variants)
+        if (!multi || std::all_of(v.begin(), v.end(), [&](const std::string& sw) {
+              return std::any_of(ks.ast.switches.begin(), ks.ast.switches.end(),
+                                 [&](const auto& d) { return d.name == sw; });
+            }))
+          mine.push_back(v);
+      if (mine.empty()) continue;
+      checker::Matrix km = checker::compute_matrix(ks.ast, ks.sm, mine, modes, sopts);
+      if (multi) for (auto& col : km.columns) col.label = k + " " + col.label;
+      merge_matrix(m, km);
+      column_kernel.resize(m.columns.size(), k);
+      if (hash.empty()) hash = traces::scenario_hash(ks.sm);
+    }
     if (o.rows == "violated")   // only the rows with at least one violated cell
       std::erase_if(m.rows, [](const checker::MatrixRow& row) {
         return std::none_of(row.cells.begin(), row.cells.end(),
@@ -68,7 +121,6 @@ int run_matrix(const Options& o) {
     // One trace file per violated cell.
     const fs::path dir = o.trace_dir.empty() ? fs::path("matrix-traces") : fs::path(o.trace_dir);
     TraceFiles files(m.rows.size(), std::vector<std::string>(m.columns.size()));
-    const std::string hash = traces::scenario_hash(sc.sm);
     for (std::size_t r = 0; r < m.rows.size(); ++r)
       for (std::size_t c = 0; c < m.columns.size(); ++c) {
         if (m.rows[r].trace[c] < 0) continue;
@@ -85,6 +137,7 @@ int run_matrix(const Options& o) {
         info.debug_vm = col.debug_vm;
         info.switches = col.defines;
         info.scenario_hash = hash;
+        info.kernel = column_kernel[c];
         const auto& trace = col.traces[static_cast<std::size_t>(m.rows[r].trace[c])];
         if (!write_file(file.string(), traces::to_json(trace, info).dump(2) + "\n")) {
           std::cerr << "pcmc: cannot write " << file.string() << "\n";
@@ -103,7 +156,7 @@ int run_matrix(const Options& o) {
       if (!col.incomplete_reason.empty()) return kIncomplete;
     return kHolds;
   } catch (const model::CompileError& e) {
-    std::cerr << sc.sm.format(e);
+    std::cerr << parsed.back().sm.format(e);
     return kBadModel;
   }
 }

@@ -24,6 +24,7 @@ void parse_scenario(const Options& o, Scenario& s) {
   model::ParseOptions popts;
   popts.include_path = o.include_path;
   popts.include_path.push_back(PCMC_LIBRARY_DIR);
+  popts.kernel = o.kernel;
   s.ast = model::parse_file(s.sm, o.scenario, popts);
 }
 

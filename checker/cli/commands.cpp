@@ -155,12 +155,13 @@ void por_notes(std::ostream& out, const Options& o, const checker::Stats& st) {
 nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                         const std::vector<std::string>& defines, bool debug_vm) {
   traces::RunInfo info{run.program.scenario, o.scenario, variant_label(defines), debug_vm,
-                       defines, run.scenario_hash};
+                       defines, run.scenario_hash, o.kernel};
   nlohmann::json j;
   j["schema_version"] = traces::kTraceSchemaVersion;
   j["scenario"] = info.scenario;
   j["file"] = info.file;
   j["variant"] = info.variant;
+  j["kernel"] = o.kernel;
   j["debug_vm"] = debug_vm;
   const char* status[] = {"holds", "violated", "incomplete"};
   j["verdict"] = status[static_cast<int>(run.result.status)];
@@ -278,7 +279,8 @@ int check_one(const Options& o, Scenario& l) {
 int judge_all(const Options& o, Scenario& l) {
   auto runs = properties::runs_to_judge(l.ast.expects);
   if (runs.empty()) {
-    std::cerr << l.sm.where({0, 1, 1}) << ": error: the scenario has no expect block to judge\n";
+    std::cerr << l.sm.where({0, 1, 1}) << ": error: the scenario has no expect block to judge"
+              << " on kernel " << o.kernel << "\n";
     return kBadModel;
   }
   auto known = properties::declared_assertion_names(l.ast);
@@ -324,6 +326,11 @@ int run_check(const Options& o) {
     return o.judge ? judge_all(o, l) : check_one(o, l);
   } catch (const model::CompileError& e) {
     std::cerr << l.sm.format(e);
+    // A function of the other kernel library (docs/kernel-model-v6.md): say which one this was.
+    if (std::string(e.what()).rfind("unknown function", 0) == 0)
+      std::cerr << "note: the kernel library is " << o.kernel
+                << " (--kernel); the libraries do not have the same functions "
+                   "(docs/kernel-model-v6.md)\n";
     return kBadModel;
   }
 }

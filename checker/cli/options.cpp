@@ -1,6 +1,7 @@
 #include "checker/cli/options.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -29,6 +30,24 @@ const char* kUsageText =
 
 }  // namespace
 
+std::vector<std::string> kernel_list(const std::string& spec) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    std::string t;
+    for (char c : cur)
+      if (c != ' ' && c != '\t') t += c;
+    out.push_back(t);
+    cur.clear();
+  };
+  for (char c : spec) {
+    if (c == ';') flush();
+    else cur += c;
+  }
+  flush();
+  return out;
+}
+
 ParseResult parse_options(int argc, const char* const* argv) {
   ParseResult r;
   Options& o = r.options;
@@ -43,6 +62,12 @@ ParseResult parse_options(int argc, const char* const* argv) {
       ("patch", po::value<std::vector<std::string>>()->composing(), "same as -D")
       ("include,I", po::value<std::vector<std::string>>(&o.include_path)->composing(),
        "add a folder to the #include search path (after the scenario's own folder)")
+      ("kernel", po::value<std::string>(&o.kernel)->default_value("v5.15"),
+       "the kernel library: #include \"kernel/NAME.pcm\" reads model/kernel/<VERSION>/NAME.pcm "
+       "(v5.15 | v6.12), and only `expect` blocks for that library (or for none) are judged")
+      ("kernels", po::value<std::string>(&o.kernels),
+       "matrix: libraries side by side, e.g. \"v5.15; v6.12\" (each runs the --variants whose "
+       "switches its library declares)")
       ("debug-vm", po::bool_switch(&o.debug_vm),
        "CONFIG_DEBUG_VM: VM_BUG_ON* assertions are compiled in and fatal");
   po::options_description search("Search");
@@ -173,6 +198,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
     r.exit_now = true;
     return r;
   }
+  o.kernel_given = !vm["kernel"].defaulted();
   if (vm.count("patch"))
     for (const auto& p : vm["patch"].as<std::vector<std::string>>()) o.defines.push_back(p);
   std::vector<std::string> args;
@@ -222,6 +248,14 @@ ParseResult parse_options(int argc, const char* const* argv) {
   }
   if (o.command == "check" && !o.format.empty() && o.format != "text" && o.format != "columns")
     return fail("--format must be text or columns");
+  for (const std::string& k : kernel_list(o.kernels.empty() ? o.kernel : o.kernels))
+    if (k.empty() || k.find('/') != std::string::npos || k.find("..") != std::string::npos)
+      return fail("--kernel/--kernels: '" + k + "' is not a library version (e.g. v5.15, v6.12)");
+    else if (std::error_code ec; !std::filesystem::is_directory(
+                 std::filesystem::path(PCMC_LIBRARY_DIR) / "kernel" / k, ec))
+      return fail("--kernel/--kernels: no kernel library '" + k + "' (no folder " +
+                  std::string(PCMC_LIBRARY_DIR) + "/kernel/" + k + ")");
+  if (!o.kernels.empty() && o.command != "matrix") return fail("--kernels is for matrix; check takes --kernel");
   if (o.width < 60 || o.width > 200) return fail("--width must be between 60 and 200");
   if (o.order != "bfs" && o.order != "dfs") return fail("--search must be bfs or dfs");
   if (o.jobs < 1 || o.jobs > 256) return fail("-j must be between 1 and 256");

@@ -15,6 +15,11 @@ struct Options {
   // Model
   std::vector<std::string> defines;
   std::vector<std::string> include_path;
+  std::string kernel = "v5.15";  // --kernel: the library folder model/kernel/<kernel>/ that
+                                 // `#include "kernel/NAME.pcm"` selects (docs/kernel-model-v6.md)
+  bool kernel_given = false;     // --kernel was on the command line (replay/explain otherwise
+                                 // take the trace's kernel)
+  std::string kernels;           // matrix --kernels "v5.15; v6.12": one column group per library
   bool debug_vm = false;
   // Search
   std::string order = "bfs";
@@ -64,5 +69,8 @@ struct ParseResult {
 };
 
 ParseResult parse_options(int argc, const char* const* argv);
+
+// "v5.15; v6.12" → {"v5.15", "v6.12"} (blanks dropped; an empty element stays, as "").
+std::vector<std::string> kernel_list(const std::string& spec);
 
 }  // namespace pcmc::cli

@@ -22,8 +22,15 @@ int load_trace_input(const Options& o, TraceInput& in) {
     std::cerr << "pcmc: " << o.trace_file << " holds no counterexample (the run it records holds)\n";
     return kBadModel;
   }
+  // The library the trace was found on, unless --kernel says otherwise (then a note: the same
+  // steps on another library's code may well diverge).
+  Options with_kernel = o;
+  if (!o.kernel_given) with_kernel.kernel = in.saved.front().run.kernel;
+  else if (in.saved.front().run.kernel != o.kernel)
+    std::cerr << "pcmc: note: the trace was found on kernel " << in.saved.front().run.kernel
+              << "; replaying it on " << o.kernel << " (--kernel)\n";
   try {
-    parse_scenario(o, in.scenario);
+    parse_scenario(with_kernel, in.scenario);
   } catch (const model::CompileError& e) {
     std::cerr << in.scenario.sm.format(e);
     return kBadModel;

@@ -1,5 +1,6 @@
 // Loading a saved trace file next to its scenario, for `pcmc replay` and `pcmc explain`:
-// reads TRACE.json (traces/json_import.hpp), parses the scenario, and warns on stderr when the
+// reads TRACE.json (traces/json_import.hpp), parses the scenario on the trace's kernel library
+// (unless --kernel is given), and warns on stderr when the
 // scenario text is not the one the trace was recorded on (content hash,
 // traces/scenario_hash.hpp) or is another scenario altogether.
 #pragma once
