@@ -85,6 +85,7 @@ int run_matrix(const Options& o) {
         info.debug_vm = col.debug_vm;
         info.switches = col.defines;
         info.scenario_hash = hash;
+        info.constants = o.sets;
         const auto& trace = col.traces[static_cast<std::size_t>(m.rows[r].trace[c])];
         if (!write_file(file.string(), traces::to_json(trace, info).dump(2) + "\n")) {
           std::cerr << "pcmc: cannot write " << file.string() << "\n";

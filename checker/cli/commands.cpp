@@ -160,7 +160,7 @@ const char* exists_word(std::uint64_t hits, std::uint64_t ends) {
 nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                         const std::vector<std::string>& defines, bool debug_vm) {
   traces::RunInfo info{run.program.scenario, o.scenario, variant_label(defines), debug_vm,
-                       defines, run.scenario_hash};
+                       defines, run.scenario_hash, o.sets};
   nlohmann::json j;
   j["schema_version"] = traces::kTraceSchemaVersion;
   j["scenario"] = info.scenario;
@@ -220,7 +220,7 @@ int check_one(const Options& o, Scenario& l) {
   if (sopts.progress && o.progress == "auto") std::fprintf(stderr, "\n");
   std::ostream& out = std::cout;
   out << "pcmc " << PCMC_VERSION << ": " << run.program.scenario << " (" << o.scenario
-      << "), variant " << variant_label(o.defines) << ", CONFIG_DEBUG_VM "
+      << "), variant " << variant_label(o.defines) << sets_label(o) << ", CONFIG_DEBUG_VM "
       << (o.debug_vm ? "on" : "off") << "\n";
   por_notes(out, o, run.result.stats);
   if (!run.result.stats.symmetry_fallback.empty())

@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 
 #include "checker/cli/exit_codes.hpp"
+#include "model/constant_sets.hpp"
 #include "pcmc_version.hpp"
 
 namespace po = boost::program_options;
@@ -41,6 +42,9 @@ ParseResult parse_options(int argc, const char* const* argv) {
       ("define,D", po::value<std::vector<std::string>>(&o.defines)->composing(),
        "turn on a declared switch (a proposed fix), e.g. -D F1 -D F3")
       ("patch", po::value<std::vector<std::string>>()->composing(), "same as -D")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "NAME=VALUE: override a library #default constant (HPAGE_PMD_NR, NR_SLOTS, "
+       "PAGEVEC_SIZE, ...); recorded in traces, which replay applies again")
       ("include,I", po::value<std::vector<std::string>>(&o.include_path)->composing(),
        "add a folder to the #include search path (after the scenario's own folder)")
       ("debug-vm", po::bool_switch(&o.debug_vm),
@@ -175,6 +179,17 @@ ParseResult parse_options(int argc, const char* const* argv) {
   }
   if (vm.count("patch"))
     for (const auto& p : vm["patch"].as<std::vector<std::string>>()) o.defines.push_back(p);
+  if (vm.count("set")) {
+    for (const auto& s : vm["set"].as<std::vector<std::string>>()) {
+      try {
+        o.sets.push_back(model::parse_set(s));
+      } catch (const model::SetError& e) {
+        r.error = e.what();
+        r.exit_code = kUsage;
+        return r;
+      }
+    }
+  }
   std::vector<std::string> args;
   if (vm.count("args")) args = vm["args"].as<std::vector<std::string>>();
   auto fail = [&](const std::string& msg) {

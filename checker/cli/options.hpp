@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pcmc::cli {
@@ -16,6 +17,9 @@ struct Options {
   std::vector<std::string> defines;
   std::vector<std::string> include_path;
   bool debug_vm = false;
+  // --set NAME=VALUE: library #default overrides, in command-line order
+  // (model/constant_sets.hpp); parse_scenario applies them
+  std::vector<std::pair<std::string, std::int64_t>> sets;
   // Search
   std::string order = "bfs";
   bool all = false;
