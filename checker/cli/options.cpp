@@ -119,7 +119,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
       ("html", po::value<std::string>(&o.html_file),
        "check: write the trace(s) as one self-contained HTML page (swimlanes + state per step)")
       ("output,o", po::value<std::string>(&o.output_file),
-       "graph: the DOT file to write (FILE.svg: SVG through Graphviz's dot)")
+       "graph: the DOT file to write (FILE.svg: SVG through Graphviz's dot; FILE.json: the "
+       "graph as JSON for scripts, docs/graph-schema.json)")
       ("svg", po::bool_switch(&o.svg), "graph: also write FILE.svg with Graphviz's dot")
       ("max-nodes", po::value<std::uint64_t>(&o.max_nodes)->default_value(2000),
        "graph: refuse to draw more states than this")
@@ -212,6 +213,10 @@ ParseResult parse_options(int argc, const char* const* argv) {
     o.scenario = args[1];
     if (o.output_file.empty()) return fail("graph needs -o FILE.dot (or FILE.svg)");
     if (o.max_nodes == 0) return fail("--max-nodes must be at least 1");
+    // JSON is for scripts, which read graphs far past what a picture can show.
+    const std::string& out = o.output_file;
+    if (vm["max-nodes"].defaulted() && out.size() >= 5 && out.compare(out.size() - 5, 5, ".json") == 0)
+      o.max_nodes = kGraphJsonMaxNodes;
   } else if (o.command == "matrix") {
     if (args.size() != 2) return fail("matrix takes exactly one scenario file");
     o.scenario = args[1];

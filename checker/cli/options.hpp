@@ -9,6 +9,8 @@
 
 namespace pcmc::cli {
 
+inline constexpr std::uint64_t kGraphJsonMaxNodes = 200000;  // graph -o FILE.json default
+
 struct Options {
   std::string command;     // "check", "list"
   std::string list_what;   // list: "properties"
@@ -48,7 +50,8 @@ struct Options {
   // graph (cmd_graph.cpp)
   std::string output_file;      // -o FILE.dot | FILE.svg
   bool svg = false;             // also render SVG with Graphviz's dot
-  std::uint64_t max_nodes = 2000;  // refuse to draw more states than this
+  std::uint64_t max_nodes = 2000;  // refuse to draw more states than this (-o FILE.json:
+                                   // kGraphJsonMaxNodes unless given)
   // matrix (cmd_matrix.cpp)
   std::string variants;         // "B; F1; F1+F3"
   std::string debug_vm_mode = "off";  // --debug-vm [on|off|both]; both: matrix only
