@@ -36,7 +36,10 @@ void apply_sets(ast::Model& model, const ConstantSets& sets) {
     ast::ConstDecl* def = nullptr;
     const ast::ConstDecl* fixed = nullptr;
     for (auto& c : model.consts)
-      if (c.name == name) (c.is_default ? def : fixed) = &c;
+      if (c.name == name) {
+        if (c.is_default) def = &c;
+        else fixed = &c;
+      }
     if (!def) {
       std::string known;
       for (const auto& c : model.consts)
