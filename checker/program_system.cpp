@@ -278,7 +278,9 @@ ExistsMask ProgramSystem::check_end(const std::uint8_t* state, Context& ctx,
   for (std::size_t i = 0; i < ex.size(); ++i) {
     pc.events.clear();
     bool hit = exec_.eval_cond(ex[i].cond, state, pc.events, &crossed);
-    if (crossed) throw BlockCrossing("exists " + ex[i].name);
+    if (crossed)
+      throw BlockCrossing(ex[i].name == "exists" ? std::string("the exists condition")
+                                                 : "exists " + ex[i].name);
     if (!pc.events.empty()) {
       out.push_back(Report{table_.model_error, 0xFFFF, 0});
       return 0;
