@@ -104,6 +104,9 @@ enum class StmtKind {
   Labeled,   // label: body   (a goto target; also names an assertion that follows)
   Atomic,    // atomic body   (the whole block is one step)
   Await,     // await(cond);  (blocks until cond holds)
+  Select,    // select { when (g0) s0  when (g1) s1 ... }: one atomic step that runs one enabled
+             // alternative (any of them, each a successor); blocked while no guard holds.
+             // body: one If per alternative (expr: the guard, then_branch: the alternative)
   Empty,     // ;
 };
 
@@ -197,9 +200,11 @@ struct CondDecl {
 
 enum class Quantifier { Never, Sometimes, Always };
 
-// exists (expr);   evaluated at quiescent end states; judged by an expectation item
+// exists (expr);  or  exists NAME: expr;   counted over quiescent end states; judged by an
+// expectation item (`exists sometimes;`, `exists NAME never;`)
 struct ExistsDecl {
   SrcLoc loc;
+  std::string name;  // empty: the unnamed clause (at most one)
   ExprPtr cond;
 };
 
@@ -214,7 +219,8 @@ struct ExpectItem {
                   //                               harm, discipline, invariant, final, ...)
     States,       // states N;       (pinned count of distinct states, no reduction)
     Transitions,  // transitions N;
-    Exists,       // exists never|sometimes|always [N];   (N: number of end states satisfying)
+    Exists,       // exists [NAME] never|sometimes|always [N];   (N: number of end states
+                  // satisfying; name: the clause, "" the unnamed one)
   } kind = Property;
   SrcLoc loc;
   std::string name;

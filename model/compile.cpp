@@ -573,11 +573,24 @@ void Compiler::run() {
   };
   conds(m_.invariants, p_.invariants);
   conds(m_.finals, p_.finals);
-  if (m_.exists.size() > 1) fail(m_.exists[1].loc, "at most one exists clause");
-  for (const auto& e : m_.exists) {
-    pure_ = true;
-    Typed v = cond(*e.cond);
-    p_.exists.push_back(NamedCond{"exists", v.e, e.loc, source_text(*e.cond)});
+  // Exists clauses: at most one unnamed (its name is "exists"), named ones unique; at most
+  // kMaxExists, because an end state records which hold as a bit mask (checker/system.hpp).
+  {
+    std::set<std::string> seen;
+    for (const auto& e : m_.exists) {
+      if (e.name == "never" || e.name == "sometimes" || e.name == "always")
+        fail(e.loc, "an exists clause cannot be named '" + e.name + "'");
+      if (!seen.insert(e.name).second)
+        fail(e.loc, e.name.empty() ? std::string("at most one unnamed exists clause (name them: "
+                                                 "exists NAME: cond;)")
+                                   : "duplicate exists clause '" + e.name + "'");
+      if (p_.exists.size() == kMaxExists)
+        fail(e.loc, "at most " + std::to_string(kMaxExists) + " exists clauses");
+      pure_ = true;
+      Typed v = cond(*e.cond);
+      p_.exists.push_back(
+          NamedCond{e.name.empty() ? "exists" : e.name, v.e, e.loc, source_text(*e.cond)});
+    }
   }
   p_.expects = m_.expects;
   for (const auto& e : m_.expects)

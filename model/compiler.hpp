@@ -185,6 +185,7 @@ class Compiler {
   void bind_local(const std::string& name, const TypeP& t, AddrId a, SrcLoc loc);
   void check_function(const ast::FuncDecl& f);
   void loop(const ast::Stmt& s);
+  void select(const ast::Stmt& s);
   void finish_frame();
   ExprId truth_if_bool(const TypeP& dst, const Typed& v, SrcLoc loc);
 

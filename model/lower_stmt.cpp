@@ -127,6 +127,7 @@ void Compiler::stmt(const ast::Stmt& s) {
       }
       break;
     }
+    case ast::StmtKind::Select: select(s); return;
     case ast::StmtKind::Await: {
       if (thread_id_ < 0 && !frames_.empty() && frames_.front().name == "init")
         fail(s.loc, "await cannot be used in init (it runs once, before any thread)");
@@ -139,6 +140,78 @@ void Compiler::stmt(const ast::Stmt& s) {
     }
   }
   release_to(mark);
+}
+
+// select { when (g0) s0 ... when (gN) sN }: one atomic step (like `atomic { }`), lowered to
+//   AtomicBegin; tmp = choose(0, N); if (tmp == 0) { await(g0); tmp = 0; s0 } else if ... ; Nop
+// The choose forks one path per alternative and the await drops the paths whose guard is false
+// (an await inside an atomic block makes the whole step all-or-nothing), so the successors are
+// exactly the enabled alternatives, in source order, and the step does not exist while no guard
+// holds. Being plain IR, both engines, the footprints and the reductions handle it unchanged.
+// tmp is zeroed before the alternative runs, so the choice leaves no trace in the state.
+void Compiler::select(const ast::Stmt& s) {
+  if (thread_id_ < 0 && !frames_.empty() && frames_.front().name == "init")
+    fail(s.loc, "select cannot be used in init (it runs once, before any thread)");
+  if (s.body.size() > 256) fail(s.loc, "select has at most 256 alternatives");
+  std::uint32_t mark = top_;
+  bool outer = atomic_depth_ == 0;
+  if (outer) {
+    Instr b;
+    b.op = IOp::AtomicBegin;
+    b.loc = s.loc;
+    emit(b);
+    atomic_region_ = ++next_region_;
+  }
+  ++atomic_depth_;
+  const auto n = static_cast<std::int64_t>(s.body.size());
+  TypeP t = mk(Type{Type::Int, 0, n - 1});
+  AddrId tmp = temp(t);
+  Instr ch;
+  ch.op = IOp::Choose;
+  ch.a = tmp;
+  ch.lo = 0;
+  ch.hi = n - 1;
+  ch.scalar = scalar_of(t);
+  ch.loc = s.loc;
+  emit(ch);
+  std::vector<std::uint32_t> ends;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const ast::Stmt& alt = *s.body[static_cast<std::size_t>(i)];
+    stmt_loc_ = alt.loc;
+    ENode eq;
+    eq.op = EOp::Eq;
+    eq.a = load(tmp, t);
+    eq.b = konst(i);
+    eq.loc = alt.loc;
+    Instr j;
+    j.op = IOp::JumpIfNot;
+    j.b = node(eq);
+    j.loc = alt.loc;
+    std::uint32_t jf = emit(j);
+    Typed g = cond(*alt.expr);
+    Instr a;
+    a.op = IOp::Await;
+    a.b = g.e;
+    a.loc = alt.loc;
+    emit(a);
+    emit_assign(tmp, konst(0), t, alt.loc);
+    stmt(*alt.then_branch);
+    Instr jmp;
+    jmp.op = IOp::Jump;
+    jmp.loc = alt.loc;
+    ends.push_back(emit(jmp));
+    th_->code[jf].target = static_cast<std::uint32_t>(th_->code.size());
+  }
+  for (auto at : ends) th_->code[at].target = static_cast<std::uint32_t>(th_->code.size());
+  --atomic_depth_;
+  release_to(mark);
+  if (outer) {
+    Instr e;
+    e.op = IOp::Nop;
+    e.loc = s.loc;
+    emit(e);
+    atomic_region_ = 0;
+  }
 }
 
 void Compiler::loop(const ast::Stmt& s) {

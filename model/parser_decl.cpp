@@ -87,6 +87,12 @@ void Parser::top_level() {
   } else if (w == "exists") {
     ExistsDecl d;
     d.loc = next().loc;
+    // `exists NAME: cond;` names the clause (several may be declared); `exists (cond);` is the
+    // unnamed one.
+    if (at(Tok::Ident) && look(1).kind == Tok::Punct && look(1).text == ":") {
+      d.name = next().text;
+      next();
+    }
     d.cond = expr();
     expect(";", "after the exists clause");
     m_.exists.push_back(std::move(d));
@@ -285,6 +291,10 @@ ExpectItem Parser::expect_item() {
     reductions();
   } else if (w.text == "exists" && at(Tok::Ident) && !is_word("holds") && !is_word("violated")) {
     it.kind = ExpectItem::Exists;
+    // `exists sometimes;` (the unnamed clause) or `exists NAME sometimes;` (a named one)
+    if (!is_word("never") && !is_word("sometimes") && !is_word("always") &&
+        look(1).kind == Tok::Ident)
+      it.name = next().text;
     Token q = next();
     if (q.text == "never") it.quant = Quantifier::Never;
     else if (q.text == "sometimes") it.quant = Quantifier::Sometimes;

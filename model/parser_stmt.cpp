@@ -166,6 +166,26 @@ StmtPtr Parser::statement() {
       s->body.push_back(block());
       return s;
     }
+    // select { when (guard) statement ... }: a guarded choice (Promela's `if :: g -> s fi`).
+    // `select` is a keyword only when a '{' follows, so it stays usable as a name.
+    if (w == "select" && look(1).kind == Tok::Punct && look(1).text == "{") {
+      next();
+      next();  // {
+      auto s = make(StmtKind::Select, loc);
+      while (!is_punct("}")) {
+        if (!is_word("when")) fail_expected("'when (guard)' or '}' in select");
+        auto alt = make(StmtKind::If, cur().loc);
+        next();
+        expect("(", "after when");
+        alt->expr = expr();
+        expect(")", "to close the when guard");
+        alt->then_branch = statement();
+        s->body.push_back(std::move(alt));
+      }
+      next();
+      if (s->body.empty()) throw CompileError(loc, "select needs at least one 'when' alternative");
+      return s;
+    }
     if (w == "await") {
       next();
       auto s = make(StmtKind::Await, loc);

@@ -33,6 +33,7 @@ using AddrId = std::int32_t;  // index into Program::addrs; -1 = none
 
 inline constexpr std::uint16_t kPcFinished = 0xFFFF;
 inline constexpr std::uint32_t kPcBytes = 2;
+inline constexpr std::size_t kMaxExists = 64;  // exists clauses (an end state's hits: a bit mask)
 
 enum class ScalarKind : std::uint8_t { Int, Bool, Enum, Ref, Thread };
 
@@ -230,7 +231,9 @@ struct Program {
 
   std::vector<NamedCond> invariants;   // checked in every reachable state
   std::vector<NamedCond> finals;       // checked in quiescent end states (all threads finished)
-  std::vector<NamedCond> exists;       // at most one; counted over quiescent end states
+  std::vector<NamedCond> exists;       // counted over quiescent end states, each on its own;
+                                       // the unnamed clause is named "exists"; at most
+                                       // kMaxExists
   std::vector<ast::ExpectDecl> expects;  // expected verdicts, all variants (judged later)
 };
 

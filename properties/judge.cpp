@@ -66,6 +66,21 @@ bool applies(const ExpectDecl& e, const RunSpec& run) {
   return false;
 }
 
+std::vector<std::string> absent_properties(const std::vector<ExpectDecl>& expects,
+                                           const RunSpec& run, const PropertyTable& table,
+                                           const std::vector<std::string>& known_names) {
+  std::vector<std::string> out;
+  for (const ExpectDecl& e : expects) {
+    if (!applies(e, run)) continue;
+    for (const ExpectItem& it : e.items)
+      if (it.kind == ExpectItem::Property && table.find(it.name) == kNoProperty &&
+          std::find(known_names.begin(), known_names.end(), it.name) != known_names.end() &&
+          std::find(out.begin(), out.end(), it.name) == out.end())
+        out.push_back(it.name);
+  }
+  return out;
+}
+
 std::vector<Mismatch> judge(const std::vector<ExpectDecl>& expects, const RunSpec& run,
                             const PropertyTable& table,
                             const std::vector<std::string>& known_names,
@@ -161,26 +176,32 @@ std::vector<Mismatch> judge(const std::vector<ExpectDecl>& expects, const RunSpe
                                        std::to_string(outcome.states)});
           break;
         case ExpectItem::Exists: {
-          if (!outcome.has_exists) {
-            out.push_back({it.loc, "the scenario has no exists clause"});
+          const std::string clause = it.name.empty() ? "exists" : it.name;
+          const std::string label = it.name.empty() ? "exists" : "exists " + it.name;
+          auto found = outcome.exists.find(clause);
+          if (found == outcome.exists.end()) {
+            out.push_back({it.loc, outcome.exists.empty()
+                                       ? std::string("the scenario has no exists clause")
+                                       : it.name.empty()
+                                       ? std::string("the scenario has no unnamed exists clause "
+                                                     "(name one: exists NAME sometimes;)")
+                                       : "the scenario has no exists clause named '" + it.name +
+                                             "'"});
             break;
           }
+          const std::uint64_t hits = found->second;
           bool ok = false;
           switch (it.quant) {
-            case Quantifier::Never: ok = outcome.exists_hits == 0; break;
-            case Quantifier::Sometimes: ok = outcome.exists_hits > 0; break;
-            case Quantifier::Always:
-              ok = outcome.end_states > 0 && outcome.exists_hits == outcome.end_states;
-              break;
+            case Quantifier::Never: ok = hits == 0; break;
+            case Quantifier::Sometimes: ok = hits > 0; break;
+            case Quantifier::Always: ok = outcome.end_states > 0 && hits == outcome.end_states; break;
           }
-          if (it.count >= 0 && outcome.exists_hits != static_cast<std::uint64_t>(it.count))
-            ok = false;
+          if (it.count >= 0 && hits != static_cast<std::uint64_t>(it.count)) ok = false;
           if (!ok)
-            out.push_back({it.loc, std::string("expected exists ") + quant_word(it.quant) +
+            out.push_back({it.loc, "expected " + label + " " + quant_word(it.quant) +
                                        (it.count >= 0 ? " " + std::to_string(it.count) : "") +
-                                       ", but it holds in " + std::to_string(outcome.exists_hits) +
-                                       " of " + std::to_string(outcome.end_states) +
-                                       " end states"});
+                                       ", but it holds in " + std::to_string(hits) + " of " +
+                                       std::to_string(outcome.end_states) + " end states"});
           break;
         }
       }

@@ -5,7 +5,8 @@
 // * The blocks that apply to a run are those naming the run's variant (the exact set of switches
 //   turned on; "B" is none) and its --debug-vm mode.
 // * `NAME holds|violated`, `class C holds|violated`, `states N`, `transitions N`,
-//   `exists never|sometimes|always [N]` are checked as written. `states N with symmetry`
+//   `exists [NAME] never|sometimes|always [N]` are checked as written (no NAME: the unnamed
+//   clause). `states N with symmetry`
 //   (ExpectItem::reduced) is checked only by a run that applied exactly those reductions; a
 //   plain `states N` only by an unreduced run, or is a mismatch saying so when the reduced run
 //   has no count pinned for its reductions.
@@ -15,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,8 +35,9 @@ struct Outcome {
   std::uint64_t states = 0;
   std::uint64_t transitions = 0;
   std::uint64_t end_states = 0;
-  std::uint64_t exists_hits = 0;
-  bool has_exists = false;
+  // Per exists clause (model::Program::exists, by name; the unnamed one is "exists"): the end
+  // states where it holds. Empty when the scenario has no exists clause.
+  std::map<std::string, std::uint64_t> exists;
   std::string reduced;  // the reductions the run applied ("por, sleep sets"); empty: none. The
                         // `states` and `transitions` pins are unreduced counts: with a reduction
                         // they are a mismatch saying so (run --judge with --por off).
@@ -64,5 +67,13 @@ bool applies(const model::ast::ExpectDecl& e, const RunSpec& run);
 std::vector<Mismatch> judge(const std::vector<model::ast::ExpectDecl>& expects,
                             const RunSpec& run, const PropertyTable& table,
                             const std::vector<std::string>& known_names, const Outcome& outcome);
+
+// The properties that the blocks applying to `run` name and that the variant does not contain
+// (a switch removed the assertion; `known_names` holds every name the model declares), in order
+// of first mention. `NAME holds` is then trivially met; `pcmc check --judge` and `pcmc matrix`
+// show such a property as absent rather than as holding.
+std::vector<std::string> absent_properties(const std::vector<model::ast::ExpectDecl>& expects,
+                                           const RunSpec& run, const PropertyTable& table,
+                                           const std::vector<std::string>& known_names);
 
 }  // namespace pcmc::properties

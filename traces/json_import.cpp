@@ -125,6 +125,14 @@ SavedTrace trace_from_json(const json& j, const std::string& where) {
   out.run.debug_vm = r.boolean("debug_vm");
   out.run.switches = r.has("switches") ? r.strings("switches") : split_variant(out.run.variant);
   out.run.scenario_hash = r.str_or("scenario_hash", "");
+  if (r.has("constants")) {  // --set overrides: {"HPAGE_PMD_NR": 8, ...}
+    const json& c = r.at("constants");
+    if (!c.is_object()) r.fail("constants", "expected an object of integers");
+    for (const auto& [name, v] : c.items()) {
+      if (!v.is_number_integer()) r.fail("constants." + name, "expected an integer");
+      out.run.constants.emplace_back(name, v.get<std::int64_t>());
+    }
+  }
 
   Trace& t = out.trace;
   Reader p(r.at("property"), r.path("property"));

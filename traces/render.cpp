@@ -66,6 +66,11 @@ nlohmann::json to_json(const Trace& t, const RunInfo& run) {
   j["debug_vm"] = run.debug_vm;
   j["switches"] = run.switches;
   j["scenario_hash"] = run.scenario_hash;
+  if (!run.constants.empty()) {
+    json c = json::object();
+    for (const auto& [name, value] : run.constants) c[name] = value;
+    j["constants"] = c;
+  }
   j["property"] = {{"name", t.property}, {"class", t.cls},     {"macro", t.macro},
                    {"function", t.function}, {"location", t.location}, {"text", t.text}};
   j["thread"] = t.thread_name;

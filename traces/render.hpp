@@ -2,7 +2,9 @@
 // (schema in docs/trace-schema.json; `schema_version` bumps on any incompatible change).
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -22,6 +24,9 @@ struct RunInfo {
   std::vector<std::string> switches;  // the switches turned on, as given (-D order)
   std::string scenario_hash;          // traces/scenario_hash.hpp; "" when unknown
   std::string kernel = "v5.15";      // the kernel library the run used (pcmc check --kernel)
+  // --set NAME=VALUE overrides of library #default constants the run used, in command-line
+  // order (after a JSON round trip, in name order); replay applies them again (JSON "constants", written only when not empty)
+  std::vector<std::pair<std::string, std::int64_t>> constants = {};
 };
 
 // "  1  P0  inc  lost_update.pcm:14  tmp = counter;\n        counter 0→1\n" ...

@@ -47,6 +47,18 @@ std::string step_where(const TraceStep& s) {
          "): " + without_comments(s.source);
 }
 
+// "lock_page (filemap.pcm:52)": the function and place of instruction `pc` of `thread`.
+std::string function_where(const TraceContext& ctx, unsigned thread, std::uint32_t pc) {
+  const model::Program& p = ctx.program;
+  const auto& code = p.threads.at(thread).code;
+  if (pc >= code.size()) return "the end of " + p.threads[thread].name;
+  const model::Instr& ins = code[pc];
+  const std::string fn = ins.frame >= 0 ? p.frames.at(static_cast<std::size_t>(ins.frame)).function
+                                        : p.threads[thread].name;
+  return fn + " (" + base_name(ctx.sources.file(ins.loc.file).path) + ":" +
+         std::to_string(ins.loc.line) + ")";
+}
+
 // Whether the violation `saved` describes holds at the end of the replayed path; "" when it
 // does (reproduced), otherwise why not.
 std::string not_violated(const TraceContext& ctx, const Trace& saved, const std::uint8_t* s,
@@ -214,11 +226,20 @@ ReplayResult replay(const TraceContext& ctx, const Trace& saved) {
       std::string choose;
       for (std::uint32_t pc : got.first_executed)
         if (pc < code.size() && code[pc].op == model::IOp::Choose) choose = statement_at(ctx, t, pc);
+      std::uint32_t main_pc = got.first_main_pc;
+      // Name both steps: a variant that adds or removes a step shifts every later one, and the
+      // two places say at once which statement the variant inserted or dropped.
+      const std::string expected =
+          i < saved.steps.size()
+              ? saved.steps[i].function + " (" + base_name(saved.steps[i].file) + ":" +
+                    std::to_string(saved.steps[i].line) + ")"
+              : std::string("an unrecorded step");
       diverge(Divergence::NoSuchChoice, n,
               tn + " has " + std::to_string(count) + " successor" + (count == 1 ? "" : "s") +
                   " here, the trace takes successor " + std::to_string(index) +
-                  (choose.empty() ? ": the step makes no choice" : ": choose() gives fewer values"));
-      std::uint32_t main_pc = got.first_main_pc;
+                  (choose.empty() ? ": the step makes no choice" : ": choose() gives fewer values") +
+                  "; the trace expected " + expected + ", this variant offers " +
+                  function_where(ctx, t, main_pc));
       r.details.push_back(choose.empty() ? "the step runs " + statement_at(ctx, t, main_pc)
                                          : "the choice: " + choose);
       for (auto& c : callers_of(ctx, t, main_pc)) r.details.push_back(c);

@@ -27,7 +27,8 @@ struct GraphNode {
   std::vector<std::uint8_t> state;      // the state's bytes
   Kind kind = Inner;
   std::uint32_t depth = 0;              // BFS depth (steps from the initial state)
-  bool exists_hit = false;              // End: the scenario's `exists` condition holds here
+  bool exists_hit = false;              // End: some `exists` clause holds here
+  std::uint64_t exists_mask = 0;        // End: bit i when the scenario's exists clause i holds
   std::vector<std::string> violated;    // properties violated by the state itself (invariant,
                                         // final, deadlock)
   bool on_path = false;                 // on the highlighted counterexample path

@@ -1,4 +1,7 @@
-// pcmc graph SCENARIO -o FILE.dot|FILE.svg [-D ...] [--debug-vm] [--max-nodes N] [--svg]
+// pcmc graph SCENARIO -o FILE.dot|FILE.svg|FILE.json [-D ...] [--debug-vm] [--max-nodes N] [--svg]
+//
+// FILE.json: the graph as data for scripts (traces/graph_json.hpp, docs/graph-schema.json),
+// with a default --max-nodes of kGraphJsonMaxNodes.
 //
 // Draws the explored state graph with the shortest path to the first violation in red
 // (checker/search/explore_graph.hpp explores, traces/graph_dot.hpp draws). Refuses, with exit code
@@ -21,6 +24,7 @@
 #include "checker/session/session.hpp"
 #include "checker/search/explore_graph.hpp"
 #include "traces/graph_dot.hpp"
+#include "traces/graph_json.hpp"
 
 extern char** environ;
 
@@ -104,6 +108,30 @@ int run_graph(const Options& o) {
                              " states, the search " + std::to_string(st.states));
     const traces::StateGraph& g = gr.graph;
 
+    traces::TraceContext ctx = run.trace_context(sc.sm);
+    std::cout << "pcmc graph: " << run.program.scenario << " (" << o.scenario << "), variant "
+              << label << sets_label(o) << ", CONFIG_DEBUG_VM " << (o.debug_vm ? "on" : "off")
+              << "\n";
+    if (has_suffix(o.output_file, ".json")) {  // for scripts: docs/graph-schema.json
+      traces::RunInfo info;
+      info.scenario = run.program.scenario;
+      info.file = o.scenario;
+      info.variant = label;
+      info.debug_vm = o.debug_vm;
+      info.switches = o.defines;
+      info.constants = o.sets;
+      if (!write_file(o.output_file, traces::graph_json(g, ctx, info).dump(1) + "\n")) {
+        std::cerr << "pcmc: cannot write " << o.output_file << "\n";
+        return kIoError;
+      }
+      std::cout << "wrote " << o.output_file << ": " << g.states << " states, " << g.edges.size()
+                << " transitions, " << g.end_states << " end states; highlighted path: "
+                << (g.first_violation.empty() ? std::string("none")
+                                              : g.first_violation + ", " +
+                                                    std::to_string(g.path_length) + " steps")
+                << "\n";
+      return kHolds;
+    }
     const bool want_svg = o.svg || has_suffix(o.output_file, ".svg");
     fs::path dot_path = o.output_file, svg_path = o.output_file;
     if (has_suffix(o.output_file, ".svg")) dot_path.replace_extension(".dot");
@@ -117,14 +145,11 @@ int run_graph(const Options& o) {
     if (!g.first_violation.empty())
       title += "; red: shortest path to " + g.first_violation + " (" +
                std::to_string(g.path_length) + " steps)";
-    traces::TraceContext ctx = run.trace_context(sc.sm);
     traces::write_dot(dot, g, traces::program_labels(ctx), title);
     if (!write_file(dot_path.string(), dot.str())) {
       std::cerr << "pcmc: cannot write " << dot_path.string() << "\n";
       return kIoError;
     }
-    std::cout << "pcmc graph: " << run.program.scenario << " (" << o.scenario << "), variant "
-              << label << ", CONFIG_DEBUG_VM " << (o.debug_vm ? "on" : "off") << "\n";
     std::cout << "wrote " << dot_path.string() << ": " << g.states << " states, "
               << g.edges.size() << " transitions, " << g.end_states << " end states";
     if (g.nodes.size() > g.states)

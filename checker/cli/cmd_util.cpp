@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/constant_sets.hpp"
 #include "model/parser.hpp"
 
 namespace pcmc::cli {
@@ -26,6 +27,13 @@ void parse_scenario(const Options& o, Scenario& s) {
   popts.include_path.push_back(PCMC_LIBRARY_DIR);
   popts.kernel = o.kernel;
   s.ast = model::parse_file(s.sm, o.scenario, popts);
+  model::apply_sets(s.ast, o.sets);  // throws model::SetError: main() reports it (exit 64)
+}
+
+std::string sets_label(const Options& o) {
+  std::string s;
+  for (const auto& [name, value] : o.sets) s += ", " + name + "=" + std::to_string(value);
+  return s;
 }
 
 std::string variant_label(const std::vector<std::string>& defines) {

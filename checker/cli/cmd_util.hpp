@@ -19,9 +19,13 @@ struct Scenario {
   model::ast::Model ast;
 };
 
-// Parses o.scenario with -I folders and the kernel library on the include path.
-// Throws model::CompileError (print with sm.format()).
+// Parses o.scenario with -I folders and the kernel library on the include path, then applies
+// the --set overrides. Throws model::CompileError (print with sm.format()) and model::SetError
+// (a command-line error: main() prints it and exits 64).
 void parse_scenario(const Options& o, Scenario& s);
+
+// ", HPAGE_PMD_NR=8, NR_SLOTS=4" for the --set overrides of a header line; "" without any.
+std::string sets_label(const Options& o);
 
 // "B" for no switch, else the switches joined with '+': "F1+F3".
 std::string variant_label(const std::vector<std::string>& defines);

@@ -152,10 +152,15 @@ void por_notes(std::ostream& out, const Options& o, const checker::Stats& st) {
            "ids, which the sleep masks name)\n";
 }
 
+// The herd7 word for an exists clause's count.
+const char* exists_word(std::uint64_t hits, std::uint64_t ends) {
+  return hits == 0 ? "never" : hits == ends ? "always" : "sometimes";
+}
+
 nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                         const std::vector<std::string>& defines, bool debug_vm) {
   traces::RunInfo info{run.program.scenario, o.scenario, variant_label(defines), debug_vm,
-                       defines, run.scenario_hash, o.kernel};
+                       defines, run.scenario_hash, o.kernel, o.sets};
   nlohmann::json j;
   j["schema_version"] = traces::kTraceSchemaVersion;
   j["scenario"] = info.scenario;
@@ -195,6 +200,15 @@ nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                   {"bound", "birthday: states*(states-1)/2^(signature_bits+1)"}};
   else
     j["store"] = {{"mode", "exact"}, {"lossy", false}};
+  // One entry per exists clause, in declaration order (the unnamed one is named "exists").
+  nlohmann::json ex = nlohmann::json::array();
+  for (std::size_t i = 0; i < run.program.exists.size(); ++i) {
+    const auto& c = run.program.exists[i];
+    ex.push_back({{"name", c.name}, {"condition", c.text},
+                  {"result", exists_word(st.exists_of(i), st.end_states)},
+                  {"hits", st.exists_of(i)}, {"end_states", st.end_states}});
+  }
+  j["exists"] = ex;
   nlohmann::json tr = nlohmann::json::array();
   for (const auto& t : run.traces) tr.push_back(traces::to_json(t, info));
   j["violations"] = tr;
@@ -207,7 +221,7 @@ int check_one(const Options& o, Scenario& l) {
   if (sopts.progress && o.progress == "auto") std::fprintf(stderr, "\n");
   std::ostream& out = std::cout;
   out << "pcmc " << PCMC_VERSION << ": " << run.program.scenario << " (" << o.scenario
-      << "), variant " << variant_label(o.defines) << ", CONFIG_DEBUG_VM "
+      << "), variant " << variant_label(o.defines) << sets_label(o) << ", CONFIG_DEBUG_VM "
       << (o.debug_vm ? "on" : "off") << "\n";
   por_notes(out, o, run.result.stats);
   if (!run.result.stats.symmetry_fallback.empty())
@@ -246,14 +260,14 @@ int check_one(const Options& o, Scenario& l) {
   else if (o.por_stats)
     out << "note: --por-stats: nothing to count, ample sets were not applied (they need --por "
            "on|persistent and --liveness off)\n";
-  if (!run.program.exists.empty()) {
-    // herd7-style: how many quiescent end states satisfy the exists clause (a fatal violation
-    // ends its path before an end state, so with --debug-vm the count can drop).
-    const auto& ex = run.program.exists.front();
-    const auto hits = r.stats.exists_hits, ends = r.stats.end_states;
-    out << "  exists (" << ex.text << "): "
-        << (hits == 0 ? "never" : hits == ends ? "always" : "sometimes") << " (" << hits
-        << " of " << ends << " end states)\n";
+  // herd7-style, one line per exists clause: how many quiescent end states satisfy it (a fatal
+  // violation ends its path before an end state, so with --debug-vm the count can drop).
+  for (std::size_t i = 0; i < run.program.exists.size(); ++i) {
+    const auto& ex = run.program.exists[i];
+    const auto hits = r.stats.exists_of(i), ends = r.stats.end_states;
+    out << "  exists " << (ex.name == "exists" ? "" : ex.name + " ") << "(" << ex.text
+        << "): " << exists_word(hits, ends) << " (" << hits << " of " << ends
+        << " end states)\n";
   }
   if (!o.json_file.empty()) {
     std::ofstream js(o.json_file);
@@ -298,6 +312,13 @@ int judge_all(const Options& o, Scenario& l) {
     std::cout << "\n";
     if (run.result.stats.store == checker::StoreMode::HashCompact)
       std::cout << "  " << lossy_line(run.result.stats) << "\n";
+    // Named by an expectation, but removed by this variant's switches: not checked, not "holds".
+    const auto absent = properties::absent_properties(l.ast.expects, spec, run.table, known);
+    if (!absent.empty()) {
+      std::cout << "  absent (this variant does not contain them):";
+      for (const auto& a : absent) std::cout << " " << a;
+      std::cout << "\n";
+    }
     for (const auto& m : mism)
       std::cout << "  " << (m.loc.line ? l.sm.where(m.loc) + ": " : "") << m.message << "\n";
     if (!mism.empty()) {
@@ -305,7 +326,10 @@ int judge_all(const Options& o, Scenario& l) {
       if (!o.quiet)
         for (const auto& t : run.traces) print_trace(std::cout, t, o);
     }
-    if (!o.json_file.empty()) all.push_back(run_json(run, o, spec.defines, spec.debug_vm));
+    if (!o.json_file.empty()) {
+      all.push_back(run_json(run, o, spec.defines, spec.debug_vm));
+      all.back()["absent"] = absent;
+    }
   }
   if (!o.json_file.empty()) {
     std::ofstream js(o.json_file);

@@ -89,6 +89,7 @@ std::string matrix_markdown(const checker::Matrix& m, const TraceFiles& files) {
       switch (m.rows[r].cells[c]) {
         case checker::Cell::Holds: out += " \u2713 holds |"; break;
         case checker::Cell::Unknown: out += " ? unknown |"; break;
+        case checker::Cell::Absent: out += " – absent |"; break;
         case checker::Cell::Violated:
           out += files[r][c].empty() ? " \u2717 violated |"
                                      : " \u2717 [violated](" + files[r][c] + ") |";

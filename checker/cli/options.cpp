@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 
 #include "checker/cli/exit_codes.hpp"
+#include "model/constant_sets.hpp"
 #include "pcmc_version.hpp"
 
 namespace po = boost::program_options;
@@ -60,6 +61,9 @@ ParseResult parse_options(int argc, const char* const* argv) {
       ("define,D", po::value<std::vector<std::string>>(&o.defines)->composing(),
        "turn on a declared switch (a proposed fix), e.g. -D F1 -D F3")
       ("patch", po::value<std::vector<std::string>>()->composing(), "same as -D")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "NAME=VALUE: override a library #default constant (HPAGE_PMD_NR, NR_SLOTS, "
+       "PAGEVEC_SIZE, ...); recorded in traces, which replay applies again")
       ("include,I", po::value<std::vector<std::string>>(&o.include_path)->composing(),
        "add a folder to the #include search path (after the scenario's own folder)")
       ("kernel", po::value<std::string>(&o.kernel)->default_value("v5.15"),
@@ -140,7 +144,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
       ("html", po::value<std::string>(&o.html_file),
        "check: write the trace(s) as one self-contained HTML page (swimlanes + state per step)")
       ("output,o", po::value<std::string>(&o.output_file),
-       "graph: the DOT file to write (FILE.svg: SVG through Graphviz's dot)")
+       "graph: the DOT file to write (FILE.svg: SVG through Graphviz's dot; FILE.json: the "
+       "graph as JSON for scripts, docs/graph-schema.json)")
       ("svg", po::bool_switch(&o.svg), "graph: also write FILE.svg with Graphviz's dot")
       ("max-nodes", po::value<std::uint64_t>(&o.max_nodes)->default_value(2000),
        "graph: refuse to draw more states than this")
@@ -201,6 +206,17 @@ ParseResult parse_options(int argc, const char* const* argv) {
   o.kernel_given = !vm["kernel"].defaulted();
   if (vm.count("patch"))
     for (const auto& p : vm["patch"].as<std::vector<std::string>>()) o.defines.push_back(p);
+  if (vm.count("set")) {
+    for (const auto& s : vm["set"].as<std::vector<std::string>>()) {
+      try {
+        o.sets.push_back(model::parse_set(s));
+      } catch (const model::SetError& e) {
+        r.error = e.what();
+        r.exit_code = kUsage;
+        return r;
+      }
+    }
+  }
   std::vector<std::string> args;
   if (vm.count("args")) args = vm["args"].as<std::vector<std::string>>();
   auto fail = [&](const std::string& msg) {
@@ -223,6 +239,10 @@ ParseResult parse_options(int argc, const char* const* argv) {
     o.scenario = args[1];
     if (o.output_file.empty()) return fail("graph needs -o FILE.dot (or FILE.svg)");
     if (o.max_nodes == 0) return fail("--max-nodes must be at least 1");
+    // JSON is for scripts, which read graphs far past what a picture can show.
+    const std::string& out = o.output_file;
+    if (vm["max-nodes"].defaulted() && out.size() >= 5 && out.compare(out.size() - 5, 5, ".json") == 0)
+      o.max_nodes = kGraphJsonMaxNodes;
   } else if (o.command == "matrix") {
     if (args.size() != 2) return fail("matrix takes exactly one scenario file");
     o.scenario = args[1];

@@ -4,9 +4,12 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pcmc::cli {
+
+inline constexpr std::uint64_t kGraphJsonMaxNodes = 200000;  // graph -o FILE.json default
 
 struct Options {
   std::string command;     // "check", "list"
@@ -21,6 +24,9 @@ struct Options {
                                  // take the trace's kernel)
   std::string kernels;           // matrix --kernels "v5.15; v6.12": one column group per library
   bool debug_vm = false;
+  // --set NAME=VALUE: library #default overrides, in command-line order
+  // (model/constant_sets.hpp); parse_scenario applies them
+  std::vector<std::pair<std::string, std::int64_t>> sets;
   // Search
   std::string order = "bfs";
   bool all = false;
@@ -49,7 +55,8 @@ struct Options {
   // graph (cmd_graph.cpp)
   std::string output_file;      // -o FILE.dot | FILE.svg
   bool svg = false;             // also render SVG with Graphviz's dot
-  std::uint64_t max_nodes = 2000;  // refuse to draw more states than this
+  std::uint64_t max_nodes = 2000;  // refuse to draw more states than this (-o FILE.json:
+                                   // kGraphJsonMaxNodes unless given)
   // matrix (cmd_matrix.cpp)
   std::string variants;         // "B; F1; F1+F3"
   std::string debug_vm_mode = "off";  // --debug-vm [on|off|both]; both: matrix only

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "checker/cli/exit_codes.hpp"
+#include "model/constant_sets.hpp"
 #include "traces/scenario_hash.hpp"
 
 namespace pcmc::cli {
@@ -34,6 +35,26 @@ int load_trace_input(const Options& o, TraceInput& in) {
   } catch (const model::CompileError& e) {
     std::cerr << in.scenario.sm.format(e);
     return kBadModel;
+  }
+  // The trace's --set values, so that the replay runs the program the trace was recorded on; a
+  // --set of the same name on this command line wins (replaying on another size, like -D on
+  // another variant).
+  model::ConstantSets recorded;
+  for (const auto& [name, value] : in.saved.front().run.constants) {
+    bool given = false;
+    for (const auto& s : o.sets) given = given || s.first == name;
+    if (!given) recorded.emplace_back(name, value);
+  }
+  if (!recorded.empty()) {
+    try {
+      model::apply_sets(in.scenario.ast, recorded);
+    } catch (const model::SetError& e) {
+      std::cerr << "pcmc: " << o.trace_file << " was recorded with " << e.what() << "\n";
+      return kBadModel;
+    }
+    std::cerr << "pcmc: note: the trace was recorded with";
+    for (const auto& [name, value] : recorded) std::cerr << " --set " << name << "=" << value;
+    std::cerr << "; applied again\n";
   }
   const std::string hash = traces::scenario_hash(in.scenario.sm);
   const auto& decls = in.scenario.ast.scenarios;

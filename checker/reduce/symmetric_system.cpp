@@ -103,7 +103,7 @@ void SymmetricSystem::check_state(const std::uint8_t* state, Context& ctx,
   inner_.check_state(state, *static_cast<SymContext&>(ctx).inner, out);
 }
 
-bool SymmetricSystem::check_end(const std::uint8_t* state, Context& ctx,
+ExistsMask SymmetricSystem::check_end(const std::uint8_t* state, Context& ctx,
                                 std::vector<Report>& out) const {
   return inner_.check_end(state, *static_cast<SymContext&>(ctx).inner, out);
 }

@@ -122,7 +122,9 @@ class Explorer final : public TransitionSink {
       n.kind = traces::GraphNode::End;
       ++g_.end_states;
       reports_.clear();
-      n.exists_hit = sys_.check_end(s.data(), *check_ctx_, reports_) && sys_.has_exists();
+      const ExistsMask hits = sys_.check_end(s.data(), *check_ctx_, reports_);
+      n.exists_mask = sys_.has_exists() ? hits : 0;
+      n.exists_hit = n.exists_mask != 0;
       for (const Report& r : reports_) n.violated.push_back(name(r.property));
     }
     if (!n.violated.empty()) first(id, kNone, n.violated.front());

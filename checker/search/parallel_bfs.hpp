@@ -27,7 +27,7 @@ struct Rec {
   bool end = false;               // an end record: the state has no successor
   bool fatal = false;
   bool all_finished = false;      // end records
-  bool exists = false;            // end records
+  ExistsMask exists = 0;          // end records
   bool asleep = false;            // sleep sets: the thread is asleep in the source state
   PorProbe::Mask indep = 0;       // sleep sets: the threads independent of this one in the source
   std::uint32_t cand_begin = 0, cand_end = 0;  // POR: the source state's candidate sets

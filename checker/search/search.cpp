@@ -338,19 +338,27 @@ void Search::quiescent(std::uint32_t id) {
   bool all_finished = true;
   for (unsigned t = 0; t < threads_ && all_finished; ++t) all_finished = sys_.finished(s, t);
   reports_.clear();
-  bool exists = false;
+  ExistsMask exists = 0;
   if (all_finished) exists = sys_.check_end(s, *check_ctx_, reports_);
   quiescent(id, all_finished, reports_, exists);
 }
 
 void Search::quiescent(std::uint32_t id, bool all_finished, std::span<const Report> end_reports,
-                       bool exists) {
+                       ExistsMask exists) {
   if (!all_finished) {
     record(Report{sys_.deadlock_property(), kNoThread, 0}, id, nullptr);
     return;
   }
   ++result_.stats.end_states;
-  if (exists && sys_.has_exists()) ++result_.stats.exists_hits;
+  if (sys_.has_exists() && exists != 0) {
+    if (exists & 1) ++result_.stats.exists_hits;
+    auto& each = result_.stats.exists_each;
+    for (unsigned b = 0; b < 64; ++b)
+      if (exists >> b & 1) {
+        if (each.size() <= b) each.resize(b + 1);
+        ++each[b];
+      }
+  }
   for (const Report& r : end_reports) record(r, id, nullptr);
 }
 

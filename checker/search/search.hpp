@@ -51,7 +51,10 @@ struct Stats {
   std::uint64_t states = 0;         // distinct states stored
   std::uint64_t transitions = 0;    // transitions generated (including fatal ones)
   std::uint64_t end_states = 0;     // quiescent end states
-  std::uint64_t exists_hits = 0;    // end states where `exists` holds
+  std::uint64_t exists_hits = 0;    // end states where the first exists clause holds
+  std::vector<std::uint64_t> exists_each;  // per exists clause i: the end states where it
+                                    // holds (sized up to the last clause that ever held)
+  std::uint64_t exists_of(std::size_t i) const { return i < exists_each.size() ? exists_each[i] : 0; }
   std::uint64_t max_depth = 0;      // deepest state stored (BFS: the level count - 1)
   std::uint64_t queue = 0;          // frontier size (at the time of the report)
   std::uint64_t store_bytes = 0;    // bytes held by the visited set (all tree tables, the root

@@ -97,7 +97,7 @@ class Search final : public TransitionSink {
   // A state without successors: a deadlock unless every thread finished; an end state otherwise
   // with its final-condition reports and whether `exists` held.
   void quiescent(std::uint32_t id, bool all_finished, std::span<const Report> end_reports,
-                 bool exists);
+                 ExistsMask exists);
   void quiescent(std::uint32_t id);  // computes the above with check_ctx_
   // The first violation of each property, at state `at` (plus `last` for a transition). The
   // path is computed at the end (finish_paths), when every state is stored.

@@ -68,6 +68,7 @@ const char* to_string(Cell c) {
     case Cell::Holds: return "holds";
     case Cell::Violated: return "violated";
     case Cell::Unknown: return "unknown";
+    case Cell::Absent: return "absent";
   }
   return "?";
 }
@@ -94,6 +95,7 @@ Matrix compute_matrix(const model::ast::Model& model, const model::SourceManager
       col.stats = run.result.stats;
       col.traces = std::move(run.traces);
       for (const auto& p : run.table.props) {
+        col.properties.push_back(p.name);
         const bool violated = std::any_of(col.traces.begin(), col.traces.end(),
                                           [&](const traces::Trace& t) { return t.property == p.name; });
         if (p.cls == properties::PropertyClass::ModelError && violated) col.model_error = true;
@@ -114,7 +116,10 @@ Matrix compute_matrix(const model::ast::Model& model, const model::SourceManager
       for (std::size_t i = 0; i < col.traces.size(); ++i)
         if (col.traces[i].property == name) found = static_cast<int>(i);
       row.trace.push_back(found);
+      const bool present =
+          std::find(col.properties.begin(), col.properties.end(), name) != col.properties.end();
       row.cells.push_back(found >= 0                        ? Cell::Violated
+                          : !present                        ? Cell::Absent
                           : col.incomplete_reason.empty()   ? Cell::Holds
                                                             : Cell::Unknown);
     }

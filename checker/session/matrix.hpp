@@ -7,7 +7,8 @@
 // labelled assertions of every class (VM_BUG_ON*, WARN_ON*, BUG_ON, HARM_ON), invariants and
 // final conditions — in the order of the first column's property table (properties that only
 // later columns have come after, in their order). A property a variant does not compile (its
-// switch deletes the assertion) trivially holds there, as in expectations.
+// switch deletes the assertion) is `absent` there: it cannot fire, but it was not checked either,
+// so the matrix does not call it "holds".
 //
 // Library code: throws model::CompileError for a malformed model or an unknown switch and
 // std::invalid_argument for a malformed --variants string; never exits.
@@ -31,9 +32,10 @@ enum class Cell : std::uint8_t {
   Holds,     // not violated, complete search
   Violated,  // violated; MatrixColumn::traces has its trace
   Unknown,   // not violated so far, but the search was incomplete
+  Absent,    // this variant does not contain the property (a switch removed the assertion)
 };
 
-const char* to_string(Cell c);  // "holds", "violated", "unknown"
+const char* to_string(Cell c);  // "holds", "violated", "unknown", "absent"
 
 struct MatrixColumn {
   std::vector<std::string> defines;
@@ -44,6 +46,7 @@ struct MatrixColumn {
   Stats stats;
   std::vector<traces::Trace> traces; // one per violated property, in discovery order
   bool model_error = false;          // the model itself went wrong at run time
+  std::vector<std::string> properties;  // every property this variant's model has
 };
 
 struct MatrixRow {

@@ -212,8 +212,8 @@ properties::Outcome outcome_of(const VariantRun& run) {
   o.states = run.result.stats.states;
   o.transitions = run.result.stats.transitions;
   o.end_states = run.result.stats.end_states;
-  o.exists_hits = run.result.stats.exists_hits;
-  o.has_exists = !run.program.exists.empty();
+  for (std::size_t i = 0; i < run.program.exists.size(); ++i)
+    o.exists[run.program.exists[i].name] = run.result.stats.exists_of(i);
   const Stats& st = run.result.stats;
   for (const auto& [on, name] : {std::pair{st.por, "por"}, std::pair{st.sleep, "sleep sets"},
                                  std::pair{st.symmetry, "symmetry"}})

@@ -261,7 +261,7 @@ void ProgramSystem::check_state(const std::uint8_t* state, Context& ctx,
   }
 }
 
-bool ProgramSystem::check_end(const std::uint8_t* state, Context& ctx,
+ExistsMask ProgramSystem::check_end(const std::uint8_t* state, Context& ctx,
                               std::vector<Report>& out) const {
   auto& pc = static_cast<ProgramContext&>(ctx);
   bool crossed = false;
@@ -274,12 +274,20 @@ bool ProgramSystem::check_end(const std::uint8_t* state, Context& ctx,
     else if (!ok) out.push_back(Report{table_.final_prop[i], 0xFFFF, 0});
   }
   const auto& ex = exec_.program().exists;
-  if (ex.empty()) return false;
-  pc.events.clear();
-  bool hit = exec_.eval_cond(ex[0].cond, state, pc.events, &crossed);
-  if (crossed) throw BlockCrossing("the exists condition");
-  if (!pc.events.empty()) out.push_back(Report{table_.model_error, 0xFFFF, 0});
-  return hit && pc.events.empty();
+  ExistsMask hits = 0;
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    pc.events.clear();
+    bool hit = exec_.eval_cond(ex[i].cond, state, pc.events, &crossed);
+    if (crossed)
+      throw BlockCrossing(ex[i].name == "exists" ? std::string("the exists condition")
+                                                 : "exists " + ex[i].name);
+    if (!pc.events.empty()) {
+      out.push_back(Report{table_.model_error, 0xFFFF, 0});
+      return 0;
+    }
+    if (hit) hits |= ExistsMask{1} << i;
+  }
+  return hits;
 }
 
 }  // namespace pcmc::checker

@@ -53,7 +53,7 @@ class ProgramSystem final : public TransitionSystem {
                       TransitionSink& sink) const override;
   void check_state(const std::uint8_t* state, Context& ctx,
                    std::vector<Report>& out) const override;
-  bool check_end(const std::uint8_t* state, Context& ctx,
+  ExistsMask check_end(const std::uint8_t* state, Context& ctx,
                  std::vector<Report>& out) const override;
   bool has_exists() const override { return !exec_.program().exists.empty(); }
 

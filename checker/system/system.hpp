@@ -18,6 +18,9 @@
 
 namespace pcmc::checker {
 
+// Which exists clauses hold in an end state: bit i for clause i (model::kMaxExists bits).
+using ExistsMask = std::uint64_t;
+
 using properties::PropertyId;
 
 // A property violated by a transition or by a state.
@@ -106,9 +109,9 @@ class TransitionSystem {
   virtual void check_state(const std::uint8_t* state, Context& ctx,
                            std::vector<Report>& out) const = 0;
   // A quiescent end state (every thread finished): final conditions are appended to `out`;
-  // returns whether the `exists` condition holds in it (false when there is none).
-  virtual bool check_end(const std::uint8_t* state, Context& ctx,
-                         std::vector<Report>& out) const = 0;
+  // returns which `exists` clauses hold in it, bit i for clause i (0 when there is none).
+  virtual ExistsMask check_end(const std::uint8_t* state, Context& ctx,
+                               std::vector<Report>& out) const = 0;
   virtual bool has_exists() const { return false; }
 
   // ---- partial-order reduction (docs/por.md); the defaults mean "not supported"

@@ -58,7 +58,7 @@ class Toy : public TransitionSystem {
   void check_state(const std::uint8_t* s, Context&, std::vector<Report>& out) const override {
     invariants(get(s), out);
   }
-  bool check_end(const std::uint8_t* s, Context&, std::vector<Report>& out) const override {
+  ExistsMask check_end(const std::uint8_t* s, Context&, std::vector<Report>& out) const override {
     return end(get(s), out);
   }
 

@@ -336,3 +336,56 @@ TEST_CASE("exec: events raised before a choose survive blocked and nested siblin
     }
   }
 }
+
+TEST_CASE("select: one atomic step running any enabled alternative; blocked when none is",
+          "[lowering][select]") {
+  Program p = build(
+      "int[0..9] g; bool a, b;\n"
+      "void bump(int[0..9] by) { g = g + by; g = g + 1; }\n"
+      "thread P0 { select { when (a) bump(1); when (b) { g = 5; } when (a && b) g = 7; } }\n"
+      "thread P1 { a = true; b = true; }\n");
+  CHECK(count_yields(p, 0) == 1);  // the whole select is one scheduling point
+  auto s = initial(p);
+  Executor ex(p, {});
+  Scratch scratch;
+  Collect none(p.state_size);
+  CHECK(ex.step(s.data(), 0, scratch, none) == 0);  // no guard holds: blocked
+  REQUIRE(steps_to_finish(p, s, 1) == 2);           // a, then b
+  Collect both(p.state_size);
+  REQUIRE(ex.step(s.data(), 0, scratch, both) == 3);  // every alternative enabled, in order
+  std::vector<std::int64_t> got;
+  for (auto& st : both.states) {
+    CHECK(ex.finished(st.data(), 0));  // one step, the called function's steps included
+    got.push_back(global(p, st, "g"));
+  }
+  CHECK(got == std::vector<std::int64_t>{2, 5, 7});
+  // The choice leaves nothing behind: the thread area is zero after every alternative.
+  for (auto& st : both.states)
+    for (std::uint32_t i = p.threads[0].area_offset + kPcBytes;
+         i < p.threads[0].area_offset + p.threads[0].area_size; ++i)
+      CHECK(st[i] == 0);
+}
+
+TEST_CASE("select: only the enabled alternatives are successors", "[lowering][select]") {
+  Program p = build(
+      "int[0..9] g; bool a;\n"
+      "thread P0 { a = true; select { when (!a) g = 1; when (a) g = 2; } }\n");
+  auto s = initial(p);
+  REQUIRE(steps_to_finish(p, s, 0) == 2);
+  CHECK(global(p, s, "g") == 2);
+}
+
+TEST_CASE("select: errors", "[lowering][select]") {
+  CHECK_THROWS_WITH(build("int[0..1] g;\nthread P0 { select { } }\n"),
+                    Catch::Contains("at least one 'when'"));
+  CHECK_THROWS_WITH(build("int[0..1] g;\nthread P0 { select { g = 1; } }\n"),
+                    Catch::Contains("'when (guard)'"));
+  CHECK_THROWS_WITH(build("int[0..1] g;\ninit { select { when (g == 0) g = 1; } }\n"
+                          "thread P0 { g = 0; }\n"),
+                    Catch::Contains("select cannot be used in init"));
+  // `select` stays a name where no '{' follows.
+  Program p = build("int[0..3] select;\nthread P0 { select = 2; }\n");
+  auto s = initial(p);
+  REQUIRE(steps_to_finish(p, s, 0) == 1);
+  CHECK(global(p, s, "select") == 2);
+}

@@ -113,9 +113,8 @@ TEST_CASE("counts and exists quantifiers", "[judge]") {
   Outcome o;
   o.states = 12;
   o.transitions = 20;
-  o.has_exists = true;
   o.end_states = 3;
-  o.exists_hits = 1;
+  o.exists["exists"] = 1;
   ExpectItem states;
   states.kind = ExpectItem::States;
   states.count = 12;
@@ -136,6 +135,38 @@ TEST_CASE("counts and exists quantifiers", "[judge]") {
   e[0].items[2].quant = Quantifier::Sometimes;
   e[0].items[2].count = 2;
   CHECK(judge(e, RunSpec{{}, false}, t, {}, o).size() == 2);
+}
+
+TEST_CASE("named exists clauses are judged each on its own count", "[judge][exists]") {
+  auto t = table();
+  Outcome o;
+  o.end_states = 4;
+  o.exists["reused"] = 0;
+  o.exists["reached"] = 4;
+  auto item = [](std::string name, Quantifier q, std::int64_t count = -1) {
+    ExpectItem it;
+    it.kind = ExpectItem::Exists;
+    it.name = std::move(name);
+    it.quant = q;
+    it.count = count;
+    return it;
+  };
+  std::vector<ExpectDecl> e{block({{}}, ModeSel::Both,
+                                  {item("reused", Quantifier::Never),
+                                   item("reached", Quantifier::Always, 4)})};
+  CHECK(judge(e, RunSpec{{}, false}, t, {}, o).empty());
+  e[0].items[0].quant = Quantifier::Sometimes;
+  auto m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message == "expected exists reused sometimes, but it holds in 0 of 4 end states");
+  e[0].items[0] = item("gone", Quantifier::Never);
+  m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message == "the scenario has no exists clause named 'gone'");
+  e[0].items[0] = item("", Quantifier::Never);  // the unnamed form: none declared here
+  m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message.find("no unnamed exists clause") != std::string::npos);
 }
 
 TEST_CASE("counts pinned with a reduction are judged by runs with exactly that reduction",
@@ -193,4 +224,15 @@ TEST_CASE("property classes parse and print", "[judge]") {
   CHECK_FALSE(parse_class("nonsense", c));
   CHECK_FALSE(is_fatal(PropertyClass::Warn));
   CHECK(is_fatal(PropertyClass::Harm));
+}
+
+TEST_CASE("a property named by an expectation but removed by the variant is listed as absent",
+          "[judge][absent]") {
+  auto t = table();
+  std::vector<ExpectDecl> e{block({{"F1"}}, ModeSel::Both,
+                                  {prop("A2", Verdict::Holds), prop("A1", Verdict::Holds),
+                                   prop("A2", Verdict::Holds), prop("typo", Verdict::Holds)})};
+  CHECK(absent_properties(e, RunSpec{{"F1"}, false}, t, {"A1", "A2"}) ==
+        std::vector<std::string>{"A2"});
+  CHECK(absent_properties(e, RunSpec{{}, false}, t, {"A1", "A2"}).empty());  // B: no block
 }

@@ -71,7 +71,9 @@ TEST_CASE("replay: a finished thread, a missing successor, an unknown thread", "
   r = traces::replay(b.ctx(), choice);
   CHECK(r.why == Divergence::NoSuchChoice);
   CHECK(r.reason ==
-        "step 2: P1 has 1 successor here, the trace takes successor 1: the step makes no choice");
+        "step 2: P1 has 1 successor here, the trace takes successor 1: the step makes no choice; "
+        "the trace expected inc (lost_update.pcm:24), this variant offers inc "
+        "(lost_update.pcm:24)");
   CHECK(r.details.at(0) == "the step runs lost_update.pcm:24: tmp = counter;");
 
   traces::Trace renamed = t;
@@ -124,4 +126,37 @@ thread B { ready = true; }
   CHECK(r.why == Divergence::Blocked);
   CHECK(r.reason == "step 1: A waits in wait_ready(): its await does not hold (ready=0)");
   CHECK(r.details.at(0) == "at wait.pcm:4: void wait_ready() { await(ready); }");
+}
+
+TEST_CASE("replay across a variant with one more step names the step expected and the one "
+          "offered", "[replay]") {
+  const std::string src =
+      "switch EXTRA \"one more step\";\n"
+      "int[0..3] g, h;\n"
+      "void note() { h = 1; }\n"
+      "void pick() { g = choose(0, 1); }\n"
+      "thread P0 {\n"
+      "  if (EXTRA) note();\n"
+      "  pick();\n"
+      "}\n"
+      "final zero: g == 0;\n";
+  auto build = [&](model::SourceManager& sm, std::vector<std::string> defines) {
+    model::ast::Model m = model::parse_text(sm, "extra.pcm", src, {});
+    model::CompileOptions co;
+    co.defines = std::move(defines);
+    return model::compile(m, sm, co);
+  };
+  model::SourceManager sb, se;
+  model::Program pb = build(sb, {}), pe = build(se, {"EXTRA"});
+  model::Executor xb(pb, {}), xe(pe, {});
+  traces::ChoicePath path;
+  path.steps = {{0, 1}, {0, 0}};  // choose g = 1, then store it
+  traces::Trace t = traces::build_trace({pb, xb, sb}, {"zero", "final", "final", "", {}, "g == 0"},
+                                        path);
+  CHECK(traces::replay({pb, xb, sb}, t).status == ReplayStatus::Reproduced);
+  traces::ReplayResult r = traces::replay({pe, xe, se}, t);
+  CHECK(r.why == Divergence::NoSuchChoice);
+  CHECK(r.reason ==
+        "step 1: P0 has 1 successor here, the trace takes successor 1: the step makes no choice; "
+        "the trace expected pick (extra.pcm:4), this variant offers note (extra.pcm:3)");
 }

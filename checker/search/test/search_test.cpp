@@ -244,7 +244,7 @@ class Slow final : public TransitionSystem {
   void check_state(const std::uint8_t* s, Context& ctx, std::vector<Report>& out) const override {
     inner_.check_state(s, ctx, out);
   }
-  bool check_end(const std::uint8_t* s, Context& ctx, std::vector<Report>& out) const override {
+  ExistsMask check_end(const std::uint8_t* s, Context& ctx, std::vector<Report>& out) const override {
     return inner_.check_end(s, ctx, out);
   }
 

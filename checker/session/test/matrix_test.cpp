@@ -53,3 +53,20 @@ TEST_CASE("a run cut short gives 'unknown', not 'holds'", "[matrix]") {
   CHECK(m.rows[0].cells[0] == checker::Cell::Unknown);
   CHECK_FALSE(m.columns[0].incomplete_reason.empty());
 }
+
+TEST_CASE("an assertion a variant removes is 'absent' there, not 'holds'", "[matrix][absent]") {
+  model::SourceManager sm;
+  auto ast = model::parse_text(sm, "absent.pcm",
+                               "switch F1 \"drop the check\";\n"
+                               "int[0..2] g;\n"
+                               "thread P0 { g = 1; if (!F1) { A1: BUG_ON(g == 2); } }\n"
+                               "thread P1 { g = 2; }\n",
+                               {});
+  checker::Matrix m = checker::compute_matrix(ast, sm, parse_variants("B; F1"), {false},
+                                              checker::SearchOptions{});
+  REQUIRE(m.rows.size() == 1);
+  CHECK(m.rows[0].property == "A1");
+  using checker::Cell;
+  CHECK(m.rows[0].cells == std::vector<Cell>{Cell::Violated, Cell::Absent});
+  CHECK(std::string(checker::to_string(Cell::Absent)) == "absent");
+}

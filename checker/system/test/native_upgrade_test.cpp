@@ -74,7 +74,7 @@ class SwitchingSystem final : public checker::TransitionSystem {
                    std::vector<checker::Report>& out) const override {
     inner_.check_state(s, ctx, out);
   }
-  bool check_end(const std::uint8_t* s, checker::Context& ctx,
+  checker::ExistsMask check_end(const std::uint8_t* s, checker::Context& ctx,
                  std::vector<checker::Report>& out) const override {
     return inner_.check_end(s, ctx, out);
   }
