@@ -10,7 +10,7 @@ namespace pcmc::cli {
 
 struct Options {
   std::string command;     // "check", "list"
-  std::string list_what;   // list: "properties"
+  std::string list_what;   // list: "properties" | "switches"
   std::string scenario;
   // Model
   std::vector<std::string> defines;
