@@ -38,11 +38,17 @@ expect 0 "^library: $share/model$" "$pcmc" --version
 expect 0 "^library: /elsewhere$" env PCMC_LIBRARY=/elsewhere "$pcmc" --version
 expect 65 "cannot .*kernel/v5.15/open.pcm" env PCMC_LIBRARY=/elsewhere "$pcmc" check "$share/examples/seed/c-r1.pcm"
 expect 0 "Exit codes" "$pcmc" --help
+# Without /proc (a bare chroot) the binary's folder comes from argv[0]: a path, or via $PATH.
+if [ "$hidden" = hidden ] && unshare -m true 2>/dev/null; then
+  noproc='mount -t tmpfs no-proc /proc && exec "$@"'
+  expect 0 "^library: $share/model$" unshare -m sh -c "$noproc" _ "$pcmc" --version
+  expect 0 "^library: $share/model$" unshare -m sh -c "$noproc" _ env PATH="$prefix/bin:/usr/bin:/bin" pcmc --version
+fi
 
 # The README's demo on the installed seed scenario: A3 with CONFIG_DEBUG_VM, found in the
 # installed library's truncate.pcm; without it every property holds.
 expect 10 "^  at $share/model/kernel/v5.15/truncate.pcm:[0-9]+:[0-9]+: PageTail\(page\)" \
-  "$pcmc" check "$share/examples/seed/c-r1.pcm" --debug-vm
+  "$pcmc" check "$share/examples/seed/c-r1.pcm" --debug-vm --all
 expect 0 "^verdict: all properties hold" "$pcmc" check "$share/examples/seed/c-r1.pcm"
 expect 0 "^F1 " "$pcmc" list switches "$share/examples/seed/c-r2.pcm"
 # The native engine: the generated C++ needs only the compiler (its headers are in the binary).

@@ -41,7 +41,7 @@ std::string synopsis() {
 std::string commands() {
   std::string s;
   for (const auto& sc : pcmc::cli::subcommands())
-    s += ".TP\n.B " + roff(sc.synopsis) + "\n" + roff(sc.description) + "\n";
+    s += ".TP\n\\fB" + roff(sc.synopsis) + "\\fR\n" + roff(sc.description) + "\n";
   return s;
 }
 
