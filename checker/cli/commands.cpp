@@ -333,7 +333,8 @@ int run_list(const Options& o) {
   try {
     parse_scenario(o, l);
     if (o.list_what == "switches") {  // declared switches need no compile (nor a valid -D)
-      for (const auto& sw : l.ast.switches) std::printf("%-12s %s\n", sw.name.c_str(), sw.doc.c_str());
+      for (const auto& sw : l.ast.switches)
+        std::printf("%-12s %s\n", sw.name.c_str(), sw.doc.c_str());
       return kHolds;
     }
     model::CompileOptions copts;
