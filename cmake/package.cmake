@@ -8,10 +8,10 @@ set(CPACK_PACKAGE_NAME pcmc)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "exhaustive model checker for Linux page-cache concurrency")
 string(CONCAT CPACK_PACKAGE_DESCRIPTION
-       "pcmc explores every interleaving of kernel functions written in a small C-like "
-       "modelling language and reports, per property, either that it holds or the shortest "
-       "interleaving that breaks it. It ships a model of the v5.15 page cache and the races of "
-       "the THP truncation thread as example scenarios.")
+       "pcmc explores every interleaving of kernel functions written in a small C-like\n"
+       "modelling language and reports, per property, either that it holds or the shortest\n"
+       "interleaving that breaks it. It ships a model of the v5.15 page cache and the races\n"
+       "of the THP truncation thread as example scenarios.")
 set(CPACK_PACKAGE_CONTACT "pcmc developers <pcmc@localhost>")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
