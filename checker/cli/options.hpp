@@ -1,5 +1,6 @@
 // Command-line options of `pcmc`, in groups (Model, Search, Limits, Output), parsed and validated
-// in one place. The only user of Boost.Program_options.
+// in one place (the option table itself: option_table.hpp). With it, the only user of
+// Boost.Program_options.
 #pragma once
 
 #include <cstdint>
