@@ -15,8 +15,10 @@ mv "$tmp/staged" "$tmp/moved"
 cp "$src/cmake/install_checks.sh" "$tmp/checks.sh"
 if unshare -m true 2>/dev/null; then
   # The build tree first: it is usually inside the source tree, hidden by the second mount.
-  exec unshare -m bash -c 'mount -t tmpfs pcmc-hidden "$1" && mount -t tmpfs pcmc-hidden "$2" &&
-                           exec bash "$3" "$4" "$2" hidden' _ "$build" "$src" "$tmp/checks.sh" "$tmp/moved"
+  # (not exec: the EXIT trap removes the temporary prefix afterwards)
+  unshare -m bash -c 'mount -t tmpfs pcmc-hidden "$1" && mount -t tmpfs pcmc-hidden "$2" &&
+                      exec bash "$3" "$4" "$2" hidden' _ "$build" "$src" "$tmp/checks.sh" "$tmp/moved"
+  exit $?
 fi
 echo "note: unshare -m is not permitted here: the source tree stays visible during the checks"
 bash "$tmp/checks.sh" "$tmp/moved" "$src" visible
