@@ -13,9 +13,10 @@ for pkg in g++ cmake ninja-build libboost-graph-dev libboost-program-options-dev
 done
 # For the tests only (pcmc itself needs neither): graphviz renders `pcmc graph --svg` in the
 # graph tests, chromium runs the HTML viewer test headless (it skips when chromium is missing),
-# python3-jsonschema validates the JSON traces against docs/trace-schema.json.
+# python3-jsonschema validates the JSON traces against docs/trace-schema.json, man-db renders
+# the installed man page (the install test, cmake/install_checks.sh).
 test_need=()
-for pkg in graphviz chromium python3-jsonschema; do
+for pkg in graphviz chromium python3-jsonschema man-db; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || test_need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ] || [ ${#test_need[@]} -gt 0 ]; then

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/constant_sets.hpp"
+#include "checker/cli/library_root.hpp"
 #include "model/parser.hpp"
 
 namespace pcmc::cli {
@@ -24,7 +25,7 @@ extern "C" void on_sigint_stop(int) { g_stop.store(true); }
 void parse_scenario(const Options& o, Scenario& s) {
   model::ParseOptions popts;
   popts.include_path = o.include_path;
-  popts.include_path.push_back(PCMC_LIBRARY_DIR);
+  popts.include_path.push_back(library_root());
   popts.kernel = o.kernel;
   s.ast = model::parse_file(s.sm, o.scenario, popts);
   model::apply_sets(s.ast, o.sets);  // throws model::SetError: main() reports it (exit 64)

@@ -363,6 +363,11 @@ int run_list(const Options& o) {
   Scenario l;
   try {
     parse_scenario(o, l);
+    if (o.list_what == "switches") {  // declared switches need no compile (nor a valid -D)
+      for (const auto& sw : l.ast.switches)
+        std::printf("%-12s %s\n", sw.name.c_str(), sw.doc.c_str());
+      return kHolds;
+    }
     model::CompileOptions copts;
     copts.defines = o.defines;
     copts.debug_vm = o.debug_vm;

@@ -5,12 +5,14 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
+#include "checker/cli/library_root.hpp"
 #include "checker/cli/options.hpp"
 #include "model/constant_sets.hpp"
 #include "model/native.hpp"
 
 int main(int argc, char** argv) {
   using namespace pcmc::cli;
+  set_argv0(argc > 0 ? argv[0] : nullptr);
   try {
     ParseResult p = parse_options(argc, argv);
     if (p.exit_now) return kHolds;

@@ -7,29 +7,13 @@
 #include <boost/program_options.hpp>
 
 #include "checker/cli/exit_codes.hpp"
+#include "checker/cli/library_root.hpp"
+#include "checker/cli/option_table.hpp"
 #include "model/constant_sets.hpp"
-#include "pcmc_version.hpp"
 
 namespace po = boost::program_options;
 
 namespace pcmc::cli {
-
-namespace {
-
-const char* kUsageText =
-    "usage: pcmc check SCENARIO.pcm [options]      explore every interleaving, print the verdict\n"
-    "       pcmc check --judge SCENARIO.pcm        run every variant/mode the scenario's expect\n"
-    "                                              blocks name and compare (exit 30 on mismatch)\n"
-    "       pcmc list properties SCENARIO.pcm      list the named properties and their classes\n"
-    "       pcmc graph SCENARIO.pcm -o FILE.dot|.svg draw the state graph, the shortest path to\n"
-    "                                              the first violation in red (exit 21: too large)\n"
-    "       pcmc matrix SCENARIO.pcm --variants \"B; F1; F1+F3\"  properties x variants table\n"
-    "       pcmc replay SCENARIO.pcm TRACE.json [-D ..] re-run a saved trace on a variant: exit 10\n"
-    "                                              reproduced, 11 diverged (where and why)\n"
-    "       pcmc explain SCENARIO.pcm TRACE.json   print a saved trace in CPU columns\n"
-    "       pcmc --help | --version\n";
-
-}  // namespace
 
 std::vector<std::string> kernel_list(const std::string& spec) {
   std::vector<std::string> out;
@@ -52,123 +36,20 @@ std::vector<std::string> kernel_list(const std::string& spec) {
 ParseResult parse_options(int argc, const char* const* argv) {
   ParseResult r;
   Options& o = r.options;
-  std::string liveness = "on";
-  std::string por = "on";
-  std::string por_locks = "on";
-  std::string symmetry = "off";
-  po::options_description model("Model");
-  model.add_options()
-      ("define,D", po::value<std::vector<std::string>>(&o.defines)->composing(),
-       "turn on a declared switch (a proposed fix), e.g. -D F1 -D F3")
-      ("patch", po::value<std::vector<std::string>>()->composing(), "same as -D")
-      ("set", po::value<std::vector<std::string>>()->composing(),
-       "NAME=VALUE: override a library #default constant (HPAGE_PMD_NR, NR_SLOTS, "
-       "PAGEVEC_SIZE, ...); recorded in traces, which replay applies again")
-      ("include,I", po::value<std::vector<std::string>>(&o.include_path)->composing(),
-       "add a folder to the #include search path (after the scenario's own folder)")
-      ("kernel", po::value<std::string>(&o.kernel)->default_value("v5.15"),
-       "the kernel library: #include \"kernel/NAME.pcm\" reads model/kernel/<VERSION>/NAME.pcm "
-       "(v5.15 | v6.12), and only `expect` blocks for that library (or for none) are judged")
-      ("kernels", po::value<std::string>(&o.kernels),
-       "matrix: libraries side by side, e.g. \"v5.15; v6.12\" (each runs the --variants whose "
-       "switches its library declares)")
-      ("debug-vm", po::bool_switch(&o.debug_vm),
-       "CONFIG_DEBUG_VM: VM_BUG_ON* assertions are compiled in and fatal");
-  po::options_description search("Search");
-  search.add_options()
-      ("search", po::value<std::string>(&o.order)->default_value("bfs"),
-       "bfs (shortest counterexamples) | dfs")
-      ("all", po::bool_switch(&o.all),
-       "do not stop at the first violation: one shortest trace per violated property")
-      ("liveness", po::value<std::string>(&liveness)->default_value("on"),
-       "on | off: the non-termination check (a second pass over the state graph)")
-      ("shuffle", po::value<std::uint64_t>(&o.shuffle)->default_value(0),
-       "permute the successor order with this seed (0: the documented order)")
-      ("jobs,j", po::value<unsigned>(&o.jobs)->default_value(1),
-       "BFS on this many threads: the same verdicts, counts and traces as -j 1 "
-       "(the non-termination pass stays on one thread)")
-      ("store", po::value<std::string>(&o.store)->default_value("exact"),
-       "exact | hashcompact: the visited set. hashcompact (lossy) keeps a 64-bit signature per "
-       "state: less memory, but states may be omitted, so 'holds' is probabilistic (the "
-       "omission bound is printed); violations found are real. BFS, --liveness off")
-      ("engine", po::value<std::string>(&o.engine)->default_value("auto"),
-       "auto | interp | native: native compiles the model to C++ and loads it "
-       "(docs/native-engine.md): about twice as fast per state, the same results, but the C++ "
-       "compile costs seconds the first time (cached in $PCMC_CACHE, else ~/.cache/pcmc; "
-       "compiler: $PCMC_CXX), which dominates sub-second runs. auto: the interpreter starts; a "
-       "search still running after 1 s builds the module in the background and switches to it "
-       "(a failed build leaves the interpreter). check, check --judge and matrix");
-  po::options_description reduction("Reduction");
-  reduction.add_options()
-      ("por", po::value<std::string>(&por)->default_value("on"),
-       "on | off | persistent | sleep: partial-order reduction of the safety search "
-       "(docs/por.md); applied with --liveness off only (the non-termination pass needs "
-       "the full graph). on (default): persistent and sleep together. persistent: ample "
-       "(persistent) sets: same verdicts, fewer states. sleep: sleep sets: the same states, "
-       "fewer transitions (BFS only; not applied with symmetry). off: none. BFS "
-       "counterexamples are those of --por off (re-derived without POR up to their depth)")
-      ("por-locks", po::value<std::string>(&por_locks)->default_value("on"),
-       "on | off: with ample sets, lock-aware independence: the other threads' futures stop at "
-       "lock awaits (await(lock == NO_THREAD)) that the ample set's threads hold closed "
-       "(docs/por.md, \"C1 with locks\"); off: the full static futures")
-      ("symmetry", po::value<std::string>(&symmetry)->default_value("off"),
-       "on | off: symmetry reduction of interchangeable threads (same code) and page frames (pool "
-       "elements no code names), found automatically ("
-       "docs/symmetry.md); same verdicts, fewer states, concrete traces; needs --liveness off; "
-       "combines with --por on")
-      ("por-stats", po::bool_switch(&o.por_stats),
-       "with --por on|persistent: count why each state was or was not expanded with an ample "
-       "set and which objects made the threads dependent; a summary on stdout and "
-       "stats.por_stats in --json (the same search: counts unchanged)");
-  po::options_description limits("Limits (reaching one gives the verdict 'incomplete', exit 20)");
-  limits.add_options()
-      ("max-states", po::value<std::uint64_t>(&o.max_states)->default_value(0),
-       "stop after this many distinct states (0: no limit)")
-      ("max-depth", po::value<std::uint64_t>(&o.max_depth)->default_value(0),
-       "do not expand states deeper than this (0: no limit)")
-      ("max-time", po::value<double>(&o.max_time)->default_value(0), "seconds (0: no limit)")
-      ("max-memory", po::value<std::uint64_t>(&o.max_memory_mib)->default_value(0),
-       "MiB for the visited set and frontier (0: 3/4 of physical memory)");
-  po::options_description output("Output");
-  output.add_options()
-      ("json", po::value<std::string>(&o.json_file),
-       "write the counterexample(s) and statistics as JSON to this file")
-      ("progress", po::value<std::string>(&o.progress)->default_value("auto"),
-       "auto (stderr, once a second, when it is a terminal) | json (JSON lines) | off")
-      ("judge", po::bool_switch(&o.judge), "judge the scenario against its expect blocks")
-      ("quiet,q", po::bool_switch(&o.quiet), "print only the verdict lines")
-      ("help,h", "show this help")
-      ("version", "show the version");
-  po::options_description pictures("Pictures and tables (graph, matrix, check --html)");
-  pictures.add_options()
-      ("html", po::value<std::string>(&o.html_file),
-       "check: write the trace(s) as one self-contained HTML page (swimlanes + state per step)")
-      ("output,o", po::value<std::string>(&o.output_file),
-       "graph: the DOT file to write (FILE.svg: SVG through Graphviz's dot; FILE.json: the "
-       "graph as JSON for scripts, docs/graph-schema.json)")
-      ("svg", po::bool_switch(&o.svg), "graph: also write FILE.svg with Graphviz's dot")
-      ("max-nodes", po::value<std::uint64_t>(&o.max_nodes)->default_value(2000),
-       "graph: refuse to draw more states than this")
-      ("variants", po::value<std::string>(&o.variants),
-       "matrix: variants separated by ';', switches by '+'; B is the baseline")
-      ("format", po::value<std::string>(&o.format),
-       "check: text (default) | columns (one column per CPU); matrix: text | md | json")
-      ("width", po::value<unsigned>(&o.width)->default_value(80),
-       "check --format columns, explain: text width, 60..200 (e.g. 100)")
-      ("trace-dir", po::value<std::string>(&o.trace_dir),
-       "matrix: folder for one trace JSON per violation (default: matrix-traces)")
-      ("rows", po::value<std::string>(&o.rows)->default_value("all"),
-       "matrix: all (every named property) | violated (only those violated somewhere)")
-      ("debug-vm-mode", po::value<std::string>(&o.debug_vm_mode),
-       "same as --debug-vm on|off|both (both: matrix only, runs each variant in both modes)");
+  OptionChoices c;
+  const std::vector<OptionGroup> groups = option_groups(o, c);
+  std::string& liveness = c.liveness;
+  std::string& por = c.por;
+  std::string& por_locks = c.por_locks;
+  std::string& symmetry = c.symmetry;
   po::options_description hidden;
   hidden.add_options()("args", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
   pos.add("args", -1);
-  po::options_description all;
-  all.add(model).add(search).add(reduction).add(limits).add(output).add(pictures).add(hidden);
   po::options_description visible;
-  visible.add(model).add(search).add(reduction).add(limits).add(output).add(pictures);
+  for (const OptionGroup& g : groups) visible.add(*g.options);
+  po::options_description all;
+  all.add(visible).add(hidden);
 
   po::variables_map vm;
   try {
@@ -192,17 +73,17 @@ ParseResult parse_options(int argc, const char* const* argv) {
     return r;
   }
   if (vm.count("help")) {
-    std::cout << kUsageText << "\n" << visible << "\nExit codes: 0 holds, 10 violated, "
-              << "20 incomplete, 30 expectation mismatch, 64 usage, 65 bad model, 69 native "
-              << "engine build failed, 70 internal error, 74 output file error; graph: 21 too large to draw; replay: 11 diverged.\n";
+    std::cout << usage_text() << "\n" << visible << "\n" << kExitCodesText << "\n";
     r.exit_now = true;
     return r;
   }
   if (vm.count("version")) {
-    std::cout << "pcmc " << PCMC_VERSION << "\n";
+    std::cout << version_text();
     r.exit_now = true;
     return r;
   }
+  if (vm.count("patch"))
+    for (const auto& p : vm["patch"].as<std::vector<std::string>>()) o.defines.push_back(p);
   o.kernel_given = !vm["kernel"].defaulted();
   if (vm.count("patch"))
     for (const auto& p : vm["patch"].as<std::vector<std::string>>()) o.defines.push_back(p);
@@ -224,14 +105,14 @@ ParseResult parse_options(int argc, const char* const* argv) {
     r.exit_code = kUsage;
     return r;
   };
-  if (args.empty()) return fail("missing command\n" + std::string(kUsageText));
+  if (args.empty()) return fail("missing command\n" + usage_text());
   o.command = args[0];
   if (o.command == "check") {
     if (args.size() != 2) return fail("check takes exactly one scenario file");
     o.scenario = args[1];
   } else if (o.command == "list") {
-    if (args.size() != 3 || args[1] != "properties")
-      return fail("usage: pcmc list properties SCENARIO.pcm");
+    if (args.size() != 3 || (args[1] != "properties" && args[1] != "switches"))
+      return fail("usage: pcmc list properties|switches SCENARIO.pcm");
     o.list_what = args[1];
     o.scenario = args[2];
   } else if (o.command == "graph") {
@@ -255,7 +136,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
     o.scenario = args[1];
     o.trace_file = args[2];
   } else {
-    return fail("unknown command '" + o.command + "'\n" + kUsageText);
+    return fail("unknown command '" + o.command + "'\n" + usage_text());
   }
   if (vm.count("debug-vm-mode")) {
     if (o.debug_vm_mode != "on" && o.debug_vm_mode != "off" && o.debug_vm_mode != "both")
@@ -268,14 +149,6 @@ ParseResult parse_options(int argc, const char* const* argv) {
   }
   if (o.command == "check" && !o.format.empty() && o.format != "text" && o.format != "columns")
     return fail("--format must be text or columns");
-  for (const std::string& k : kernel_list(o.kernels.empty() ? o.kernel : o.kernels))
-    if (k.empty() || k.find('/') != std::string::npos || k.find("..") != std::string::npos)
-      return fail("--kernel/--kernels: '" + k + "' is not a library version (e.g. v5.15, v6.12)");
-    else if (std::error_code ec; !std::filesystem::is_directory(
-                 std::filesystem::path(PCMC_LIBRARY_DIR) / "kernel" / k, ec))
-      return fail("--kernel/--kernels: no kernel library '" + k + "' (no folder " +
-                  std::string(PCMC_LIBRARY_DIR) + "/kernel/" + k + ")");
-  if (!o.kernels.empty() && o.command != "matrix") return fail("--kernels is for matrix; check takes --kernel");
   if (o.width < 60 || o.width > 200) return fail("--width must be between 60 and 200");
   if (o.order != "bfs" && o.order != "dfs") return fail("--search must be bfs or dfs");
   if (o.jobs < 1 || o.jobs > 256) return fail("-j must be between 1 and 256");
@@ -306,6 +179,14 @@ ParseResult parse_options(int argc, const char* const* argv) {
   if (o.progress != "auto" && o.progress != "json" && o.progress != "off")
     return fail("--progress must be auto, json or off");
   if (o.max_time < 0) return fail("--max-time must not be negative");
+  for (const std::string& k : kernel_list(o.kernels.empty() ? o.kernel : o.kernels))
+    if (k.empty() || k.find('/') != std::string::npos || k.find("..") != std::string::npos)
+      return fail("--kernel/--kernels: '" + k + "' is not a library version (e.g. v5.15, v6.12)");
+    else if (std::error_code ec; !std::filesystem::is_directory(
+                 std::filesystem::path(library_root()) / "kernel" / k, ec))
+      return fail("--kernel/--kernels: no kernel library '" + k + "' (no folder " +
+                  library_root() + "/kernel/" + k + ")");
+  if (!o.kernels.empty() && o.command != "matrix") return fail("--kernels is for matrix; check takes --kernel");
   if (o.judge && !o.defines.empty())
     return fail("--judge runs the variants named by the scenario's expect blocks; drop -D");
   if (o.judge && o.debug_vm)

@@ -1,5 +1,6 @@
 // Command-line options of `pcmc`, in groups (Model, Search, Limits, Output), parsed and validated
-// in one place. The only user of Boost.Program_options.
+// in one place (the option table itself: option_table.hpp). With it, the only user of
+// Boost.Program_options.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +14,7 @@ inline constexpr std::uint64_t kGraphJsonMaxNodes = 200000;  // graph -o FILE.js
 
 struct Options {
   std::string command;     // "check", "list"
-  std::string list_what;   // list: "properties"
+  std::string list_what;   // list: "properties" | "switches"
   std::string scenario;
   // Model
   std::vector<std::string> defines;
