@@ -252,7 +252,8 @@ TEST_CASE("a guarded field read by an assertion without its guard is a disciplin
   CHECK(guarded);
 }
 
-TEST_CASE("model errors: range, NULL, pool bounds, index bounds, division", "[lowering]") {
+TEST_CASE("model errors: range, NULL, pool bounds, index bounds, division, overflow, shift",
+          "[lowering]") {
   struct Case {
     const char* src;
     ModelErrorKind kind;
@@ -263,6 +264,16 @@ TEST_CASE("model errors: range, NULL, pool bounds, index bounds, division", "[lo
       {"int[0..3] a[2]; int[0..3] i;\nthread P0 { i = 2; a[i] = 1; }\n", ModelErrorKind::IndexBounds},
       {"int[0..3] z; int[0..3] g;\nthread P0 { g = 3 / z; }\n", ModelErrorKind::DivZero},
       {"bool g;\nthread P0 { int[0..1] x = 0; while (x == 0) { } g = true; }\n", ModelErrorKind::LocalDivergence},
+      // Issue 14, A1, A2, A11: checked 64-bit arithmetic (model/arith.h), never SIGFPE or a wrap.
+      {"int[-1..1] m = -1; bool r;\nthread P0 { r = (-9223372036854775807 - 1) / m == 0; }\n", ModelErrorKind::Overflow},
+      {"int[-1..1] m = -1; bool r;\nthread P0 { r = (-9223372036854775807 - 1) % m == 0; }\n", ModelErrorKind::Overflow},
+      {"int[0..3] x = 1; bool r;\nthread P0 { r = x * 4611686018427387904 + x * 4611686018427387904 == 0; }\n", ModelErrorKind::Overflow},
+      {"int[0..3] x = 2; bool r;\nthread P0 { r = x * 4611686018427387904 == 0; }\n", ModelErrorKind::Overflow},
+      {"int[0..3] x = 1; bool r;\nthread P0 { r = -(-9223372036854775807 - x) > 0; }\n", ModelErrorKind::Overflow},
+      {"int[0..70] c = 64; bool r;\nthread P0 { r = (1 << c) == 0; }\n", ModelErrorKind::Shift},
+      {"int[-1..70] c = -1; bool r;\nthread P0 { r = (8 >> c) == 0; }\n", ModelErrorKind::Shift},
+      {"int[0..70] c = 63; bool r;\nthread P0 { r = (1 << c) > 0; }\n", ModelErrorKind::Overflow},
+      {"int[-1..1] m = -1; bool r;\nthread P0 { r = (m << 1) < 0; }\n", ModelErrorKind::Overflow},
   };
   for (const auto& c : cases) {
     INFO(c.src);
