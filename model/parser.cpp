@@ -35,7 +35,9 @@ void Parser::parse_file_index(std::uint32_t file, const std::string& canonical) 
 
 void Parser::include(const Token& t) {
   fs::path from = fs::path(sm_.file(t.loc.file).path).parent_path();
+  const fs::path scenario_dir = fs::path(sm_.file(0).path).parent_path();
   std::vector<fs::path> candidates{from / t.text};
+  if (scenario_dir != from) candidates.push_back(scenario_dir / t.text);
   for (const auto& d : opts_.include_path) candidates.push_back(fs::path(d) / t.text);
   for (const auto& c : candidates) {
     std::error_code ec;
@@ -54,6 +56,7 @@ void Parser::include(const Token& t) {
     return;
   }
   std::string searched = from.string().empty() ? "." : from.string();
+  if (scenario_dir != from) searched += ", " + (scenario_dir.empty() ? "." : scenario_dir.string());
   for (const auto& d : opts_.include_path) searched += ", " + d;
   throw CompileError(t.loc, "cannot find include file '" + t.text + "' (searched: " + searched + ")");
 }
