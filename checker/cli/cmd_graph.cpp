@@ -1,4 +1,6 @@
 // pcmc graph SCENARIO -o FILE.dot|FILE.svg [-D ...] [--debug-vm] [--max-nodes N] [--svg]
+// Exit: 0 drawn, 21 too large, 65 a malformed model or a model error at run time (drawn too),
+// 74 a file could not be written.
 //
 // Draws the explored state graph with the shortest path to the first violation in red
 // (checker/state_graph.hpp explores, traces/graph_dot.hpp draws). Refuses, with exit code
@@ -104,11 +106,11 @@ int run_graph(const Options& o) {
                              " states, the search " + std::to_string(st.states));
     const traces::StateGraph& g = gr.graph;
 
+    // -o ends in .dot or .svg (options.cpp): the other file is its sibling.
     const bool want_svg = o.svg || has_suffix(o.output_file, ".svg");
     fs::path dot_path = o.output_file, svg_path = o.output_file;
     if (has_suffix(o.output_file, ".svg")) dot_path.replace_extension(".dot");
-    else svg_path = has_suffix(o.output_file, ".dot") ? fs::path(o.output_file).replace_extension(".svg")
-                                                      : fs::path(o.output_file + ".svg");
+    else svg_path.replace_extension(".svg");
 
     std::ostringstream dot;
     std::string title = run.program.scenario + ", variant " + label + ", CONFIG_DEBUG_VM " +
@@ -138,23 +140,32 @@ int run_graph(const Options& o) {
     else std::cout << "highlighted (red): the shortest path to " << g.first_violation << ", "
                    << g.path_length << " steps\n";
 
+    // The picture is drawn, but a model that goes wrong at run time is a bad model (exit 65),
+    // as for check.
+    int done = kHolds;
+    for (const auto& t : run.traces)
+      if (t.cls == "model_error") {
+        std::cerr << "pcmc: " << (t.location.empty() ? "" : t.location + ": ") << t.detail
+                  << " (`pcmc check` prints the path)\n";
+        done = kBadModel;
+      }
     const std::string render = "dot -Tsvg " + dot_path.string() + " -o " + svg_path.string();
     if (!want_svg) {
       std::cout << "render it with: " << render << "\n";
-      return kHolds;
+      return done;
     }
     const std::string dot_bin = find_dot();
     if (dot_bin.empty()) {
       std::cout << "Graphviz's dot is not installed (Debian: apt-get install graphviz); "
                 << "render it with: " << render << "\n";
-      return kHolds;
+      return done;
     }
     if (int rc = run_dot(dot_bin, dot_path.string(), svg_path.string()); rc != 0) {
       std::cerr << "pcmc: " << render << " failed (exit " << rc << ")\n";
       return kIoError;
     }
     std::cout << "wrote " << svg_path.string() << "\n";
-    return kHolds;
+    return done;
   } catch (const model::CompileError& e) {
     std::cerr << sc.sm.format(e);
     return kBadModel;

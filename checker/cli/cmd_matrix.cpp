@@ -4,6 +4,7 @@
 // Runs every variant (and mode) and prints properties × variants (checker/matrix.hpp), writing
 // one trace JSON per violation into the trace folder (default matrix-traces/), each a single
 // trace object that `pcmc replay` reads. Exit: 0 every run complete, 20 some run incomplete,
+// 64 a variant names a switch the scenario does not declare,
 // 65 a malformed model or a model error at run time, 74 a trace file could not be written;
 // violations are the table's content, not a failure.
 #include <algorithm>
@@ -52,6 +53,7 @@ int run_matrix(const Options& o) {
   Scenario sc;
   try {
     parse_scenario(o, sc);
+    for (const auto& v : variants) check_switches(sc, v, "--variants");
     checker::SearchOptions sopts = limit_options(o);
     sopts.liveness = o.liveness;
     sopts.por = o.por;  // the reductions apply as in check (with --liveness off)

@@ -3,6 +3,7 @@
 #include <exception>
 #include <iostream>
 
+#include "checker/cli/cmd_util.hpp"
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/options.hpp"
@@ -23,6 +24,9 @@ int main(int argc, char** argv) {
     if (p.options.command == "graph") return run_graph(p.options);
     if (p.options.command == "matrix") return run_matrix(p.options);
     return run_check(p.options);
+  } catch (const UsageError& e) {
+    std::cerr << "pcmc: " << e.what() << "\n";
+    return kUsage;
   } catch (const pcmc::model::NativeError& e) {
     std::cerr << "pcmc: native engine: " << e.what() << " (--engine interp runs without it)\n";
     return kNativeFailed;

@@ -1,11 +1,16 @@
 #include "checker/cli/options.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include <boost/program_options.hpp>
 
 #include "checker/cli/exit_codes.hpp"
+#include "model/exec.hpp"
 #include "pcmc_version.hpp"
 
 namespace po = boost::program_options;
@@ -27,11 +32,41 @@ const char* kUsageText =
     "       pcmc explain SCENARIO.pcm TRACE.json   print a saved trace in CPU columns\n"
     "       pcmc --help | --version\n";
 
+// The count options as typed: Boost would read "-1" into an unsigned option as 2^64 - 1.
+struct CountTexts {
+  std::string shuffle, jobs, max_states, max_depth, max_memory, max_nodes, width;
+  // No "(=1000000)" in --help: it would widen the option column.
+  std::string max_local_steps = std::to_string(model::kDefaultLocalBudget);
+};
+
+// `text` as a decimal count in [lo, hi]; otherwise the usage error for option `name`.
+std::string count(const char* name, const std::string& text, std::uint64_t lo, std::uint64_t hi,
+                  std::uint64_t& out) {
+  const std::string range = " (" + std::to_string(lo) + ".." + std::to_string(hi) + ")";
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::string("--") + name + " takes a whole number" + range + ", not '" + text + "'";
+  errno = 0;
+  const unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
+  if (errno == ERANGE || v < lo || v > hi)
+    return std::string("--") + name + " " + text + " is out of range" + range;
+  out = v;
+  return {};
+}
+
+// Two paths that name the same file (or would, once created).
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ea, eb;
+  const auto ca = std::filesystem::weakly_canonical(a, ea);
+  const auto cb = std::filesystem::weakly_canonical(b, eb);
+  return ea || eb ? a == b : ca == cb;
+}
+
 }  // namespace
 
 ParseResult parse_options(int argc, const char* const* argv) {
   ParseResult r;
   Options& o = r.options;
+  CountTexts counts;
   std::string liveness = "on";
   std::string por = "on";
   std::string por_locks = "on";
@@ -53,9 +88,9 @@ ParseResult parse_options(int argc, const char* const* argv) {
        "do not stop at the first violation: one shortest trace per violated property")
       ("liveness", po::value<std::string>(&liveness)->default_value("on"),
        "on | off: the non-termination check (a second pass over the state graph)")
-      ("shuffle", po::value<std::uint64_t>(&o.shuffle)->default_value(0),
+      ("shuffle", po::value<std::string>(&counts.shuffle)->default_value("0"),
        "permute the successor order with this seed (0: the documented order)")
-      ("jobs,j", po::value<unsigned>(&o.jobs)->default_value(1),
+      ("jobs,j", po::value<std::string>(&counts.jobs)->default_value("1"),
        "BFS on this many threads: the same verdicts, counts and traces as -j 1 "
        "(the non-termination pass stays on one thread)")
       ("store", po::value<std::string>(&o.store)->default_value("exact"),
@@ -93,13 +128,18 @@ ParseResult parse_options(int argc, const char* const* argv) {
        "stats.por_stats in --json (the same search: counts unchanged)");
   po::options_description limits("Limits (reaching one gives the verdict 'incomplete', exit 20)");
   limits.add_options()
-      ("max-states", po::value<std::uint64_t>(&o.max_states)->default_value(0),
+      ("max-states", po::value<std::string>(&counts.max_states)->default_value("0"),
        "stop after this many distinct states (0: no limit)")
-      ("max-depth", po::value<std::uint64_t>(&o.max_depth)->default_value(0),
+      ("max-depth", po::value<std::string>(&counts.max_depth)->default_value("0"),
        "do not expand states deeper than this (0: no limit)")
       ("max-time", po::value<double>(&o.max_time)->default_value(0), "seconds (0: no limit)")
-      ("max-memory", po::value<std::uint64_t>(&o.max_memory_mib)->default_value(0),
-       "MiB for the visited set and frontier (0: 3/4 of physical memory)");
+      ("max-memory", po::value<std::string>(&counts.max_memory)->default_value("0"),
+       "MiB for the visited set and frontier (0: 3/4 of physical memory; a native compiler "
+       "that --engine auto or native starts is not counted)")
+      ("max-local-steps", po::value<std::string>(&counts.max_local_steps),
+       "instructions one step may run without reaching a scheduling point (a loop over locals) "
+       "before it is the model error local-divergence (default 1000000): raise it for a long "
+       "loop that does end");
   po::options_description output("Output");
   output.add_options()
       ("json", po::value<std::string>(&o.json_file),
@@ -117,13 +157,13 @@ ParseResult parse_options(int argc, const char* const* argv) {
       ("output,o", po::value<std::string>(&o.output_file),
        "graph: the DOT file to write (FILE.svg: SVG through Graphviz's dot)")
       ("svg", po::bool_switch(&o.svg), "graph: also write FILE.svg with Graphviz's dot")
-      ("max-nodes", po::value<std::uint64_t>(&o.max_nodes)->default_value(2000),
+      ("max-nodes", po::value<std::string>(&counts.max_nodes)->default_value("2000"),
        "graph: refuse to draw more states than this")
       ("variants", po::value<std::string>(&o.variants),
        "matrix: variants separated by ';', switches by '+'; B is the baseline")
       ("format", po::value<std::string>(&o.format),
        "check: text (default) | columns (one column per CPU); matrix: text | md | json")
-      ("width", po::value<unsigned>(&o.width)->default_value(80),
+      ("width", po::value<std::string>(&counts.width)->default_value("80"),
        "check --format columns, explain: text width, 60..200 (e.g. 100)")
       ("trace-dir", po::value<std::string>(&o.trace_dir),
        "matrix: folder for one trace JSON per violation (default: matrix-traces)")
@@ -175,6 +215,11 @@ ParseResult parse_options(int argc, const char* const* argv) {
   }
   if (vm.count("patch"))
     for (const auto& p : vm["patch"].as<std::vector<std::string>>()) o.defines.push_back(p);
+  // -D X -D X is X once (the variant is a set of switches).
+  std::vector<std::string> defines;
+  for (const std::string& d : o.defines)
+    if (std::find(defines.begin(), defines.end(), d) == defines.end()) defines.push_back(d);
+  o.defines = std::move(defines);
   std::vector<std::string> args;
   if (vm.count("args")) args = vm["args"].as<std::vector<std::string>>();
   auto fail = [&](const std::string& msg) {
@@ -182,6 +227,33 @@ ParseResult parse_options(int argc, const char* const* argv) {
     r.exit_code = kUsage;
     return r;
   };
+  {
+    std::uint64_t jobs = 0, width = 0, local = 0;
+    const std::uint64_t any = UINT64_MAX;
+    for (const std::string& e :
+         {count("shuffle", counts.shuffle, 0, any, o.shuffle),
+          count("jobs", counts.jobs, 1, 256, jobs),
+          count("max-states", counts.max_states, 0, any, o.max_states),
+          count("max-depth", counts.max_depth, 0, any, o.max_depth),
+          count("max-memory", counts.max_memory, 0, (std::uint64_t{1} << 44) - 1, o.max_memory_mib),
+          count("max-local-steps", counts.max_local_steps, 1, UINT32_MAX, local),
+          count("max-nodes", counts.max_nodes, 1, any, o.max_nodes),
+          count("width", counts.width, 60, 200, width)})
+      if (!e.empty()) return fail(e);
+    o.jobs = static_cast<unsigned>(jobs);
+    o.width = static_cast<unsigned>(width);
+    o.max_local_steps = static_cast<std::uint32_t>(local);
+  }
+  // An option that names a file needs a name ("--json ''" would write nothing, silently).
+  for (const char* name : {"json", "html", "output", "trace-dir"})
+    if (vm.count(name) && vm[name].as<std::string>().empty())
+      return fail(std::string("--") + name + " needs a file name");
+  for (const std::string& dir : o.include_path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(dir, ec))
+      return fail("-I " + dir + ": no such folder");
+    if (!std::filesystem::is_directory(dir, ec)) return fail("-I " + dir + ": not a folder");
+  }
   if (args.empty()) return fail("missing command\n" + std::string(kUsageText));
   o.command = args[0];
   if (o.command == "check") {
@@ -196,7 +268,10 @@ ParseResult parse_options(int argc, const char* const* argv) {
     if (args.size() != 2) return fail("graph takes exactly one scenario file");
     o.scenario = args[1];
     if (o.output_file.empty()) return fail("graph needs -o FILE.dot (or FILE.svg)");
-    if (o.max_nodes == 0) return fail("--max-nodes must be at least 1");
+    const std::string ext = std::filesystem::path(o.output_file).extension().string();
+    if (ext != ".dot" && ext != ".svg")
+      return fail("graph -o " + o.output_file +
+                  ": the file must end in .dot (Graphviz DOT) or .svg (rendered by dot)");
   } else if (o.command == "matrix") {
     if (args.size() != 2) return fail("matrix takes exactly one scenario file");
     o.scenario = args[1];
@@ -222,9 +297,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
   }
   if (o.command == "check" && !o.format.empty() && o.format != "text" && o.format != "columns")
     return fail("--format must be text or columns");
-  if (o.width < 60 || o.width > 200) return fail("--width must be between 60 and 200");
   if (o.order != "bfs" && o.order != "dfs") return fail("--search must be bfs or dfs");
-  if (o.jobs < 1 || o.jobs > 256) return fail("-j must be between 1 and 256");
   if (o.jobs > 1 && o.order == "dfs") return fail("--search dfs runs on one thread; drop -j");
   if (liveness != "on" && liveness != "off") return fail("--liveness must be on or off");
   o.liveness = liveness == "on";
@@ -256,6 +329,17 @@ ParseResult parse_options(int argc, const char* const* argv) {
     return fail("--judge runs the variants named by the scenario's expect blocks; drop -D");
   if (o.judge && o.debug_vm)
     return fail("--judge runs the modes named by the scenario's expect blocks; drop --debug-vm");
+  // No two files of the command line the same: an output would overwrite an input or another
+  // output (--json X --html X).
+  const std::vector<std::pair<std::string, std::string>> files{
+      {"the scenario", o.scenario},   {"the trace", o.trace_file}, {"--json", o.json_file},
+      {"--html", o.html_file},        {"-o", o.output_file}};
+  for (std::size_t i = 0; i < files.size(); ++i)
+    for (std::size_t j = std::max<std::size_t>(i + 1, 2); j < files.size(); ++j)
+      if (!files[i].second.empty() && !files[j].second.empty() &&
+          same_file(files[i].second, files[j].second))
+        return fail(files[i].first + " and " + files[j].first + " name the same file, " +
+                    files[j].second);
   return r;
 }
 
