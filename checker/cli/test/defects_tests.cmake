@@ -140,3 +140,14 @@ pcmc_cli_test(unknown-switch-cli 64 "^pcmc: unknown switch 'NOSUCH' \\(-D\\): .*
 pcmc_cli_test(unknown-switch-list 64 "unknown switch 'NOSUCH' \\(-D\\)"
               list properties ${basics}/lost_update.pcm -D NOSUCH)
 
+# The mutation fuzzer (checker/cli/test/fuzz_mutants.py): mutants of every example, of the kernel
+# library and of saved traces never crash pcmc (exit 70, a signal, a hang) and every error says
+# where it is. Bounded time: 45 s of mutants on two processes, the seed fixed (the same mutants
+# in the same order; a slower machine checks fewer of them). Failing mutants are kept in
+# build/checker/cli/defects/fuzz-failures/.
+add_test(NAME "fuzz: mutants of the examples, the library and traces (45 s)"
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/test/fuzz_mutants.py
+                 --pcmc $<TARGET_FILE:pcmc> --root ${PCMC_ROOT} --seconds 45 --jobs 2 --seed 1
+                 --keep ${ddir}/fuzz-failures)
+set_tests_properties("fuzz: mutants of the examples, the library and traces (45 s)"
+                     PROPERTIES TIMEOUT 150)
