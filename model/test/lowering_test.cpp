@@ -130,6 +130,25 @@ TEST_CASE("calls are inlined in C order with short-circuit", "[lowering]") {
   CHECK(global(p, s, "r2") == 1);
 }
 
+TEST_CASE("a returned value may inline calls of its own, at any depth", "[lowering]") {
+  // Lowering `return f() + 1;` pushes f's frame while the return is being lowered; the return
+  // once kept a reference to its own frame across that push (a use after free when the frame
+  // vector moved: found by the mutation fuzzer in a mutant of shmem.pcm; ASan sees it here).
+  Program p = build(
+      "int[0..9] calls;\n"
+      "int[0..9] f1() { calls = calls + 1; return 1; }\n"
+      "int[0..9] f2() { int[0..9] k = 1; return f1() + k; }\n"  // (not expression functions:
+      "int[0..9] f3() { int[0..9] k = 1; return f2() + k; }\n"  // those lower apart)
+      "int[0..9] f4() { int[0..9] k = 1; return f3() + k; }\n"
+      "int[0..9] f5() { int[0..9] k = 0; return f4() + f1() + k; }\n"
+      "int[0..9] r;\n"
+      "thread P0 { r = f5(); }\n");
+  auto s = initial(p);
+  REQUIRE(steps_to_finish(p, s, 0) > 0);
+  CHECK(global(p, s, "r") == 5);
+  CHECK(global(p, s, "calls") == 2);
+}
+
 TEST_CASE("expression functions cost no instructions", "[lowering]") {
   Program a = build("int[0..9] g;\nint[0..9] twice(int[0..4] x) { return x * 2; }\nthread P0 { g = twice(3); }\n");
   Program b = build("int[0..9] g;\nthread P0 { g = 6; }\n");
