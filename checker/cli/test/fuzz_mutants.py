@@ -254,9 +254,10 @@ class Fuzzer:
         mutant = os.path.join(copy, os.path.basename(src))
         with open(mutant, "w", encoding="utf-8", errors="surrogateescape") as f:
             f.write(text)
-        rc, out, err = self.run(self.check_argv(rng, mutant), d)
+        argv = self.check_argv(rng, mutant)
+        rc, out, err = self.run(argv, d)
         return self.result("example", kind, src, text, rc, out, err,
-                           self.judge_check(rc, out, err, d))
+                           self.judge_check(rc, out, err, d), argv)
 
     def library_mutant(self, rng, d):
         lib = rng.choice(self.corpus.library_files)
@@ -268,9 +269,10 @@ class Fuzzer:
             kind, text = mutate(f.read(), rng)
         with open(target, "w", encoding="utf-8", errors="surrogateescape") as f:
             f.write(text)
-        rc, out, err = self.run(self.check_argv(rng, scenario, ["-I", copy]), d)
+        argv = self.check_argv(rng, scenario, ["-I", copy])
+        rc, out, err = self.run(argv, d)
         return self.result("library", kind, lib, text, rc, out, err,
-                           self.judge_check(rc, out, err, d))
+                           self.judge_check(rc, out, err, d), argv)
 
     def trace_mutant(self, rng, d):
         scenario, text = rng.choice(self.traces)
@@ -298,7 +300,8 @@ class Fuzzer:
         why = ""
         rc = out = err = None
         for cmd in ("replay", "explain"):
-            rc, out, err = self.run([self.args.pcmc, cmd, scenario, trace], d)
+            argv = [self.args.pcmc, cmd, scenario, trace]
+            rc, out, err = self.run(argv, d)
             if rc is None:
                 why = cmd + ": hang"
             elif rc < 0 or rc >= 128 or rc not in {0, 10, 11, 65}:
@@ -307,13 +310,15 @@ class Fuzzer:
                 why = cmd + ": exit 65 without a message"
             if why:
                 break
-        return self.result("trace", "+".join(kinds), scenario, text, rc, out, err, why)
+        return self.result("trace", "+".join(kinds), scenario, text, rc, out, err, why, argv)
 
-    def result(self, what, kind, source, text, rc, out, err, why):
+    def result(self, what, kind, source, text, rc, out, err, why, argv):
         r = {"what": what, "kind": kind, "source": os.path.relpath(source, self.args.root),
              "rc": rc, "failure": why}
         if why:
             r["text"], r["out"], r["err"] = text, out[-2000:], err[-2000:]
+            r["argv"] = " ".join(os.path.relpath(a, self.args.root) if a.startswith(self.args.root)
+                                 else a for a in argv[1:])
         return r
 
 
@@ -361,6 +366,7 @@ def main():
     print("  failures: %d" % len(failures))
     for i, r in enumerate(failures):
         print("\nFAIL %s mutant of %s (%s): %s" % (r["what"], r["source"], r["kind"], r["failure"]))
+        print("  ran: pcmc " + r["argv"] + " (the mutant in a temporary copy)")
         print("  stderr: " + r["err"].strip().replace("\n", "\n          ")[:1500])
         if args.keep:
             os.makedirs(args.keep, exist_ok=True)
