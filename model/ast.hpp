@@ -68,6 +68,10 @@ struct Expr {
   std::string op;    // Unary, Binary
   std::string text;  // StrLit contents (unescaped)
   std::vector<ExprPtr> kids;
+  // Nodes on the longest path down to a leaf (1: a leaf). The parser refuses an expression
+  // higher than kMaxExprHeight (model/parser_impl.hpp), so the compiler's recursive walks
+  // (lowering, native code generation, the destructor) stay within the stack.
+  std::uint32_t height = 1;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 // and addresses are in codegen_expr.cpp.
 //
 // Shape of the translation unit (docs/native-engine.md):
-//   the ABI header and the runtime helpers (model/native_abi.h, model/native_runtime.inc),
+//   the ABI header, the checked arithmetic and the runtime helpers (model/native_abi.h,
+//   model/arith.h, model/native_runtime.inc),
 //   one `template <bool A> run_K(...)` per class of threads whose code is the same text (three
 //   identical openers share one), A = record the footprint (Scratch::access),
 //   one `cond_N` per invariant/final/exists condition,
@@ -245,7 +246,7 @@ std::string generate_native_source(const Program& p, const ExecOptions& options)
   }
   o << ". Do not edit.\n"
     << "#include <cstdint>\n#include <cstring>\n\n"
-    << native_abi_text << "\n" << native_runtime_text << "\n"
+    << native_abi_text << "\n" << native_arith_text << "\n" << native_runtime_text << "\n"
     << "namespace {\n\n";
 
   // Threads: one function per distinct code text; per-thread tables for what may differ.

@@ -207,7 +207,9 @@ std::string Writer::expr(ExprId id, const Env& env) {
     }
     case EOp::Neg: {
       const std::string x = expr(n.a, env);
-      def("-" + x);
+      line("std::int64_t " + t + " = 0;");
+      line("if (pcmc_arith_neg(" + x + ", &" + t + ") != PCMC_ARITH_OK) " +
+           env.fail(ModelErrorKind::Overflow, "INT64_C(0)", env.pc));
       return t;
     }
     case EOp::BitNot: {
@@ -245,20 +247,26 @@ std::string Writer::expr(ExprId id, const Env& env) {
   const std::string y = expr(n.b, env);
   auto bin = [&](const char* op) { def(x + " " + op + " " + y); };
   auto cmp = [&](const char* op) { def("static_cast<std::int64_t>(" + x + " " + op + " " + y + ")"); };
+  // model/arith.h's checked operation `fn`, its errors as Eval::expr maps them.
+  auto checked = [&](const char* fn) {
+    line("std::int64_t " + t + " = 0;");
+    open("if (const int e = " + std::string(fn) + "(" + x + ", " + y + ", &" + t + ")) {");
+    if (n.op == EOp::Div || n.op == EOp::Mod)
+      line("if (e == PCMC_ARITH_DIVZERO) " +
+           env.fail(ModelErrorKind::DivZero, "INT64_C(0)", env.pc));
+    if (n.op == EOp::Shl || n.op == EOp::Shr)
+      line("if (e == PCMC_ARITH_SHIFT) " + env.fail(ModelErrorKind::Shift, y, env.pc));
+    line(env.fail(ModelErrorKind::Overflow, "INT64_C(0)", env.pc));
+    close();
+  };
   switch (n.op) {
-    case EOp::Add: bin("+"); return t;
-    case EOp::Sub: bin("-"); return t;
-    case EOp::Mul: bin("*"); return t;
-    case EOp::Div:
-    case EOp::Mod:
-      line("if (" + y + " == 0) " + env.fail(ModelErrorKind::DivZero, "INT64_C(0)", env.pc));
-      bin(n.op == EOp::Div ? "/" : "%");
-      return t;
-    case EOp::Shl:
-      def("(" + y + " < 0 || " + y + " > 62) ? INT64_C(0) : static_cast<std::int64_t>(" +
-          "static_cast<std::uint64_t>(" + x + ") << " + y + ")");
-      return t;
-    case EOp::Shr: def("(" + y + " < 0 || " + y + " > 62) ? INT64_C(0) : (" + x + " >> " + y + ")"); return t;
+    case EOp::Add: checked("pcmc_arith_add"); return t;
+    case EOp::Sub: checked("pcmc_arith_sub"); return t;
+    case EOp::Mul: checked("pcmc_arith_mul"); return t;
+    case EOp::Div: checked("pcmc_arith_div"); return t;
+    case EOp::Mod: checked("pcmc_arith_mod"); return t;
+    case EOp::Shl: checked("pcmc_arith_shl"); return t;
+    case EOp::Shr: checked("pcmc_arith_shr"); return t;
     case EOp::Lt:
     case EOp::Le:
     case EOp::Gt:
@@ -278,8 +286,11 @@ std::string Writer::expr(ExprId id, const Env& env) {
         throw std::logic_error("codegen: RefAdd without a pool");
       const std::uint32_t count = p_.pools[static_cast<std::size_t>(n.scalar.pool)].count;
       line("if (" + x + " == 0) " + env.fail(ModelErrorKind::NullDeref, "INT64_C(0)", env.pc));
-      bin("+");
       const std::uint32_t b = block_of(env, n.scalar.pool);
+      line("std::int64_t " + t + " = 0;");
+      line("if (pcmc_arith_add(" + x + ", " + y + ", &" + t + ") != PCMC_ARITH_OK) " +
+           (b != 0 ? "{ " + env.crossed + " " : std::string()) +  // far outside the pool
+           env.fail(ModelErrorKind::Overflow, "INT64_C(0)", env.pc) + (b != 0 ? " }" : ""));
       line("if (" + t + " < 1 || " + t + " > " + literal(count) + ") " +
            (b != 0 ? "{ " + env.crossed + " " : std::string()) +  // left its block, too
            env.fail(ModelErrorKind::PoolBounds, t + " - 1", env.pc) + (b != 0 ? " }" : ""));

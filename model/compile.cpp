@@ -592,6 +592,11 @@ void Compiler::run() {
           NamedCond{e.name.empty() ? "exists" : e.name, v.e, e.loc, source_text(*e.cond)});
     }
   }
+  // Nothing to explore: a library file, an empty file, or a scenario whose threads are missing
+  // would otherwise "hold" with one state. The whole file is the location.
+  if (p_.threads.empty())
+    fail(SrcLoc{0, 0, 0}, "the model declares no thread, so there is nothing to explore (a "
+                          "library file? check a scenario that includes it)");
   p_.expects = m_.expects;
   for (const auto& e : m_.expects)
     for (std::size_t i = 0; i < e.variants.size(); ++i)

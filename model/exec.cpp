@@ -24,6 +24,8 @@ const char* to_string(ModelErrorKind k) {
     case ModelErrorKind::DivZero: return "div-zero";
     case ModelErrorKind::LocalDivergence: return "local-divergence";
     case ModelErrorKind::Unlock: return "unlock";
+    case ModelErrorKind::Overflow: return "overflow";
+    case ModelErrorKind::Shift: return "shift";
   }
   return "?";
 }

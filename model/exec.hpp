@@ -20,12 +20,17 @@ namespace pcmc::model {
 
 class NativeModule;  // model/native.hpp
 
+// The default ExecOptions::local_budget (--max-local-steps, docs/language.md, "Steps").
+inline constexpr std::uint32_t kDefaultLocalBudget = 1000000;
+
 // Every field here changes what a step does: model/codegen.cpp's native_supports() decides
 // whether the native engine implements it (a static_assert there fails when a field is added).
 struct ExecOptions {
   bool debug_vm = false;                // CONFIG_DEBUG_VM: evaluate Debug-class assertions
-  std::uint32_t local_budget = 1000000; // instructions one step may run before it is a model
-                                        // error (a purely local loop that never ends)
+  std::uint32_t local_budget = kDefaultLocalBudget;  // instructions one step may run
+                                        // before it is a model error, local-divergence (a
+                                        // purely local loop that never ends, or one longer
+                                        // than this: --max-local-steps raises it)
   // Block check (docs/frame-blocks.md): per pool (Program::pools), a
   // block size B > 0 makes every RefAdd, RefDiff and ordered comparison (ENode::ref_pool) on
   // that pool report when its operands or result lie in different blocks of B elements (or
@@ -45,6 +50,8 @@ enum class ModelErrorKind : std::uint8_t {
   DivZero,        // division or modulo by zero
   LocalDivergence,// a step ran local_budget instructions without yielding
   Unlock,         // reserved for library checks
+  Overflow,       // + - * / % << or unary - left the 64-bit range (INT64_MIN / -1, 1 << 63)
+  Shift,          // a shift count outside 0..63 (Event::value: the count)
 };
 
 const char* to_string(ModelErrorKind k);

@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "model/arith.h"
+
 namespace pcmc::model::interp {
 
 std::uint32_t Eval::addr(AddrId id) {
@@ -73,7 +75,13 @@ std::int64_t Eval::expr(ExprId id) {
     case EOp::Current: return static_cast<std::int64_t>(thread) + 1;
     case EOp::Self: return self;
     case EOp::Not: return expr(n.a) == 0;
-    case EOp::Neg: return -expr(n.a);
+    case EOp::Neg: {
+      std::int64_t r = 0;
+      const std::int64_t x = expr(n.a);
+      if (error) return 0;
+      if (pcmc_arith_neg(x, &r) != PCMC_ARITH_OK) return fail(ModelErrorKind::Overflow), 0;
+      return r;
+    }
     case EOp::BitNot: return ~expr(n.a);
     case EOp::LAnd: return expr(n.a) != 0 && !error && expr(n.b) != 0;
     case EOp::LOr: return (expr(n.a) != 0 && !error) || expr(n.b) != 0;
@@ -87,18 +95,24 @@ std::int64_t Eval::expr(ExprId id) {
   std::int64_t x = expr(n.a);
   std::int64_t y = expr(n.b);
   if (error) return 0;
+  std::int64_t r = 0;
+  // model/arith.h's checked operations; an error as ModelErrorKind (a shift: the count).
+  auto checked = [&](int e) -> std::int64_t {
+    switch (e) {
+      case PCMC_ARITH_OK: return r;
+      case PCMC_ARITH_DIVZERO: fail(ModelErrorKind::DivZero); return 0;
+      case PCMC_ARITH_SHIFT: fail(ModelErrorKind::Shift, y); return 0;
+      default: fail(ModelErrorKind::Overflow); return 0;
+    }
+  };
   switch (n.op) {
-    case EOp::Add: return x + y;
-    case EOp::Sub: return x - y;
-    case EOp::Mul: return x * y;
-    case EOp::Div:
-      if (y == 0) return fail(ModelErrorKind::DivZero), 0;
-      return x / y;
-    case EOp::Mod:
-      if (y == 0) return fail(ModelErrorKind::DivZero), 0;
-      return x % y;
-    case EOp::Shl: return (y < 0 || y > 62) ? 0 : static_cast<std::int64_t>(static_cast<std::uint64_t>(x) << y);
-    case EOp::Shr: return (y < 0 || y > 62) ? 0 : x >> y;
+    case EOp::Add: return checked(pcmc_arith_add(x, y, &r));
+    case EOp::Sub: return checked(pcmc_arith_sub(x, y, &r));
+    case EOp::Mul: return checked(pcmc_arith_mul(x, y, &r));
+    case EOp::Div: return checked(pcmc_arith_div(x, y, &r));
+    case EOp::Mod: return checked(pcmc_arith_mod(x, y, &r));
+    case EOp::Shl: return checked(pcmc_arith_shl(x, y, &r));
+    case EOp::Shr: return checked(pcmc_arith_shr(x, y, &r));
     case EOp::Lt: if (n.ref_pool >= 0) ordered(n.ref_pool, x, y); return x < y;
     case EOp::Le: if (n.ref_pool >= 0) ordered(n.ref_pool, x, y); return x <= y;
     case EOp::Gt: if (n.ref_pool >= 0) ordered(n.ref_pool, x, y); return x > y;
@@ -110,7 +124,10 @@ std::int64_t Eval::expr(ExprId id) {
     case EOp::BitOr: return x | y;
     case EOp::RefAdd: {
       if (x == 0) return fail(ModelErrorKind::NullDeref), 0;
-      std::int64_t r = x + y;
+      if (pcmc_arith_add(x, y, &r) != PCMC_ARITH_OK) {  // far outside the pool
+        if (block_of(n.scalar.pool) != 0) *crossed = true;
+        return fail(ModelErrorKind::Overflow), 0;
+      }
       const Pool& pool = p.pools.at(static_cast<std::size_t>(n.scalar.pool));
       if (r < 1 || r > static_cast<std::int64_t>(pool.count)) {
         if (block_of(n.scalar.pool) != 0) *crossed = true;  // left its block, too

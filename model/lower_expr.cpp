@@ -1,6 +1,7 @@
 // Expression lowering, addresses: the expression and address nodes (with constant folding and
 // the shared-access test), name lookup, and l-values (fields, indexing, pool dereferences with
 // guards). Operators and r-values are model/lower_ops.cpp, calls model/lower_call.cpp.
+#include "model/arith.h"
 #include "model/lower_types.hpp"
 
 namespace pcmc::model::detail {
@@ -18,7 +19,10 @@ ExprId Compiler::node(ENode n) {
       if (is_const(n.a)) {
         fold = true;
         std::int64_t x = val(n.a);
-        v = n.op == EOp::Not ? (x == 0) : n.op == EOp::Neg ? -x : ~x;
+        if (n.op == EOp::Neg && pcmc_arith_neg(x, &v) != PCMC_ARITH_OK)
+          fail(n.loc, "integer overflow in a constant expression: -(" + std::to_string(x) +
+                          ") does not fit in 64 bits");
+        if (n.op != EOp::Neg) v = n.op == EOp::Not ? (x == 0) : ~x;
       }
       break;
     case EOp::LAnd:
@@ -38,17 +42,27 @@ ExprId Compiler::node(ENode n) {
       if (is_const(n.a) && is_const(n.b)) {
         std::int64_t x = val(n.a), y = val(n.b);
         fold = true;
+        // model/arith.h, as at run time; an error is a compile error here.
+        auto checked = [&](int e, const char* op) {
+          if (e == PCMC_ARITH_DIVZERO) fail(n.loc, "division by zero in a constant expression");
+          if (e == PCMC_ARITH_SHIFT)
+            fail(n.loc, "shift count " + std::to_string(y) +
+                            " in a constant expression is not in 0..63");
+          if (e != PCMC_ARITH_OK && n.op == EOp::Shl && x < 0)
+            fail(n.loc, "left shift of a negative value in a constant expression: " +
+                            std::to_string(x) + " << " + std::to_string(y) + " (undefined in C)");
+          if (e != PCMC_ARITH_OK)
+            fail(n.loc, "integer overflow in a constant expression: " + std::to_string(x) + " " +
+                            op + " " + std::to_string(y) + " does not fit in 64 bits");
+        };
         switch (n.op) {
-          case EOp::Add: v = x + y; break;
-          case EOp::Sub: v = x - y; break;
-          case EOp::Mul: v = x * y; break;
-          case EOp::Div:
-          case EOp::Mod:
-            if (y == 0) fail(n.loc, "division by zero in a constant expression");
-            v = n.op == EOp::Div ? x / y : x % y;
-            break;
-          case EOp::Shl: v = (y < 0 || y > 62) ? 0 : x << y; break;
-          case EOp::Shr: v = (y < 0 || y > 62) ? 0 : x >> y; break;
+          case EOp::Add: checked(pcmc_arith_add(x, y, &v), "+"); break;
+          case EOp::Sub: checked(pcmc_arith_sub(x, y, &v), "-"); break;
+          case EOp::Mul: checked(pcmc_arith_mul(x, y, &v), "*"); break;
+          case EOp::Div: checked(pcmc_arith_div(x, y, &v), "/"); break;
+          case EOp::Mod: checked(pcmc_arith_mod(x, y, &v), "%"); break;
+          case EOp::Shl: checked(pcmc_arith_shl(x, y, &v), "<<"); break;
+          case EOp::Shr: checked(pcmc_arith_shr(x, y, &v), ">>"); break;
           case EOp::Lt: v = x < y; break;
           case EOp::Le: v = x <= y; break;
           case EOp::Gt: v = x > y; break;

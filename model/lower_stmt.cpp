@@ -65,18 +65,22 @@ void Compiler::stmt(const ast::Stmt& s) {
       return;
     }
     case ast::StmtKind::Return: {
-      FrameCtx& fc = frames_.back();
-      if (!fc.func) {
+      // Copies, not a reference into frames_: the returned value may inline calls, which push
+      // frames (and may move the vector; the fuzzer found a mutant of shmem.pcm that did).
+      const bool in_function = frames_.back().func != nullptr;
+      const TypeP ret_type = frames_.back().ret_type;
+      const std::string name = frames_.back().name;
+      if (!in_function) {
         if (s.expr) fail(s.loc, "a thread body returns no value");
-      } else if (fc.ret_type->kind == Type::Void) {
-        if (s.expr) fail(s.loc, "'" + fc.name + "' is void and cannot return a value");
+      } else if (ret_type->kind == Type::Void) {
+        if (s.expr) fail(s.loc, "'" + name + "' is void and cannot return a value");
       } else {
-        if (!s.expr) fail(s.loc, "'" + fc.name + "' must return a value");
+        if (!s.expr) fail(s.loc, "'" + name + "' must return a value");
         Typed v = rvalue(*s.expr);
-        check_assignable(fc.ret_type, v, s.expr->loc);
+        check_assignable(ret_type, v, s.expr->loc);
         if (frames_.back().ret_addr >= 0)
-          emit_assign(frames_.back().ret_addr, truth_if_bool(fc.ret_type, v, s.loc),
-                      frames_.back().ret_type, s.loc);
+          emit_assign(frames_.back().ret_addr, truth_if_bool(ret_type, v, s.loc), ret_type,
+                      s.loc);
       }
       Instr j;
       j.op = IOp::Jump;

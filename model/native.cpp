@@ -90,18 +90,26 @@ constexpr int kNotStarted = -1;
 constexpr int kCancelled = -2;
 
 // Runs argv with stdout and stderr into `log`; returns the exit status, kNotStarted, or
-// kCancelled when `cancel` became true first (the compiler is then killed and reaped).
+// kCancelled when `cancel` became true first. The compiler runs in a process group of its own,
+// so a cancel kills the whole group: the driver and what it started (cc1plus, as, ld), which a
+// kill of the driver alone would leave running. (Its own group also keeps a terminal's Ctrl-C
+// to pcmc, which cancels it through `cancel`.)
 int run_compiler(const std::vector<std::string>& argv, const std::string& log,
                  const std::atomic<bool>* cancel) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&fa, 2, 1);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);  // a new group, led by the driver: its pid
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+  const int rc = posix_spawnp(&pid, args[0], &fa, &attr, args.data(), environ);
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) return kNotStarted;
   int status = 0;
@@ -111,7 +119,7 @@ int run_compiler(const std::vector<std::string>& argv, const std::string& log,
       if (r == pid) break;
       if (r < 0 && errno != EINTR) return kNotStarted;
       if (cancel->load(std::memory_order_relaxed)) {
-        kill(pid, SIGKILL);
+        kill(-pid, SIGKILL);  // the group
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
         }
         return kCancelled;

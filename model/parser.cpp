@@ -40,11 +40,13 @@ static bool versionless_kernel_include(const std::string& path) {
 
 void Parser::include(const Token& t) {
   fs::path from = fs::path(sm_.file(t.loc.file).path).parent_path();
+  const fs::path scenario_dir = fs::path(sm_.file(0).path).parent_path();
   std::vector<fs::path> candidates{from / t.text};
   // "kernel/NAME" without a version folder: the selected library's file (parser.hpp)
   const std::string lib = versionless_kernel_include(t.text)
                               ? "kernel/" + opts_.kernel + "/" + t.text.substr(7)
                               : t.text;
+  if (scenario_dir != from) candidates.push_back(scenario_dir / lib);
   for (const auto& d : opts_.include_path) candidates.push_back(fs::path(d) / lib);
   for (const auto& c : candidates) {
     std::error_code ec;
@@ -63,6 +65,7 @@ void Parser::include(const Token& t) {
     return;
   }
   std::string searched = from.string().empty() ? "." : from.string();
+  if (scenario_dir != from) searched += ", " + (scenario_dir.empty() ? "." : scenario_dir.string());
   for (const auto& d : opts_.include_path) searched += ", " + d;
   throw CompileError(t.loc, "cannot find include file '" + t.text + "'" +
                                (lib != t.text ? " (as '" + lib + "')" : std::string()) +

@@ -1,7 +1,11 @@
 // Lexer, `#include` handling and recursive-descent parser of pcmc model files.
 //
-// Includes: `#include "path"` is looked up first relative to the including file's folder, then
-// in each folder of ParseOptions::include_path in order. Each file is spliced in once (a second
+// Includes: `#include "path"` is looked up relative to the including file's folder, then to the
+// main (scenario) file's folder, then in each folder of ParseOptions::include_path in order; the
+// first match wins. The same rule holds for every file, library files included, so a file under
+// the scenario's folder (or an earlier -I folder) with a library file's path, say a local
+// kernel/v5.15/truncate.pcm, replaces that library file everywhere, also where other library
+// files include it (docs/language.md, "Includes"). Each file is spliced in once (a second
 // #include of the same canonical file is ignored, like #pragma once); an include cycle (a file
 // including itself, directly or not, while it is still being parsed) is an error.
 //

@@ -1,6 +1,9 @@
 // Expressions: ?:, binary operators by precedence, unary operators, postfix indexing and
 // member access, and primaries (literals, names, calls). Part of the parser
 // (model/parser_impl.hpp); every other parser file calls expr() from here.
+#include <algorithm>
+#include <string>
+
 #include "model/parser_impl.hpp"
 
 namespace pcmc::model::detail {
@@ -12,6 +15,17 @@ ExprPtr Parser::int_lit(std::int64_t v, SrcLoc loc) {
   e->kind = ExprKind::IntLit;
   e->ival = v;
   e->loc = loc;
+  return e;
+}
+
+ExprPtr Parser::sized(ExprPtr e) {
+  std::uint32_t h = 0;
+  for (const ExprPtr& k : e->kids) h = std::max(h, k->height);
+  e->height = h + 1;
+  if (e->height > kMaxExprHeight)
+    throw CompileError(e->loc, "expression nested too deep (more than " +
+                                   std::to_string(kMaxExprHeight) +
+                                   " levels of operators; split it with temporaries)");
   return e;
 }
 
@@ -30,7 +44,7 @@ ExprPtr Parser::expr() {
   e->kids.push_back(std::move(c));
   e->kids.push_back(std::move(a));
   e->kids.push_back(std::move(b));
-  return e;
+  return sized(std::move(e));
 }
 
 int Parser::precedence(const Token& t) {
@@ -57,7 +71,7 @@ ExprPtr Parser::binary(int min_prec) {
     e->loc = lhs->loc;
     e->kids.push_back(std::move(lhs));
     e->kids.push_back(std::move(rhs));
-    lhs = std::move(e);
+    lhs = sized(std::move(e));
   }
   return lhs;
 }
@@ -77,7 +91,7 @@ ExprPtr Parser::unary() {
       e->kind = ExprKind::Unary;
       e->op = op;
     }
-    return e;
+    return sized(std::move(e));
   }
   return postfix(primary());
 }
@@ -92,7 +106,7 @@ ExprPtr Parser::postfix(ExprPtr e) {
       x->kids.push_back(std::move(e));
       x->kids.push_back(expr());
       expect("]", "to close the index");
-      e = std::move(x);
+      e = sized(std::move(x));
     } else if (is_punct(".") || is_punct("->")) {
       bool arrow = next().text == "->";
       auto x = std::make_unique<Expr>();
@@ -100,7 +114,7 @@ ExprPtr Parser::postfix(ExprPtr e) {
       x->loc = e->loc;
       x->name = expect_ident("a field name").text;
       x->kids.push_back(std::move(e));
-      e = std::move(x);
+      e = sized(std::move(x));
     } else {
       return e;
     }
@@ -150,6 +164,7 @@ ExprPtr Parser::primary() {
       next();
     }
     expect(")", ("to close the call to " + w).c_str());
+    return sized(std::move(e));
   } else {
     e->kind = ExprKind::Name;
     e->name = w;

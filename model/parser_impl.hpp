@@ -24,6 +24,11 @@
 namespace pcmc::model::detail {
 
 constexpr int kMaxNesting = 200;
+// The highest expression tree accepted (ast::Expr::height): a flat chain `a + b + ... + z` is a
+// tree as high as it is long, with no parentheses for kMaxNesting to count. The compiler's
+// walks take 1-2 KiB of stack per level in a release build (several times that under
+// AddressSanitizer); the longest expression of the examples and the library is about 50.
+constexpr std::uint32_t kMaxExprHeight = 256;
 
 class Parser {
  public:
@@ -109,6 +114,8 @@ class Parser {
 
   // ---------------------------------------------------------------- expressions (parser_expr.cpp)
   ast::ExprPtr int_lit(std::int64_t v, SrcLoc loc);
+  // Sets e's height from its kids; a tree higher than kMaxExprHeight is an error at e.
+  ast::ExprPtr sized(ast::ExprPtr e);
   ast::ExprPtr expr();
   static int precedence(const Token& t);
   ast::ExprPtr binary(int min_prec);

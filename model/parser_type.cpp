@@ -63,6 +63,7 @@ ExprPtr Parser::clone_expr(const Expr* e) {
   c->name = e->name;
   c->op = e->op;
   c->text = e->text;
+  c->height = e->height;
   for (const auto& k : e->kids) c->kids.push_back(clone_expr(k.get()));
   return c;
 }

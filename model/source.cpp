@@ -1,7 +1,10 @@
 #include "model/source.hpp"
 
-#include <fstream>
-#include <sstream>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 namespace pcmc::model {
 
@@ -16,12 +19,32 @@ std::uint32_t SourceManager::add(std::string path, std::string text) {
   return static_cast<std::uint32_t>(files_.size() - 1);
 }
 
+std::string read_text_file(const std::string& path) {
+  auto fail = [&](const std::string& why) {
+    throw ReadError("cannot read file '" + path + "': " + why);
+  };
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) fail(std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) fail(std::strerror(EISDIR));
+  if (!S_ISREG(st.st_mode)) fail("not a regular file");
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) fail(std::strerror(errno));
+  std::string text;
+  char buf[1 << 16];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  const int err = std::ferror(f) ? errno : 0;
+  std::fclose(f);
+  if (err != 0) fail(std::strerror(err));
+  return text;
+}
+
 std::uint32_t SourceManager::load(const std::string& path, SrcLoc from) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CompileError(from, "cannot read file '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return add(path, ss.str());
+  try {
+    return add(path, read_text_file(path));
+  } catch (const ReadError& e) {
+    throw CompileError(from, e.what());
+  }
 }
 
 std::string SourceManager::line_text(std::uint32_t file, std::uint32_t line) const {
@@ -37,7 +60,8 @@ std::string SourceManager::line_text(std::uint32_t file, std::uint32_t line) con
 }
 
 std::string SourceManager::where(SrcLoc loc) const {
-  std::string path = loc.file < files_.size() ? files_[loc.file].path : std::string("<unknown>");
+  // No file (the main file could not be loaded): the message names the path itself.
+  std::string path = loc.file < files_.size() ? files_[loc.file].path : std::string("pcmc");
   if (loc.line == 0) return path;
   return path + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.col);
 }

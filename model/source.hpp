@@ -37,11 +37,24 @@ class CompileError : public std::runtime_error {
   SrcLoc loc_;
 };
 
+// A file that cannot be read: "cannot read file 'PATH': REASON" (No such file or directory, Is a
+// directory, not a regular file, ...).
+class ReadError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The whole contents of the regular file at `path` (scenario, include and trace files alike).
+// Throws ReadError for anything else: a missing or unreadable file, a directory, a FIFO or a
+// device (refused before it is opened, so a FIFO never blocks), or a read that fails.
+std::string read_text_file(const std::string& path);
+
 class SourceManager {
  public:
   // Adds a file with the given text; returns its index.
   std::uint32_t add(std::string path, std::string text);
-  // Reads a file from disk; throws CompileError at `from` when it cannot be read.
+  // Reads a file from disk (read_text_file); throws CompileError at `from` when it cannot be
+  // read (`from` with line 0: the message alone, "pcmc: error: cannot read file ...").
   std::uint32_t load(const std::string& path, SrcLoc from);
   const SourceFile& file(std::uint32_t index) const { return files_.at(index); }
   std::size_t size() const { return files_.size(); }

@@ -1,6 +1,6 @@
 #include "traces/json_import.hpp"
 
-#include <fstream>
+#include "model/source.hpp"
 
 namespace pcmc::traces {
 
@@ -200,11 +200,15 @@ std::vector<SavedTrace> traces_from_json(const json& doc) {
 }
 
 std::vector<SavedTrace> read_trace_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw TraceFormatError(path + ": cannot read file");
+  std::string text;
+  try {
+    text = model::read_text_file(path);
+  } catch (const model::ReadError& e) {
+    throw TraceFormatError(e.what());
+  }
   json doc;
   try {
-    doc = json::parse(in);
+    doc = json::parse(text);
   } catch (const json::parse_error& e) {
     throw TraceFormatError(path + ": not JSON: " + e.what());
   }

@@ -82,6 +82,31 @@ std::string step_source(const model::SourceManager& sm, std::uint32_t file, std:
   return text;
 }
 
+// A model error raised by a state condition, not by a step: the first invariant (every state),
+// or final or exists condition (end states) whose evaluation in `state` raises one, in the order
+// the checker evaluates them (checker/program_system.cpp). Names it in `t` (location, text,
+// detail); false when none does.
+bool condition_error(const TraceContext& ctx, const std::uint8_t* state, Trace& t) {
+  const model::Program& p = ctx.program;
+  bool end = true;
+  for (unsigned i = 0; i < p.threads.size(); ++i) end = end && ctx.exec.finished(state, i);
+  auto raises = [&](const std::vector<model::NamedCond>& conds, const char* what) {
+    for (const model::NamedCond& c : conds) {
+      std::vector<model::Event> events;
+      ctx.exec.eval_cond(c.cond, state, events);
+      if (events.empty()) continue;
+      t.location = c.loc.line ? ctx.sources.where(c.loc) : "";
+      t.text = c.text;
+      t.detail = event_text(ctx, events.front()) + " in " + what +
+                 (c.name.empty() || c.name == what ? "" : " " + c.name);
+      return true;
+    }
+    return false;
+  };
+  return raises(p.invariants, "invariant") ||
+         (end && (raises(p.finals, "final") || raises(p.exists, "exists")));
+}
+
 }  // namespace
 
 std::string event_text(const TraceContext& ctx, const model::Event& e) {
@@ -103,11 +128,23 @@ std::string event_text(const TraceContext& ctx, const model::Event& e) {
       }
       return "discipline: " + site.name + " reads " + field + " without its guard";
     }
-    case model::Event::ModelError:
-      return std::string("model error: ") + model::to_string(e.error) +
-             (e.error == model::ModelErrorKind::Range || e.error == model::ModelErrorKind::IndexBounds
-                  ? " (value " + std::to_string(e.value) + ")"
-                  : "");
+    case model::Event::ModelError: {
+      const std::string kind = std::string("model error: ") + model::to_string(e.error);
+      switch (e.error) {
+        case model::ModelErrorKind::Range:
+        case model::ModelErrorKind::IndexBounds:
+          return kind + " (value " + std::to_string(e.value) + ")";
+        case model::ModelErrorKind::Overflow:
+          return kind + " (the result leaves the 64-bit range)";
+        case model::ModelErrorKind::Shift:
+          return kind + " (count " + std::to_string(e.value) + ", not in 0..63)";
+        case model::ModelErrorKind::LocalDivergence:
+          return kind + " (the step ran " + std::to_string(ctx.exec.options().local_budget) +
+                 " instructions without reaching a scheduling point: a local loop that never "
+                 "ends, or one that needs more than --max-local-steps)";
+        default: return kind;
+      }
+    }
   }
   return "?";
 }
@@ -244,6 +281,13 @@ Trace build_trace(const TraceContext& ctx, const PropertyRef& prop, const Choice
     if (!t.steps.empty())
       for (const auto& ev : t.steps.back().events)
         if (ev.find(t.property) != std::string::npos || prop.cls == "model_error") t.detail = ev;
+    if (prop.cls == "model_error" && t.detail.rfind("model error", 0) == 0) {
+      const TraceStep& last = t.steps.back();  // the step that raised it: where
+      t.location = last.file + ":" + std::to_string(last.line) + ":" + std::to_string(last.col);
+      t.text = last.source;
+    } else if (prop.cls == "model_error") {
+      condition_error(ctx, cur.data(), t);
+    }
   }
   return t;
 }

@@ -1,4 +1,6 @@
 // pcmc graph SCENARIO -o FILE.dot|FILE.svg|FILE.json [-D ...] [--debug-vm] [--max-nodes N] [--svg]
+// Exit: 0 drawn, 21 too large, 65 a malformed model or a model error at run time (drawn too),
+// 74 a file could not be written.
 //
 // FILE.json: the graph as data for scripts (traces/graph_json.hpp, docs/graph-schema.json),
 // with a default --max-nodes of kGraphJsonMaxNodes.
@@ -58,6 +60,19 @@ std::string find_dot() {
 }
 
 // Runs `dot -Tsvg IN -o OUT` without a shell; returns its exit status (-1: could not start).
+// The graph is drawn either way, but a model that goes wrong at run time is a bad model (exit
+// 65), as for check: each model error is named on stderr.
+int model_error_exit(const checker::VariantRun& run) {
+  int done = kHolds;
+  for (const auto& t : run.traces)
+    if (t.cls == "model_error") {
+      std::cerr << "pcmc: " << (t.location.empty() ? "" : t.location + ": ") << t.detail
+                << " (`pcmc check` prints the path)\n";
+      done = kBadModel;
+    }
+  return done;
+}
+
 int run_dot(const std::string& dot, const std::string& in, const std::string& out) {
   std::vector<std::string> args{dot, "-Tsvg", in, "-o", out};
   std::vector<char*> argv;
@@ -130,13 +145,13 @@ int run_graph(const Options& o) {
                                               : g.first_violation + ", " +
                                                     std::to_string(g.path_length) + " steps")
                 << "\n";
-      return kHolds;
+      return model_error_exit(run);
     }
+    // Otherwise -o ends in .dot or .svg (options.cpp): the other file is its sibling.
     const bool want_svg = o.svg || has_suffix(o.output_file, ".svg");
     fs::path dot_path = o.output_file, svg_path = o.output_file;
     if (has_suffix(o.output_file, ".svg")) dot_path.replace_extension(".dot");
-    else svg_path = has_suffix(o.output_file, ".dot") ? fs::path(o.output_file).replace_extension(".svg")
-                                                      : fs::path(o.output_file + ".svg");
+    else svg_path.replace_extension(".svg");
 
     std::ostringstream dot;
     std::string title = run.program.scenario + ", variant " + label + ", CONFIG_DEBUG_VM " +
@@ -163,23 +178,24 @@ int run_graph(const Options& o) {
     else std::cout << "highlighted (red): the shortest path to " << g.first_violation << ", "
                    << g.path_length << " steps\n";
 
+    const int done = model_error_exit(run);
     const std::string render = "dot -Tsvg " + dot_path.string() + " -o " + svg_path.string();
     if (!want_svg) {
       std::cout << "render it with: " << render << "\n";
-      return kHolds;
+      return done;
     }
     const std::string dot_bin = find_dot();
     if (dot_bin.empty()) {
       std::cout << "Graphviz's dot is not installed (Debian: apt-get install graphviz); "
                 << "render it with: " << render << "\n";
-      return kHolds;
+      return done;
     }
     if (int rc = run_dot(dot_bin, dot_path.string(), svg_path.string()); rc != 0) {
       std::cerr << "pcmc: " << render << " failed (exit " << rc << ")\n";
       return kIoError;
     }
     std::cout << "wrote " << svg_path.string() << "\n";
-    return kHolds;
+    return done;
   } catch (const model::CompileError& e) {
     std::cerr << sc.sm.format(e);
     return kBadModel;

@@ -4,6 +4,7 @@
 // Runs every variant (and mode) and prints properties × variants (checker/session/matrix.hpp), writing
 // one trace JSON per violation into the trace folder (default matrix-traces/), each a single
 // trace object that `pcmc replay` reads. Exit: 0 every run complete, 20 some run incomplete,
+// 64 a variant names a switch the scenario does not declare,
 // 65 a malformed model or a model error at run time, 74 a trace file could not be written;
 // violations are the table's content, not a failure.
 #include <algorithm>
@@ -98,6 +99,10 @@ int run_matrix(const Options& o) {
       ok.kernel = k;
       Scenario& ks = parsed.emplace_back();
       parse_scenario(ok, ks);
+      // One library: every variant must name switches it declares (as -D does for check).
+      // Several: each library runs the variants it can, below.
+      if (!multi)
+        for (const auto& v : variants) check_switches(ks, v, "--variants");
       std::vector<std::vector<std::string>> mine;
       for (const auto& v : variants)
         if (!multi || std::all_of(v.begin(), v.end(), [&](const std::string& sw) {

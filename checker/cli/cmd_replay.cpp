@@ -32,6 +32,7 @@ int run_replay(const Options& o) {
   }
   model::ExecOptions eopts;
   eopts.debug_vm = o.debug_vm;
+  if (o.max_local_steps != 0) eopts.local_budget = o.max_local_steps;
   model::Executor exec(program, eopts);
   traces::TraceContext ctx{program, exec, in.scenario.sm};
   const std::string now = mode_label(variant_label(o.defines), o.debug_vm);

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -18,7 +19,7 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-extern "C" void on_sigint_stop(int) { g_stop.store(true); }
+extern "C" void on_stop_signal(int) { g_stop.store(true); }
 
 }  // namespace
 
@@ -29,12 +30,56 @@ void parse_scenario(const Options& o, Scenario& s) {
   popts.kernel = o.kernel;
   s.ast = model::parse_file(s.sm, o.scenario, popts);
   model::apply_sets(s.ast, o.sets);  // throws model::SetError: main() reports it (exit 64)
+  check_switches(s, o.defines, "-D");
 }
 
 std::string sets_label(const Options& o) {
   std::string s;
   for (const auto& [name, value] : o.sets) s += ", " + name + "=" + std::to_string(value);
   return s;
+}
+
+void check_switches(const Scenario& s, const std::vector<std::string>& defines,
+                    const std::string& given) {
+  for (const std::string& d : defines) {
+    bool declared = false;
+    std::string names;
+    for (const auto& sw : s.ast.switches) {
+      declared = declared || sw.name == d;
+      names += (names.empty() ? "" : ", ") + sw.name;
+    }
+    if (!declared)
+      throw UsageError("unknown switch '" + d + "' (" + given + "): " + s.sm.file(0).path +
+                       " declares " + (names.empty() ? "no switch" : names));
+  }
+}
+
+std::vector<std::string> included_files(const Scenario& s) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(library_root()).lexically_normal();
+  std::vector<std::string> out;
+  for (std::uint32_t i = 1; i < s.sm.size(); ++i) {
+    const fs::path file = fs::path(s.sm.file(i).path).lexically_normal();
+    const fs::path rel = file.lexically_relative(root);
+    if (!rel.empty() && *rel.begin() != "..") {
+      out.push_back(rel.string());
+      continue;
+    }
+    std::string shown = file.string();
+    // A shadow: the library has a file at a tail of this path (kernel/v5.15/truncate.pcm).
+    std::vector<fs::path> parts(file.begin(), file.end());
+    for (std::size_t k = parts.size(); k-- > 1;) {
+      fs::path tail;
+      for (std::size_t j = k; j < parts.size(); ++j) tail /= parts[j];
+      std::error_code ec;
+      if (parts.size() - k >= 2 && fs::is_regular_file(root / tail, ec)) {
+        shown += " (shadows the library's " + tail.string() + ")";
+        break;
+      }
+    }
+    out.push_back(shown);
+  }
+  return out;
 }
 
 std::string variant_label(const std::vector<std::string>& defines) {
@@ -50,7 +95,8 @@ std::uint64_t default_memory_limit() {
 }
 
 std::atomic<bool>* install_interrupt() {
-  std::signal(SIGINT, on_sigint_stop);
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
   return &g_stop;
 }
 
@@ -61,6 +107,7 @@ checker::SearchOptions limit_options(const Options& o) {
   s.max_depth = o.max_depth;
   s.max_seconds = o.max_time;
   s.max_memory = o.max_memory_mib ? o.max_memory_mib << 20 : default_memory_limit();
+  s.max_local_steps = o.max_local_steps;
   s.interrupt = install_interrupt();
   s.engine = o.engine == "native"   ? checker::Engine::Native
              : o.engine == "interp" ? checker::Engine::Interp

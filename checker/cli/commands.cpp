@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -47,6 +46,7 @@ checker::SearchOptions search_options(const Options& o) {
   s.max_depth = o.max_depth;
   s.max_seconds = o.max_time;
   s.max_memory = o.max_memory_mib ? o.max_memory_mib << 20 : default_memory_limit();
+  s.max_local_steps = o.max_local_steps;
   s.shuffle_seed = o.shuffle;
   s.workers = o.jobs;
   s.store = o.store == "hashcompact" ? checker::StoreMode::HashCompact : checker::StoreMode::Exact;
@@ -152,12 +152,21 @@ void por_notes(std::ostream& out, const Options& o, const checker::Stats& st) {
            "ids, which the sleep masks name)\n";
 }
 
-// The herd7 word for an exists clause's count.
-const char* exists_word(std::uint64_t hits, std::uint64_t ends) {
+// The `exists` clauses over the quiescent end states, herd7's words: never, sometimes, always;
+// "undecided" when the search stopped before it had seen them all (the counts are then of the
+// end states seen, and a later one may still satisfy it or not).
+const char* exists_word(std::uint64_t hits, std::uint64_t ends, bool exhaustive) {
+  if (!exhaustive) return "undecided";
   return hits == 0 ? "never" : hits == ends ? "always" : "sometimes";
 }
 
-nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
+// Why the search stopped early, for an undecided exists line.
+std::string stop_reason(const checker::Result& r) {
+  if (!r.incomplete_reason.empty()) return r.incomplete_reason;
+  return "stopped at the first violation; --all searches on";
+}
+
+nlohmann::json run_json(const checker::VariantRun& run, const Scenario& l, const Options& o,
                         const std::vector<std::string>& defines, bool debug_vm) {
   traces::RunInfo info{run.program.scenario, o.scenario, variant_label(defines), debug_vm,
                        defines, run.scenario_hash, o.kernel, o.sets};
@@ -200,15 +209,20 @@ nlohmann::json run_json(const checker::VariantRun& run, const Options& o,
                   {"bound", "birthday: states*(states-1)/2^(signature_bits+1)"}};
   else
     j["store"] = {{"mode", "exact"}, {"lossy", false}};
+  j["stats"]["exhaustive"] = run.result.exhaustive;
   // One entry per exists clause, in declaration order (the unnamed one is named "exists").
   nlohmann::json ex = nlohmann::json::array();
   for (std::size_t i = 0; i < run.program.exists.size(); ++i) {
     const auto& c = run.program.exists[i];
     ex.push_back({{"name", c.name}, {"condition", c.text},
-                  {"result", exists_word(st.exists_of(i), st.end_states)},
+                  {"result", exists_word(st.exists_of(i), st.end_states, run.result.exhaustive)},
                   {"hits", st.exists_of(i)}, {"end_states", st.end_states}});
   }
   j["exists"] = ex;
+  // The kernel library and every file the scenario included (docs/language.md, "Includes").
+  j["library"] = library_root();
+  j["includes"] = nlohmann::json::array();
+  for (std::uint32_t i = 1; i < l.sm.size(); ++i) j["includes"].push_back(l.sm.file(i).path);
   nlohmann::json tr = nlohmann::json::array();
   for (const auto& t : run.traces) tr.push_back(traces::to_json(t, info));
   j["violations"] = tr;
@@ -223,6 +237,11 @@ int check_one(const Options& o, Scenario& l) {
   out << "pcmc " << PCMC_VERSION << ": " << run.program.scenario << " (" << o.scenario
       << "), variant " << variant_label(o.defines) << sets_label(o) << ", CONFIG_DEBUG_VM "
       << (o.debug_vm ? "on" : "off") << "\n";
+  if (const auto files = included_files(l); !o.quiet && !files.empty()) {
+    out << "includes (library " << library_root() << "): ";
+    for (const std::string& f : files) out << (&f == &files.front() ? "" : ", ") << f;
+    out << "\n";
+  }
   por_notes(out, o, run.result.stats);
   if (!run.result.stats.symmetry_fallback.empty())
     out << "note: --symmetry on: " << run.result.stats.symmetry_fallback
@@ -234,6 +253,10 @@ int check_one(const Options& o, Scenario& l) {
                        : "note: --symmetry on found no interchangeable threads or page frames\n");
   if (!o.quiet)
     for (const auto& t : run.traces) print_trace(out, t, o);
+  else  // the verdict line alone would say "model_error" without saying what or where
+    for (const auto& t : run.traces)
+      if (t.cls == "model_error")
+        out << (t.location.empty() ? "" : t.location + ": ") << t.detail << "\n";
   const auto& r = run.result;
   out << "\n";
   const bool lossy = r.stats.store == checker::StoreMode::HashCompact;
@@ -265,14 +288,15 @@ int check_one(const Options& o, Scenario& l) {
   for (std::size_t i = 0; i < run.program.exists.size(); ++i) {
     const auto& ex = run.program.exists[i];
     const auto hits = r.stats.exists_of(i), ends = r.stats.end_states;
-    out << "  exists " << (ex.name == "exists" ? "" : ex.name + " ") << "(" << ex.text
-        << "): " << exists_word(hits, ends) << " (" << hits << " of " << ends
-        << " end states)\n";
+    out << "  exists " << (ex.name == "exists" ? "" : ex.name + " ") << "(" << ex.text << "): ";
+    if (r.exhaustive)
+      out << exists_word(hits, ends, true) << " (" << hits << " of " << ends << " end states)\n";
+    else
+      out << "undecided (" << stop_reason(r) << "): " << hits << " of " << ends
+          << " end states seen\n";
   }
   if (!o.json_file.empty()) {
-    std::ofstream js(o.json_file);
-    js << run_json(run, o, o.defines, o.debug_vm).dump(2) << "\n";
-    if (!js) {
+    if (!write_file(o.json_file, run_json(run, l, o, o.defines, o.debug_vm).dump(2) + "\n")) {
       std::cerr << "pcmc: cannot write " << o.json_file << "\n";
       return kIoError;
     }
@@ -293,9 +317,10 @@ int check_one(const Options& o, Scenario& l) {
 int judge_all(const Options& o, Scenario& l) {
   auto runs = properties::runs_to_judge(l.ast.expects);
   if (runs.empty()) {
-    std::cerr << l.sm.where({0, 1, 1}) << ": error: the scenario has no expect block to judge"
-              << " on kernel " << o.kernel << "\n";
-    return kBadModel;
+    std::cerr << "pcmc: --judge: " << o.scenario << " has no expect block for kernel " << o.kernel
+              << ", so there is nothing to judge (run pcmc check without --judge, or add expect "
+              << "blocks: docs/language.md)\n";
+    return kUsage;
   }
   auto known = properties::declared_assertion_names(l.ast);
   int failed = 0;
@@ -327,14 +352,13 @@ int judge_all(const Options& o, Scenario& l) {
         for (const auto& t : run.traces) print_trace(std::cout, t, o);
     }
     if (!o.json_file.empty()) {
-      all.push_back(run_json(run, o, spec.defines, spec.debug_vm));
+      all.push_back(run_json(run, l, o, spec.defines, spec.debug_vm));
       all.back()["absent"] = absent;
     }
   }
-  if (!o.json_file.empty()) {
-    std::ofstream js(o.json_file);
-    js << all.dump(2) << "\n";
-    if (!js) return kIoError;
+  if (!o.json_file.empty() && !write_file(o.json_file, all.dump(2) + "\n")) {
+    std::cerr << "pcmc: cannot write " << o.json_file << "\n";
+    return kIoError;
   }
   std::cout << "judge: " << runs.size() - static_cast<std::size_t>(failed) << " of "
             << runs.size() << " runs as expected\n";

@@ -3,6 +3,7 @@
 #include <exception>
 #include <iostream>
 
+#include "checker/cli/cmd_util.hpp"
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/library_root.hpp"
@@ -27,6 +28,9 @@ int main(int argc, char** argv) {
     if (p.options.command == "matrix") return run_matrix(p.options);
     return run_check(p.options);
   } catch (const pcmc::model::SetError& e) {  // --set names no #default of this scenario
+    std::cerr << "pcmc: " << e.what() << "\n";
+    return kUsage;
+  } catch (const UsageError& e) {
     std::cerr << "pcmc: " << e.what() << "\n";
     return kUsage;
   } catch (const pcmc::model::NativeError& e) {

@@ -93,9 +93,9 @@ std::vector<OptionGroup> option_groups(Options& o, OptionChoices& c) {
        "do not stop at the first violation: one shortest trace per violated property")
       ("liveness", po::value<std::string>(&c.liveness)->default_value("on"),
        "on | off: the non-termination check (a second pass over the state graph)")
-      ("shuffle", po::value<std::uint64_t>(&o.shuffle)->default_value(0),
+      ("shuffle", po::value<std::string>(&c.shuffle)->default_value("0"),
        "permute the successor order with this seed (0: the documented order)")
-      ("jobs,j", po::value<unsigned>(&o.jobs)->default_value(1),
+      ("jobs,j", po::value<std::string>(&c.jobs)->default_value("1"),
        "BFS on this many threads: the same verdicts, counts and traces as -j 1 "
        "(the non-termination pass stays on one thread)")
       ("store", po::value<std::string>(&o.store)->default_value("exact"),
@@ -133,13 +133,18 @@ std::vector<OptionGroup> option_groups(Options& o, OptionChoices& c) {
        "stats.por_stats in --json (the same search: counts unchanged)");
   po::options_description& limits = add("Limits (reaching one gives the verdict 'incomplete', exit 20)");
   limits.add_options()
-      ("max-states", po::value<std::uint64_t>(&o.max_states)->default_value(0),
+      ("max-states", po::value<std::string>(&c.max_states)->default_value("0"),
        "stop after this many distinct states (0: no limit)")
-      ("max-depth", po::value<std::uint64_t>(&o.max_depth)->default_value(0),
+      ("max-depth", po::value<std::string>(&c.max_depth)->default_value("0"),
        "do not expand states deeper than this (0: no limit)")
       ("max-time", po::value<double>(&o.max_time)->default_value(0), "seconds (0: no limit)")
-      ("max-memory", po::value<std::uint64_t>(&o.max_memory_mib)->default_value(0),
-       "MiB for the visited set and frontier (0: 3/4 of physical memory)");
+      ("max-memory", po::value<std::string>(&c.max_memory)->default_value("0"),
+       "MiB for the visited set and frontier (0: 3/4 of physical memory; a native compiler "
+       "that --engine auto or native starts is not counted)")
+      ("max-local-steps", po::value<std::string>(&c.max_local_steps),
+       "instructions one step may run without reaching a scheduling point (a loop over locals) "
+       "before it is the model error local-divergence (default 1000000): raise it for a long "
+       "loop that does end");
   po::options_description& output = add("Output");
   output.add_options()
       ("json", po::value<std::string>(&o.json_file),
@@ -158,13 +163,13 @@ std::vector<OptionGroup> option_groups(Options& o, OptionChoices& c) {
        "graph: the DOT file to write (FILE.svg: SVG through Graphviz's dot; FILE.json: the "
        "graph as JSON for scripts, docs/graph-schema.json)")
       ("svg", po::bool_switch(&o.svg), "graph: also write FILE.svg with Graphviz's dot")
-      ("max-nodes", po::value<std::uint64_t>(&o.max_nodes)->default_value(2000),
+      ("max-nodes", po::value<std::string>(&c.max_nodes)->default_value("2000"),
        "graph: refuse to draw more states than this")
       ("variants", po::value<std::string>(&o.variants),
        "matrix: variants separated by ';', switches by '+'; B is the baseline")
       ("format", po::value<std::string>(&o.format),
        "check: text (default) | columns (one column per CPU); matrix: text | md | json")
-      ("width", po::value<unsigned>(&o.width)->default_value(80),
+      ("width", po::value<std::string>(&c.width)->default_value("80"),
        "check --format columns, explain: text width, 60..200 (e.g. 100)")
       ("trace-dir", po::value<std::string>(&o.trace_dir),
        "matrix: folder for one trace JSON per violation (default: matrix-traces)")

@@ -1,6 +1,9 @@
 #include "checker/cli/options.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -10,6 +13,7 @@
 #include "checker/cli/library_root.hpp"
 #include "checker/cli/option_table.hpp"
 #include "model/constant_sets.hpp"
+#include "model/exec.hpp"
 
 namespace po = boost::program_options;
 
@@ -33,10 +37,37 @@ std::vector<std::string> kernel_list(const std::string& spec) {
   return out;
 }
 
+namespace {
+
+// `text` as a decimal count in [lo, hi]; otherwise the usage error for option `name`.
+std::string count(const char* name, const std::string& text, std::uint64_t lo, std::uint64_t hi,
+                  std::uint64_t& out) {
+  const std::string range = " (" + std::to_string(lo) + ".." + std::to_string(hi) + ")";
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::string("--") + name + " takes a whole number" + range + ", not '" + text + "'";
+  errno = 0;
+  const unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
+  if (errno == ERANGE || v < lo || v > hi)
+    return std::string("--") + name + " " + text + " is out of range" + range;
+  out = v;
+  return {};
+}
+
+// Two paths that name the same file (or would, once created).
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ea, eb;
+  const auto ca = std::filesystem::weakly_canonical(a, ea);
+  const auto cb = std::filesystem::weakly_canonical(b, eb);
+  return ea || eb ? a == b : ca == cb;
+}
+
+}  // namespace
+
 ParseResult parse_options(int argc, const char* const* argv) {
   ParseResult r;
   Options& o = r.options;
   OptionChoices c;
+  c.max_local_steps = std::to_string(model::kDefaultLocalBudget);
   const std::vector<OptionGroup> groups = option_groups(o, c);
   std::string& liveness = c.liveness;
   std::string& por = c.por;
@@ -98,6 +129,11 @@ ParseResult parse_options(int argc, const char* const* argv) {
       }
     }
   }
+  // -D X -D X is X once (the variant is a set of switches).
+  std::vector<std::string> defines;
+  for (const std::string& d : o.defines)
+    if (std::find(defines.begin(), defines.end(), d) == defines.end()) defines.push_back(d);
+  o.defines = std::move(defines);
   std::vector<std::string> args;
   if (vm.count("args")) args = vm["args"].as<std::vector<std::string>>();
   auto fail = [&](const std::string& msg) {
@@ -105,6 +141,33 @@ ParseResult parse_options(int argc, const char* const* argv) {
     r.exit_code = kUsage;
     return r;
   };
+  {
+    std::uint64_t jobs = 0, width = 0, local = 0;
+    const std::uint64_t any = UINT64_MAX;
+    for (const std::string& e :
+         {count("shuffle", c.shuffle, 0, any, o.shuffle),
+          count("jobs", c.jobs, 1, 256, jobs),
+          count("max-states", c.max_states, 0, any, o.max_states),
+          count("max-depth", c.max_depth, 0, any, o.max_depth),
+          count("max-memory", c.max_memory, 0, (std::uint64_t{1} << 44) - 1, o.max_memory_mib),
+          count("max-local-steps", c.max_local_steps, 1, UINT32_MAX, local),
+          count("max-nodes", c.max_nodes, 1, any, o.max_nodes),
+          count("width", c.width, 60, 200, width)})
+      if (!e.empty()) return fail(e);
+    o.jobs = static_cast<unsigned>(jobs);
+    o.width = static_cast<unsigned>(width);
+    o.max_local_steps = static_cast<std::uint32_t>(local);
+  }
+  // An option that names a file needs a name ("--json ''" would write nothing, silently).
+  for (const char* name : {"json", "html", "output", "trace-dir"})
+    if (vm.count(name) && vm[name].as<std::string>().empty())
+      return fail(std::string("--") + name + " needs a file name");
+  for (const std::string& dir : o.include_path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(dir, ec))
+      return fail("-I " + dir + ": no such folder");
+    if (!std::filesystem::is_directory(dir, ec)) return fail("-I " + dir + ": not a folder");
+  }
   if (args.empty()) return fail("missing command\n" + usage_text());
   o.command = args[0];
   if (o.command == "check") {
@@ -119,7 +182,11 @@ ParseResult parse_options(int argc, const char* const* argv) {
     if (args.size() != 2) return fail("graph takes exactly one scenario file");
     o.scenario = args[1];
     if (o.output_file.empty()) return fail("graph needs -o FILE.dot (or FILE.svg)");
-    if (o.max_nodes == 0) return fail("--max-nodes must be at least 1");
+    const std::string ext = std::filesystem::path(o.output_file).extension().string();
+    if (ext != ".dot" && ext != ".svg" && ext != ".json")
+      return fail("graph -o " + o.output_file +
+                  ": the file must end in .dot (Graphviz DOT), .svg (rendered by dot) or .json "
+                  "(the graph as data)");
     // JSON is for scripts, which read graphs far past what a picture can show.
     const std::string& out = o.output_file;
     if (vm["max-nodes"].defaulted() && out.size() >= 5 && out.compare(out.size() - 5, 5, ".json") == 0)
@@ -149,9 +216,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
   }
   if (o.command == "check" && !o.format.empty() && o.format != "text" && o.format != "columns")
     return fail("--format must be text or columns");
-  if (o.width < 60 || o.width > 200) return fail("--width must be between 60 and 200");
   if (o.order != "bfs" && o.order != "dfs") return fail("--search must be bfs or dfs");
-  if (o.jobs < 1 || o.jobs > 256) return fail("-j must be between 1 and 256");
   if (o.jobs > 1 && o.order == "dfs") return fail("--search dfs runs on one thread; drop -j");
   if (liveness != "on" && liveness != "off") return fail("--liveness must be on or off");
   o.liveness = liveness == "on";
@@ -191,6 +256,17 @@ ParseResult parse_options(int argc, const char* const* argv) {
     return fail("--judge runs the variants named by the scenario's expect blocks; drop -D");
   if (o.judge && o.debug_vm)
     return fail("--judge runs the modes named by the scenario's expect blocks; drop --debug-vm");
+  // No two files of the command line the same: an output would overwrite an input or another
+  // output (--json X --html X).
+  const std::vector<std::pair<std::string, std::string>> files{
+      {"the scenario", o.scenario},   {"the trace", o.trace_file}, {"--json", o.json_file},
+      {"--html", o.html_file},        {"-o", o.output_file}};
+  for (std::size_t i = 0; i < files.size(); ++i)
+    for (std::size_t j = std::max<std::size_t>(i + 1, 2); j < files.size(); ++j)
+      if (!files[i].second.empty() && !files[j].second.empty() &&
+          same_file(files[i].second, files[j].second))
+        return fail(files[i].first + " and " + files[j].first + " name the same file, " +
+                    files[j].second);
   return r;
 }
 

@@ -47,6 +47,7 @@ struct Options {
   // Limits
   std::uint64_t max_states = 0, max_depth = 0, max_memory_mib = 0;
   double max_time = 0;
+  std::uint32_t max_local_steps = 0;  // --max-local-steps (0: model::kDefaultLocalBudget)
   // Output
   std::string json_file;
   std::string progress = "auto";  // auto | json | off

@@ -122,6 +122,7 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
 Result Search::run() {
   try {
     explore();
+    result_.exhaustive = !stop_;
     liveness();
   } catch (const std::bad_alloc&) {
     halt("out of memory (an allocation failed)");

@@ -154,6 +154,10 @@ struct SearchOptions {
                                     // checked and expanded; deeper successors are dropped
                                     // (Incomplete if any was new). DFS: first-found depth.
   double max_seconds = 0;           // 0 = unlimited
+  std::uint32_t max_local_steps = 0;  // instructions one step may run (a local loop) before it
+                                    // is a model error, local-divergence; 0 = the default,
+                                    // model::kDefaultLocalBudget. Applied by run_variant
+                                    // (model::ExecOptions::local_budget); search() ignores it
   std::uint64_t max_memory = 0;     // bytes of visited set + frontier; 0 = unlimited. Checked
                                     // before each expansion with room for the store's next
                                     // growth, and before the non-termination pass.
@@ -184,6 +188,11 @@ enum class Status { Holds, Violated, Incomplete };
 struct Result {
   Status status = Status::Holds;
   std::string incomplete_reason;   // "state limit 1000", "interrupted", ...
+  bool exhaustive = false;         // the safety search reached every reachable state (its
+                                   // frontier emptied without a stop), so the end-state and
+                                   // exists counts are totals; false when it stopped at the
+                                   // first violation, at a limit or on an interrupt (the counts
+                                   // are then of the states seen: an `exists` is undecided)
   Stats stats;
   std::vector<Counterexample> violations;  // in discovery order, at most one per property
                                            // (first-violation mode: the reports of the first

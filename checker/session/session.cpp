@@ -47,7 +47,15 @@ class EngineScope {
     model::NativeBuildOptions bo;
     bo.cache_dir = options.native_cache;
     if (options.engine == Engine::Native) {
-      auto module = model::NativeModule::build(program, exec.options(), bo);
+      // Ctrl-C or SIGTERM while the compiler runs kills it; the search then starts on the
+      // interpreter and stops at once, interrupted (the verdict incomplete, not a failure).
+      bo.cancel = options.interrupt;
+      std::shared_ptr<const model::NativeModule> module;
+      try {
+        module = model::NativeModule::build(program, exec.options(), bo);
+      } catch (const model::NativeCancelled&) {
+        return;
+      }
       compile_seconds_ = module->compile_seconds();
       if (options.on_native) options.on_native(compile_seconds_, module->cached());
       exec.set_native(std::move(module));
@@ -171,6 +179,7 @@ VariantRun run_variant(const model::ast::Model& model, const model::SourceManage
   run.scenario_hash = traces::scenario_hash(sm);
   model::ExecOptions eopts;
   eopts.debug_vm = debug_vm;
+  if (options.max_local_steps != 0) eopts.local_budget = options.max_local_steps;
   run.exec = std::make_unique<model::Executor>(run.program, eopts);
 
   // The init block must run cleanly: a failure there is a malformed model, not a verdict.

@@ -101,6 +101,20 @@ const std::vector<Case> kCases = {
     {"blocks(N) that does not divide the pool", "struct page { bool b; };\npool struct page mm[6] blocks(4);\n", 2, 31, "blocks(4): the pool size 6 must be a multiple of the block size"},
     {"blocks(N) past 64 bits", "struct page { bool b; };\npool struct page mm[6] blocks(99999999999999999999);\n", 2, 31, "integer literal too large"},
     {"division by a constant zero", "int[0..3] x;\nthread P0 { x = 4 / 0; }\n", 2, 17, "division by zero"},
+    // --- checked 64-bit arithmetic in constants (issue 14, A1, A2, A11): model/arith.h
+    {"INT64_MIN / -1 in a constant", "const K = (-9223372036854775807 - 1) / -1;\nthread P0 { }\n", 1, 12, "integer overflow in a constant expression: -9223372036854775808 / -1 does not fit in 64 bits"},
+    {"INT64_MIN % -1 in a constant", "const K = (-9223372036854775807 - 1) % -1;\nthread P0 { }\n", 1, 12, "integer overflow in a constant expression: -9223372036854775808 % -1"},
+    {"a product past 64 bits", "const K = 4611686018427387904 * 4;\nthread P0 { }\n", 1, 11, "integer overflow in a constant expression: 4611686018427387904 * 4"},
+    {"a sum past 64 bits", "const K = 9223372036854775807 + 1;\nthread P0 { }\n", 1, 11, "integer overflow in a constant expression"},
+    {"negating INT64_MIN", "const K = -(-9223372036854775807 - 1);\nthread P0 { }\n", 1, 11, "-(-9223372036854775808) does not fit in 64 bits"},
+    {"a folded overflow in thread code", "int[0..3] x;\nthread P0 { x = 3 * 4611686018427387904 == 0; }\n", 2, 17, "integer overflow in a constant expression"},
+    {"shift by 64 in a constant", "const K = 1 << 64;\nthread P0 { }\n", 1, 11, "shift count 64 in a constant expression is not in 0..63"},
+    {"shift by a negative count", "const K = 8 >> -1;\nthread P0 { }\n", 1, 11, "shift count -1 in a constant expression is not in 0..63"},
+    {"1 << 63 in a constant", "const K = 1 << 63;\nthread P0 { }\n", 1, 11, "integer overflow in a constant expression: 1 << 63"},
+    {"a negative value shifted left", "const K = -1 << 1;\nthread P0 { }\n", 1, 11, "left shift of a negative value in a constant expression"},
+    // --- a model with nothing to explore (issue 14, A4): the whole file is the location
+    {"a model without a thread", "int[0..3] x;\n", 0, 0, "the model declares no thread"},
+    {"an empty model", "", 0, 0, "the model declares no thread"},
 };
 
 }  // namespace
@@ -124,6 +138,37 @@ TEST_CASE("malformed models give file:line:col errors", "[errors]") {
 TEST_CASE("the formatted error shows the source line and a caret", "[errors]") {
   std::string err = error_of("int[0..3] x;\nthread P0 { y = 1; }\n", {});
   CHECK(err == "bad.pcm:2:13: error: unknown variable 'y'\n  thread P0 { y = 1; }\n              ^\n");
+}
+
+TEST_CASE("constants follow C where C defines them", "[errors]") {
+  // -1 >> 63 is -1 (arithmetic), 1 << 62 is 2^62, INT64_MIN / 1 and % -2 exist: no error.
+  CHECK(error_of("const A = -1 >> 63;\nconst B = 1 << 62;\nconst C = (-9223372036854775807 - 1) / 1;\n"
+                 "const D = (-9223372036854775807 - 1) % -2;\nint[-1..0] x = A;\nint[0..0] y = D;\n"
+                 "thread P0 { }\n",
+                 {}) == "");
+}
+
+TEST_CASE("a long flat chain of operators is an error, not a stack overflow", "[errors]") {
+  // Issue 14, A3: `x + x + ... + x` is a tree as high as it is long; 8000 operators crashed the
+  // compiler's recursive lowering. Nesting above kMaxExprHeight (256) is refused where it starts.
+  for (const char* op : {" + ", " && ", " < "}) {
+    std::string chain = "x";
+    for (int i = 0; i < 8000; ++i) chain += op + std::string("x");
+    INFO(op);
+    SrcLoc loc;
+    const std::string err = error_of("int[0..3] x;\nthread P0 { x = " + chain + "; }\n", {}, &loc);
+    CHECK(err.find("expression nested too deep (more than 256 levels") != std::string::npos);
+    CHECK(loc.line == 2);
+    CHECK(loc.col == 17);
+  }
+  std::string index = "a";
+  for (int i = 0; i < 8000; ++i) index += "[0]";
+  CHECK(error_of("int[0..3] a[1];\nthread P0 { a[0] = " + index + "; }\n", {})
+            .find("expression nested too deep") != std::string::npos);
+  // Just within the limit: compiled and lowered without trouble.
+  std::string ok = "x";
+  for (int i = 0; i < 250; ++i) ok += " + x";
+  CHECK(error_of("int[0..3] x;\nbool b;\nthread P0 { b = " + ok + " >= 0; }\n", {}) == "");
 }
 
 TEST_CASE("a file that includes itself is a cycle, not a hang", "[errors]") {

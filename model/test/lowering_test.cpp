@@ -130,6 +130,25 @@ TEST_CASE("calls are inlined in C order with short-circuit", "[lowering]") {
   CHECK(global(p, s, "r2") == 1);
 }
 
+TEST_CASE("a returned value may inline calls of its own, at any depth", "[lowering]") {
+  // Lowering `return f() + 1;` pushes f's frame while the return is being lowered; the return
+  // once kept a reference to its own frame across that push (a use after free when the frame
+  // vector moved: found by the mutation fuzzer in a mutant of shmem.pcm; ASan sees it here).
+  Program p = build(
+      "int[0..9] calls;\n"
+      "int[0..9] f1() { calls = calls + 1; return 1; }\n"
+      "int[0..9] f2() { int[0..9] k = 1; return f1() + k; }\n"  // (not expression functions:
+      "int[0..9] f3() { int[0..9] k = 1; return f2() + k; }\n"  // those lower apart)
+      "int[0..9] f4() { int[0..9] k = 1; return f3() + k; }\n"
+      "int[0..9] f5() { int[0..9] k = 0; return f4() + f1() + k; }\n"
+      "int[0..9] r;\n"
+      "thread P0 { r = f5(); }\n");
+  auto s = initial(p);
+  REQUIRE(steps_to_finish(p, s, 0) > 0);
+  CHECK(global(p, s, "r") == 5);
+  CHECK(global(p, s, "calls") == 2);
+}
+
 TEST_CASE("expression functions cost no instructions", "[lowering]") {
   Program a = build("int[0..9] g;\nint[0..9] twice(int[0..4] x) { return x * 2; }\nthread P0 { g = twice(3); }\n");
   Program b = build("int[0..9] g;\nthread P0 { g = 6; }\n");
@@ -252,7 +271,8 @@ TEST_CASE("a guarded field read by an assertion without its guard is a disciplin
   CHECK(guarded);
 }
 
-TEST_CASE("model errors: range, NULL, pool bounds, index bounds, division", "[lowering]") {
+TEST_CASE("model errors: range, NULL, pool bounds, index bounds, division, overflow, shift",
+          "[lowering]") {
   struct Case {
     const char* src;
     ModelErrorKind kind;
@@ -263,6 +283,16 @@ TEST_CASE("model errors: range, NULL, pool bounds, index bounds, division", "[lo
       {"int[0..3] a[2]; int[0..3] i;\nthread P0 { i = 2; a[i] = 1; }\n", ModelErrorKind::IndexBounds},
       {"int[0..3] z; int[0..3] g;\nthread P0 { g = 3 / z; }\n", ModelErrorKind::DivZero},
       {"bool g;\nthread P0 { int[0..1] x = 0; while (x == 0) { } g = true; }\n", ModelErrorKind::LocalDivergence},
+      // Issue 14, A1, A2, A11: checked 64-bit arithmetic (model/arith.h), never SIGFPE or a wrap.
+      {"int[-1..1] m = -1; bool r;\nthread P0 { r = (-9223372036854775807 - 1) / m == 0; }\n", ModelErrorKind::Overflow},
+      {"int[-1..1] m = -1; bool r;\nthread P0 { r = (-9223372036854775807 - 1) % m == 0; }\n", ModelErrorKind::Overflow},
+      {"int[0..3] x = 1; bool r;\nthread P0 { r = x * 4611686018427387904 + x * 4611686018427387904 == 0; }\n", ModelErrorKind::Overflow},
+      {"int[0..3] x = 2; bool r;\nthread P0 { r = x * 4611686018427387904 == 0; }\n", ModelErrorKind::Overflow},
+      {"int[0..3] x = 1; bool r;\nthread P0 { r = -(-9223372036854775807 - x) > 0; }\n", ModelErrorKind::Overflow},
+      {"int[0..70] c = 64; bool r;\nthread P0 { r = (1 << c) == 0; }\n", ModelErrorKind::Shift},
+      {"int[-1..70] c = -1; bool r;\nthread P0 { r = (8 >> c) == 0; }\n", ModelErrorKind::Shift},
+      {"int[0..70] c = 63; bool r;\nthread P0 { r = (1 << c) > 0; }\n", ModelErrorKind::Overflow},
+      {"int[-1..1] m = -1; bool r;\nthread P0 { r = (m << 1) < 0; }\n", ModelErrorKind::Overflow},
   };
   for (const auto& c : cases) {
     INFO(c.src);

@@ -65,7 +65,7 @@ pcmc_cli_test(check-columns 10 "^    CPU0 \\(P0\\) +CPU1 \\(P1\\)$"
 pcmc_cli_test(check-columns-summary 10 "^=> final both_counted fails: counter == 2 \\(counter=1\\)$"
               check ${basics}/lost_update.pcm --format columns)
 pcmc_cli_test(check-bad-format 64 "--format must be text or columns" check ${basics}/lost_update.pcm --format html)
-pcmc_cli_test(bad-width 64 "--width must be between 60 and 200" check ${basics}/lost_update.pcm --format columns --width 20)
+pcmc_cli_test(bad-width 64 "--width 20 is out of range \\(60..200\\)" check ${basics}/lost_update.pcm --format columns --width 20)
 
 # The seed scenario C-R1 (two openers truncate a THP): its baseline CONFIG_DEBUG_VM trace of A3
 # no longer applies once F3 takes filemap_invalidate_lock() in do_dentry_open().

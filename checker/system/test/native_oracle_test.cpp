@@ -274,6 +274,35 @@ TEST_CASE("native oracle: random models equal the interpreter state by state",
   }
 }
 
+TEST_CASE("native oracle: 64-bit arithmetic at its edges equals the interpreter",
+          "[native][oracle]") {
+  // Issue 14, A1, A2, A11: both engines compute model/arith.h's checked operations, so every
+  // overflow, INT64_MIN / -1, INT64_MIN % -1 and bad shift count is the same model error (kind
+  // and value) in both, and every defined result the same value. P0 chooses the operands' indices
+  // into the edge values; A and B apply each operator (one step each) and store its sign.
+  const char* edges[] = {"0", "1", "-1", "2", "63", "64", "-64", "4611686018427387904",
+                         "9223372036854775807", "(-9223372036854775807 - 1)"};
+  auto value = [&](const std::string& index) {
+    std::string e = edges[9];
+    for (int k = 8; k >= 0; --k)
+      e = "(" + index + " == " + std::to_string(k) + " ? " + edges[k] + " : " + e + ")";
+    return e;
+  };
+  const std::string x = value("i"), y = value("j");
+  auto sign = [](const std::string& e) { return "(" + e + " > 0 ? 1 : " + e + " < 0 ? -1 : 0)"; };
+  std::string text = "int[0..9] i;\nint[0..9] j;\nint[-1..1] r[8];\n"
+                     "thread P0 { i = choose(0, 9); j = choose(0, 9); }\nthread A {\n";
+  const char* ops[] = {"+", "-", "*", "/", "%", "<<", ">>"};
+  for (int k = 0; k < 7; ++k) {
+    if (k == 5) text += "}\nthread B {\n";
+    text += "  r[" + std::to_string(k) + "] = " + sign("(" + x + " " + ops[k] + " " + y + ")") + ";\n";
+  }
+  text += "  r[7] = " + sign("(-" + x + ")") + ";\n}\n";
+  INFO(text);
+  const model::Program p = checker::test::compile_text(text);
+  CHECK(compare_program(p, model::ExecOptions{}) > 0);
+}
+
 TEST_CASE("native oracle: a tiny local budget diverges identically", "[native][oracle]") {
   checker::test::RandomModel gen(7);
   const model::Program p = checker::test::compile_text(gen.source(7));
