@@ -1,4 +1,5 @@
 #include "checker/cli/commands.hpp"
+#include "checker/cli/library_root.hpp"
 
 #include <unistd.h>
 
