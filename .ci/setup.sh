@@ -7,8 +7,9 @@ build=${1:-$root/build}
 shift || true
 
 need=()
+# ccache only makes rebuilds fast (CI builds a clean clone twice: plain and sanitized).
 for pkg in g++ cmake ninja-build libboost-graph-dev libboost-program-options-dev \
-           nlohmann-json3-dev catch2; do
+           nlohmann-json3-dev catch2 ccache; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 # For the tests only (pcmc itself needs neither): graphviz renders `pcmc graph --svg` in the
@@ -31,5 +32,13 @@ if [ ${#need[@]} -gt 0 ] || [ ${#test_need[@]} -gt 0 ]; then
   fi
 fi
 
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+# Compiled objects are cached (ccache) under paths relative to the checkout, so a fresh clone of
+# the same sources in another folder reuses them; the cache never changes what is built (ccache
+# hashes the preprocessed source and the command line). PCMC_NO_CCACHE=1 builds without it.
+launcher=()
+if [ "${PCMC_NO_CCACHE:-0}" != 1 ] && command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" "$@" >/dev/null
 cmake --build "$build" -j "$(nproc)"

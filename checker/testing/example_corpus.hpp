@@ -78,6 +78,30 @@ inline void require_replays(const checker::VariantRun& r) {
   }
 }
 
+// The corpus in two tiers, so that the routine suite (.ci/run) stays inside CI's time budget on a
+// 2-core machine. The long tier holds the examples whose every-variant oracle runs take minutes
+// each: the two largest seed scenarios (C-R2 and C-stress: 33 expected runs, ~400 k pinned states
+// between them; the smaller seeds cover the same kernel library functions) and the scaled family.
+// Every "every example" oracle has one test per tier; the long one's name ends in "(long tier)",
+// and .ci/run runs it only with PCMC_LONG_TESTS=1 (README.md, "Testing").
+enum class Tier { routine, long_tier, both };
+
+inline bool in_long_tier(const std::string& path) {
+  return path.find("/examples/scaled/") != std::string::npos ||
+         path.ends_with("/examples/seed/c-r2.pcm") || path.ends_with("/examples/seed/c-stress.pcm");
+}
+
+// Lower bounds on the expected runs (variant x mode) the oracles visit in each tier (about 200 and
+// 48 when this was written), so that a corpus or runs_to_judge() that silently shrinks fails them.
+constexpr unsigned kRoutineRuns = 150, kLongRuns = 30;
+
+inline std::vector<std::string> of_tier(const std::vector<std::string>& files, Tier tier) {
+  std::vector<std::string> out;
+  for (const std::string& f : files)
+    if (tier == Tier::both || in_long_tier(f) == (tier == Tier::long_tier)) out.push_back(f);
+  return out;
+}
+
 inline std::vector<std::string> scenario_files() {
   std::vector<std::string> files;
   for (const char* dir : {"/examples", "/model/kernel"})

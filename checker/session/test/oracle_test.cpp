@@ -106,10 +106,7 @@ std::vector<std::string> example_files() {
 
 }  // namespace
 
-TEST_CASE("oracle: every example, every expected variant, -j 2/3 equals -j 1 (also with sleep "
-          "sets)", "[oracle]") {
-  const std::vector<std::string> files = example_files();
-  REQUIRE(files.size() >= 6);
+static void every_example(const std::vector<std::string>& files) {
   checker::test::for_each_expected_run(files, [](const std::string&, const model::ast::Model& ast,
                                                  const model::SourceManager& sm,
                                                  const properties::RunSpec& spec) {
@@ -119,6 +116,20 @@ TEST_CASE("oracle: every example, every expected variant, -j 2/3 equals -j 1 (al
       reduced_oracle(ast, sm, spec.defines, spec.debug_vm, all);
     }
   });
+}
+
+TEST_CASE("oracle: every example, every expected variant, -j 2/3 equals -j 1 (also with sleep "
+          "sets)", "[oracle]") {
+  const auto files = checker::test::of_tier(example_files(), checker::test::Tier::routine);
+  REQUIRE(files.size() >= 6);
+  every_example(files);
+}
+
+TEST_CASE("oracle: every example, every expected variant, -j 2/3 equals -j 1 (also with sleep "
+          "sets) (long tier)", "[oracle][long]") {
+  const auto files = checker::test::of_tier(example_files(), checker::test::Tier::long_tier);
+  REQUIRE(files.size() >= 6);  // C-R2, C-stress and the scaled family
+  every_example(files);
 }
 
 TEST_CASE("oracle: random models, -j 2/3 equals -j 1 (also with sleep sets)", "[oracle]") {

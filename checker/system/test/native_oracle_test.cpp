@@ -242,20 +242,28 @@ std::vector<std::string> files_under(const std::string& part, bool inside) {
 
 }  // namespace
 
-// Three test cases (ctest runs them side by side). Their names say "every example" so that the
-// sanitizer pass of .ci/run skips them with the other throughput-sized oracles.
+// Four test cases (ctest runs them side by side). Their names say "every example" so that the
+// sanitizer pass of .ci/run skips them with the other throughput-sized oracles; the three in the
+// corpus's long tier (checker/testing/example_corpus.hpp) run with PCMC_LONG_TESTS=1.
 TEST_CASE("native oracle: every example (basics, seed, kernel tests) equals the interpreter",
           "[native][oracle]") {
-  compare_files(files_under("/examples/scaled/", false));
+  compare_files(checker::test::of_tier(files_under("/examples/scaled/", false),
+                                       checker::test::Tier::routine));
 }
 
-TEST_CASE("native oracle: every example (scaled/generated) equals the interpreter",
-          "[native][oracle]") {
+TEST_CASE("native oracle: every example (C-R2, C-stress) equals the interpreter (long tier)",
+          "[native][oracle][long]") {
+  compare_files(checker::test::of_tier(files_under("/examples/scaled/", false),
+                                       checker::test::Tier::long_tier));
+}
+
+TEST_CASE("native oracle: every example (scaled/generated) equals the interpreter (long tier)",
+          "[native][oracle][long]") {
   compare_files(files_under("/examples/scaled/generated/", true));
 }
 
-TEST_CASE("native oracle: every example (scaled, not generated) equals the interpreter",
-          "[native][oracle]") {
+TEST_CASE("native oracle: every example (scaled, not generated) equals the interpreter (long "
+          "tier)", "[native][oracle][long]") {
   std::vector<std::string> files;
   for (const std::string& f : files_under("/examples/scaled/", true))
     if (f.find("/generated/") == std::string::npos) files.push_back(f);
