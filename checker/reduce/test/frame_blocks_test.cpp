@@ -126,9 +126,9 @@ TEST_CASE("frame blocks: counts pinned with a reduction parse", "[symmetry][bloc
       model::ParseOptions{});
   REQUIRE(m.expects.size() == 1);
   REQUIRE(m.expects[0].items.size() == 3);
-  CHECK(m.expects[0].items[0].reduced == "");
-  CHECK(m.expects[0].items[1].reduced == "symmetry");
-  CHECK(m.expects[0].items[2].reduced == "por, symmetry");
+  CHECK(m.expects[0].items[0].reduced == "dead variables");
+  CHECK(m.expects[0].items[1].reduced == "dead variables, symmetry");
+  CHECK(m.expects[0].items[2].reduced == "dead variables, por, symmetry");
   CHECK(m.expects[0].items[2].count == 4);
   model::SourceManager sm2;
   CHECK_THROWS_AS(model::parse_text(sm2, "x.pcm", head + "states 2 with magic; }\n",
