@@ -109,6 +109,9 @@ ThreadCode thread_code(const Program& p, const Thread& th, unsigned thread, cons
       w.line("if (visible) { " + clear + "stop_pc = " + P + "; goto stop; }");
     }
     if (ins.op == IOp::Halt) {
+      if (dead != nullptr && th.area_size > kPcBytes)  // finished: every local is dead
+        w.line("std::memset(s + tp.area + " + std::to_string(kPcBytes) + "u, 0, " +
+               std::to_string(th.area_size - kPcBytes) + "u);");
       w.line("emit(c, s, tp.area, 0xFFFFu, false, main_pc);");
       w.line("return;");
       continue;

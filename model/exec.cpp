@@ -255,9 +255,12 @@ class Stepper {
             std::size_t nexec, std::uint32_t main_pc) {
     std::uint8_t* s = scratch_.states[depth].data();
     write_pc(s, th_.area_offset, static_cast<std::uint16_t>(pc));
-    // Dead-variable reduction: the bytes no path from pc reads before writing are stored as 0
-    // (a fatal path keeps its values: it is reported, never expanded).
-    if (dead_ != nullptr && !fatal && pc != kPcFinished)
+    // Dead-variable reduction: the bytes no path from pc reads before writing are stored as 0,
+    // all of them once the thread has finished (a fatal path keeps its values: it is reported,
+    // never expanded).
+    if (dead_ != nullptr && !fatal && pc == kPcFinished)
+      std::memset(s + th_.area_offset + kPcBytes, 0, th_.area_size - kPcBytes);
+    else if (dead_ != nullptr && !fatal)
       for (const DeadLocals::Range& r : dead_->at(thread_, pc))
         std::memset(s + th_.area_offset + r.offset, 0, r.len);
     Successor succ;

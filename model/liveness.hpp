@@ -16,7 +16,11 @@
 //   Clear) kills.
 // * maybe_set(pc): the bytes some path from the thread's start may have written and not cleared
 //   since (a store through a computed index counts for every slot). Thread areas start zero.
-// The bytes cleared at pc are maybe_set(pc) minus live(pc), minus the pc itself. Invariants,
+// The bytes cleared at pc are maybe_set(pc) minus live(pc), minus the pc itself; a finished
+// thread has its whole area after the pc cleared (a return may jump past the Clear of an inner
+// scope, so a finished thread can otherwise keep stale locals: without the reduction, end states
+// that differ only there are distinct, so end-state and exists counts may be lower with it while
+// the exists verdicts stay). Invariants,
 // finals and `exists` read globals only (docs/language.md), and no thread reads another's area,
 // so no property reads a thread-local byte outside the thread's own instructions.
 //
