@@ -88,12 +88,12 @@ std::string stats_line(const checker::Stats& st) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f s", st.seconds);
   os << buf << ", " << human_bytes(st.store_bytes) << " stored";
+  if (st.dead_vars) os << ", dead variables";
   if (st.por) os << ", por (" << st.ample_states << " states expanded with an ample set)";
   if (st.rerun_states != 0)
     os << ", counterexamples re-derived without POR (" << st.rerun_states << " states)";
   if (st.sleep) os << ", sleep sets (" << st.slept << " transitions slept)";
   if (st.symmetry) os << ", symmetry " << st.symmetry_classes;
-  if (st.dead_vars) os << ", dead variables";
   if (st.store == checker::StoreMode::HashCompact) os << ", hash compaction (lossy)";
   return os.str();
 }
