@@ -92,6 +92,7 @@ class Pcmc:
         self.has_symmetry = "--symmetry" in text
         self.has_store = "--store" in text
         self.has_engine = "--engine" in text
+        self.has_dead_vars = "--dead-vars" in text
 
     def check(self, scenario, extra, timeout, env=None):
         """One `pcmc check` run; returns a dict of figures (or an error)."""
@@ -102,8 +103,11 @@ class Pcmc:
         # The interpreter unless `extra` names an engine: the default is --engine auto (native
         # from the middle of a long search) since 2026-11-30, which would mix the engines.
         engine = [] if "--engine" in extra or not self.has_engine else ["--engine", "interp"]
+        # Likewise the dead-variable reduction, on by default since issue 18 (docs/reductions.md).
+        dead = ([] if "--dead-vars" in extra or not self.has_dead_vars
+                else ["--dead-vars", "off"])
         cmd = [self.path, "check", scenario, "-q", "--liveness", "off", "--progress", "off",
-               "--json", js] + por + engine + extra
+               "--json", js] + por + engine + dead + extra
         rc, out, err, wall = run(cmd, cwd=ROOT, timeout=timeout, env=env)
         res = {"rc": rc, "wall": wall}
         try:

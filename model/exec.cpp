@@ -93,7 +93,7 @@ class Stepper {
   Stepper(const Executor& ex, const Thread& th, unsigned thread, Scratch& scratch, Sink& sink,
           std::uint32_t budget)
       : ex_(ex), p_(ex.program()), th_(th), thread_(thread), scratch_(scratch), sink_(sink),
-        budget_(budget) {}
+        budget_(budget), dead_(ex.dead_locals()) {}
 
   // Runs from `pc` in buffer `depth` (already holding the state); emits successors.
   void run(std::size_t depth, std::uint32_t pc, bool visible, std::size_t nevents,
@@ -255,6 +255,14 @@ class Stepper {
             std::size_t nexec, std::uint32_t main_pc) {
     std::uint8_t* s = scratch_.states[depth].data();
     write_pc(s, th_.area_offset, static_cast<std::uint16_t>(pc));
+    // Dead-variable reduction: the bytes no path from pc reads before writing are stored as 0,
+    // all of them once the thread has finished (a fatal path keeps its values: it is reported,
+    // never expanded).
+    if (dead_ != nullptr && !fatal && pc == kPcFinished)
+      std::memset(s + th_.area_offset + kPcBytes, 0, th_.area_size - kPcBytes);
+    else if (dead_ != nullptr && !fatal)
+      for (const DeadLocals::Range& r : dead_->at(thread_, pc))
+        std::memset(s + th_.area_offset + r.offset, 0, r.len);
     Successor succ;
     succ.state = s;
     succ.index = static_cast<std::uint16_t>(emitted_++);
@@ -276,13 +284,15 @@ class Stepper {
   Scratch& scratch_;
   Sink& sink_;
   std::uint32_t budget_;
+  const DeadLocals* dead_;
   unsigned emitted_ = 0;
 };
 
 }  // namespace
 
 Executor::Executor(const Program& program, ExecOptions options)
-    : program_(&program), options_(options) {}
+    : program_(&program), options_(options),
+      dead_(options_.dead_vars ? std::make_shared<const DeadLocals>(program) : nullptr) {}
 
 void Executor::set_native(std::shared_ptr<const NativeModule> native) {
   if (native != nullptr && !(native->options() == options_))

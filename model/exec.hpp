@@ -14,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "model/liveness.hpp"
 #include "model/program.hpp"
 
 namespace pcmc::model {
@@ -38,6 +39,10 @@ struct ExecOptions {
   // conditions. 0 or absent: unchecked. Empty (the default): no check at all. The init block
   // is never checked. The values computed are the same either way.
   std::vector<std::uint32_t> ref_blocks = {};
+  bool dead_vars = false;  // dead-variable reduction (model/liveness.hpp): a step
+                           // that leaves its thread at a pc stores the thread's
+                           // bytes dead there as 0 (not on a fatal path). Off: the
+                           // concrete values (traces, replay)
 
   bool operator==(const ExecOptions&) const = default;
 };
@@ -130,6 +135,8 @@ class Executor {
   Executor(const Program& program, ExecOptions options);
   const Program& program() const { return *program_; }
   const ExecOptions& options() const { return options_; }
+  // With ExecOptions::dead_vars: what each step clears; null otherwise.
+  const DeadLocals* dead_locals() const { return dead_.get(); }
 
   // The native engine (docs/native-engine.md): when set, step() and eval_cond() run the module's
   // compiled code, except with Scratch::explain (replay diagnostics), which the interpreter
@@ -175,6 +182,7 @@ class Executor {
  private:
   const Program* program_;
   ExecOptions options_;
+  std::shared_ptr<const DeadLocals> dead_;  // ExecOptions::dead_vars
   std::atomic<const NativeModule*> native_{nullptr};       // the engine step() runs, or null
   std::vector<std::shared_ptr<const NativeModule>> loaded_;  // owns every module ever set
 };

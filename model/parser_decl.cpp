@@ -259,22 +259,30 @@ ExpectItem Parser::expect_item() {
     it.count = next().value;
   };
   // `with por+symmetry`: the reductions a pinned count is measured under, in the order and the
-  // words of properties::Outcome::reduced ("por, sleep sets, symmetry").
+  // words of properties::Outcome::reduced ("dead variables, por, sleep sets, symmetry"). The
+  // dead-variable reduction is on in every pin (it is the default run's), except `with none`:
+  // the counts of `--no-reduce`.
   auto reductions = [&] {
-    if (!is_word("with")) return;
-    next();
-    bool por = false, sleep = false, symmetry = false;
-    for (;;) {
-      Token r = expect_ident("a reduction (por, sleep or symmetry)");
-      if (r.text == "por") por = true;
-      else if (r.text == "sleep") sleep = true;
-      else if (r.text == "symmetry") symmetry = true;
-      else throw CompileError(r.loc, "expected por, sleep or symmetry, found '" + r.text + "'");
-      if (!is_punct("+")) break;
+    bool dead = true, por = false, sleep = false, symmetry = false;
+    if (is_word("with")) {
       next();
+      for (;;) {
+        Token r = expect_ident("a reduction (por, sleep, symmetry or none)");
+        if (r.text == "por") por = true;
+        else if (r.text == "sleep") sleep = true;
+        else if (r.text == "symmetry") symmetry = true;
+        else if (r.text == "none") dead = false;
+        else
+          throw CompileError(r.loc, "expected por, sleep, symmetry or none, found '" + r.text + "'");
+        if (!dead && (por || sleep || symmetry))
+          throw CompileError(r.loc, "'none' stands alone: it means no reduction at all");
+        if (!is_punct("+")) break;
+        next();
+      }
     }
-    for (const auto& [on, name] : {std::pair{por, "por"}, std::pair{sleep, "sleep sets"},
-                                   std::pair{symmetry, "symmetry"}})
+    for (const auto& [on, name] :
+         {std::pair{dead, "dead variables"}, std::pair{por, "por"}, std::pair{sleep, "sleep sets"},
+          std::pair{symmetry, "symmetry"}})
       if (on) it.reduced += (it.reduced.empty() ? "" : ", ") + std::string(name);
   };
   if (w.text == "class" && at(Tok::Ident) && !is_word("holds") && !is_word("violated")) {

@@ -156,12 +156,16 @@ std::vector<Mismatch> judge(const std::vector<ExpectDecl>& expects, const RunSpe
         }
         case ExpectItem::States:
         case ExpectItem::Transitions:
-          if (it.reduced != outcome.reduced && (pinned_here || !it.reduced.empty())) break;
-          if (!outcome.reduced.empty() && it.reduced != outcome.reduced) {
+          if (it.reduced != outcome.reduced &&
+              (pinned_here || it.reduced != kDefaultReductions))
+            break;
+          if (it.reduced != outcome.reduced) {
             out.push_back({it.loc, std::string("the pinned ") +
                                        (it.kind == ExpectItem::States ? "states" : "transitions") +
-                                       " are unreduced counts, but this run applied " +
-                                       outcome.reduced + " (judge with --por off)"});
+                                       " are counts of the default reductions (" +
+                                       kDefaultReductions + "), but this run applied " +
+                                       (outcome.reduced.empty() ? "none" : outcome.reduced) +
+                                       " (judge with --por off and without --no-reduce)"});
             break;
           }
           if (it.kind == ExpectItem::Transitions) {

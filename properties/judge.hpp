@@ -7,9 +7,10 @@
 // * `NAME holds|violated`, `class C holds|violated`, `states N`, `transitions N`,
 //   `exists [NAME] never|sometimes|always [N]` are checked as written (no NAME: the unnamed
 //   clause). `states N with symmetry`
-//   (ExpectItem::reduced) is checked only by a run that applied exactly those reductions; a
-//   plain `states N` only by an unreduced run, or is a mismatch saying so when the reduced run
-//   has no count pinned for its reductions.
+//   (ExpectItem::reduced) is checked only by a run that applied exactly those reductions (plus
+//   the default one, dead variables); a plain `states N` only by a run with the default
+//   reductions alone (`pcmc check`, dead variables), or is a mismatch saying so when the run
+//   has no count pinned for its reductions; `with none` only by a `--no-reduce` run.
 // * A property the run violated that no applicable block lists as violated (by name or by class)
 //   is a mismatch: a scenario names every violation it expects.
 // * An incomplete run cannot be judged: every applicable block is a mismatch.
@@ -38,10 +39,14 @@ struct Outcome {
   // Per exists clause (model::Program::exists, by name; the unnamed one is "exists"): the end
   // states where it holds. Empty when the scenario has no exists clause.
   std::map<std::string, std::uint64_t> exists;
-  std::string reduced;  // the reductions the run applied ("por, sleep sets"); empty: none. The
-                        // `states` and `transitions` pins are unreduced counts: with a reduction
-                        // they are a mismatch saying so (run --judge with --por off).
+  std::string reduced;  // the reductions the run applied ("dead variables, por, sleep sets");
+                        // empty: none. Plain `states` and `transitions` pins are counts of
+                        // kDefaultReductions: with others they are a mismatch saying so.
 };
+
+// What a plain pin is measured under: the reductions of `pcmc check` with no option (the parser
+// writes the same words, model/parser_decl.cpp).
+inline constexpr const char* kDefaultReductions = "dead variables";
 
 struct Mismatch {
   model::SrcLoc loc;    // the expectation item (or block) that failed

@@ -92,6 +92,7 @@ int run_matrix(const Options& o) {
     sopts.por = o.por;  // the reductions apply as in check (with --liveness off)
     sopts.sleep = o.sleep;
     sopts.symmetry = o.symmetry;
+    sopts.dead_vars = o.dead_vars;
     sopts.workers = o.jobs;
     checker::Matrix m;
     for (const std::string& k : kernels) {

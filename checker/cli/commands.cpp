@@ -14,6 +14,7 @@
 #include "checker/cli/cmd_html.hpp"
 #include "checker/cli/cmd_util.hpp"
 #include "checker/cli/exit_codes.hpp"
+#include "checker/cli/dead_stats_format.hpp"
 #include "checker/cli/por_stats_format.hpp"
 #include "model/parser.hpp"
 #include "properties/judge.hpp"
@@ -41,6 +42,7 @@ checker::SearchOptions search_options(const Options& o) {
   s.por = o.por;
   s.sleep = o.sleep;
   s.symmetry = o.symmetry;
+  s.dead_vars = o.dead_vars;
   s.por_stats = o.por_stats;
   s.por_locks = o.por_locks;
   s.max_states = o.max_states;
@@ -86,6 +88,7 @@ std::string stats_line(const checker::Stats& st) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f s", st.seconds);
   os << buf << ", " << human_bytes(st.store_bytes) << " stored";
+  if (st.dead_vars) os << ", dead variables";
   if (st.por) os << ", por (" << st.ample_states << " states expanded with an ample set)";
   if (st.rerun_states != 0)
     os << ", counterexamples re-derived without POR (" << st.rerun_states << " states)";
@@ -195,6 +198,7 @@ nlohmann::json run_json(const checker::VariantRun& run, const Scenario& l, const
                 {"sleep", st.sleep}, {"slept", st.slept},
                 {"symmetry", st.symmetry}, {"symmetry_classes", st.symmetry_classes},
                 {"symmetry_fallback", st.symmetry_fallback},
+                {"dead_vars", st.dead_vars},
                 {"engine", checker::to_string(st.engine)},
                 {"compile_seconds", st.compile_seconds}};
   if (st.por_stats) j["stats"]["por_stats"] = por_stats_json(*st.por_stats);
@@ -280,6 +284,7 @@ int check_one(const Options& o, Scenario& l) {
         << (r.status == checker::Status::Violated ? "; the violations found are real" : "")
         << "\n";
   out << "  " << stats_line(r.stats) << "\n";
+  if (o.reduce_stats) print_dead_stats(out, run.program, l.sm);
   if (o.por_stats && r.stats.por_stats) print_por_stats(out, *r.stats.por_stats);
   else if (o.por_stats)
     out << "note: --por-stats: nothing to count, ample sets were not applied (they need --por "

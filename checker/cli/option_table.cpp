@@ -127,6 +127,16 @@ std::vector<OptionGroup> option_groups(Options& o, OptionChoices& c) {
        "elements no code names), found automatically ("
        "docs/symmetry.md); same verdicts, fewer states, concrete traces; needs --liveness off; "
        "combines with --por on")
+      ("dead-vars", po::value<std::string>(&c.dead_vars)->default_value("on"),
+       "on | off: dead-variable reduction (docs/reductions.md): a thread's locals that no path "
+       "reads before overwriting them are stored as 0 where a step stops, so states differing "
+       "only in dead values are one; same verdicts for every property (the non-termination "
+       "pass included), same counterexamples with the values the threads hold")
+      ("no-reduce", po::bool_switch(&o.no_reduce),
+       "every reduction off (dead variables, POR, sleep sets, symmetry): the oracle the "
+       "reductions are tested against")
+      ("reduce-stats", po::bool_switch(&o.reduce_stats),
+       "print which locals the dead-variable reduction clears, and where")
       ("por-stats", po::bool_switch(&o.por_stats),
        "with --por on|persistent: count why each state was or was not expanded with an ample "
        "set and which objects made the threads dependent; a summary on stdout and "

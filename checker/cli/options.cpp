@@ -241,6 +241,16 @@ ParseResult parse_options(int argc, const char* const* argv) {
   o.por_locks = por_locks == "on";
   if (symmetry != "on" && symmetry != "off") return fail("--symmetry must be on or off");
   o.symmetry = symmetry == "on";
+  if (c.dead_vars != "on" && c.dead_vars != "off") return fail("--dead-vars must be on or off");
+  o.dead_vars = c.dead_vars == "on";
+  if (o.no_reduce) {
+    const bool dead_given = vm.count("dead-vars") != 0 && !vm["dead-vars"].defaulted();
+    if ((o.por_given && por != "off") || o.symmetry || (dead_given && o.dead_vars))
+      return fail("--no-reduce turns every reduction off: it cannot go with --por " + por +
+                  (o.symmetry ? ", --symmetry on" : "") +
+                  (dead_given && o.dead_vars ? ", --dead-vars on" : ""));
+    o.por = o.sleep = o.dead_vars = false;
+  }
   if (o.progress != "auto" && o.progress != "json" && o.progress != "off")
     return fail("--progress must be auto, json or off");
   if (o.max_time < 0) return fail("--max-time must not be negative");

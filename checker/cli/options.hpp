@@ -44,6 +44,10 @@ struct Options {
   bool symmetry = false;   // --symmetry on|off: interchangeable threads (docs/symmetry.md)
   bool por_locks = true;   // --por-locks: lock-aware C1 (docs/por.md, "C1 with locks")
   bool por_stats = false;  // --por-stats: why POR reduced where it did not (por_stats.hpp)
+  bool dead_vars = true;   // --dead-vars on|off: dead-variable reduction (docs/reductions.md)
+  bool no_reduce = false;  // --no-reduce: every reduction off (dead variables, POR, sleep
+                           // sets, symmetry): the oracle
+  bool reduce_stats = false;  // --reduce-stats: which locals the dead-variable reduction clears
   // Limits
   std::uint64_t max_states = 0, max_depth = 0, max_memory_mib = 0;
   double max_time = 0;

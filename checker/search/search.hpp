@@ -84,6 +84,9 @@ struct Stats {
                                     // without sleep sets, with the same ample set)
   bool symmetry = false;            // symmetry reduction was applied (SearchOptions::symmetry,
                                     // no non-termination pass, some interchangeable threads)
+  bool dead_vars = false;           // dead-variable reduction was applied (set by run_variant)
+  std::uint64_t dead_bytes = 0;     // its table: bytes cleared summed over every stop pc (0:
+                                    // no local is ever dead where it may be set)
   std::string symmetry_classes;     // the interchangeable threads and page frames,
                                     // "{Oa, Ob} mem_map{F0, F1}" (set by run_variant)
   std::string symmetry_fallback;    // a search permuting page-frame blocks was abandoned because
@@ -144,6 +147,17 @@ struct SearchOptions {
                                     // verdicts, violated properties, end-state and exists
                                     // verdicts as off; fewer or equal states; counterexamples
                                     // are concrete paths (replayable without it).
+  bool dead_vars = false;           // dead-variable reduction (model/liveness.hpp,
+                                    // docs/reductions.md): a thread's locals dead at the pc a
+                                    // step leaves it at are stored as 0. A bisimulation
+                                    // quotient: the same verdicts for every property (the
+                                    // non-termination pass included), counterexample lengths,
+                                    // end-state and exists verdicts; fewer or equal states.
+                                    // Applied by run_variant (the search executor's
+                                    // ExecOptions::dead_vars; search() ignores it), whose
+                                    // traces are replayed without it (concrete values; a
+                                    // lasso is unrolled until it closes concretely). Off here,
+                                    // on in `pcmc check` (--dead-vars, --no-reduce)
   bool log_edges = true;            // BFS with `liveness`: keep the explored edges (4 bytes per
                                     // state and per edge) so the non-termination pass walks them
                                     // instead of regenerating every successor (about halves the

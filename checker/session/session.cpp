@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "checker/reduce/dead_lasso.hpp"
 #include "checker/system/native_upgrade.hpp"
 #include "checker/reduce/program_symmetry.hpp"
 #include "checker/system/program_system.hpp"
@@ -200,11 +201,26 @@ VariantRun run_variant(const model::ast::Model& model, const model::SourceManage
   }
 
   run.table = properties::build_property_table(run.program);
-  ProgramSystem system(*run.exec, run.table);
+  // Dead-variable reduction: the search runs on an executor that clears dead locals; run.exec
+  // stays concrete, so the traces (and replay, explain, graph) show the values threads hold.
+  std::unique_ptr<model::Executor> reduced;
+  if (options.dead_vars) {
+    model::ExecOptions r = eopts;
+    r.dead_vars = true;
+    reduced = std::make_unique<model::Executor>(run.program, r);
+  }
+  model::Executor& search_exec = reduced ? *reduced : *run.exec;
+  ProgramSystem system(search_exec, run.table);
   double compile_seconds = 0;
-  run.result = search_with_symmetry(run.program, *run.exec, run.table, system, options,
+  run.result = search_with_symmetry(run.program, search_exec, run.table, system, options,
                                     &compile_seconds);
   run.result.stats.compile_seconds = compile_seconds;
+  if (reduced) {
+    run.result.stats.dead_vars = true;
+    run.result.stats.dead_bytes = reduced->dead_locals()->total_bytes();
+    const ProgramSystem concrete(*run.exec, run.table);
+    for (Counterexample& cex : run.result.violations) close_lasso(concrete, cex);
+  }
   traces::TraceContext ctx = run.trace_context(sm);
   for (const Counterexample& cex : run.result.violations)
     run.traces.push_back(
@@ -224,8 +240,9 @@ properties::Outcome outcome_of(const VariantRun& run) {
   for (std::size_t i = 0; i < run.program.exists.size(); ++i)
     o.exists[run.program.exists[i].name] = run.result.stats.exists_of(i);
   const Stats& st = run.result.stats;
-  for (const auto& [on, name] : {std::pair{st.por, "por"}, std::pair{st.sleep, "sleep sets"},
-                                 std::pair{st.symmetry, "symmetry"}})
+  for (const auto& [on, name] :
+       {std::pair{st.dead_vars, "dead variables"}, std::pair{st.por, "por"},
+        std::pair{st.sleep, "sleep sets"}, std::pair{st.symmetry, "symmetry"}})
     if (on) o.reduced += (o.reduced.empty() ? "" : ", ") + std::string(name);
   return o;
 }

@@ -11,7 +11,11 @@
 // locked_source() gives models whose shared data is mostly accessed under await-based locks
 // (`await(l == NO_THREAD)`, a page lock through a pointer, a reader-writer lock whose write side
 // awaits a conjunction), for lock-aware persistence (docs/por.md, "C1 with locks"); its
-// own seed range, so source()'s models are unchanged.
+// own seed range, so source()'s models are unchanged. dead_source() gives models whose threads
+// keep locals across steps (scalars, an array written through a computed index, an out-param
+// filled by a function) that are often dead — overwritten before read, or read only on some
+// branches — and spin loops that may never end, for the dead-variable reduction
+// (model/liveness.hpp) with the non-termination pass.
 #pragma once
 
 #include <cstdint>
@@ -100,7 +104,47 @@ class RandomModel {
     return o.str();
   }
 
+  // For the dead-variable reduction (see the file comment): 2-3 threads of 3-5 statements.
+  std::string dead_source(std::uint64_t seed) {
+    std::ostringstream o;
+    header(o, seed);
+    o << "void fetch(int[0..3] *out) { *out = g" << pick(3) << "; }\n";
+    const unsigned threads = 2 + pick(2);
+    for (unsigned t = 0; t < threads; ++t) {
+      o << "thread T" << t << " {\n"
+        << "\tint[0..3] a = " << pick(4) << "; int[0..3] b = 0; int[0..3] vec[3]; "
+        << "int[0..2] k = 0;\n";
+      const unsigned n = 3 + pick(3);
+      for (unsigned i = 0; i < n; ++i) o << "\t" << dead_statement(t, i) << "\n";
+      o << "}\n";
+    }
+    footer(o);
+    return o.str();
+  }
+
  private:
+  std::string dead_statement(unsigned t, unsigned i) {
+    const std::string c = std::to_string(pick(4));
+    switch (pick(12)) {
+      case 0: return "a = " + g() + ";";
+      case 1: return g() + " = (a + b) % 4;";
+      case 2: return "fetch(&b);";
+      case 3: return "vec[k] = " + g() + ";";
+      case 4: return "k = choose(0, 2);";
+      case 5: return g() + " = vec[" + std::to_string(pick(3)) + "];";
+      case 6: return g() + " = vec[k];";
+      case 7: return "if (a == " + c + ") " + g() + " = b; else b = " + c + ";";
+      case 8: return "WARN_ON(a == " + c + " && " + g() + " == " + c + ");";
+      case 9: {  // a spin loop (may never end): `a` is dead at its test unless read after it
+        const std::string v = g();
+        return "a = " + c + "; while (" + v + " != " + std::to_string(pick(4)) + ") { a = " +
+               g() + "; " + g() + " = a; }";
+      }
+      case 10: return statement(t, i);
+      default: return "b = (a + 1) % 4;";
+    }
+  }
+
   void header(std::ostringstream& o, std::uint64_t seed) {
     o << "scenario rnd_" << seed << " \"random model " << seed << "\";\n"
       << "struct page { int[0..3] f; bool b; };\n"

@@ -54,33 +54,34 @@ R2_EXPECT = [
 #           collapse: small pages 0..N-1 collapsed by khugepaged, a THP at N..2N-1 (C-R2 shape)
 #   n       HPAGE_PMD_NR;  openers: threads opening the file for write
 #   bench   True: written to bench/ (judge run > ~10 s), not run by ctest
-#   pins    {"B nodebug": (states, transitions), ...} pinned counts, from pcmc runs
+#   pins    {"B nodebug": (states, transitions), ...} pinned counts, from pcmc runs (the default
+#           run: dead variables on, docs/reductions.md)
 # ---------------------------------------------------------------------------------------------
 TABLE = [
     # one THP, 2 and 3 openers (N = 4, 2 openers is C-R1 exactly: same counts)
     dict(kind="thp", n=4, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (2656, 4938), "B debug": (2051, 3800)}),
+         pins={"B nodebug": (1908, 3580), "B debug": (1459, 2736)}),
     dict(kind="thp", n=8, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (9340, 17922)}),
+         pins={"B nodebug": (6696, 12884)}),
     dict(kind="thp", n=16, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (38356, 74994)}),
+         pins={"B nodebug": (28464, 55684)}),
     dict(kind="thp", n=4, openers=3, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (331114, 922992)}),
+         pins={"B nodebug": (161086, 454023)}),
     # N = 8, 3 openers: 2 580 252 states (87 s per run) since the per-slot scan and the per-page
-    # batch steps became the default (564 934 before): bench only.
+    # batch steps became the default (564 934 before), 1 296 372 with dead variables: bench only.
     dict(kind="thp", n=8, openers=3, bench=True, expect=R1_EXPECT,
-         pins={"B nodebug": (2580252, 7438842)}),
+         pins={"B nodebug": (1296372, 3748821)}),
     dict(kind="thp", n=16, openers=3, bench=True, expect=R1_EXPECT, pins={}),
     # a file with two THPs, 2 openers
     dict(kind="two_thps", n=4, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (16264, 31160)}),
+         pins={"B nodebug": (10110, 19398)}),
     dict(kind="two_thps", n=8, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (58756, 114596)}),
+         pins={"B nodebug": (37854, 73830)}),
     # collapse + 1 opener (N = 4 is C-R2 without readahead frames) and + 2 openers
     dict(kind="collapse", n=4, openers=1, bench=False, expect=R2_EXPECT,
-         pins={"B nodebug": (32598, 59700), "B debug": (26997, 49747)}),
+         pins={"B nodebug": (26151, 49221), "B debug": (21732, 41096)}),
     dict(kind="collapse", n=8, openers=1, bench=False, expect=R2_EXPECT,
-         pins={"B nodebug": (502578, 928780)}),
+         pins={"B nodebug": (451715, 843233)}),
     # collapse + 2 openers: 46.6 M states before the fidelity steps of issue 20 (not re-measured:
     # no pin),
     # ~250 s per run on the 2-core machine: bench only.

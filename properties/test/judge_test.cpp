@@ -174,29 +174,44 @@ TEST_CASE("counts pinned with a reduction are judged by runs with exactly that r
   auto t = table();
   Outcome o;
   o.states = 12;
+  o.reduced = kDefaultReductions;
   ExpectItem plain;
   plain.kind = ExpectItem::States;
   plain.count = 30;
+  plain.reduced = kDefaultReductions;  // what the parser writes for a plain pin
   ExpectItem sym = plain;
   sym.count = 12;
-  sym.reduced = "symmetry";
-  std::vector<ExpectDecl> e{block({{}}, ModeSel::Both, {plain, sym})};
-  // Unreduced: the plain pin (30 != 12), not the symmetry one.
+  sym.reduced = "dead variables, symmetry";
+  ExpectItem none = plain;
+  none.count = 40;
+  none.reduced = "";  // `with none`
+  std::vector<ExpectDecl> e{block({{}}, ModeSel::Both, {plain, sym, none})};
+  // The default run: the plain pin (30 != 12), not the symmetry one nor the unreduced one.
   auto m = judge(e, RunSpec{{}, false}, t, {}, o);
   REQUIRE(m.size() == 1);
   CHECK(m[0].message == "expected 30 states, found 12");
   // With symmetry: the symmetry pin holds, the plain pin is not this run's.
-  o.reduced = "symmetry";
+  o.reduced = "dead variables, symmetry";
   CHECK(judge(e, RunSpec{{}, false}, t, {}, o).empty());
   o.states = 13;
   m = judge(e, RunSpec{{}, false}, t, {}, o);
   REQUIRE(m.size() == 1);
   CHECK(m[0].message == "expected 12 states, found 13");
+  // --no-reduce: the `with none` pin.
+  o.reduced = "";
+  o.states = 40;
+  CHECK(judge(e, RunSpec{{}, false}, t, {}, o).empty());
   // Another reduction, with nothing pinned for it: the plain pin says why it cannot judge.
-  o.reduced = "por, symmetry";
+  o.reduced = "dead variables, por, symmetry";
   m = judge(e, RunSpec{{}, false}, t, {}, o);
   REQUIRE(m.size() == 1);
-  CHECK(m[0].message.find("unreduced counts") != std::string::npos);
+  CHECK(m[0].message.find("counts of the default reductions") != std::string::npos);
+  // Without a `with none` pin, a --no-reduce run is told the same.
+  e[0].items.pop_back();
+  o.reduced = "";
+  m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message.find("but this run applied none") != std::string::npos);
 }
 
 TEST_CASE("an incomplete run cannot pass", "[judge]") {

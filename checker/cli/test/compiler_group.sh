@@ -40,14 +40,14 @@ check_gone() {
   rm -f "$work/child.pid"
 }
 
-out=$(PCMC_CXX="$work/cxx" PCMC_CACHE="$work/cache" "$pcmc" check "$scenario" -q \
+out=$(PCMC_CXX="$work/cxx" PCMC_CACHE="$work/cache" "$pcmc" check "$scenario" -q --no-reduce \
         --engine auto --max-time 3 --progress off 2>&1)
 rc=$?
 [ "$rc" -eq 20 ] || fail "--engine auto --max-time 3: exit $rc, not 20: $out"
 check_gone "--engine auto"
 
 out=$(PCMC_CXX="$work/cxx" PCMC_CACHE="$work/cache" timeout --preserve-status -s TERM 2 \
-        "$pcmc" check "$scenario" -q --engine native --progress off --json "$work/t.json" 2>&1)
+        "$pcmc" check "$scenario" -q --no-reduce --engine native --progress off --json "$work/t.json" 2>&1)
 rc=$?
 [ "$rc" -eq 20 ] || fail "--engine native, SIGTERM while compiling: exit $rc, not 20: $out"
 grep -q '"verdict": "incomplete"' "$work/t.json" || fail "--engine native, SIGTERM: no JSON verdict"

@@ -126,10 +126,18 @@ TEST_CASE("frame blocks: counts pinned with a reduction parse", "[symmetry][bloc
       model::ParseOptions{});
   REQUIRE(m.expects.size() == 1);
   REQUIRE(m.expects[0].items.size() == 3);
-  CHECK(m.expects[0].items[0].reduced == "");
-  CHECK(m.expects[0].items[1].reduced == "symmetry");
-  CHECK(m.expects[0].items[2].reduced == "por, symmetry");
+  CHECK(m.expects[0].items[0].reduced == "dead variables");
+  CHECK(m.expects[0].items[1].reduced == "dead variables, symmetry");
+  CHECK(m.expects[0].items[2].reduced == "dead variables, por, symmetry");
   CHECK(m.expects[0].items[2].count == 4);
+  // `with none`: the counts of --no-reduce; it stands alone.
+  model::SourceManager sm3;
+  CHECK(model::parse_text(sm3, "x.pcm", head + "states 9 with none; }\n", model::ParseOptions{})
+            .expects[0].items[1].reduced == "");
+  model::SourceManager sm4;
+  CHECK_THROWS_AS(model::parse_text(sm4, "x.pcm", head + "states 9 with none+por; }\n",
+                                    model::ParseOptions{}),
+                  model::CompileError);
   model::SourceManager sm2;
   CHECK_THROWS_AS(model::parse_text(sm2, "x.pcm", head + "states 2 with magic; }\n",
                                     model::ParseOptions{}),

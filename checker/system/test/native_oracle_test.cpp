@@ -394,3 +394,21 @@ TEST_CASE("native oracle: the page-frame block check equals the interpreter's",
     CHECK(unchecked.conds == 0);
   }
 }
+
+// The dead-variable reduction (ExecOptions::dead_vars, model/liveness.hpp): the native engine's
+// clears at each stop and at the end of a thread are the interpreter's, byte for byte.
+TEST_CASE("native oracle: dead-variable reduction equals the interpreter's", "[native][oracle]") {
+  model::ExecOptions eo;
+  eo.dead_vars = true;
+  for (const char* f : {"/examples/seed/c-r1.pcm", "/examples/seed/r5-fuse.pcm",
+                        "/examples/basics/lost_update.pcm"}) {
+    INFO(f);
+    CHECK(compare_program(checker::test::compile_file(PCMC_SOURCE_DIR + std::string(f)), eo) > 0);
+  }
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    checker::test::RandomModel gen(seed);
+    const std::string text = gen.dead_source(seed);
+    INFO("random model seed " << seed << ":\n" << text);
+    CHECK(compare_program(checker::test::compile_text(text), eo) > 0);
+  }
+}
