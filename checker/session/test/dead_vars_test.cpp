@@ -11,6 +11,7 @@
 
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checker/session/session.hpp"
@@ -153,11 +154,10 @@ TEST_CASE("dead vars: random models with dead locals match --no-reduce, also wit
   CHECK(reduced * 10 < full * 9);
 }
 
-TEST_CASE("dead vars: every example and kernel test, every expected variant, matches "
-          "--no-reduce",
-          "[dead-vars][oracle]") {
-  const std::vector<std::string> files = checker::test::scenario_files();
-  REQUIRE(files.size() >= 12);
+// Every expected run of `files` (one tier of the corpus), the reduction against --no-reduce;
+// returns {runs checked, runs with fewer states}.
+static std::pair<unsigned, unsigned> dead_vars_every_example(
+    const std::vector<std::string>& files) {
   unsigned checked = 0, smaller = 0;
   checker::test::for_each_expected_run(
       files, [&](const std::string&, const model::ast::Model& ast, const model::SourceManager& sm,
@@ -168,6 +168,26 @@ TEST_CASE("dead vars: every example and kernel test, every expected variant, mat
         smaller += c.reduced < c.full;
       });
   INFO(checked << " runs checked, " << smaller << " with fewer states");
-  CHECK(checked >= 100);
+  return {checked, smaller};
+}
+
+TEST_CASE("dead vars: every example and kernel test, every expected variant, matches "
+          "--no-reduce",
+          "[dead-vars][oracle]") {
+  const auto files =
+      checker::test::of_tier(checker::test::scenario_files(), checker::test::Tier::routine);
+  REQUIRE(files.size() >= 12);
+  const auto [checked, smaller] = dead_vars_every_example(files);
+  CHECK(checked >= checker::test::kRoutineRuns);
+  CHECK(smaller >= checked / 4);
+}
+
+TEST_CASE("dead vars: every example, every expected variant, matches --no-reduce (long tier)",
+          "[dead-vars][oracle][long]") {
+  const auto files =
+      checker::test::of_tier(checker::test::scenario_files(), checker::test::Tier::long_tier);
+  REQUIRE(files.size() == 2);  // C-R2 and C-stress (scaled/ is not in this corpus)
+  const auto [checked, smaller] = dead_vars_every_example(files);
+  CHECK(checked >= checker::test::kLongRuns);
   CHECK(smaller >= checked / 4);
 }
