@@ -49,6 +49,8 @@ std::string render_steps(const Trace& t) {
       }
       out += indent + line + "\n";
     }
+    for (const auto& b : s.buffered) out += indent + "store buffered: " + b + "\n";
+    for (const auto& rd : s.reads) out += indent + "read " + rd + "\n";
     for (const auto& e : s.events) out += indent + "!! " + e + "\n";
   }
   return out;
@@ -63,6 +65,7 @@ nlohmann::json to_json(const Trace& t, const RunInfo& run) {
   j["file"] = run.file;
   j["variant"] = run.variant;
   j["kernel"] = run.kernel;
+  j["memory_model"] = run.memory_model;
   j["debug_vm"] = run.debug_vm;
   j["switches"] = run.switches;
   j["scenario_hash"] = run.scenario_hash;
@@ -94,6 +97,9 @@ nlohmann::json to_json(const Trace& t, const RunInfo& run) {
                      {"changes", changes},
                      {"locks_held", s.locks_held},
                      {"events", s.events}});
+    if (!s.flush.empty()) steps.back()["flush"] = s.flush;
+    if (!s.buffered.empty()) steps.back()["buffered"] = s.buffered;
+    if (!s.reads.empty()) steps.back()["reads"] = s.reads;
   }
   j["steps"] = steps;
   j["loop_start"] = t.loop_start < 0 ? json(nullptr) : json(t.loop_start + 1);
