@@ -59,15 +59,20 @@ void describe_memory(const TraceContext& ctx, const std::uint8_t* before,
                          "'s store buffer");
       continue;
     }
+    // From memory: listed only when some other CPU still buffers a store to it (a stale read);
+    // every other load reads memory, as under sc.
     v = model::Executor::load(before, sym.offset, sym.scalar.width);
     std::string text = sym.name + "=" + format_value(p, sym.scalar, v) + " from memory";
+    bool stale = false;
     for (unsigned t = 0; t < p.threads.size(); ++t) {
       std::int64_t newer = 0;
-      if (t != thread && pcmc_sb_lookup(buffer_of(p, before, t), sym.offset, &newer))
-        text += " (" + p.threads[t].name + " has " + sym.name + "=" +
-                format_value(p, sym.scalar, newer) + " buffered)";
+      if (t != thread && pcmc_sb_lookup(buffer_of(p, before, t), sym.offset, &newer)) {
+        text += ", " + p.threads[t].name + " has " + sym.name + "=" +
+                format_value(p, sym.scalar, newer) + " buffered";
+        stale = true;
+      }
     }
-    ts.reads.push_back(text);
+    if (stale) ts.reads.push_back(text);
   }
 }
 

@@ -25,7 +25,7 @@ std::string render_steps(const Trace& t) {
   for (const auto& s : t.steps) {
     wthread = std::max(wthread, s.thread_name.size());
     wfunc = std::max(wfunc, s.function.size());
-    wloc = std::max(wloc, base_name(s.file).size() + 1 + std::to_string(s.line).size());
+    wloc = std::max(wloc, s.file.empty() ? 0 : base_name(s.file).size() + 1 + std::to_string(s.line).size());
   }
   std::string out;
   std::string indent(5 + wthread + 2 + wfunc + 2 + wloc + 2, ' ');
@@ -36,7 +36,8 @@ std::string render_steps(const Trace& t) {
     std::string num = std::to_string(i + 1);
     out += std::string(num.size() < 3 ? 3 - num.size() : 0, ' ') + num + "  ";
     out += pad(s.thread_name, wthread) + "  " + pad(s.function, wfunc) + "  " +
-           pad(base_name(s.file) + ":" + std::to_string(s.line), wloc) + "  " + s.source + "\n";
+           pad(s.file.empty() ? "" : base_name(s.file) + ":" + std::to_string(s.line), wloc) +
+           "  " + s.source + "\n";
     if (!s.changes.empty()) {
       std::string line;
       for (const auto& c : s.changes) {

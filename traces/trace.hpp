@@ -43,9 +43,9 @@ struct TraceStep {
   // tso/pso (docs/memory-models.md): what the memory model did; empty under sc.
   std::string flush;                     // a flush step: the store that reached memory, "x=1"
   std::vector<std::string> buffered;     // stores this step put in its store buffer, "x=1"
-  std::vector<std::string> reads;        // where its loads of globals came from: "x=1 from
-                                         // P0's store buffer", "y=0 from memory (P1 has y=1
-                                         // buffered)"
+  std::vector<std::string> reads;        // loads of globals not from memory as under sc:
+                                         // "x=1 from P0's store buffer", or stale ones, "y=0
+                                         // from memory, P1 has y=1 buffered"
 };
 
 struct Trace {
