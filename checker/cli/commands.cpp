@@ -322,6 +322,9 @@ int judge_all(const Options& o, Scenario& l) {
   auto runs = properties::runs_to_judge(l.ast.expects);
   if (runs.empty()) {
     std::cerr << "pcmc: --judge: " << o.scenario << " has no expect block for kernel " << o.kernel
+              << (o.memory_model == "sc" ? ""
+                                         : " and memory model " + o.memory_model +
+                                               " (expect memory_model \"" + o.memory_model + "\" ...)")
               << ", so there is nothing to judge (run pcmc check without --judge, or add expect "
               << "blocks: docs/language.md)\n";
     return kUsage;
