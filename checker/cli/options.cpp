@@ -229,9 +229,6 @@ ParseResult parse_options(int argc, const char* const* argv) {
                 "level)");
   if (o.store == "hashcompact" && o.command != "check")
     return fail("--store hashcompact is an option of pcmc check");
-  if (o.store == "hashcompact" && o.liveness)
-    return fail("--store hashcompact needs --liveness off (the non-termination pass walks the "
-                "stored states, which hash compaction does not keep)");
   if (o.engine != "auto" && o.engine != "interp" && o.engine != "native")
     return fail("--engine must be auto, interp or native");
   if (por != "on" && por != "off" && por != "persistent" && por != "sleep")
@@ -265,6 +262,9 @@ ParseResult parse_options(int argc, const char* const* argv) {
   } else if (o.store_buffer != 0) {
     return fail("--store-buffer needs --memory-model tso or pso");
   }
+  if (o.store == "hashcompact" && o.liveness)
+    return fail("--store hashcompact needs --liveness off (the non-termination pass walks the "
+                "stored states, which hash compaction does not keep)");
   if (o.progress != "auto" && o.progress != "json" && o.progress != "off")
     return fail("--progress must be auto, json or off");
   if (o.max_time < 0) return fail("--max-time must not be negative");
