@@ -246,7 +246,12 @@ std::vector<std::string> files_under(const std::string& part, bool inside) {
 // sanitizer pass of .ci/run skips them with the other throughput-sized oracles.
 TEST_CASE("native oracle: every example (basics, seed, kernel tests) equals the interpreter",
           "[native][oracle]") {
-  compare_files(files_under("/examples/scaled/", false));
+  // examples/litmus/ is compared under tso and pso below (under sc they are plain loads and
+  // stores, the code of every other example).
+  std::vector<std::string> files;
+  for (const std::string& f : files_under("/examples/scaled/", false))
+    if (f.find("/examples/litmus/") == std::string::npos) files.push_back(f);
+  compare_files(files);
 }
 
 TEST_CASE("native oracle: every example (scaled/generated) equals the interpreter",
