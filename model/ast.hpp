@@ -242,6 +242,8 @@ struct ExpectItem {
 struct ExpectDecl {
   SrcLoc loc;
   std::string kernel;  // `expect kernel "v6.12" ...`: that library only; "" = every library
+  std::vector<std::string> memory_models;  // `expect memory_model "tso" "pso" ...`: judged only
+                                           // under those; none = under sc only
   std::vector<std::vector<std::string>> variants;
   std::vector<SrcLoc> variant_locs;
   ModeSel mode = ModeSel::Both;

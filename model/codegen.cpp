@@ -88,6 +88,26 @@ ThreadCode thread_code(const Program& p, const Thread& th, unsigned thread, cons
   env.thread = "tp.thread";
   env.access = true;
   env.fail = step_fail;
+  const bool buffered = p.memory_model != MemoryModel::Sc;
+  if (buffered) env.sb = "(s + tp.sb)";
+  // A store: a yielding one (outside atomic blocks) of a global goes to the store buffer under
+  // tso/pso, as Stepper::put; a full buffer ends the path (Scratch::sb_full).
+  const auto store = [&](const codegen::Addr& a, unsigned width, const std::string& v, bool yields) {
+    const std::string st = std::string(codegen::store_fn(width)) + "(s + " + a.expr + ", " + v + ");";
+    if (!buffered || !yields) {
+      w.mark(a, width, "c.writes");
+      w.line(st);
+      return;
+    }
+    w.open("if (" + a.expr + " < " + std::to_string(p.globals_size) + "u) {");
+    w.line("if (!pcmc_sb_push(s + tp.sb, " + std::to_string(p.sb_entries) + "u, " + a.expr + ", " +
+           std::to_string(width) + "u, " + v + ")) { *c.sb_full = 1; truncate(c, path_mark); return; }");
+    w.close();
+    w.open("else {");
+    w.mark(a, width, "c.writes");
+    w.line(st);
+    w.close();
+  };
   if (!opt.ref_blocks.empty()) {
     env.blocks = &opt.ref_blocks;
     env.crossed = "*c.crossed = 1;";
@@ -129,8 +149,7 @@ ThreadCode thread_code(const Program& p, const Thread& th, unsigned thread, cons
                  codegen::literal(ins.scalar.hi) + ") " + step_fail(ModelErrorKind::Range, v, pc));
         else if (k < ins.scalar.lo || k > ins.scalar.hi)  // a constant: checked here
           w.line(step_fail(ModelErrorKind::Range, v, pc));
-        w.mark(a, ins.scalar.width, "c.writes");
-        w.line(std::string(codegen::store_fn(ins.scalar.width)) + "(s + " + a.expr + ", " + v + ");");
+        store(a, ins.scalar.width, v, ins.yields);
         break;
       }
       case IOp::Jump: w.line("goto " + target(ins.target) + ";"); break;
@@ -170,8 +189,7 @@ ThreadCode thread_code(const Program& p, const Thread& th, unsigned thread, cons
         if (site.cls == AssertClass::Debug && !opt.debug_vm) {
           if (ins.a >= 0) {  // WARN_ON-style value of a compiled-out VM_BUG_ON: 0
             const codegen::Addr a = w.addr(ins.a, env);
-            w.mark(a, ins.scalar.width, "c.writes");
-            w.line(std::string(codegen::store_fn(ins.scalar.width)) + "(s + " + a.expr + ", 0);");
+            store(a, ins.scalar.width, "INT64_C(0)", ins.yields);
           }
           break;
         }
@@ -183,8 +201,7 @@ ThreadCode thread_code(const Program& p, const Thread& th, unsigned thread, cons
         if (ins.a >= 0) {
           const unsigned width = ins.scalar.width ? ins.scalar.width : 1;
           const codegen::Addr a = w.addr(ins.a, env);
-          w.mark(a, width, "c.writes");
-          w.line(std::string(codegen::store_fn(width)) + "(s + " + a.expr + ", " + v + " != 0);");
+          store(a, width, "static_cast<std::int64_t>(" + v + " != 0)", ins.yields);
         }
         w.open("if (" + v + " != 0) {");
         w.line("push(c, 0, 0, tp.thread, " + S + ", " + P + ", -1, 0);");
@@ -199,7 +216,17 @@ ThreadCode thread_code(const Program& p, const Thread& th, unsigned thread, cons
         w.line("std::memset(s + tp.area + " + std::to_string(ins.offset) + "u, 0, " +
                std::to_string(ins.len) + "u);");
         break;
-      case IOp::AtomicBegin:
+      case IOp::AtomicBegin:  // tso/pso: a locked instruction drains the buffer first
+        if (buffered)
+          w.line("if (pcmc_sb_count(s + tp.sb) != 0) { truncate(c, path_mark); return; }");
+        break;
+      case IOp::Fence:
+        if (!buffered) break;
+        if (ins.lo == static_cast<std::int64_t>(FenceKind::Full))
+          w.line("if (pcmc_sb_count(s + tp.sb) != 0) { truncate(c, path_mark); return; }");
+        else if (p.memory_model == MemoryModel::Pso)
+          w.line("pcmc_sb_separate(s + tp.sb);");
+        break;
       case IOp::Nop:
       case IOp::Halt: break;
     }
@@ -262,7 +289,8 @@ std::string generate_native_source(const Program& p, const ExecOptions& options)
   }
   o << ". Do not edit.\n"
     << "#include <cstdint>\n#include <cstring>\n\n"
-    << native_abi_text << "\n" << native_arith_text << "\n" << native_runtime_text << "\n"
+    << native_abi_text << "\n" << native_arith_text << "\n" << native_storebuf_text << "\n"
+    << native_runtime_text << "\n"
     << "namespace {\n\n";
 
   // Threads: one function per distinct code text; per-thread tables for what may differ.
@@ -283,7 +311,8 @@ std::string generate_native_source(const Program& p, const ExecOptions& options)
     o << "const std::int32_t kDisc" << t << "[] = " << table(codes[t].disc) << ";\n"
       << "const std::uint32_t kSite" << t << "[] = " << table(codes[t].sites) << ";\n"
       << "const ThreadParams kThread" << t << " = {" << p.threads[t].area_offset << "u, " << t
-      << "u, kDisc" << t << ", kSite" << t << "};\n";
+      << "u, kDisc" << t << ", kSite" << t << ", "
+      << (p.memory_model == MemoryModel::Sc ? 0 : p.sb_offset + t * p.sb_stride) << "u};\n";
   }
 
   // Conditions, evaluated as Executor::eval_cond does: thread 0's view, no guard checks.
@@ -318,7 +347,7 @@ std::string generate_native_source(const Program& p, const ExecOptions& options)
     << "std::uint32_t pcmc_native_step(const pcmc_native_step_call* call, std::uint32_t* status) {\n"
     << "  Ctx c = {call->host, call->ctx, call->access_reads, call->access_writes,\n"
     << "           call->access_assertion, 0, 0, call->first_pc, PCMC_NATIVE_OK,\n"
-    << "           call->block_crossed};\n"
+    << "           call->block_crossed, call->sb_full};\n"
     << "  const bool a = call->access_assertion != nullptr;\n"
     << "  switch (call->thread) {\n";
   for (std::size_t t = 0; t < p.threads.size(); ++t) {

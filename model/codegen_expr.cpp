@@ -195,7 +195,10 @@ std::string Writer::expr(ExprId id, const Env& env) {
     case EOp::Load: {
       const Addr a = addr(n.a, env);
       if (env.access) mark(a, n.scalar.width, "c.reads");
-      def(std::string(load_fn(n.scalar.width)) + "(" + env.state + " + " + a.expr + ")");
+      const std::string mem =
+          std::string(load_fn(n.scalar.width)) + "(" + env.state + " + " + a.expr + ")";
+      if (env.sb.empty()) def(mem);
+      else def("sbld(" + env.sb + ", " + a.expr + ", " + std::to_string(p_.globals_size) + "u, " + mem + ")");
       return t;
     }
     case EOp::Current: def("static_cast<std::int64_t>(" + env.thread + ") + 1"); return t;

@@ -23,6 +23,8 @@ struct Env {
   std::string area;            // the executing thread's area offset (an expression)
   std::string thread;          // the executing thread's index (an expression)
   std::string self = "INT64_C(0)";  // Self's value (a guard's reference)
+  std::string sb;              // tso/pso steps: the thread's store buffer (an expression);
+                               // empty: loads read memory (sc, conditions)
   bool access = false;         // record shared reads (in `if constexpr (A)`)
   bool assertion = false;      // check guarded reads (an assertion's condition)
   std::uint32_t pc = 0;        // assertion mode: the instruction

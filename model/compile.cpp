@@ -555,6 +555,7 @@ void Compiler::run() {
     lower_thread(p_.init, body, "init", true);
   }
   p_.state_size = std::max(p_.state_size, p_.globals_size + p_.init.area_size);
+  compute_store_buffers();  // tso/pso: the store buffers follow everything else
   if (p_.state_size > (1u << 20)) fail(SrcLoc{0, 1, 1}, "the state is larger than 1 MiB");
   // Functions no thread calls are still checked (they are library code someone will call).
   register_sites_ = false;

@@ -27,6 +27,10 @@ struct CompileOptions {
   std::vector<std::string> defines;  // switches turned on (-D NAME)
   bool debug_vm = false;  // CONFIG_DEBUG_VM: without it VM_BUG_ON* are compiled out (no code,
                           // no step), as in the kernel
+  MemoryModel memory_model = MemoryModel::Sc;  // tso/pso: barriers are compiled to Fence
+                          // instructions and each thread gets a store buffer (under sc the
+                          // barriers compile to nothing)
+  std::uint32_t store_buffer = 0;  // entries per buffer; 0: computed (compile.cpp)
 };
 
 // Throws CompileError on a malformed model.

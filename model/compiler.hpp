@@ -159,6 +159,9 @@ class Compiler {
   Typed binary(const ast::Expr& e);
   Typed call_expr(const ast::Expr& e, bool want_value);
   Typed builtin(const ast::Expr& e, bool want_value, bool& handled);
+  Typed barrier(const ast::Expr& e, bool want_value);  // lower_barrier.cpp
+  void fence(FenceKind kind);
+  void compute_store_buffers();
   bool is_expr_function(const ast::FuncDecl& f) const;
   void check_assignable(const TypeP& dst, const Typed& src, SrcLoc loc);
   bool touches_shared(ExprId e);

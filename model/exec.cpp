@@ -8,6 +8,7 @@
 
 #include "model/exec_eval.hpp"
 #include "model/native.hpp"
+#include "model/storebuf.h"
 
 #include <cstring>
 #include <stdexcept>
@@ -121,10 +122,13 @@ class Stepper {
       if (ins.yields && !visible) {
         visible = true;
         main_pc = pc;
+        atomic_ = ins.op == IOp::AtomicBegin;
       }
+      std::uint8_t* sb = buffered_ ? s + sb_at_ : nullptr;
       Eval ev{p_, s, th_.area_offset, thread_};
       ev.events = &scratch_.events;
       ev.access = scratch_.access;
+      ev.sb = sb;
       ev.check_blocks(ex_.options().ref_blocks, &scratch_.block_crossed);
       std::uint32_t next = pc + 1;
       switch (ins.op) {
@@ -136,8 +140,7 @@ class Stepper {
             error_event(ModelErrorKind::Range, pc, v);
             return emit(depth, pc, true, nevents, nexec, main_pc);
           }
-          wrote(off, ins.scalar.width);
-          store(s, off, ins.scalar.width, v);
+          if (!put(s, sb, off, ins.scalar.width, v)) return full(path_mark, path_exec);
           break;
         }
         case IOp::Jump: next = ins.target; break;
@@ -150,19 +153,14 @@ class Stepper {
         case IOp::Await: {
           std::int64_t c = ev.expr(ins.b);
           if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
-          if (!c) {  // blocked: this path has no successor
-            scratch_.events.resize(path_mark);
-            if (scratch_.explain) {
-              scratch_.executed.resize(path_exec);
-              scratch_.blocked.push_back({pc, std::vector<std::uint8_t>(s, s + p_.state_size)});
-            }
-            return;
-          }
+          if (!c) return blocked(path_mark, path_exec, pc, s);  // this path has no successor
           break;
         }
         case IOp::Choose: {
           std::uint32_t off = ev.addr(ins.a);
           if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
+          if (sb != nullptr && off < p_.globals_size && !atomic_)
+            throw std::logic_error("choose() into a global outside an atomic block");
           wrote(off, ins.scalar.width);
           if (scratch_.states.size() <= depth + 1)
             scratch_.states.emplace_back(p_.state_size);
@@ -185,8 +183,7 @@ class Stepper {
             if (ins.a >= 0) {
               std::uint32_t off = ev.addr(ins.a);
               if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
-              wrote(off, ins.scalar.width);
-              store(s, off, ins.scalar.width, 0);
+              if (!put(s, sb, off, ins.scalar.width, 0)) return full(path_mark, path_exec);
             }
             break;
           }
@@ -200,8 +197,8 @@ class Stepper {
           if (ins.a >= 0) {
             std::uint32_t off = ev.addr(ins.a);
             if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
-            wrote(off, ins.scalar.width ? ins.scalar.width : 1);
-            store(s, off, ins.scalar.width ? ins.scalar.width : 1, c != 0);
+            if (!put(s, sb, off, ins.scalar.width ? ins.scalar.width : 1, c != 0))
+              return full(path_mark, path_exec);
           }
           if (c) {
             Event e;
@@ -214,7 +211,17 @@ class Stepper {
           }
           break;
         }
-        case IOp::AtomicBegin:
+        case IOp::AtomicBegin:  // tso/pso: a locked instruction drains the buffer first
+          if (sb != nullptr && pcmc_sb_count(sb) != 0) return blocked(path_mark, path_exec, pc, s);
+          break;
+        case IOp::Fence:
+          if (sb == nullptr) break;
+          if (ins.lo == static_cast<std::int64_t>(FenceKind::Full)) {
+            if (pcmc_sb_count(sb) != 0) return blocked(path_mark, path_exec, pc, s);
+          } else if (p_.memory_model == MemoryModel::Pso) {
+            pcmc_sb_separate(sb);
+          }
+          break;
         case IOp::Nop: break;
         case IOp::Clear:
           std::memset(s + th_.area_offset + ins.offset, 0, ins.len);
@@ -230,6 +237,34 @@ class Stepper {
   std::uint32_t first_pc = 0;
 
  private:
+  // A store of the step: into the thread's store buffer (tso/pso, a global, outside an atomic
+  // block), else into the state. False: the buffer is full and this path has no successor.
+  bool put(std::uint8_t* s, std::uint8_t* sb, std::uint32_t off, std::uint8_t width,
+           std::int64_t v) {
+    if (sb != nullptr && off < p_.globals_size && !atomic_)
+      return pcmc_sb_push(sb, p_.sb_entries, off, width, v) != 0;
+    wrote(off, width);
+    store(s, off, width, v);
+    return true;
+  }
+
+  // A path that cannot go on (an await false, a barrier before a non-empty buffer): it drops
+  // what it added; explain records where it stopped.
+  void blocked(std::size_t path_mark, std::size_t path_exec, std::uint32_t pc,
+               const std::uint8_t* s) {
+    scratch_.events.resize(path_mark);
+    if (scratch_.explain) {
+      scratch_.executed.resize(path_exec);
+      scratch_.blocked.push_back({pc, std::vector<std::uint8_t>(s, s + p_.state_size)});
+    }
+  }
+
+  void full(std::size_t path_mark, std::size_t path_exec) {
+    scratch_.sb_full = true;
+    scratch_.events.resize(path_mark);
+    if (scratch_.explain) scratch_.executed.resize(path_exec);
+  }
+
   void wrote(std::uint32_t off, std::uint8_t width) {
     if (scratch_.access != nullptr) mark(scratch_.access->writes, p_.globals_size, off, width);
   }
@@ -286,6 +321,9 @@ class Stepper {
   std::uint32_t budget_;
   const DeadLocals* dead_;
   unsigned emitted_ = 0;
+  bool buffered_ = p_.memory_model != MemoryModel::Sc;
+  std::uint32_t sb_at_ = p_.sb_offset + thread_ * p_.sb_stride;  // this thread's buffer
+  bool atomic_ = false;  // the step is an atomic block (stores go to memory)
 };
 
 }  // namespace
@@ -306,15 +344,12 @@ std::uint16_t Executor::pc(const std::uint8_t* state, unsigned thread) const {
   return read_pc(state, program_->threads.at(thread).area_offset);
 }
 
-bool Executor::finished(const std::uint8_t* state, unsigned thread) const {
-  return pc(state, thread) == kPcFinished;
-}
-
 unsigned Executor::step(const std::uint8_t* state, unsigned thread, Scratch& scratch,
                         Sink& sink) const {
   const Thread& th = program_->threads.at(thread);
   std::uint16_t pc0 = read_pc(state, th.area_offset);
-  if (pc0 == kPcFinished) return 0;
+  const bool buffered = program_->memory_model != MemoryModel::Sc;
+  if (pc0 == kPcFinished && !buffered) return 0;
   if (scratch.states.empty()) scratch.states.emplace_back(program_->state_size);
   if (scratch.states[0].size() != program_->state_size)
     for (auto& b : scratch.states) b.assign(program_->state_size, 0);
@@ -324,12 +359,20 @@ unsigned Executor::step(const std::uint8_t* state, unsigned thread, Scratch& scr
   scratch.blocked.clear();
   if (scratch.access != nullptr) scratch.access->reset(program_->globals_size);
   scratch.block_crossed = false;
-  if (const NativeModule* n = native(); n != nullptr && !scratch.explain)
-    return n->step(*program_, thread, pc0, scratch, sink);
-  Stepper st(*this, th, thread, scratch, sink, options_.local_budget);
-  st.first_pc = pc0;
-  st.run(0, pc0, false, 0, 0, pc0, 0);
-  return st.emitted();
+  scratch.sb_full = false;
+  unsigned n = 0;
+  if (pc0 == kPcFinished) {
+  } else if (const NativeModule* m = native(); m != nullptr && !scratch.explain) {
+    n = m->step(*program_, thread, pc0, scratch, sink);
+  } else {
+    Stepper st(*this, th, thread, scratch, sink, options_.local_budget);
+    st.first_pc = pc0;
+    st.run(0, pc0, false, 0, 0, pc0, 0);
+    n = st.emitted();
+  }
+  if (!buffered) return n;
+  scratch.events.clear();
+  return n + flushes(state, thread, pc0, n, scratch, sink);
 }
 
 void Executor::initial_state(std::uint8_t* out, std::vector<Event>& events) const {
@@ -393,6 +436,7 @@ void Executor::initial_state(std::uint8_t* out, std::vector<Event>& events) cons
       case IOp::Clear: std::memset(out + p.init.area_offset + ins.offset, 0, ins.len); break;
       case IOp::Await:
       case IOp::AtomicBegin:
+      case IOp::Fence:  // init runs alone: every store goes straight to memory
       case IOp::Nop:
       case IOp::Halt: break;
     }
@@ -406,6 +450,8 @@ bool Executor::eval_in_thread(ExprId e, const std::uint8_t* state, unsigned thre
   Eval ev{*program_, const_cast<std::uint8_t*>(state), program_->threads.at(thread).area_offset,
           thread};
   ev.events = &events;
+  if (program_->memory_model != MemoryModel::Sc)
+    ev.sb = state + program_->sb_offset + thread * program_->sb_stride;
   value = ev.expr(e);
   return !ev.error;
 }

@@ -82,6 +82,8 @@ struct Successor {
   bool fatal = false;   // a fatal assertion fired or a model error happened: the path ends here
   std::uint32_t first_pc = 0;           // pc the step started at
   std::uint32_t main_pc = 0;            // the yielding instruction the step executed
+  std::int16_t flush = -1;              // tso/pso: this step flushed entry `flush` of the
+                                        // thread's store buffer (and executed no instruction)
   std::span<const std::uint32_t> executed;  // every pc executed, in order (only with explain)
 };
 
@@ -128,6 +130,10 @@ struct Scratch {
   // Set by step() when some path of the step crossed a block (ExecOptions::ref_blocks); reset
   // at the start of every step. Always false without ref_blocks.
   bool block_crossed = false;
+  // tso/pso: set by step() when some path of the step stopped because the thread's store
+  // buffer was full (Program::sb_entries); reset at the start of every step. The search is
+  // then not exhaustive (the session reports it incomplete).
+  bool sb_full = false;
 };
 
 class Executor {
@@ -157,10 +163,14 @@ class Executor {
   // appended to `events`; the caller treats any as a bad model.
   void initial_state(std::uint8_t* out, std::vector<Event>& events) const;
 
+  // Finished: halted, and under tso/pso with an empty store buffer (a halted thread still
+  // flushes; its flushes are its steps).
   bool finished(const std::uint8_t* state, unsigned thread) const;
   std::uint16_t pc(const std::uint8_t* state, unsigned thread) const;
 
   // Produces the successors of `thread` in `state`; returns how many (0: disabled or finished).
+  // Under tso/pso the instruction's successors come first, then one per store-buffer entry
+  // that may flush (Successor::flush), oldest first.
   unsigned step(const std::uint8_t* state, unsigned thread, Scratch& scratch, Sink& sink) const;
 
   // Evaluates a global condition (invariant, final, exists) in `state`. Model errors during the
@@ -180,6 +190,9 @@ class Executor {
   static std::int64_t load(const std::uint8_t* state, std::uint32_t offset, std::uint8_t width);
 
  private:
+  unsigned flushes(const std::uint8_t* state, unsigned thread, std::uint16_t pc0, unsigned index,
+                   Scratch& scratch, Sink& sink) const;
+
   const Program* program_;
   ExecOptions options_;
   std::shared_ptr<const DeadLocals> dead_;  // ExecOptions::dead_vars

@@ -2,6 +2,7 @@
 // expressions as a recursive switch over the flat node vectors of a Program. The step path
 // (model/exec.cpp) calls it once per instruction operand.
 #include "model/exec_eval.hpp"
+#include "model/storebuf.h"
 
 #include <stdexcept>
 
@@ -70,6 +71,8 @@ std::int64_t Eval::expr(ExprId id) {
       std::uint32_t off = addr(n.a);
       if (error) return 0;
       if (access != nullptr) mark(access->reads, p.globals_size, off, n.scalar.width);
+      if (std::int64_t v = 0; sb != nullptr && off < p.globals_size && pcmc_sb_lookup(sb, off, &v))
+        return v;
       return Executor::load(s, off, n.scalar.width);
     }
     case EOp::Current: return static_cast<std::int64_t>(thread) + 1;

@@ -39,6 +39,9 @@ struct Eval {
   std::uint32_t site = 0, pc = 0;
   std::int64_t self = 0;  // for guards
   Access* access = nullptr;  // partial-order reduction: record shared reads here
+  // tso/pso: the executing thread's store buffer (model/storebuf.h); a load of a global reads
+  // the newest buffered store to it before memory. Null under sc and for global conditions.
+  const std::uint8_t* sb = nullptr;
   // Block check (ExecOptions::ref_blocks): per pool block sizes, and where to report a crossing.
   const std::uint32_t* blocks = nullptr;
   std::size_t nblocks = 0;

@@ -137,6 +137,7 @@ void own(const Program& p, const Instr& ins, bool debug_vm, Bits& reads, Bits& w
     }
     case IOp::Jump:
     case IOp::AtomicBegin:
+    case IOp::Fence:
     case IOp::Nop:
     case IOp::Clear:
     case IOp::Halt: return;

@@ -11,7 +11,11 @@ namespace {
 const std::set<std::string>& builtin_names() {
   static const std::set<std::string> n{"VM_BUG_ON", "VM_BUG_ON_PAGE", "VM_BUG_ON_FOLIO",
                                        "WARN_ON",   "WARN_ON_ONCE",   "BUG_ON",
-                                       "HARM_ON",   "choose",         "nondet"};
+                                       "HARM_ON",   "choose",         "nondet",
+                                       // the ordering vocabulary (lower_barrier)
+                                       "smp_mb", "smp_wmb", "smp_rmb", "smp_mb__before_atomic",
+                                       "smp_mb__after_atomic", "READ_ONCE", "WRITE_ONCE",
+                                       "smp_load_acquire", "smp_store_release"};
   return n;
 }
 }  // namespace
@@ -67,6 +71,8 @@ Typed Compiler::call_expr(const ast::Expr& e, bool want_value) {
 Typed Compiler::builtin(const ast::Expr& e, bool want_value, bool& handled) {
   handled = true;
   const std::string& n = e.name;
+  if (n.rfind("smp_", 0) == 0 || n == "READ_ONCE" || n == "WRITE_ONCE")
+    return barrier(e, want_value);
   if (n == "choose" || n == "nondet") {
     if (pure_) fail(e.loc, n + "() is a step and cannot be used here");
     if (thread_id_ < 0) fail(e.loc, n + "() cannot be used in init (it runs once, deterministically)");

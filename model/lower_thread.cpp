@@ -20,7 +20,8 @@ std::uint32_t Compiler::emit(Instr i) {
     default: i.shared = false;
   }
   i.yields = !in_atomic && (i.shared || i.op == IOp::Await || i.op == IOp::Choose ||
-                            i.op == IOp::AtomicBegin);
+                            i.op == IOp::AtomicBegin ||
+                            (i.op == IOp::Fence && i.lo == static_cast<std::int64_t>(FenceKind::Full)));
   th_->code.push_back(i);
   if (th_->code.size() > 65000) fail(i.loc, "thread code exceeds 65000 instructions");
   return static_cast<std::uint32_t>(th_->code.size() - 1);

@@ -305,6 +305,7 @@ unsigned NativeModule::step(const Program& program, unsigned thread, std::uint16
   // Written in place, as the interpreter's Stepper does (Executor::step reset it).
   static_assert(sizeof(bool) == 1, "Scratch::block_crossed is written as one byte");
   call.block_crossed = reinterpret_cast<std::uint8_t*>(&scratch.block_crossed);
+  call.sb_full = reinterpret_cast<std::uint8_t*>(&scratch.sb_full);
   call.thread = thread;
   call.first_pc = first_pc;
   std::uint32_t status = PCMC_NATIVE_OK;

@@ -20,7 +20,7 @@
 #include <stdint.h>
 #endif
 
-#define PCMC_NATIVE_ABI_VERSION 2u
+#define PCMC_NATIVE_ABI_VERSION 3u
 
 /* model::Event, field for field (the host converts; kinds and error kinds are the enums'
  * values). */
@@ -63,6 +63,8 @@ typedef struct pcmc_native_step_call {
   uint64_t* access_writes;
   uint8_t* access_assertion;
   uint8_t* block_crossed;
+  uint8_t* sb_full;          /* never null, zeroed: set to 1 when a store found the thread's
+                              * store buffer full (tso/pso, Scratch::sb_full) */
   uint32_t thread;
   uint32_t first_pc;         /* the thread's pc in the state (not kPcFinished) */
 } pcmc_native_step_call;

@@ -30,6 +30,7 @@ namespace pcmc::model {
 struct ParseOptions {
   std::vector<std::string> include_path;  // searched after the including file's own folder
   std::string kernel = "v5.15";           // the kernel library folder `kernel/NAME` maps to
+  std::string memory_model = "sc";        // --memory-model: which expect blocks are kept
 };
 
 // Parses the file at `path` (loaded through `sm`) and everything it includes.

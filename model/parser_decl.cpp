@@ -218,6 +218,16 @@ void Parser::expect_decl() {
     if (!at(Tok::String)) fail_expected("a kernel library version in quotes, e.g. \"v6.12\"");
     e.kernel = next().text;
   }
+  if (is_word("memory_model")) {  // expect memory_model "tso" "pso" B { }: only under those
+    next();
+    if (!at(Tok::String)) fail_expected("a memory model in quotes: \"sc\", \"tso\" or \"pso\"");
+    while (at(Tok::String)) {
+      const Token t = next();
+      if (t.text != "sc" && t.text != "tso" && t.text != "pso")
+        throw CompileError(t.loc, "unknown memory model \"" + t.text + "\" (sc, tso or pso)");
+      e.memory_models.push_back(t.text);
+    }
+  }
   while (true) {
     Token first = expect_ident("a variant (B, or switches joined by '+')");
     std::vector<std::string> v;
@@ -241,7 +251,12 @@ void Parser::expect_decl() {
     e.items.push_back(expect_item());
   }
   next();
-  if (e.kernel.empty() || e.kernel == opts_.kernel) m_.expects.push_back(std::move(e));
+  // A block without memory_model pins what sc gives (every block written before tso/pso).
+  const bool mm = e.memory_models.empty()
+                      ? opts_.memory_model == "sc"
+                      : std::find(e.memory_models.begin(), e.memory_models.end(),
+                                  opts_.memory_model) != e.memory_models.end();
+  if ((e.kernel.empty() || e.kernel == opts_.kernel) && mm) m_.expects.push_back(std::move(e));
 }
 
 ExpectItem Parser::expect_item() {

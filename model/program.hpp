@@ -109,7 +109,12 @@ enum class IOp : std::uint8_t {
   Choose,       // *addr(a) = v for each v in [lo, hi]: one successor per value, increasing
   Assert,       // assertion site `site` fires when expr(b) != 0 (kernel polarity); when a >= 0
                 // the condition's value is also stored to addr(a) (WARN_ON(x) in an expression)
-  AtomicBegin,  // start of an atomic block (a no-op that yields)
+  AtomicBegin,  // start of an atomic block (a no-op that yields). Under tso/pso it is also a
+                // full barrier: enabled only when the thread's store buffer is empty
+  Fence,        // only under tso/pso (docs/memory-models.md); `lo` is a FenceKind.
+                // Full (smp_mb): yields, enabled only when the store buffer is empty.
+                // Store (smp_wmb, the release half of smp_store_release, pso only): local;
+                // later stores may not flush before the buffered ones
   Nop,          // no effect (end of an atomic block, label targets)
   Clear,        // zero thread-area bytes [offset, offset + len): dead locals at frame exit
   Halt,         // the thread is finished
@@ -129,6 +134,15 @@ struct Instr {
   std::int32_t frame = -1;      // inline frame (index into Program::frames): function + call chain
   SrcLoc loc;                   // the statement this instruction comes from
 };
+
+// Instr::lo of a Fence.
+enum class FenceKind : std::int64_t { Full = 0, Store = 1 };
+
+// The memory model a Program was compiled for (docs/memory-models.md). Under Tso and Pso every
+// thread has a bounded store buffer in the state (Program::sb_*); under Sc there is none and
+// the state is byte for byte what it was before memory models existed.
+enum class MemoryModel : std::uint8_t { Sc, Tso, Pso };
+const char* to_string(MemoryModel m);
 
 enum class AssertClass : std::uint8_t {
   Debug,  // VM_BUG_ON, VM_BUG_ON_PAGE: only with --debug-vm (CONFIG_DEBUG_VM); fatal then
@@ -215,6 +229,17 @@ struct Program {
 
   std::uint32_t state_size = 0;
   std::uint32_t globals_size = 0;
+
+  // Store buffers (tso/pso only; model/storebuf.h has the layout): thread t's buffer is the
+  // sb_stride bytes at sb_offset + t * sb_stride, holding at most sb_entries stores. Under sc
+  // sb_entries is 0 and no bytes exist. sb_exact: the bound is at least the number of stores
+  // any thread can have buffered (loop-free thread code), so a store never finds its buffer
+  // full; otherwise a run that fills a buffer says `incomplete`.
+  MemoryModel memory_model = MemoryModel::Sc;
+  std::uint32_t sb_offset = 0;
+  std::uint32_t sb_stride = 0;
+  std::uint32_t sb_entries = 0;
+  bool sb_exact = true;
 
   std::vector<ENode> exprs;
   std::vector<ANode> addrs;

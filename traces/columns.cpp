@@ -184,6 +184,9 @@ std::string render_columns(const Trace& t, unsigned width) {
         ch += (ch.empty() ? "" : ", ") + c.name + " " + c.before + "\u2192" + c.after;
       add("[" + ch + "]", ind + 2);
     }
+    // tso/pso (docs/memory-models.md): a store that stays in the CPU's buffer, and a load's source.
+    for (const auto& b : s.buffered) add("(buffered " + b + ")", ind + 2);
+    for (const auto& r : s.reads) add("(read " + r + ")", ind + 2);
     for (const auto& e : s.events) add("!! " + base_names(e), ind + 2);
     std::string num = std::to_string(i + 1);
     num.insert(0, num.size() < 3 ? 3 - num.size() : 0, ' ');

@@ -107,6 +107,9 @@ TraceStep step_from_json(const json& j, const std::string& where, std::size_t nu
   }
   if (r.has("locks_held")) s.locks_held = r.strings("locks_held");
   if (r.has("events")) s.events = r.strings("events");
+  s.flush = r.str_or("flush", "");
+  if (r.has("buffered")) s.buffered = r.strings("buffered");
+  if (r.has("reads")) s.reads = r.strings("reads");
   return s;
 }
 
@@ -115,13 +118,19 @@ TraceStep step_from_json(const json& j, const std::string& where, std::size_t nu
 SavedTrace trace_from_json(const json& j, const std::string& where) {
   Reader r(j, where);
   SavedTrace out;
-  if (r.uint("schema_version", 1000) != static_cast<unsigned>(kTraceSchemaVersion))
+  if (const auto v = r.uint("schema_version", 1000);
+      v < static_cast<unsigned>(kTraceSchemaOldest) || v > static_cast<unsigned>(kTraceSchemaVersion))
     r.fail("schema_version", "this pcmc reads schema_version " +
+                                 std::to_string(kTraceSchemaOldest) + " to " +
                                  std::to_string(kTraceSchemaVersion));
   out.run.scenario = r.str("scenario");
   out.run.file = r.str_or("file", "");
   out.run.variant = r.str("variant");
   out.run.kernel = r.str_or("kernel", "v5.15");  // traces written before --kernel: v5.15
+  out.run.memory_model = r.str_or("memory_model", "sc");  // schema 1: sc
+  if (out.run.memory_model != "sc" && out.run.memory_model != "tso" &&
+      out.run.memory_model != "pso")
+    r.fail("memory_model", "expected sc, tso or pso");
   out.run.debug_vm = r.boolean("debug_vm");
   out.run.switches = r.has("switches") ? r.strings("switches") : split_variant(out.run.variant);
   out.run.scenario_hash = r.str_or("scenario_hash", "");

@@ -25,7 +25,7 @@ std::string render_steps(const Trace& t) {
   for (const auto& s : t.steps) {
     wthread = std::max(wthread, s.thread_name.size());
     wfunc = std::max(wfunc, s.function.size());
-    wloc = std::max(wloc, base_name(s.file).size() + 1 + std::to_string(s.line).size());
+    wloc = std::max(wloc, s.file.empty() ? 0 : base_name(s.file).size() + 1 + std::to_string(s.line).size());
   }
   std::string out;
   std::string indent(5 + wthread + 2 + wfunc + 2 + wloc + 2, ' ');
@@ -36,7 +36,8 @@ std::string render_steps(const Trace& t) {
     std::string num = std::to_string(i + 1);
     out += std::string(num.size() < 3 ? 3 - num.size() : 0, ' ') + num + "  ";
     out += pad(s.thread_name, wthread) + "  " + pad(s.function, wfunc) + "  " +
-           pad(base_name(s.file) + ":" + std::to_string(s.line), wloc) + "  " + s.source + "\n";
+           pad(s.file.empty() ? "" : base_name(s.file) + ":" + std::to_string(s.line), wloc) +
+           "  " + s.source + "\n";
     if (!s.changes.empty()) {
       std::string line;
       for (const auto& c : s.changes) {
@@ -49,6 +50,8 @@ std::string render_steps(const Trace& t) {
       }
       out += indent + line + "\n";
     }
+    for (const auto& b : s.buffered) out += indent + "store buffered: " + b + "\n";
+    for (const auto& rd : s.reads) out += indent + "read " + rd + "\n";
     for (const auto& e : s.events) out += indent + "!! " + e + "\n";
   }
   return out;
@@ -63,6 +66,7 @@ nlohmann::json to_json(const Trace& t, const RunInfo& run) {
   j["file"] = run.file;
   j["variant"] = run.variant;
   j["kernel"] = run.kernel;
+  j["memory_model"] = run.memory_model;
   j["debug_vm"] = run.debug_vm;
   j["switches"] = run.switches;
   j["scenario_hash"] = run.scenario_hash;
@@ -94,6 +98,9 @@ nlohmann::json to_json(const Trace& t, const RunInfo& run) {
                      {"changes", changes},
                      {"locks_held", s.locks_held},
                      {"events", s.events}});
+    if (!s.flush.empty()) steps.back()["flush"] = s.flush;
+    if (!s.buffered.empty()) steps.back()["buffered"] = s.buffered;
+    if (!s.reads.empty()) steps.back()["reads"] = s.reads;
   }
   j["steps"] = steps;
   j["loop_start"] = t.loop_start < 0 ? json(nullptr) : json(t.loop_start + 1);

@@ -13,7 +13,8 @@
 
 namespace pcmc::traces {
 
-inline constexpr int kTraceSchemaVersion = 1;
+inline constexpr int kTraceSchemaVersion = 2;  // 2: memory_model, steps' flush/buffered/reads
+inline constexpr int kTraceSchemaOldest = 1;   // json_import still reads version 1 (sc traces)
 
 // Where a trace came from, for the JSON header.
 struct RunInfo {
@@ -27,6 +28,7 @@ struct RunInfo {
   // --set NAME=VALUE overrides of library #default constants the run used, in command-line
   // order (after a JSON round trip, in name order); replay applies them again (JSON "constants", written only when not empty)
   std::vector<std::pair<std::string, std::int64_t>> constants = {};
+  std::string memory_model = "sc";  // --memory-model; replay and explain compile with it
 };
 
 // "  1  P0  inc  lost_update.pcm:14  tmp = counter;\n        counter 0→1\n" ...

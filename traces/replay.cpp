@@ -30,7 +30,9 @@ class Collect final : public model::Sink {
     executed.assign(s.executed.begin(), s.executed.end());
     main_pc = s.main_pc;
     fatal = s.fatal;
+    flush = s.flush;
   }
+  std::int16_t flush = -1;
   unsigned count = 0;
   bool found = false, fatal = false;
   std::vector<std::uint8_t> state;
@@ -254,6 +256,7 @@ ReplayResult replay(const TraceContext& ctx, const Trace& saved) {
 
     out.steps.push_back(describe_step(ctx, cur.data(), got.state.data(), t, index, got.main_pc,
                                       got.events));
+    describe_memory(ctx, cur.data(), got.state.data(), t, got.flush, nullptr, out.steps.back());
     out.choice_path.emplace_back(static_cast<std::uint16_t>(t), index);
     std::uint32_t pc_after = ctx.exec.pc(got.state.data(), t);
     for (const Branch& b : branches_in(p, t, got.executed, pc_after, n)) last_branch[t] = b;

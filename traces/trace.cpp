@@ -16,8 +16,10 @@ class Capture final : public model::Sink {
     std::copy(s.state, s.state + state.size(), state.begin());
     events.assign(s.events.begin(), s.events.end());
     main_pc = s.main_pc;
+    flush = s.flush;
   }
   bool found = false;
+  std::int16_t flush = -1;
   std::vector<std::uint8_t> state;
   std::vector<model::Event> events;
   std::uint32_t main_pc = 0;
@@ -240,6 +242,8 @@ Trace build_trace(const TraceContext& ctx, const PropertyRef& prop, const Choice
   std::vector<model::Event> init_events;
   ctx.exec.initial_state(cur.data(), init_events);
   model::Scratch scratch;
+  model::Access access;  // tso/pso: where the loads came from (describe_memory)
+  if (p.memory_model != model::MemoryModel::Sc) scratch.access = &access;
   for (const auto& [thread, index] : path.steps) {
     struct {
       std::uint16_t thread, index;
@@ -252,6 +256,8 @@ Trace build_trace(const TraceContext& ctx, const PropertyRef& prop, const Choice
                              std::to_string(t.steps.size() + 1));
     t.steps.push_back(describe_step(ctx, cur.data(), cap.state.data(), st.thread, st.index,
                                     cap.main_pc, cap.events));
+    describe_memory(ctx, cur.data(), cap.state.data(), st.thread, cap.flush,
+                    scratch.access, t.steps.back());
     cur = cap.state;
   }
   t.final_state = shared_values(p, cur.data());

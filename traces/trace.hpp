@@ -40,6 +40,12 @@ struct TraceStep {
   std::vector<Change> changes;           // shared fields changed by the step
   std::vector<std::string> locks_held;   // thread_t fields equal to this thread after the step
   std::vector<std::string> events;       // "WARN_ON A4 fired", "discipline: ...", model errors
+  // tso/pso (docs/memory-models.md): what the memory model did; empty under sc.
+  std::string flush;                     // a flush step: the store that reached memory, "x=1"
+  std::vector<std::string> buffered;     // stores this step put in its store buffer, "x=1"
+  std::vector<std::string> reads;        // loads of globals not from memory as under sc:
+                                         // "x=1 from P0's store buffer", or stale ones, "y=0
+                                         // from memory, P1 has y=1 buffered"
 };
 
 struct Trace {
@@ -88,6 +94,12 @@ Trace build_trace(const TraceContext& ctx, const PropertyRef& prop, const Choice
 TraceStep describe_step(const TraceContext& ctx, const std::uint8_t* before,
                         const std::uint8_t* after, unsigned thread, std::uint16_t index,
                         std::uint32_t main_pc, std::span<const model::Event> events);
+
+// tso/pso: fills `ts`'s flush, buffered and reads (memory_steps.cpp). `flush` is the
+// successor's Successor::flush; `access` the step's footprint (null: no reads listed).
+void describe_memory(const TraceContext& ctx, const std::uint8_t* before,
+                     const std::uint8_t* after, unsigned thread, std::int16_t flush,
+                     const model::Access* access, TraceStep& ts);
 
 // An executor event in kernel words: "VM_BUG_ON_PAGE(PageTail(page)) fired: A3", ...
 std::string event_text(const TraceContext& ctx, const model::Event& e);

@@ -27,6 +27,7 @@ std::string misfit(const Options& o, const TraceInput& in, const traces::SavedTr
     model::CompileOptions copts;
     copts.defines = s.run.switches;
     copts.debug_vm = s.run.debug_vm;
+    copts.memory_model = memory_model_named(s.run.memory_model);
     program = model::compile(in.scenario.ast, in.scenario.sm, copts);
   } catch (const model::CompileError& e) {
     return e.what();

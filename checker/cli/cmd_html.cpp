@@ -20,6 +20,7 @@ int write_html_report(const checker::VariantRun& run, const model::SourceManager
   info.switches = o.defines;
   info.scenario_hash = traces::scenario_hash(sm);
   info.kernel = o.kernel;
+  info.memory_model = o.memory_model;
   info.constants = o.sets;
   const char* verdicts[] = {"holds", "violated", "incomplete"};
   const auto& st = run.result.stats;

@@ -144,6 +144,7 @@ int run_matrix(const Options& o) {
         info.switches = col.defines;
         info.scenario_hash = hash;
         info.kernel = column_kernel[c];
+        info.memory_model = o.memory_model;
         info.constants = o.sets;
         const auto& trace = col.traces[static_cast<std::size_t>(m.rows[r].trace[c])];
         if (!write_file(file.string(), traces::to_json(trace, info).dump(2) + "\n")) {

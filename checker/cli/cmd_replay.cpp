@@ -25,6 +25,7 @@ int run_replay(const Options& o) {
     model::CompileOptions copts;
     copts.defines = o.defines;
     copts.debug_vm = o.debug_vm;
+    copts.memory_model = memory_model_named(in.saved.front().run.memory_model);  // as recorded
     program = model::compile(in.scenario.ast, in.scenario.sm, copts);
   } catch (const model::CompileError& e) {
     std::cerr << in.scenario.sm.format(e);

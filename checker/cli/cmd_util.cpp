@@ -28,6 +28,7 @@ void parse_scenario(const Options& o, Scenario& s) {
   popts.include_path = o.include_path;
   popts.include_path.push_back(library_root());
   popts.kernel = o.kernel;
+  popts.memory_model = o.memory_model;
   s.ast = model::parse_file(s.sm, o.scenario, popts);
   model::apply_sets(s.ast, o.sets);  // throws model::SetError: main() reports it (exit 64)
   check_switches(s, o.defines, "-D");
@@ -100,6 +101,14 @@ std::atomic<bool>* install_interrupt() {
   return &g_stop;
 }
 
+model::MemoryModel memory_model_named(const std::string& name) {
+  return name == "tso"   ? model::MemoryModel::Tso
+         : name == "pso" ? model::MemoryModel::Pso
+                         : model::MemoryModel::Sc;
+}
+
+model::MemoryModel memory_model_of(const Options& o) { return memory_model_named(o.memory_model); }
+
 checker::SearchOptions limit_options(const Options& o) {
   checker::SearchOptions s;
   s.order = checker::Order::BFS;
@@ -108,6 +117,8 @@ checker::SearchOptions limit_options(const Options& o) {
   s.max_seconds = o.max_time;
   s.max_memory = o.max_memory_mib ? o.max_memory_mib << 20 : default_memory_limit();
   s.max_local_steps = o.max_local_steps;
+  s.memory_model = memory_model_of(o);
+  s.store_buffer = o.store_buffer;
   s.interrupt = install_interrupt();
   s.engine = o.engine == "native"   ? checker::Engine::Native
              : o.engine == "interp" ? checker::Engine::Interp

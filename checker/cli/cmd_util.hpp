@@ -60,6 +60,10 @@ std::atomic<bool>* install_interrupt();
 // stopping cleanly (installs a SIGINT handler), no progress output.
 checker::SearchOptions limit_options(const Options& o);
 
+// --memory-model as the model's enum.
+model::MemoryModel memory_model_of(const Options& o);
+model::MemoryModel memory_model_named(const std::string& name);  // "sc" | "tso" | "pso"
+
 // Writes `text` to `path`; false when the file cannot be written (checked after the close, so
 // a full disk is seen for small files too).
 bool write_file(const std::string& path, const std::string& text);

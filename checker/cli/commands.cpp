@@ -50,6 +50,8 @@ checker::SearchOptions search_options(const Options& o) {
   s.max_seconds = o.max_time;
   s.max_memory = o.max_memory_mib ? o.max_memory_mib << 20 : default_memory_limit();
   s.max_local_steps = o.max_local_steps;
+  s.memory_model = memory_model_of(o);
+  s.store_buffer = o.store_buffer;
   s.shuffle_seed = o.shuffle;
   s.workers = o.jobs;
   s.store = o.store == "hashcompact" ? checker::StoreMode::HashCompact : checker::StoreMode::Exact;
@@ -173,13 +175,14 @@ std::string stop_reason(const checker::Result& r) {
 nlohmann::json run_json(const checker::VariantRun& run, const Scenario& l, const Options& o,
                         const std::vector<std::string>& defines, bool debug_vm) {
   traces::RunInfo info{run.program.scenario, o.scenario, variant_label(defines), debug_vm,
-                       defines, run.scenario_hash, o.kernel, o.sets};
+                       defines, run.scenario_hash, o.kernel, o.sets, o.memory_model};
   nlohmann::json j;
   j["schema_version"] = traces::kTraceSchemaVersion;
   j["scenario"] = info.scenario;
   j["file"] = info.file;
   j["variant"] = info.variant;
   j["kernel"] = o.kernel;
+  j["memory_model"] = o.memory_model;
   j["debug_vm"] = debug_vm;
   const char* status[] = {"holds", "violated", "incomplete"};
   j["verdict"] = status[static_cast<int>(run.result.status)];
@@ -324,6 +327,9 @@ int judge_all(const Options& o, Scenario& l) {
   auto runs = properties::runs_to_judge(l.ast.expects);
   if (runs.empty()) {
     std::cerr << "pcmc: --judge: " << o.scenario << " has no expect block for kernel " << o.kernel
+              << (o.memory_model == "sc" ? ""
+                                         : " and memory model " + o.memory_model +
+                                               " (expect memory_model \"" + o.memory_model + "\" ...)")
               << ", so there is nothing to judge (run pcmc check without --judge, or add expect "
               << "blocks: docs/language.md)\n";
     return kUsage;

@@ -84,7 +84,14 @@ std::vector<OptionGroup> option_groups(Options& o, OptionChoices& c) {
        "matrix: libraries side by side, e.g. \"v5.15; v6.12\" (each runs the --variants whose "
        "switches its library declares)")
       ("debug-vm", po::bool_switch(&o.debug_vm),
-       "CONFIG_DEBUG_VM: VM_BUG_ON* assertions are compiled in and fatal");
+       "CONFIG_DEBUG_VM: VM_BUG_ON* assertions are compiled in and fatal")
+      ("memory-model", po::value<std::string>(&o.memory_model)->default_value("sc"),
+       "sc | tso | pso: sequential consistency, or per-CPU store buffers (x86-TSO; pso also "
+       "reorders stores to different locations), docs/memory-models.md. tso/pso run with "
+       "--liveness off and no POR or symmetry, and judge only `expect memory_model` blocks")
+      ("store-buffer", po::value<std::string>(&c.store_buffer)->default_value("0"),
+       "tso/pso: stores one store buffer holds (0: computed from the scenario; a run that "
+       "fills a buffer is incomplete)");
   po::options_description& search = add("Search");
   search.add_options()
       ("search", po::value<std::string>(&o.order)->default_value("bfs"),

@@ -24,6 +24,7 @@ struct OptionChoices {
   // unsigned option as 2^64 - 1.
   std::string shuffle, jobs, max_states, max_depth, max_memory, max_nodes, width;
   std::string max_local_steps;  // default: model::kDefaultLocalBudget (options.cpp)
+  std::string store_buffer = "0";
 };
 
 struct OptionGroup {

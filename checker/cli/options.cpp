@@ -142,7 +142,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
     return r;
   };
   {
-    std::uint64_t jobs = 0, width = 0, local = 0;
+    std::uint64_t jobs = 0, width = 0, local = 0, sb = 0;
     const std::uint64_t any = UINT64_MAX;
     for (const std::string& e :
          {count("shuffle", c.shuffle, 0, any, o.shuffle),
@@ -152,11 +152,13 @@ ParseResult parse_options(int argc, const char* const* argv) {
           count("max-memory", c.max_memory, 0, (std::uint64_t{1} << 44) - 1, o.max_memory_mib),
           count("max-local-steps", c.max_local_steps, 1, UINT32_MAX, local),
           count("max-nodes", c.max_nodes, 1, any, o.max_nodes),
-          count("width", c.width, 60, 200, width)})
+          count("width", c.width, 60, 200, width),
+          count("store-buffer", c.store_buffer, 0, 255, sb)})
       if (!e.empty()) return fail(e);
     o.jobs = static_cast<unsigned>(jobs);
     o.width = static_cast<unsigned>(width);
     o.max_local_steps = static_cast<std::uint32_t>(local);
+    o.store_buffer = static_cast<std::uint32_t>(sb);
   }
   // An option that names a file needs a name ("--json ''" would write nothing, silently).
   for (const char* name : {"json", "html", "output", "trace-dir"})
@@ -227,9 +229,6 @@ ParseResult parse_options(int argc, const char* const* argv) {
                 "level)");
   if (o.store == "hashcompact" && o.command != "check")
     return fail("--store hashcompact is an option of pcmc check");
-  if (o.store == "hashcompact" && o.liveness)
-    return fail("--store hashcompact needs --liveness off (the non-termination pass walks the "
-                "stored states, which hash compaction does not keep)");
   if (o.engine != "auto" && o.engine != "interp" && o.engine != "native")
     return fail("--engine must be auto, interp or native");
   if (por != "on" && por != "off" && por != "persistent" && por != "sleep")
@@ -251,6 +250,31 @@ ParseResult parse_options(int argc, const char* const* argv) {
                   (dead_given && o.dead_vars ? ", --dead-vars on" : ""));
     o.por = o.sleep = o.dead_vars = false;
   }
+  // Memory models (docs/memory-models.md, "Reductions and passes"): the store buffers' flushes
+  // are steps the static futures of POR do not know, symmetry does not permute buffers, and
+  // the non-termination pass's per-thread fairness lets a spinning thread keep its own stores
+  // buffered forever. Their defaults turn off quietly; asking for one is a usage error.
+  if (o.memory_model != "sc" && o.memory_model != "tso" && o.memory_model != "pso")
+    return fail("--memory-model must be sc, tso or pso");
+  if (o.memory_model != "sc") {
+    const std::string mm = "--memory-model " + o.memory_model;
+    if (o.liveness && !vm["liveness"].defaulted())
+      return fail(mm + " and --liveness on cannot be combined: the non-termination pass is not "
+                  "sound with store buffers (docs/memory-models.md); use --liveness off");
+    if (o.por_given && (o.por || o.sleep))
+      return fail(mm + " and --por " + por + " cannot be combined: partial-order reduction does "
+                  "not know the flush steps (docs/memory-models.md); use --por off");
+    if (o.symmetry)
+      return fail(mm + " and --symmetry on cannot be combined: symmetry does not permute store "
+                  "buffers (docs/memory-models.md)");
+    o.liveness = false;
+    o.por = o.sleep = false;
+  } else if (o.store_buffer != 0) {
+    return fail("--store-buffer needs --memory-model tso or pso");
+  }
+  if (o.store == "hashcompact" && o.liveness)
+    return fail("--store hashcompact needs --liveness off (the non-termination pass walks the "
+                "stored states, which hash compaction does not keep)");
   if (o.progress != "auto" && o.progress != "json" && o.progress != "off")
     return fail("--progress must be auto, json or off");
   if (o.max_time < 0) return fail("--max-time must not be negative");

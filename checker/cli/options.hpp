@@ -25,6 +25,8 @@ struct Options {
                                  // take the trace's kernel)
   std::string kernels;           // matrix --kernels "v5.15; v6.12": one column group per library
   bool debug_vm = false;
+  std::string memory_model = "sc";  // --memory-model sc|tso|pso (docs/memory-models.md)
+  std::uint32_t store_buffer = 0;   // --store-buffer N: entries per store buffer (0: computed)
   // --set NAME=VALUE: library #default overrides, in command-line order
   // (model/constant_sets.hpp); parse_scenario applies them
   std::vector<std::pair<std::string, std::int64_t>> sets;

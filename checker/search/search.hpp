@@ -18,6 +18,7 @@
 #include "checker/reduce/por_stats.hpp"
 #include "checker/system/counterexample.hpp"
 #include "checker/system/system.hpp"
+#include "model/program.hpp"
 
 namespace pcmc::checker {
 
@@ -168,6 +169,9 @@ struct SearchOptions {
                                     // checked and expanded; deeper successors are dropped
                                     // (Incomplete if any was new). DFS: first-found depth.
   double max_seconds = 0;           // 0 = unlimited
+  model::MemoryModel memory_model = model::MemoryModel::Sc;  // compiled into the program by
+                                    // run_variant (docs/memory-models.md); search() ignores it
+  std::uint32_t store_buffer = 0;   // tso/pso: entries per store buffer, 0 = computed
   std::uint32_t max_local_steps = 0;  // instructions one step may run (a local loop) before it
                                     // is a model error, local-divergence; 0 = the default,
                                     // model::kDefaultLocalBudget. Applied by run_variant

@@ -176,6 +176,8 @@ VariantRun run_variant(const model::ast::Model& model, const model::SourceManage
   model::CompileOptions copts;
   copts.defines = defines;
   copts.debug_vm = debug_vm;
+  copts.memory_model = options.memory_model;
+  copts.store_buffer = options.store_buffer;
   run.program = model::compile(model, sm, copts);
   run.scenario_hash = traces::scenario_hash(sm);
   model::ExecOptions eopts;
@@ -220,6 +222,17 @@ VariantRun run_variant(const model::ast::Model& model, const model::SourceManage
     run.result.stats.dead_bytes = reduced->dead_locals()->total_bytes();
     const ProgramSystem concrete(*run.exec, run.table);
     for (Counterexample& cex : run.result.violations) close_lasso(concrete, cex);
+  }
+  // A store that found its buffer full was not taken: what lies behind it is unexplored, so
+  // "holds" and the exists counts are not totals (docs/memory-models.md, "Bounds").
+  if (system.store_buffer_full()) {
+    const std::string why = "store buffer bound " + std::to_string(run.program.sb_entries) +
+                            " reached (--store-buffer)";
+    if (run.result.status == Status::Holds) run.result.status = Status::Incomplete;
+    run.result.exhaustive = false;
+    run.result.incomplete_reason = run.result.incomplete_reason.empty()
+                                       ? why
+                                       : run.result.incomplete_reason + "; " + why;
   }
   traces::TraceContext ctx = run.trace_context(sm);
   for (const Counterexample& cex : run.result.violations)

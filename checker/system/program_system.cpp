@@ -137,6 +137,7 @@ unsigned ProgramSystem::successors(const std::uint8_t* state, unsigned thread, C
   Forward fwd(*this, thread, pc, sink);
   const unsigned n = exec_.step(state, thread, pc.scratch, fwd);
   if (pc.scratch.block_crossed) step_crossed(exec_, state, thread);
+  if (pc.scratch.sb_full) sb_full_.store(true, std::memory_order_relaxed);
   return n;
 }
 
@@ -155,6 +156,7 @@ unsigned ProgramSystem::successors_with_footprint(const std::uint8_t* state, uns
   }
   pc.scratch.access = nullptr;
   if (pc.scratch.block_crossed) step_crossed(exec_, state, thread);
+  if (pc.scratch.sb_full) sb_full_.store(true, std::memory_order_relaxed);
   fp.reads = pc.access.reads;
   fp.writes = pc.access.writes;
   bool inv = false;

@@ -8,6 +8,7 @@
 // uses such a system must be abandoned (checker/session/session.cpp falls back).
 #pragma once
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
 
@@ -74,12 +75,17 @@ class ProgramSystem final : public TransitionSystem {
   ObjectNames object_names() const override;
   bool holds_lock(const std::uint8_t* state, unsigned thread) const override;
 
+  // tso/pso: some step so far found its store buffer full (model::Scratch::sb_full): states
+  // behind that store were not explored, so the search is not exhaustive.
+  bool store_buffer_full() const { return sb_full_.load(std::memory_order_relaxed); }
+
   // The report an executor event maps to (kNoProperty for none).
   PropertyId property_of(const model::Event& e) const;
 
  private:
   const model::Executor& exec_;
   const properties::PropertyTable& table_;
+  mutable std::atomic<bool> sb_full_{false};
   model::StaticFootprints futures_;
   // Diagnostics: the global holder words of locks (thread_t lock words: xa_lock, lock_owner).
   struct Holder {

@@ -86,8 +86,19 @@ TEST_CASE("import: errors name the JSON path of the bad member", "[json]") {
   CHECK(error_of(bad) == "violations[0].choice_path: has 3 entries for 4 steps");
 
   bad = run;
-  bad["violations"][0]["schema_version"] = 2;
-  CHECK(error_of(bad) == "violations[0].schema_version: this pcmc reads schema_version 1");
+  bad["violations"][0]["schema_version"] = 3;
+  CHECK(error_of(bad) == "violations[0].schema_version: this pcmc reads schema_version 1 to 2");
+  bad["violations"][0]["schema_version"] = 0;
+  CHECK(error_of(bad) == "violations[0].schema_version: this pcmc reads schema_version 1 to 2");
+
+  // Schema 1 (before memory models) still reads, as sc; schema 2 names the memory model.
+  json v1 = run;
+  v1["violations"][0]["schema_version"] = 1;
+  v1["violations"][0].erase("memory_model");
+  CHECK(traces::traces_from_json(v1).front().run.memory_model == "sc");
+  bad = run;
+  bad["violations"][0]["memory_model"] = "arm64";
+  CHECK(error_of(bad) == "violations[0].memory_model: expected sc, tso or pso");
 
   bad = run;
   bad["violations"][0]["property"]["name"] = 3;
