@@ -53,6 +53,7 @@ class Effects {
         return;
       case IOp::Jump:
       case IOp::AtomicBegin:
+      case IOp::Fence:  // a barrier reads and writes no local (the store buffer is not the area)
       case IOp::Nop:
       case IOp::Halt: return;
     }
