@@ -5,6 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+
+#include <unistd.h>
 
 #include "model/parser.hpp"
 
@@ -12,16 +15,29 @@ using namespace pcmc::model;
 
 namespace {
 
-// A library root with two versions, each declaring its own switch in kernel/<v>/lib.pcm.
-std::filesystem::path make_root() {
-  auto root = std::filesystem::temp_directory_path() / "pcmc-kernel-select-test";
-  std::filesystem::remove_all(root);
-  for (const char* v : {"v5.15", "v6.12"}) {
-    std::filesystem::create_directories(root / "kernel" / v);
-    std::ofstream(root / "kernel" / v / "lib.pcm")
-        << "switch S_" << (v[1] == '5' ? "OLD" : "NEW") << ";\n";
+// A library root with two versions, each declaring its own switch in kernel/<v>/lib.pcm. One
+// folder per process (ctest runs this binary's test cases as parallel processes: a shared
+// folder would be removed under a sibling's feet), removed when the process exits.
+struct Root {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("pcmc-kernel-select-test." + std::to_string(::getpid()));
+  Root() {
+    std::filesystem::remove_all(path);
+    for (const char* v : {"v5.15", "v6.12"}) {
+      std::filesystem::create_directories(path / "kernel" / v);
+      std::ofstream(path / "kernel" / v / "lib.pcm")
+          << "switch S_" << (v[1] == '5' ? "OLD" : "NEW") << ";\n";
+    }
   }
-  return root;
+  ~Root() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+std::filesystem::path make_root() {
+  static const Root root;
+  return root.path;
 }
 
 ast::Model parse(const std::string& text, const std::string& kernel) {
