@@ -163,9 +163,11 @@ TEST_CASE("symmetry: every example, every expected variant, matches off (long ti
           "[symmetry][oracle][long]") {
   const auto files = checker::test::of_tier(scenario_files(), checker::test::Tier::long_tier);
   REQUIRE(files.size() == 2);  // C-R2 and C-stress (scaled/ is not in this corpus)
+  // C-R2's and C-stress's threads are all different (khugepaged, openers with different
+  // ranges), so symmetry finds nothing to interchange here: the oracle is that it changes nothing.
   const auto [checked, applied] = symmetry_every_example(files);
   CHECK(checked >= 2 * checker::test::kLongRuns);
-  CHECK(applied >= 1);
+  CHECK(applied == 0);
 }
 
 // Also with POR on (docs/symmetry.md, "POR and symmetry together"): the same oracle, and the
