@@ -8,8 +8,11 @@
 
 #include "model/compile.hpp"
 #include "model/exec.hpp"
+#include "model/test/state_helpers.hpp"
 
 using namespace pcmc::model;
+using pcmc::model::test::global;
+using pcmc::model::test::initial;
 
 namespace {
 
@@ -49,21 +52,6 @@ int steps_to_finish(const Program& p, std::vector<std::uint8_t>& s, unsigned t,
     ++n;
   }
   return n;
-}
-
-std::vector<std::uint8_t> initial(const Program& p) {
-  std::vector<std::uint8_t> s(p.state_size);
-  std::vector<Event> ev;
-  Executor(p, {}).initial_state(s.data(), ev);
-  REQUIRE(ev.empty());
-  return s;
-}
-
-std::int64_t global(const Program& p, const std::vector<std::uint8_t>& s, const std::string& name) {
-  for (const Symbol& sym : p.symbols)
-    if (sym.name == name) return Executor::load(s.data(), sym.offset, sym.scalar.width);
-  FAIL("no symbol " << name);
-  return 0;
 }
 
 int count_yields(const Program& p, unsigned t) {

@@ -6,9 +6,12 @@
 
 #include "model/compile.hpp"
 #include "model/exec.hpp"
+#include "model/test/state_helpers.hpp"
 #include "model/storebuf.h"
 
 using namespace pcmc::model;
+using pcmc::model::test::global;
+using pcmc::model::test::initial;
 
 namespace {
 
@@ -33,21 +36,6 @@ struct Collect : Sink {
     flush.push_back(s.flush);
   }
 };
-
-std::vector<std::uint8_t> initial(const Program& p) {
-  std::vector<std::uint8_t> s(p.state_size);
-  std::vector<Event> ev;
-  Executor(p, {}).initial_state(s.data(), ev);
-  REQUIRE(ev.empty());
-  return s;
-}
-
-std::int64_t global(const Program& p, const std::vector<std::uint8_t>& s, const std::string& name) {
-  for (const Symbol& sym : p.symbols)
-    if (sym.name == name) return Executor::load(s.data(), sym.offset, sym.scalar.width);
-  FAIL("no symbol " << name);
-  return 0;
-}
 
 std::uint32_t buffered(const Program& p, const std::vector<std::uint8_t>& s, unsigned t) {
   return pcmc_sb_count(s.data() + p.sb_offset + t * p.sb_stride);
