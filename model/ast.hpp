@@ -244,6 +244,9 @@ struct ExpectDecl {
   std::string kernel;  // `expect kernel "v6.12" ...`: that library only; "" = every library
   std::vector<std::string> memory_models;  // `expect memory_model "tso" "pso" ...`: judged only
                                            // under those; none = under sc only
+  // `expect set HPAGE_PMD_NR=8 NR_SLOTS=16 ...`: judged only by a run whose --set values are
+  // exactly these (by name; a later --set of a name wins); none = only a run without --set.
+  std::vector<std::pair<std::string, std::int64_t>> sets;
   std::vector<std::vector<std::string>> variants;
   std::vector<SrcLoc> variant_locs;
   ModeSel mode = ModeSel::Both;

@@ -31,6 +31,9 @@ struct ParseOptions {
   std::vector<std::string> include_path;  // searched after the including file's own folder
   std::string kernel = "v5.15";           // the kernel library folder `kernel/NAME` maps to
   std::string memory_model = "sc";        // --memory-model: which expect blocks are kept
+  // --set NAME=VALUE in command-line order: which `expect set ...` blocks are kept (the values
+  // themselves are applied after parsing, model/constant_sets.hpp).
+  std::vector<std::pair<std::string, std::int64_t>> sets;
 };
 
 // Parses the file at `path` (loaded through `sm`) and everything it includes.

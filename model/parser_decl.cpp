@@ -3,9 +3,23 @@
 // globals and functions. Part of the parser (model/parser_impl.hpp); types, statements and
 // expressions are parsed by the sibling parser_type.cpp, parser_stmt.cpp and parser_expr.cpp,
 // directives by parser.cpp.
+#include <map>
+
 #include "model/parser_impl.hpp"
 
 namespace pcmc::model::detail {
+
+namespace {
+
+// The --set values a run has (a later set of a name wins) equal the block's, as sets of pairs.
+bool same_sets(const std::vector<std::pair<std::string, std::int64_t>>& block,
+               const std::vector<std::pair<std::string, std::int64_t>>& run) {
+  std::map<std::string, std::int64_t> a(block.begin(), block.end()), b;
+  for (const auto& [n, v] : run) b[n] = v;
+  return a == b;
+}
+
+}  // namespace
 
 using namespace ast;
 
@@ -228,6 +242,24 @@ void Parser::expect_decl() {
       e.memory_models.push_back(t.text);
     }
   }
+  // expect set NAME=VALUE ... B { }: only judged by a run with exactly these --set values. `set`
+  // followed by a NAME '=' is the keyword; a switch called `set` is still a variant.
+  if (is_word("set") && look(1).kind == Tok::Ident && look(2).kind == Tok::Punct &&
+      look(2).text == "=") {
+    next();
+    while (at(Tok::Ident) && look(1).kind == Tok::Punct && look(1).text == "=") {
+      const Token name = next();
+      next();
+      const bool neg = is_punct("-");
+      if (neg) next();
+      if (!at(Tok::Int)) fail_expected("an integer value for " + name.text);
+      const Token v = next();
+      for (const auto& [n, _] : e.sets)
+        if (n == name.text)
+          throw CompileError(name.loc, "'" + name.text + "' is set twice in this expect block");
+      e.sets.emplace_back(name.text, neg ? -v.value : v.value);  // Int: 0 .. INT64_MAX
+    }
+  }
   while (true) {
     Token first = expect_ident("a variant (B, or switches joined by '+')");
     std::vector<std::string> v;
@@ -256,7 +288,8 @@ void Parser::expect_decl() {
                       ? opts_.memory_model == "sc"
                       : std::find(e.memory_models.begin(), e.memory_models.end(),
                                   opts_.memory_model) != e.memory_models.end();
-  if ((e.kernel.empty() || e.kernel == opts_.kernel) && mm) m_.expects.push_back(std::move(e));
+  if ((e.kernel.empty() || e.kernel == opts_.kernel) && mm && same_sets(e.sets, opts_.sets))
+    m_.expects.push_back(std::move(e));
 }
 
 ExpectItem Parser::expect_item() {

@@ -29,6 +29,7 @@ void parse_scenario(const Options& o, Scenario& s) {
   popts.include_path.push_back(library_root());
   popts.kernel = o.kernel;
   popts.memory_model = o.memory_model;
+  popts.sets = o.sets;
   s.ast = model::parse_file(s.sm, o.scenario, popts);
   model::apply_sets(s.ast, o.sets);  // throws model::SetError: main() reports it (exit 64)
   check_switches(s, o.defines, "-D");

@@ -330,6 +330,9 @@ int judge_all(const Options& o, Scenario& l) {
               << (o.memory_model == "sc" ? ""
                                          : " and memory model " + o.memory_model +
                                                " (expect memory_model \"" + o.memory_model + "\" ...)")
+              << (o.sets.empty() ? ""
+                                 : " and the --set values" + sets_label(o).substr(1) +
+                                       " (expect set NAME=VALUE ... B { ... })")
               << ", so there is nothing to judge (run pcmc check without --judge, or add expect "
               << "blocks: docs/language.md)\n";
     return kUsage;

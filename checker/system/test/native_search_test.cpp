@@ -72,7 +72,7 @@ TEST_CASE("native search: the same results as the interpreter", "[native]") {
   o.por = o.sleep = false;
   o.workers = 2;
   same_search(example("seed/c-r2.pcm"), {}, false, o);
-  same_search(example("scaled/generated/thp-n4-open3.pcm"), {}, false, o);
+  same_search(example("scaled/generated/thp-open3.pcm"), {}, false, o);
   same_search(example("basics/use_after_free.pcm"), {}, false, o);
 }
 
