@@ -34,6 +34,9 @@ struct ParseOptions {
   // --set NAME=VALUE in command-line order: which `expect set ...` blocks are kept (the values
   // themselves are applied after parsing, model/constant_sets.hpp).
   std::vector<std::pair<std::string, std::int64_t>> sets;
+  // Keep every expect block whatever its kernel, memory model or set (tools that list them, e.g.
+  // the test corpus enumerating the sizes a file pins; never a judge run).
+  bool every_expect = false;
 };
 
 // Parses the file at `path` (loaded through `sm`) and everything it includes.

@@ -288,7 +288,8 @@ void Parser::expect_decl() {
                       ? opts_.memory_model == "sc"
                       : std::find(e.memory_models.begin(), e.memory_models.end(),
                                   opts_.memory_model) != e.memory_models.end();
-  if ((e.kernel.empty() || e.kernel == opts_.kernel) && mm && same_sets(e.sets, opts_.sets))
+  if (opts_.every_expect ||
+      ((e.kernel.empty() || e.kernel == opts_.kernel) && mm && same_sets(e.sets, opts_.sets)))
     m_.expects.push_back(std::move(e));
 }
 

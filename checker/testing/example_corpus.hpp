@@ -17,6 +17,7 @@
 #include "checker/session/session.hpp"
 #include "checker/testing/replay.hpp"
 #include "model/compile.hpp"
+#include "model/constant_sets.hpp"
 #include "model/parser.hpp"
 #include "properties/judge.hpp"
 
@@ -144,20 +145,58 @@ inline model::Program compile_file(const std::string& file,
   return model::compile(ast, sm, co);
 }
 
-// Calls fn(file, ast, sm, spec) for every (variant, mode) that the expect blocks of each file
-// name — one baseline run for a file without expect blocks — as `pcmc check --judge` runs them.
+// The sizes a file is judged at: no --set first, then the values of each distinct
+// `expect set NAME=VALUE ...` block (docs/language.md), as ctest adds one judge run per set.
+inline std::vector<model::ConstantSets> expected_sets(const std::string& file) {
+  model::SourceManager sm;
+  model::ParseOptions po;
+  po.include_path.push_back(PCMC_SOURCE_DIR "/model/kernel");
+  po.include_path.push_back(PCMC_SOURCE_DIR "/model");
+  po.every_expect = true;
+  std::vector<model::ConstantSets> out{{}};
+  for (const auto& e : model::parse_file(sm, file, po).expects) {
+    model::ConstantSets s = e.sets;
+    std::sort(s.begin(), s.end());
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  }
+  return out;
+}
+
+// parse() with --set values applied (the file's program at that size).
+inline model::ast::Model parse_at(model::SourceManager& sm, const std::string& file,
+                                  const model::ConstantSets& sets) {
+  model::ParseOptions po;
+  po.include_path.push_back(PCMC_SOURCE_DIR "/model/kernel");
+  po.include_path.push_back(PCMC_SOURCE_DIR "/model");
+  po.sets = sets;
+  model::ast::Model ast = model::parse_file(sm, file, po);
+  model::apply_sets(ast, sets);
+  return ast;
+}
+
+inline std::string sets_label(const model::ConstantSets& sets) {
+  std::string s;
+  for (const auto& [n, v] : sets) s += " --set " + n + "=" + std::to_string(v);
+  return s;
+}
+
+// Calls fn(file, ast, sm, spec) for every (size, variant, mode) that the expect blocks of each
+// file name — one baseline run for a file without expect blocks — as `pcmc check --judge` runs
+// them (and ctest, once per `expect set` size).
 template <class Fn>
 void for_each_expected_run(const std::vector<std::string>& files, Fn fn) {
-  for (const std::string& file : files) {
-    model::SourceManager sm;
-    const model::ast::Model ast = parse(sm, file);
-    std::vector<properties::RunSpec> runs = properties::runs_to_judge(ast.expects);
-    if (runs.empty()) runs.push_back({});
-    for (const auto& spec : runs) {
-      INFO(file << " " << spec.label());
-      fn(file, ast, sm, spec);
+  for (const std::string& file : files)
+    for (const model::ConstantSets& sets : expected_sets(file)) {
+      model::SourceManager sm;
+      const model::ast::Model ast = parse_at(sm, file, sets);
+      std::vector<properties::RunSpec> runs = properties::runs_to_judge(ast.expects);
+      if (runs.empty() && !sets.empty()) continue;
+      if (runs.empty()) runs.push_back({});
+      for (const auto& spec : runs) {
+        INFO(file << sets_label(sets) << " " << spec.label());
+        fn(file, ast, sm, spec);
+      }
     }
-  }
 }
 
 }  // namespace pcmc::checker::test

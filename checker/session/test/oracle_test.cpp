@@ -132,6 +132,20 @@ TEST_CASE("oracle: every example, every expected variant, -j 2/3 equals -j 1 (al
   every_example(files);
 }
 
+TEST_CASE("the oracles' corpus visits every size a file pins with `expect set`", "[oracle]") {
+  using Sets = std::vector<model::ConstantSets>;
+  CHECK(checker::test::expected_sets(PCMC_SOURCE_DIR "/examples/scaled/generated/thp-open2.pcm") ==
+        Sets{{}, {{"HPAGE_PMD_NR", 8}}, {{"HPAGE_PMD_NR", 16}}});
+  CHECK(checker::test::expected_sets(PCMC_SOURCE_DIR "/examples/seed/c-r1.pcm") == Sets{{}});
+  // The program parsed at a size is that size's: its pins are the ones judged there.
+  model::SourceManager sm;
+  const model::ast::Model ast = checker::test::parse_at(
+      sm, PCMC_SOURCE_DIR "/examples/scaled/generated/thp-open2.pcm", {{"HPAGE_PMD_NR", 16}});
+  REQUIRE(!ast.expects.empty());
+  for (const auto& e : ast.expects)
+    CHECK(e.sets == model::ConstantSets{{"HPAGE_PMD_NR", 16}});
+}
+
 TEST_CASE("oracle: random models, -j 2/3 equals -j 1 (also with sleep sets)", "[oracle]") {
   std::set<std::string> seen;  // property classes met, so the generator keeps its coverage
   for (std::uint64_t seed = 1; seed <= 60; ++seed) {

@@ -203,34 +203,39 @@ std::vector<std::string> example_files() {
 
 // Baseline, --debug-vm, and the first two -D variants the expect blocks name: every switch
 // would be ~270 modules to compile (about a second each at -O0); two show the -D path.
-void compare_files(const std::vector<std::string>& files) {
-  REQUIRE(!files.empty());
-  for (const std::string& file : files) {
-    model::SourceManager sm;
-    const model::ast::Model ast = checker::test::parse(sm, file);
-    std::vector<properties::RunSpec> runs{{{}, false}, {{}, true}};
-    std::size_t variants = 0;
-    for (const properties::RunSpec& r : properties::runs_to_judge(ast.expects))
-      if (!r.defines.empty() && !r.debug_vm && variants < 2) {
-        runs.push_back(r);
-        ++variants;
-      }
-    for (const properties::RunSpec& spec : runs) {
-      INFO(file << " " << spec.label());
-      model::CompileOptions co;
-      co.defines = spec.defines;
-      co.debug_vm = spec.debug_vm;
-      const model::Program p = model::compile(ast, sm, co);
-      model::ExecOptions eo;
-      eo.debug_vm = spec.debug_vm;
+void compare_file(const std::string& file, const model::ConstantSets& sets) {
+  model::SourceManager sm;
+  const model::ast::Model ast = checker::test::parse_at(sm, file, sets);
+  std::vector<properties::RunSpec> runs{{{}, false}, {{}, true}};
+  std::size_t variants = 0;
+  for (const properties::RunSpec& r : properties::runs_to_judge(ast.expects))
+    if (!r.defines.empty() && !r.debug_vm && variants < 2) {
+      runs.push_back(r);
+      ++variants;
+    }
+  for (const properties::RunSpec& spec : runs) {
+    INFO(file << checker::test::sets_label(sets) << " " << spec.label());
+    model::CompileOptions co;
+    co.defines = spec.defines;
+    co.debug_vm = spec.debug_vm;
+    const model::Program p = model::compile(ast, sm, co);
+    model::ExecOptions eo;
+    eo.debug_vm = spec.debug_vm;
+    CHECK(compare_program(p, eo) > 0);
+    eo.ref_blocks = pool_blocks(p);
+    if (!eo.ref_blocks.empty()) {  // again with the block check (the symmetry search's)
+      INFO("ref_blocks");
       CHECK(compare_program(p, eo) > 0);
-      eo.ref_blocks = pool_blocks(p);
-      if (!eo.ref_blocks.empty()) {  // again with the block check (the symmetry search's)
-        INFO("ref_blocks");
-        CHECK(compare_program(p, eo) > 0);
-      }
     }
   }
+}
+
+// Every size a file is judged at (its `expect set` blocks, docs/language.md).
+void compare_files(const std::vector<std::string>& files) {
+  REQUIRE(!files.empty());
+  for (const std::string& file : files)
+    for (const model::ConstantSets& sets : checker::test::expected_sets(file))
+      compare_file(file, sets);
 }
 
 std::vector<std::string> files_under(const std::string& part, bool inside) {
