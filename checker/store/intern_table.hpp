@@ -51,16 +51,6 @@ class InternTable {
   void prefetch(std::uint64_t hash) const {
     if (const Shard* s = shards_[shard_of(hash)].get()) s->index.prefetch(hash);
   }
-  // Prefetches the entry find(e, hash) compares first (the first tag-matching slot of its home
-  // bucket), for a caller that prefetched the bucket earlier: a hit then costs no second serial
-  // miss on the arena. No effect on results.
-  void prefetch_candidate(std::uint64_t hash) const {
-    const unsigned sh = shard_of(hash);
-    if (const Shard* s = shards_[sh].get()) {
-      const std::uint32_t local = s->index.first_candidate(hash);
-      if (local != kNone) __builtin_prefetch(entry((local << kShardBits) | sh));
-    }
-  }
   // The index of `e`, storing it first if it is new.
   std::uint32_t intern(const std::uint8_t* e, std::uint64_t hash);
   const std::uint8_t* entry(std::uint32_t index) const {

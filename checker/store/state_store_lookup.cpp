@@ -224,11 +224,7 @@ void StateStore::near_levels_batch(std::size_t first, std::size_t end,
   constexpr std::size_t kPending = 64;
   NodeProbe pending[kPending];
   std::size_t m = 0;
-  // Two passes: the first tag-matching entry of each (prefetched) bucket is prefetched, then the
-  // nodes are probed, so that the entry misses of hits overlap too (they were ~30 % of a native
-  // run on thp-n16-open3, each waiting for the one before).
   const auto flush = [&] {
-    for (std::size_t j = 0; j < m; ++j) tables_[pending[j].node]->prefetch_candidate(pending[j].hash);
     for (std::size_t j = 0; j < m; ++j) {
       const NodeProbe& p = pending[j];
       *p.slot = tables_[p.node]->find(p.bytes, p.hash);
