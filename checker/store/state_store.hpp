@@ -55,7 +55,7 @@ class StateStore {
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
   static constexpr std::uint32_t kMaxStates = 0xFFFFFFFEu;
   static constexpr std::size_t kMaxLeaves = 256;  // more parts are merged pairwise
-  static constexpr std::uint32_t kLeafBytes = 32;  // parts are cut into leaves of at most this
+  static constexpr std::uint32_t kLeafBytes = 64;  // parts are cut into leaves of at most this
 
   struct Inserted {
     std::uint32_t id;
