@@ -225,7 +225,7 @@ void check_system(const TransitionSystem& sys, std::size_t cap) {
 
 }  // namespace
 
-TEST_CASE("store oracle: toy systems, every drive equals an unordered_set; a dropped insert "
+TEST_CASE("store oracle: toy systems, every drive equals an unordered_set, a dropped insert "
           "fails it",
           "[checker][store]") {
   using namespace toy;
@@ -244,7 +244,7 @@ TEST_CASE("store oracle: toy systems, every drive equals an unordered_set; a dro
   }
 }
 
-TEST_CASE("store oracle: random models, every drive equals an unordered_set; a dropped insert "
+TEST_CASE("store oracle: random models, every drive equals an unordered_set, a dropped insert "
           "fails it",
           "[checker][store]") {
   unsigned checked = 0;
