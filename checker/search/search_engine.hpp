@@ -195,7 +195,7 @@ class Search final : public TransitionSink {
   std::uint64_t max_fanout_ = 1;  // most transitions seen out of one state (memory headroom)
   std::uint64_t clock_every_ = 1;
   std::uint64_t since_clock_ = 0;
-  std::uint64_t since_memory_ = 0;
+  std::uint64_t memory_skip_ = 0;  // expansions before the next memory check
   Clock::time_point start_ = Clock::now();
   Clock::time_point last_clock_ = start_;
   Clock::time_point last_progress_ = start_;

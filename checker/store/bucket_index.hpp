@@ -78,6 +78,20 @@ class BucketIndex {
     ++count_;
   }
 
+  // insert() for an index whose values are exactly 0 .. size()-1 (an InternTable shard's local
+  // indices, stored in that order): growing rehashes them in value order, so hash_of reads its
+  // entries sequentially instead of at the random order of the old buckets (a cache miss each).
+  template <class HashOf>
+  void insert_dense(std::uint64_t hash, std::uint32_t value, HashOf&& hash_of) {
+    if (12 * (count_ + 1) > 11 * kSlots * buckets_.size()) {
+      std::vector<Bucket> bigger(buckets_.size() + buckets_.size() / 4 + 1);
+      for (std::uint32_t v = 0; v < count_; ++v) place(bigger, hash_of(v), v);
+      buckets_.swap(bigger);
+    }
+    place(buckets_, hash, value);
+    ++count_;
+  }
+
   std::uint64_t size() const { return count_; }
   std::uint64_t bytes() const { return buckets_.capacity() * sizeof(Bucket); }
   // What one growth may allocate (the new buckets while the old ones are alive).

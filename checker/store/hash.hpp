@@ -79,11 +79,16 @@ inline std::uint64_t hash_bytes(const std::uint8_t* p, std::size_t n,
 }
 
 // Byte equality of two n-byte strings, with the common widths of the state store's tables
-// (32-byte leaves, 8-byte tree nodes, 2- and 4-byte blocks) compared inline: a leaf compared
+// (64- and 32-byte leaves, 8-byte tree nodes, 2- and 4-byte blocks) compared inline: a leaf compared
 // with the parent's on every lookup was a call to memcmp.
 inline bool equal_bytes(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
   using hash_detail::load64;
   switch (n) {
+    case 64:
+      return ((load64(a) ^ load64(b)) | (load64(a + 8) ^ load64(b + 8)) |
+              (load64(a + 16) ^ load64(b + 16)) | (load64(a + 24) ^ load64(b + 24)) |
+              (load64(a + 32) ^ load64(b + 32)) | (load64(a + 40) ^ load64(b + 40)) |
+              (load64(a + 48) ^ load64(b + 48)) | (load64(a + 56) ^ load64(b + 56))) == 0;
     case 32:
       return ((load64(a) ^ load64(b)) | (load64(a + 8) ^ load64(b + 8)) |
               (load64(a + 16) ^ load64(b + 16)) | (load64(a + 24) ^ load64(b + 24))) == 0;

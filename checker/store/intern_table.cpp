@@ -50,10 +50,11 @@ std::uint32_t InternTable::intern(const std::uint8_t* e, std::uint64_t hash) {
     std::memcpy(s.chunks[Chunks::chunk_of(local)].get() +
                     std::size_t{Chunks::offset_in_chunk(local)} * width_,
                 e, width_);
-  s.index.insert(
-      hash, local,
-      [&](std::uint32_t l) { return hash_bytes(entry((l << kShardBits) | sh), width_); },
-      [&](std::uint32_t l) { __builtin_prefetch(entry((l << kShardBits) | sh)); });
+  // The shard's index holds exactly its local indices 0 .. count-1: growth rehashes the arena
+  // in order (BucketIndex::insert_dense).
+  s.index.insert_dense(hash, local, [&](std::uint32_t l) {
+    return hash_bytes(entry((l << kShardBits) | sh), width_);
+  });
   ++s.count;
   return (local << kShardBits) | sh;
 }

@@ -55,7 +55,7 @@ class StateStore {
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
   static constexpr std::uint32_t kMaxStates = 0xFFFFFFFEu;
   static constexpr std::size_t kMaxLeaves = 256;  // more parts are merged pairwise
-  static constexpr std::uint32_t kLeafBytes = 32;  // parts are cut into leaves of at most this
+  static constexpr std::uint32_t kLeafBytes = 64;  // parts are cut into leaves of at most this
 
   struct Inserted {
     std::uint32_t id;
@@ -157,6 +157,11 @@ class StateStore {
   unsigned place_rounds() const { return depth_ + 2; }
   void place(unsigned round, unsigned worker, unsigned workers, std::span<const Pending> items);
 
+  // Fault injection, for tests only: the state placed under `id` is stored but never indexed (a
+  // dropped insert: find() never returns it, so it is stored again when met again). The oracle
+  // tests use it to show that their comparisons catch a lost state (store_oracle_test.cpp).
+  void drop_index_for_tests(std::uint32_t id) { drop_for_tests_ = id; }
+
  private:
   struct Node {
     std::uint32_t offset = 0, width = 0;  // leaves: their bytes in the state
@@ -229,6 +234,7 @@ class StateStore {
   std::vector<std::unique_ptr<std::uint32_t[]>> parents_;
   std::unique_ptr<RootIndex> index_;
   std::uint32_t count_ = 0;
+  std::uint32_t drop_for_tests_ = kNone;      // drop_index_for_tests()
   std::vector<std::uint32_t> scratch_;        // sequential insert's node indices
   // Sequential insert: the last parent, decoded (its bytes and node indices), to look up its
   // successors incrementally (lookup_near).

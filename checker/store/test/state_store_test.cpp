@@ -371,9 +371,9 @@ TEST_CASE("state store: parallel placement on a deep tree equals the oracle", "[
 // ------------------------------------------------------------------ bytes (issue 6, item 3)
 
 TEST_CASE("state store: an empty store is small, even with many leaves", "[checker][store]") {
-  // A kernel-sized state: 248 bytes in a globals block and four thread blocks (9 leaves). Each
-  // table used to start with 16 shards and a bucket each (~2 KiB per table, ~40 KiB here).
-  StateStore store(248, {120, 152, 184, 216}, false);
+  // A kernel-sized state: 248 bytes in nine parts (9 leaves). Each table used to start with 16
+  // shards and a bucket each (~2 KiB per table, ~40 KiB here).
+  StateStore store(248, {24, 48, 72, 96, 120, 152, 184, 216}, false);
   CHECK(store.leaf_count() >= 8);
   INFO("empty store: " << store.bytes() << " bytes");
   CHECK(store.bytes() <= 4096);
@@ -563,10 +563,10 @@ TEST_CASE("state store: find_hinted + insert_found equal insert", "[checker][sto
 }
 
 // equal_bytes() (the store's leaf and node comparisons, inlined for the common widths) agrees
-// with memcmp for every width up to 40 and a difference at every position.
+// with memcmp for every width up to 72 and a difference at every position.
 TEST_CASE("hash: equal_bytes agrees with memcmp", "[checker][store]") {
   std::mt19937_64 rng(5);
-  for (std::size_t n = 0; n <= 40; ++n) {
+  for (std::size_t n = 0; n <= 72; ++n) {
     std::vector<std::uint8_t> a(n + 1), b;
     for (auto& x : a) x = static_cast<std::uint8_t>(rng());
     b = a;
