@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """pcmc benchmark: the scaled scenarios, -j 1 / -j 2, reductions, and SPIN on C-R2.
 
-    python3 bench/run.py [--quick] [--only TEXT] [--pcmc PATH] [--no-write] [--repeat K]
+    python3 bench/run.py [--classic | --kernel] [--quick] [--only TEXT] [--pcmc PATH] [--no-write]
+
+--classic: only the classic models side by side with SPIN (bench/sidebyside.py); --kernel: only
+the kernel family (the scaled tables, SPIN on C-R2, and the kernel rows of the side-by-side
+table); neither: both.  Each writes its own part of the generated block.
 
 For each scaled scenario (examples/scaled/generated/*.pcm, plus examples/scaled/bench/*.pcm
 unless --quick) it runs `pcmc check` on the baseline variant without CONFIG_DEBUG_VM (the full
@@ -34,6 +38,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import sidebyside
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
@@ -201,8 +207,25 @@ def md_table(header, rows):
     return "\n".join(out)
 
 
-def scenario_label(path):
-    return os.path.relpath(path, ROOT)
+def scenario_label(path, sets=()):
+    """The file, and the size when it is set: scaled/generated/thp-open2.pcm HPAGE_PMD_NR=8."""
+    return os.path.relpath(path, ROOT) + "".join(" " + sets[i + 1] for i in range(0, len(sets), 2))
+
+
+def expect_sizes(path):
+    """The --set arguments of each size a scenario pins: [] (no --set) first, then one list per
+    distinct `expect set NAME=VALUE ...` header (docs/language.md), as ctest runs them."""
+    sizes = [[]]
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"expect set ((?:[A-Za-z_][A-Za-z0-9_]*=-?\w+ )+)", line)
+            if m:
+                args = []
+                for pair in sorted(m.group(1).split()):
+                    args += ["--set", pair]
+                if args not in sizes:
+                    sizes.append(args)
+    return sizes
 
 
 def debug_variant(path):
@@ -222,9 +245,14 @@ def main():
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds per run (default 900)")
     ap.add_argument("--only", default="", help="only the scenarios whose path contains this text "
                     "(implies --no-write: a partial table must not replace the full one)")
+    ap.add_argument("--classic", action="store_true",
+                    help="only the classic models, pcmc and SPIN side by side")
+    ap.add_argument("--kernel", action="store_true", help="only the kernel family")
     args = ap.parse_args()
     if args.only:
         args.no_write = True
+    if not args.classic and not args.kernel:
+        args.classic = args.kernel = True
     # --engine native: a module cache of this run's own, so the compile time is measured.
     native_cache = tempfile.mkdtemp(prefix="pcmc-bench-native-")
     os.environ["PCMC_CACHE"] = native_cache
@@ -239,6 +267,13 @@ def main():
     have = {name: shutil.which(cmd) is not None for name, cmd in OPTIONAL_PACKAGES.items()}
     missing = [OPTIONAL_PACKAGES[n] for n, ok in have.items() if not ok]
     command = "python3 bench/run.py" + (" --quick" if args.quick else "")
+    parts = {}
+    if args.classic:
+        parts["classic"] = sidebyside.classic_part(args, pcmc.path, mach, command, machine)
+        if not args.kernel:
+            shutil.rmtree(native_cache, ignore_errors=True)
+            return sidebyside.write_parts(args, parts, BEGIN, END)
+    command += " --kernel" if not args.classic else ""
     print("bench: %s" % command)
     print("machine: %d CPUs (%s), %s, load average at start %s" % (mach["nproc"], mach["cpu"], mach["mem"], mach["load"]))
     print("pcmc: %s; --por %s; --symmetry %s" % (args.pcmc, "available" if pcmc.has_por else "n/a",
@@ -247,18 +282,20 @@ def main():
         print("bench: optional packages missing: %s (the SPIN comparison is skipped); install with:"
               " sudo apt-get install -y %s" % (", ".join(missing), " ".join(missing)))
 
-    scen = sorted(glob.glob(os.path.join(ROOT, "examples", "scaled", "generated", "*.pcm")))
+    files = sorted(glob.glob(os.path.join(ROOT, "examples", "scaled", "generated", "*.pcm")))
     if not args.quick:
-        scen += sorted(glob.glob(os.path.join(ROOT, "examples", "scaled", "bench", "*.pcm")))
-    scen = [p for p in scen if args.only in p]
+        files += sorted(glob.glob(os.path.join(ROOT, "examples", "scaled", "bench", "*.pcm")))
+    # A generated file serves several sizes: one scenario per size it pins (expect_sizes).
+    scen = [(p, sets) for p in files for sets in expect_sizes(p)]
+    scen = [(p, sets) for (p, sets) in scen if args.only in scenario_label(p, sets)]
     if not scen:
         print("bench: no scaled scenarios (run python3 examples/scaled/gen.py)", file=sys.stderr)
         return 2
 
     rows, dbg_rows, notes = [], [], []
-    for path in scen:
-        label = scenario_label(path)
-        base = pcmc.check(path, [], args.timeout)
+    for path, sets in scen:
+        label = scenario_label(path, sets)
+        base = pcmc.check(path, sets, args.timeout)
         if "error" in base:
             print("  %-48s error: %s" % (label, base["error"]))
             notes.append("%s: %s" % (label, base["error"]))
@@ -266,15 +303,15 @@ def main():
         if args.quick and base["states"] > QUICK_LIMIT_STATES:
             print("  %-48s %s states: skipped by --quick" % (label, fmt_int(base["states"])))
             continue
-        par = pcmc.check(path, ["-j", "2"], args.timeout)
+        par = pcmc.check(path, sets + ["-j", "2"], args.timeout)
         if par.get("states") != base["states"] or par.get("transitions") != base["transitions"]:
             notes.append("%s: -j 2 counts differ from -j 1 (%s vs %s states)" %
                          (label, par.get("states"), base["states"]))
-        por = pcmc.check(path, ["--por", "on"], args.timeout) if pcmc.has_por else None
-        sym = pcmc.check(path, ["--symmetry", "on"], args.timeout) if pcmc.has_symmetry else None
-        both = (pcmc.check(path, ["--por", "on", "--symmetry", "on"], args.timeout)
+        por = pcmc.check(path, sets + ["--por", "on"], args.timeout) if pcmc.has_por else None
+        sym = pcmc.check(path, sets + ["--symmetry", "on"], args.timeout) if pcmc.has_symmetry else None
+        both = (pcmc.check(path, sets + ["--por", "on", "--symmetry", "on"], args.timeout)
                 if pcmc.has_por and pcmc.has_symmetry else None)
-        hc = pcmc.check(path, ["--store", "hashcompact"], args.timeout) if pcmc.has_store else None
+        hc = pcmc.check(path, sets + ["--store", "hashcompact"], args.timeout) if pcmc.has_store else None
         if hc is not None and "error" not in hc and hc["states"] != base["states"]:
             notes.append("%s: --store hashcompact stored %s states, exact %s (omissions)" %
                          (label, hc["states"], base["states"]))
@@ -283,7 +320,7 @@ def main():
         auto = None
         if pcmc.has_engine:
             env = dict(os.environ, PCMC_CACHE=tempfile.mkdtemp(prefix="pcmc-bench-auto-"))
-            auto = pcmc.check(path, ["--engine", "auto"], args.timeout, env=env)
+            auto = pcmc.check(path, sets + ["--engine", "auto"], args.timeout, env=env)
             shutil.rmtree(env["PCMC_CACHE"], ignore_errors=True)
         if auto is not None and "error" not in auto and (auto["states"], auto["transitions"]) != (base["states"], base["transitions"]):
             notes.append("%s: --engine auto counts differ from the interpreter's" % label)
@@ -293,7 +330,7 @@ def main():
             auto_t = fmt_s(auto["seconds"])
             auto_at = (fmt_s(auto["native_after"]) if auto["engine"] == "native" and auto["native_after"]
                        else "—")
-        nat = pcmc.check(path, ["--engine", "native"], args.timeout) if pcmc.has_engine else None
+        nat = pcmc.check(path, sets + ["--engine", "native"], args.timeout) if pcmc.has_engine else None
         if nat is not None and "error" not in nat and (nat["states"], nat["transitions"]) != (base["states"], base["transitions"]):
             notes.append("%s: --engine native counts differ from the interpreter's" % label)
         if nat is None or "error" in nat:
@@ -301,7 +338,7 @@ def main():
         else:
             nat_r = fmt_int(int(nat["states"] / nat["seconds"])) if nat["seconds"] > 0 else "n/a"
             nat_c = fmt_s(nat["compile_seconds"])
-        dbg = pcmc.check(path, ["--debug-vm"] + debug_variant(path) +
+        dbg = pcmc.check(path, sets + ["--debug-vm"] + debug_variant(path) +
                          (["--por", "on"] if pcmc.has_por else []), args.timeout)
 
         def red(r):
@@ -415,9 +452,10 @@ def main():
                         "n/a: %s not installed (`sudo apt-get install -y %s`)." % (" and ".join(missing), " ".join(missing)), ""]
         print("SPIN comparison: n/a (%s missing)" % ", ".join(missing))
 
+    print("side by side (kernel family):")
+    side_rows = sidebyside.kernel(pcmc.path, scen, args.timeout, print)
     finished = datetime.datetime.now()
     section = [
-        BEGIN,
         "## Benchmark: scaled scenarios (generated by `%s`)" % command, "",
         "Machine: %d CPUs (%s), %s memory, Linux %s; load average at start %s; %s, %.0f s in all." % (
             mach["nproc"], mach["cpu"], mach["mem"], mach["kernel"], mach["load"],
@@ -441,21 +479,13 @@ def main():
         "(none once the search is complete but a partly used chunk).", "",
         "Time to the first counterexample with `--debug-vm` and the default `--por on` (BFS: the shortest, re-derived without POR when POR reduced anything; states explored: the reduced search's):", "",
         md_table(["scenario", "variant", "verdict", "trace steps", "states explored", "time"], dbg_rows), "",
-    ] + spin_section + (["Notes: " + "; ".join(notes), ""] if notes else []) + [END]
-    text = "\n".join(section)
-    if not args.no_write:
-        perf = os.path.join(ROOT, "docs", "performance.md")
-        with open(perf, encoding="utf-8") as f:
-            doc = f.read()
-        if BEGIN in doc and END in doc:
-            doc = doc[:doc.index(BEGIN)] + text + doc[doc.index(END) + len(END):]
-        else:
-            doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-        with open(perf, "w", encoding="utf-8") as f:
-            f.write(doc)
-        print("bench: wrote the generated block of docs/performance.md")
+    ] + spin_section + [
+        "### Side by side: the kernel family (`--liveness off --no-reduce`; SPIN has no twin)", "",
+        md_table(sidebyside.HEADER, side_rows), ""] + (
+        ["Notes: " + "; ".join(notes), ""] if notes else [])
+    parts["kernel"] = "\n".join(section)
     shutil.rmtree(native_cache, ignore_errors=True)
-    return 0
+    return sidebyside.write_parts(args, parts, BEGIN, END)
 
 
 if __name__ == "__main__":

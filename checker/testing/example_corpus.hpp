@@ -1,8 +1,8 @@
 // Shared by the reduction oracle tests (por_test.cpp, symmetry_test.cpp, frame_*_test.cpp): the
-// scenario corpus (every example except quarantine/ and the scale benchmarks under scaled/, and
-// every kernel library test), parsing with the library on the include path, the oracles' search
-// options, the summary of a run that the oracles compare, and the check that every
-// counterexample replays on the unreduced system.
+// scenario corpus (every example except quarantine/ and the scale benchmarks under scaled/ and
+// classic/large/, and every kernel library test), parsing with the library on the include path,
+// the oracles' search options, the summary of a run that the oracles compare, and the check that
+// every counterexample replays on the unreduced system.
 #pragma once
 
 #include <algorithm>
@@ -82,13 +82,15 @@ inline void require_replays(const checker::VariantRun& r) {
 // The corpus in two tiers, so that the routine suite (.ci/run) stays inside CI's time budget on a
 // 2-core machine. The long tier holds the examples whose every-variant oracle runs take minutes
 // each: the two largest seed scenarios (C-R2 and C-stress: 33 expected runs, ~400 k pinned states
-// between them; the smaller seeds cover the same kernel library functions) and the scaled family.
+// between them; the smaller seeds cover the same kernel library functions), the scaled family and
+// the large sizes of the classic models (examples/classic/large/, 0.2-20 M states each).
 // Every "every example" oracle has one test per tier; the long one's name ends in "(long tier)",
 // and .ci/run runs it only with PCMC_LONG_TESTS=1 (README.md, "Testing").
 enum class Tier { routine, long_tier, both };
 
 inline bool in_long_tier(const std::string& path) {
   return path.find("/examples/scaled/") != std::string::npos ||
+         path.find("/examples/classic/large/") != std::string::npos ||
          path.ends_with("/examples/seed/c-r2.pcm") || path.ends_with("/examples/seed/c-stress.pcm");
 }
 
@@ -109,8 +111,11 @@ inline std::vector<std::string> scenario_files() {
     for (const auto& e : std::filesystem::recursive_directory_iterator(PCMC_SOURCE_DIR +
                                                                        std::string(dir))) {
       const std::string p = e.path().string();
+      // include/: the bodies that the scenarios of a folder include (examples/classic/).
       if (e.path().extension() != ".pcm" || p.find("/quarantine/") != std::string::npos ||
-          p.find("/scaled/") != std::string::npos)
+          (std::string(dir) == "/examples" && p.find("/include/") != std::string::npos) ||
+          p.find("/scaled/") != std::string::npos ||
+          p.find("/classic/large/") != std::string::npos)
         continue;
       if (std::string(dir) == "/model/kernel" && p.find("/test/") == std::string::npos) continue;
       files.push_back(p);

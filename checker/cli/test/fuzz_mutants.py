@@ -146,7 +146,8 @@ class Corpus:
         self.scenarios = []
         for top in ("examples", os.path.join("model", "kernel")):
             for d, _, files in os.walk(os.path.join(root, top)):
-                if "quarantine" in d:
+                # include/: bodies that scenarios include (examples/classic/), not scenarios
+                if "quarantine" in d or os.path.basename(d) == "include":
                     continue
                 for f in sorted(files):
                     p = os.path.join(d, f)

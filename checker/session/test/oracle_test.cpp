@@ -98,7 +98,8 @@ std::vector<std::string> example_files() {
   for (const auto& e :
        std::filesystem::recursive_directory_iterator(PCMC_SOURCE_DIR "/examples"))
     if (e.path().extension() == ".pcm" &&
-        e.path().string().find("/quarantine/") == std::string::npos)
+        e.path().string().find("/quarantine/") == std::string::npos &&
+        e.path().string().find("/include/") == std::string::npos)  // bodies, not scenarios
       files.push_back(e.path().string());
   std::sort(files.begin(), files.end());
   return files;

@@ -193,7 +193,8 @@ std::vector<std::string> example_files() {
   std::vector<std::string> files;
   for (const auto& e : std::filesystem::recursive_directory_iterator(PCMC_SOURCE_DIR "/examples"))
     if (e.path().extension() == ".pcm" &&
-        e.path().string().find("/quarantine/") == std::string::npos)
+        e.path().string().find("/quarantine/") == std::string::npos &&
+        e.path().string().find("/include/") == std::string::npos)  // bodies, not scenarios
       files.push_back(e.path().string());
   for (const std::string& f : checker::test::scenario_files())
     if (f.find("/model/kernel/") != std::string::npos) files.push_back(f);
