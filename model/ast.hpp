@@ -106,7 +106,8 @@ enum class StmtKind {
   Return,    // return [value];
   Goto,      // goto label;
   Labeled,   // label: body   (a goto target; also names an assertion that follows)
-  Atomic,    // atomic body   (the whole block is one step)
+  Atomic,    // atomic [unordered|acquire|release] body   (the whole block is one step); op: the
+             // ordering word, "" for a fully ordered block (docs/memory-models.md)
   Await,     // await(cond);  (blocks until cond holds)
   Select,    // select { when (g0) s0  when (g1) s1 ... }: one atomic step that runs one enabled
              // alternative (any of them, each a successor); blocked while no guard holds.

@@ -92,9 +92,22 @@ ThreadCode thread_code(const Program& p, const Thread& th, unsigned thread, cons
   if (buffered) env.sb = "(s + tp.sb)";
   // A store: a yielding one (outside atomic blocks) of a global goes to the store buffer under
   // tso/pso, as Stepper::put; a full buffer ends the path (Scratch::sb_full).
-  const auto store = [&](const codegen::Addr& a, unsigned width, const std::string& v, bool yields) {
+  const bool pso = p.memory_model == MemoryModel::Pso;
+  const std::string globals = std::to_string(p.globals_size) + "u";
+  // pso, a store of an `atomic unordered|acquire` block: waits as Stepper::put (pcmc_sb_conflict).
+  const auto waits = [&](AtomicOrder order) {
+    return pso && (order == AtomicOrder::Unordered || order == AtomicOrder::Acquire);
+  };
+  const auto conflict = [&](const std::string& off) {
+    w.line("if (" + off + " < " + globals + " && pcmc_sb_conflict(s + tp.sb, " + off +
+           ")) { truncate(c, path_mark); return; }");
+  };
+  // A store of an `atomic release` block is buffered like a yielding one.
+  const auto store = [&](const codegen::Addr& a, unsigned width, const std::string& v, bool yields,
+                         AtomicOrder order) {
     const std::string st = std::string(codegen::store_fn(width)) + "(s + " + a.expr + ", " + v + ");";
-    if (!buffered || !yields) {
+    if (!yields && waits(order)) conflict(a.expr);
+    if (!buffered || !(yields || order == AtomicOrder::Release)) {
       w.mark(a, width, "c.writes");
       w.line(st);
       return;
@@ -149,7 +162,7 @@ ThreadCode thread_code(const Program& p, const Thread& th, unsigned thread, cons
                  codegen::literal(ins.scalar.hi) + ") " + step_fail(ModelErrorKind::Range, v, pc));
         else if (k < ins.scalar.lo || k > ins.scalar.hi)  // a constant: checked here
           w.line(step_fail(ModelErrorKind::Range, v, pc));
-        store(a, ins.scalar.width, v, ins.yields);
+        store(a, ins.scalar.width, v, ins.yields, ins.order);
         break;
       }
       case IOp::Jump: w.line("goto " + target(ins.target) + ";"); break;
@@ -165,6 +178,7 @@ ThreadCode thread_code(const Program& p, const Thread& th, unsigned thread, cons
       }
       case IOp::Choose: {
         const codegen::Addr a = w.addr(ins.a, env);
+        if (waits(ins.order)) conflict(a.expr);
         w.mark(a, ins.scalar.width, "c.writes");
         w.line("std::uint8_t* const child = c.h->buffer(c.hc, depth + 1);");
         w.line("const std::uint32_t em = c.nev;");
@@ -189,7 +203,7 @@ ThreadCode thread_code(const Program& p, const Thread& th, unsigned thread, cons
         if (site.cls == AssertClass::Debug && !opt.debug_vm) {
           if (ins.a >= 0) {  // WARN_ON-style value of a compiled-out VM_BUG_ON: 0
             const codegen::Addr a = w.addr(ins.a, env);
-            store(a, ins.scalar.width, "INT64_C(0)", ins.yields);
+            store(a, ins.scalar.width, "INT64_C(0)", ins.yields, ins.order);
           }
           break;
         }
@@ -201,7 +215,7 @@ ThreadCode thread_code(const Program& p, const Thread& th, unsigned thread, cons
         if (ins.a >= 0) {
           const unsigned width = ins.scalar.width ? ins.scalar.width : 1;
           const codegen::Addr a = w.addr(ins.a, env);
-          store(a, width, "static_cast<std::int64_t>(" + v + " != 0)", ins.yields);
+          store(a, width, "static_cast<std::int64_t>(" + v + " != 0)", ins.yields, ins.order);
         }
         w.open("if (" + v + " != 0) {");
         w.line("push(c, 0, 0, tp.thread, " + S + ", " + P + ", -1, 0);");
@@ -216,10 +230,16 @@ ThreadCode thread_code(const Program& p, const Thread& th, unsigned thread, cons
         w.line("std::memset(s + tp.area + " + std::to_string(ins.offset) + "u, 0, " +
                std::to_string(ins.len) + "u);");
         break;
-      case IOp::AtomicBegin:  // tso/pso: a locked instruction drains the buffer first
-        if (buffered)
+      case IOp::AtomicBegin: {  // as Stepper::run
+        const auto order = static_cast<AtomicOrder>(ins.lo);
+        if (!buffered) break;
+        if (order == AtomicOrder::Release) {
+          if (pso) w.line("pcmc_sb_separate(s + tp.sb);");
+        } else if (!waits(order)) {
           w.line("if (pcmc_sb_count(s + tp.sb) != 0) { truncate(c, path_mark); return; }");
+        }
         break;
+      }
       case IOp::Fence:
         if (!buffered) break;
         if (ins.lo == static_cast<std::int64_t>(FenceKind::Full))

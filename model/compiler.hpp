@@ -205,6 +205,7 @@ class Compiler {
   std::vector<LoopCtx> loops_;
   std::uint32_t top_ = kPcBytes, max_top_ = kPcBytes;
   int atomic_depth_ = 0, atomic_region_ = 0, next_region_ = 0;
+  AtomicOrder atomic_order_ = AtomicOrder::Full;  // of the outermost atomic block
   bool pure_ = true;            // no instructions may be emitted (guards, consts, conditions)
   bool register_sites_ = true;  // false while type-checking functions no thread calls
   std::string pending_label_;   // label on the assertion being lowered

@@ -140,7 +140,8 @@ class Stepper {
             error_event(ModelErrorKind::Range, pc, v);
             return emit(depth, pc, true, nevents, nexec, main_pc);
           }
-          if (!put(s, sb, off, ins.scalar.width, v)) return full(path_mark, path_exec);
+          if (const Put r = put(s, sb, off, ins.scalar.width, v, ins.order); r != Put::Done)
+            return r == Put::Full ? full(path_mark, path_exec) : blocked(path_mark, path_exec, pc, s);
           break;
         }
         case IOp::Jump: next = ins.target; break;
@@ -159,8 +160,12 @@ class Stepper {
         case IOp::Choose: {
           std::uint32_t off = ev.addr(ins.a);
           if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
-          if (sb != nullptr && off < p_.globals_size && !atomic_)
-            throw std::logic_error("choose() into a global outside an atomic block");
+          if (sb != nullptr && off < p_.globals_size &&
+              (!atomic_ || ins.order == AtomicOrder::Release))
+            throw std::logic_error("choose() into a global outside a fully ordered atomic block");
+          if (sb != nullptr && off < p_.globals_size && waits(ins.order) &&
+              pcmc_sb_conflict(sb, off))
+            return blocked(path_mark, path_exec, pc, s);
           wrote(off, ins.scalar.width);
           if (scratch_.states.size() <= depth + 1)
             scratch_.states.emplace_back(p_.state_size);
@@ -183,7 +188,9 @@ class Stepper {
             if (ins.a >= 0) {
               std::uint32_t off = ev.addr(ins.a);
               if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
-              if (!put(s, sb, off, ins.scalar.width, 0)) return full(path_mark, path_exec);
+              if (const Put r = put(s, sb, off, ins.scalar.width, 0, ins.order); r != Put::Done)
+                return r == Put::Full ? full(path_mark, path_exec)
+                                      : blocked(path_mark, path_exec, pc, s);
             }
             break;
           }
@@ -197,8 +204,11 @@ class Stepper {
           if (ins.a >= 0) {
             std::uint32_t off = ev.addr(ins.a);
             if (ev.error) return fault(depth, pc, ev, nevents, nexec, main_pc);
-            if (!put(s, sb, off, ins.scalar.width ? ins.scalar.width : 1, c != 0))
-              return full(path_mark, path_exec);
+            if (const Put r = put(s, sb, off, ins.scalar.width ? ins.scalar.width : 1, c != 0,
+                                  ins.order);
+                r != Put::Done)
+              return r == Put::Full ? full(path_mark, path_exec)
+                                    : blocked(path_mark, path_exec, pc, s);
           }
           if (c) {
             Event e;
@@ -211,9 +221,20 @@ class Stepper {
           }
           break;
         }
-        case IOp::AtomicBegin:  // tso/pso: a locked instruction drains the buffer first
-          if (sb != nullptr && pcmc_sb_count(sb) != 0) return blocked(path_mark, path_exec, pc, s);
+        case IOp::AtomicBegin: {
+          // A locked instruction drains the buffer first (tso: every block but a release; pso:
+          // a fully ordered one). pso: an unordered or acquire block waits at its stores
+          // (put, waits()); a release block is a store-release: smp_wmb(), then its stores
+          // are buffered.
+          if (sb == nullptr) break;
+          const auto order = static_cast<AtomicOrder>(ins.lo);
+          if (order == AtomicOrder::Release) {
+            if (pso_) pcmc_sb_separate(sb);
+          } else if (pcmc_sb_count(sb) != 0 && !waits(order)) {
+            return blocked(path_mark, path_exec, pc, s);
+          }
           break;
+        }
         case IOp::Fence:
           if (sb == nullptr) break;
           if (ins.lo == static_cast<std::int64_t>(FenceKind::Full)) {
@@ -237,15 +258,26 @@ class Stepper {
   std::uint32_t first_pc = 0;
 
  private:
+  // pso: the stores of an `atomic unordered|acquire` block go to memory at once but wait for
+  // older buffered stores to their location and for smp_wmb() separators (pcmc_sb_conflict).
+  bool waits(AtomicOrder order) const {
+    return pso_ && (order == AtomicOrder::Unordered || order == AtomicOrder::Acquire);
+  }
+
   // A store of the step: into the thread's store buffer (tso/pso, a global, outside an atomic
-  // block), else into the state. False: the buffer is full and this path has no successor.
-  bool put(std::uint8_t* s, std::uint8_t* sb, std::uint32_t off, std::uint8_t width,
-           std::int64_t v) {
-    if (sb != nullptr && off < p_.globals_size && !atomic_)
-      return pcmc_sb_push(sb, p_.sb_entries, off, width, v) != 0;
+  // block or in an `atomic release` one), else into the state. Full: the buffer is full; Wait:
+  // a store that must wait for buffered stores to flush (waits()). Either way this path has
+  // no successor.
+  enum class Put { Done, Full, Wait };
+  Put put(std::uint8_t* s, std::uint8_t* sb, std::uint32_t off, std::uint8_t width,
+          std::int64_t v, AtomicOrder order) {
+    if (sb != nullptr && off < p_.globals_size && (!atomic_ || order == AtomicOrder::Release))
+      return pcmc_sb_push(sb, p_.sb_entries, off, width, v) != 0 ? Put::Done : Put::Full;
+    if (sb != nullptr && off < p_.globals_size && waits(order) && pcmc_sb_conflict(sb, off))
+      return Put::Wait;
     wrote(off, width);
     store(s, off, width, v);
-    return true;
+    return Put::Done;
   }
 
   // A path that cannot go on (an await false, a barrier before a non-empty buffer): it drops
@@ -324,6 +356,7 @@ class Stepper {
   bool buffered_ = p_.memory_model != MemoryModel::Sc;
   std::uint32_t sb_at_ = p_.sb_offset + thread_ * p_.sb_stride;  // this thread's buffer
   bool atomic_ = false;  // the step is an atomic block (stores go to memory)
+  bool pso_ = p_.memory_model == MemoryModel::Pso;
 };
 
 }  // namespace

@@ -7,8 +7,9 @@
 //   smp_wmb()                           pso: a Fence Store; otherwise nothing
 //   smp_rmb()                           nothing: no mode reorders loads
 //   smp_mb(), smp_mb__before_atomic(),  tso/pso: a Fence Full (drains the buffer); sc: nothing.
-//   smp_mb__after_atomic()              The __atomic pair is a full barrier here because the
-//                                       atomics it sits next to are (atomic blocks drain too)
+//   smp_mb__after_atomic(),             The __atomic pair is a full barrier here because the
+//   smp_mb__after_spinlock()            atomics it sits next to are (atomic blocks drain too);
+//                                       after_spinlock is a full barrier in the kernel too
 // Under sc nothing is emitted, so states and counts are those of a model without them. Inside
 // an atomic block the barriers are no-ops (the block is fully ordered).
 #include "model/lower_types.hpp"
@@ -59,7 +60,8 @@ Typed Compiler::barrier(const ast::Expr& e, bool want_value) {
   }
   args(0, "no arguments");
   if (n == "smp_wmb") fence(FenceKind::Store);
-  else if (n == "smp_mb" || n == "smp_mb__before_atomic" || n == "smp_mb__after_atomic")
+  else if (n == "smp_mb" || n == "smp_mb__before_atomic" || n == "smp_mb__after_atomic" ||
+           n == "smp_mb__after_spinlock")
     fence(FenceKind::Full);
   else if (n != "smp_rmb")
     fail(e.loc, "unknown function '" + n + "'");
@@ -87,8 +89,9 @@ void Compiler::compute_store_buffers() {
     for (std::size_t i = 0; i < th.code.size(); ++i) {
       const Instr& ins = th.code[i];
       if ((ins.op == IOp::Jump || ins.op == IOp::JumpIfNot) && ins.target <= i) loops = true;
+      // the stores a thread buffers: yielding ones and those of `atomic release` blocks
       if ((ins.op == IOp::Assign || ins.op == IOp::Choose || ins.op == IOp::Assert) &&
-          ins.yields && ins.a >= 0 && addr_shared(ins.a))
+          (ins.yields || ins.order == AtomicOrder::Release) && ins.a >= 0 && addr_shared(ins.a))
         ++stores;
     }
     if (loops || stores > kMaxStoreBuffer) exact = false;

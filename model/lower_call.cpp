@@ -14,7 +14,8 @@ const std::set<std::string>& builtin_names() {
                                        "HARM_ON",   "choose",         "nondet",
                                        // the ordering vocabulary (lower_barrier)
                                        "smp_mb", "smp_wmb", "smp_rmb", "smp_mb__before_atomic",
-                                       "smp_mb__after_atomic", "READ_ONCE", "WRITE_ONCE",
+                                       "smp_mb__after_atomic", "smp_mb__after_spinlock",
+                                       "READ_ONCE", "WRITE_ONCE",
                                        "smp_load_acquire", "smp_store_release"};
   return n;
 }

@@ -115,15 +115,24 @@ void Compiler::stmt(const ast::Stmt& s) {
     case ast::StmtKind::Atomic: {
       bool outer = atomic_depth_ == 0;
       if (outer) {
+        // The ordering word counts on the outermost block only: a block nested in a fully
+        // ordered one is part of it.
+        const AtomicOrder order = s.op == "unordered" ? AtomicOrder::Unordered
+                                  : s.op == "acquire" ? AtomicOrder::Acquire
+                                  : s.op == "release" ? AtomicOrder::Release
+                                                      : AtomicOrder::Full;
         Instr b;
         b.op = IOp::AtomicBegin;
+        b.lo = static_cast<std::int64_t>(order);
         emit(b);
         atomic_region_ = ++next_region_;
+        atomic_order_ = order;
       }
       ++atomic_depth_;
       stmt(*s.body[0]);
       --atomic_depth_;
       if (outer) {
+        atomic_order_ = AtomicOrder::Full;
         Instr n;
         n.op = IOp::Nop;
         emit(n);

@@ -12,6 +12,7 @@ std::uint32_t Compiler::emit(Instr i) {
   i.frame = frames_.empty() ? -1 : frames_.back().frame;
   if (i.loc.line == 0) i.loc = stmt_loc_;
   bool in_atomic = atomic_depth_ > 0;
+  i.order = in_atomic ? atomic_order_ : AtomicOrder::Full;
   switch (i.op) {
     case IOp::Assign: case IOp::Choose: case IOp::Assert:
       i.shared = addr_shared(i.a) || touches_shared(i.b);

@@ -162,6 +162,13 @@ StmtPtr Parser::statement() {
     if (w == "atomic") {
       next();
       auto s = make(StmtKind::Atomic, loc);
+      // `atomic unordered { }` (a non-value-returning RMW or bitop), `atomic acquire { }` (a
+      // lock acquire), `atomic release { }` (a lock release): orderings weaker than full, which
+      // matter under tso and pso only (docs/memory-models.md).
+      if (is_word("unordered") || is_word("acquire") || is_word("release")) {
+        s->op = cur().text;
+        next();
+      }
       if (!is_punct("{")) fail_expected("'{' after atomic");
       s->body.push_back(block());
       return s;

@@ -109,8 +109,9 @@ enum class IOp : std::uint8_t {
   Choose,       // *addr(a) = v for each v in [lo, hi]: one successor per value, increasing
   Assert,       // assertion site `site` fires when expr(b) != 0 (kernel polarity); when a >= 0
                 // the condition's value is also stored to addr(a) (WARN_ON(x) in an expression)
-  AtomicBegin,  // start of an atomic block (a no-op that yields). Under tso/pso it is also a
-                // full barrier: enabled only when the thread's store buffer is empty
+  AtomicBegin,  // start of an atomic block (a no-op that yields); `lo` is an AtomicOrder.
+                // Under tso, and under pso when Full, it is also a full barrier: enabled only
+                // when the thread's store buffer is empty
   Fence,        // only under tso/pso (docs/memory-models.md); `lo` is a FenceKind.
                 // Full (smp_mb): yields, enabled only when the store buffer is empty.
                 // Store (smp_wmb, the release half of smp_store_release, pso only): local;
@@ -119,6 +120,15 @@ enum class IOp : std::uint8_t {
   Clear,        // zero thread-area bytes [offset, offset + len): dead locals at frame exit
   Halt,         // the thread is finished
 };
+
+// The ordering of an atomic block (Instr::lo of its AtomicBegin, Instr::order of everything in
+// it), docs/memory-models.md: `atomic { }` is Full (an RMW that returns a value, a lock-prefixed
+// instruction). Under pso `atomic unordered { }` (atomic_inc, set_bit: Documentation/atomic_t.txt)
+// and `atomic acquire { }` (spin_lock) do not drain the buffer, their stores wait only for
+// older stores to the same location and for smp_wmb(); tso drains for them as for Full. Under
+// tso and pso `atomic release { }` (spin_unlock's store-release) buffers its stores, after an
+// smp_wmb() separator under pso.
+enum class AtomicOrder : std::uint8_t { Full = 0, Unordered = 1, Acquire = 2, Release = 3 };
 
 struct Instr {
   IOp op = IOp::Nop;
@@ -131,12 +141,14 @@ struct Instr {
   Scalar scalar;                // Assign/Choose: destination type
   std::uint32_t site = 0;       // Assert: index into Program::asserts
   std::uint32_t offset = 0, len = 0;  // Clear
+  AtomicOrder order = AtomicOrder::Full;  // the outermost atomic block around it, if any
   std::int32_t frame = -1;      // inline frame (index into Program::frames): function + call chain
   SrcLoc loc;                   // the statement this instruction comes from
 };
 
 // Instr::lo of a Fence.
 enum class FenceKind : std::int64_t { Full = 0, Store = 1 };
+
 
 // The memory model a Program was compiled for (docs/memory-models.md). Under Tso and Pso every
 // thread has a bounded store buffer in the state (Program::sb_*); under Sc there is none and

@@ -93,6 +93,18 @@ static inline int pcmc_sb_flushable(const uint8_t* sb, uint32_t j, int pso) {
   return 1;
 }
 
+/* pso, a store of an `atomic unordered|acquire` block, which goes to memory at once: it must
+ * wait (1) while an earlier store to the same scalar is buffered (coherence: it would be
+ * overwritten by that older store's flush) and (2) while an smp_wmb() separator is buffered
+ * (the stores before the barrier must reach memory before any store after it). 1: wait. */
+static inline int pcmc_sb_conflict(const uint8_t* sb, uint32_t offset) {
+  for (uint32_t i = 0; i < sb[0]; ++i) {
+    const uint32_t w = pcmc_sb_word(sb, i);
+    if ((w & PCMC_SB_SEP) != 0 || pcmc_sb_offset(w) == offset) return 1;
+  }
+  return 0;
+}
+
 /* Writes entry j to memory (`state`) and removes it. A separator on j moves to the entry
  * before it (every earlier entry is in j's group, so the later groups still wait for them). */
 static inline void pcmc_sb_flush(uint8_t* state, uint8_t* sb, uint32_t j) {

@@ -42,8 +42,9 @@ void describe_memory(const TraceContext& ctx, const std::uint8_t* before,
     ts.events.clear();
     return;
   }
-  // The stores the step appended: an atomic step drains nothing and appends nothing; any other
-  // step keeps the old entries, so the new ones are the tail.
+  // The stores the step appended: no step removes entries (only flushes do) and a step appends
+  // at the tail (an atomic step appends nothing, unless it is `atomic release`), so the new
+  // ones are the tail.
   const std::uint8_t* sb1 = buffer_of(p, after, thread);
   for (std::uint32_t i = pcmc_sb_count(sb0); i < pcmc_sb_count(sb1); ++i)
     ts.buffered.push_back(
