@@ -12,44 +12,12 @@
 
 using namespace pcmc::model;
 using pcmc::model::test::global;
+using pcmc::model::test::buffered;
+using pcmc::model::test::build;
 using pcmc::model::test::initial;
+using pcmc::model::test::step;
 
 namespace {
-
-Program build(const std::string& src, MemoryModel mm) {
-  SourceManager sm;
-  ast::Model m = parse_text(sm, "t.pcm", src, {});
-  CompileOptions co;
-  co.memory_model = mm;
-  return compile(m, sm, co);
-}
-
-struct Collect : Sink {
-  std::vector<std::vector<std::uint8_t>> states;
-  std::vector<std::int16_t> flush;
-  std::size_t size;
-  explicit Collect(std::size_t n) : size(n) {}
-  void on_successor(const Successor& s) override {
-    states.emplace_back(s.state, s.state + size);
-    flush.push_back(s.flush);
-  }
-};
-
-// One step of thread t taking successor k; returns the successors' flush markers (-1: the
-// instruction's successor, j: the flush of entry j).
-std::vector<std::int16_t> step(const Program& p, std::vector<std::uint8_t>& s, unsigned t,
-                               std::size_t k = 0) {
-  Executor ex(p, {});
-  Scratch scratch;
-  Collect c(p.state_size);
-  ex.step(s.data(), t, scratch, c);
-  if (k < c.states.size()) s = c.states[k];
-  return c.flush;
-}
-
-std::uint32_t buffered(const Program& p, const std::vector<std::uint8_t>& s, unsigned t) {
-  return pcmc_sb_count(s.data() + p.sb_offset + t * p.sb_stride);
-}
 
 std::string with(const char* word) {
   return std::string("int[0..3] x; int[0..3] y;\n"

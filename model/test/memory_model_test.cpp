@@ -11,46 +11,12 @@
 
 using namespace pcmc::model;
 using pcmc::model::test::global;
+using pcmc::model::test::buffered;
+using pcmc::model::test::build;
 using pcmc::model::test::initial;
+using pcmc::model::test::step;
 
 namespace {
-
-Program build(const std::string& src, MemoryModel mm, std::vector<std::string> defines = {},
-              std::uint32_t store_buffer = 0) {
-  SourceManager sm;
-  ast::Model m = parse_text(sm, "t.pcm", src, {});
-  CompileOptions co;
-  co.defines = std::move(defines);
-  co.memory_model = mm;
-  co.store_buffer = store_buffer;
-  return compile(m, sm, co);
-}
-
-struct Collect : Sink {
-  std::vector<std::vector<std::uint8_t>> states;
-  std::vector<std::int16_t> flush;
-  std::size_t size;
-  explicit Collect(std::size_t n) : size(n) {}
-  void on_successor(const Successor& s) override {
-    states.emplace_back(s.state, s.state + size);
-    flush.push_back(s.flush);
-  }
-};
-
-std::uint32_t buffered(const Program& p, const std::vector<std::uint8_t>& s, unsigned t) {
-  return pcmc_sb_count(s.data() + p.sb_offset + t * p.sb_stride);
-}
-
-// One step of thread t taking successor k; returns the successors' flush markers.
-std::vector<std::int16_t> step(const Program& p, std::vector<std::uint8_t>& s, unsigned t,
-                               std::size_t k = 0, Scratch* sc = nullptr) {
-  Executor ex(p, {});
-  Scratch own;
-  Collect c(p.state_size);
-  ex.step(s.data(), t, sc != nullptr ? *sc : own, c);
-  if (k < c.states.size()) s = c.states[k];
-  return c.flush;
-}
 
 const char* kSB =
     "int[0..1] x; int[0..1] y; int[0..1] r0;\n"
