@@ -459,4 +459,20 @@ class Lattice final : public Toy<LatticeState> {
   bool blocking_;
 };
 
+// The toy systems the search oracles run on (parallel_test.cpp, the store oracles): between them
+// every property class, blocking, livelock, diamonds of equal successors, and more states than
+// one parallel batch. Owns them; `all()` lists them.
+struct ToySet {
+  Lattice lattice{30};
+  TwoCounters two{150};
+  Mutex broken{true};
+  Abba abba;
+  FlagWait livelock{false};
+  Starvation starve;
+  Graph diamond{diamonds(6)};
+  std::vector<const TransitionSystem*> all() const {
+    return {&lattice, &two, &broken, &abba, &livelock, &starve, &diamond};
+  }
+};
+
 }  // namespace pcmc::checker::toy

@@ -46,15 +46,8 @@ TEST_CASE("parallel: lattice toy: the mixed properties are reachable", "[checker
 }
 
 TEST_CASE("parallel: 2 and 3 workers give the -j 1 result on toy models", "[checker][parallel]") {
-  const Lattice lattice(30);
-  const TwoCounters two(150);
-  const Mutex broken(true);
-  const Abba abba;
-  const FlagWait livelock(false);
-  const Starvation starve;
-  const Graph diamond(diamonds(6));
-  for (const TransitionSystem* sys : std::vector<const TransitionSystem*>{
-           &lattice, &two, &broken, &abba, &livelock, &starve, &diamond}) {
+  const ToySet toys;
+  for (const TransitionSystem* sys : toys.all()) {
     int k = 0;
     for (SearchOptions o : variants()) {
       INFO("system " << sys << ", options variant " << k++);

@@ -98,15 +98,8 @@ void check_system(const TransitionSystem& sys, std::size_t cap) {
 TEST_CASE("store oracle: toy systems, the search stores the unordered_set's states, -j 1/2/3",
           "[checker][store][parallel]") {
   using namespace toy;
-  const Lattice lattice(30);
-  const TwoCounters two(150);
-  const Mutex broken(true);
-  const Abba abba;
-  const FlagWait livelock(false);
-  const Starvation starve;
-  const Graph diamond(diamonds(6));
-  for (const TransitionSystem* sys : std::vector<const TransitionSystem*>{
-           &lattice, &two, &broken, &abba, &livelock, &starve, &diamond}) {
+  const ToySet toys;
+  for (const TransitionSystem* sys : toys.all()) {
     INFO("toy system " << sys);
     check_system(*sys, 200000);
   }

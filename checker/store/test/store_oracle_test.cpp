@@ -229,16 +229,11 @@ TEST_CASE("store oracle: toy systems, every drive equals an unordered_set, a dro
           "fails it",
           "[checker][store]") {
   using namespace toy;
-  const Lattice lattice(30);
-  const TwoCounters two(150);
-  const Mutex broken(true);
-  const Abba abba;
-  const FlagWait livelock(false);
-  const Starvation starve;
-  const Graph diamond(diamonds(6));
+  const ToySet toys;
   const Counter counter(3000);
-  for (const TransitionSystem* sys : std::vector<const TransitionSystem*>{
-           &lattice, &two, &broken, &abba, &livelock, &starve, &diamond, &counter}) {
+  std::vector<const TransitionSystem*> systems = toys.all();
+  systems.push_back(&counter);
+  for (const TransitionSystem* sys : systems) {
     INFO("toy system " << sys);
     check_system(*sys, 200000);
   }
