@@ -20,6 +20,7 @@
 #include "model/constant_sets.hpp"
 #include "model/parser.hpp"
 #include "properties/judge.hpp"
+#include "model/test/source_dir.hpp"
 
 namespace pcmc::checker::test {
 
@@ -126,8 +127,8 @@ inline std::vector<std::string> scenario_files() {
 
 inline model::ast::Model parse(model::SourceManager& sm, const std::string& file) {
   model::ParseOptions po;
-  po.include_path.push_back(PCMC_SOURCE_DIR "/model/kernel");
-  po.include_path.push_back(PCMC_SOURCE_DIR "/model");
+  po.include_path.push_back(PCMC_SOURCE_DIR + "/model/kernel");
+  po.include_path.push_back(PCMC_SOURCE_DIR + "/model");
   return model::parse_file(sm, file, po);
 }
 
@@ -155,8 +156,8 @@ inline model::Program compile_file(const std::string& file,
 inline std::vector<model::ConstantSets> expected_sets(const std::string& file) {
   model::SourceManager sm;
   model::ParseOptions po;
-  po.include_path.push_back(PCMC_SOURCE_DIR "/model/kernel");
-  po.include_path.push_back(PCMC_SOURCE_DIR "/model");
+  po.include_path.push_back(PCMC_SOURCE_DIR + "/model/kernel");
+  po.include_path.push_back(PCMC_SOURCE_DIR + "/model");
   po.every_expect = true;
   std::vector<model::ConstantSets> out{{}};
   for (const auto& e : model::parse_file(sm, file, po).expects) {
@@ -171,8 +172,8 @@ inline std::vector<model::ConstantSets> expected_sets(const std::string& file) {
 inline model::ast::Model parse_at(model::SourceManager& sm, const std::string& file,
                                   const model::ConstantSets& sets) {
   model::ParseOptions po;
-  po.include_path.push_back(PCMC_SOURCE_DIR "/model/kernel");
-  po.include_path.push_back(PCMC_SOURCE_DIR "/model");
+  po.include_path.push_back(PCMC_SOURCE_DIR + "/model/kernel");
+  po.include_path.push_back(PCMC_SOURCE_DIR + "/model");
   po.sets = sets;
   model::ast::Model ast = model::parse_file(sm, file, po);
   model::apply_sets(ast, sets);

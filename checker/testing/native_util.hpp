@@ -4,6 +4,7 @@
 #pragma once
 
 #include "model/native.hpp"
+#include "model/test/source_dir.hpp"
 
 namespace pcmc::checker::test {
 

@@ -9,6 +9,7 @@
 #include "model/compile.hpp"
 #include "model/exec.hpp"
 #include "model/liveness.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc::model;
 
@@ -213,8 +214,8 @@ TEST_CASE("liveness: the reduction is a bisimulation step by step on the seed sc
     INFO(f);
     SourceManager sm;
     ParseOptions po;
-    po.include_path.push_back(PCMC_SOURCE_DIR "/model");
-    const Program p = load_program(sm, PCMC_SOURCE_DIR "/" + std::string(f), po, CompileOptions{});
+    po.include_path.push_back(PCMC_SOURCE_DIR + "/model");
+    const Program p = load_program(sm, PCMC_SOURCE_DIR + "/" + std::string(f), po, CompileOptions{});
     check_bisimulation(p, 20000);
   }
 }

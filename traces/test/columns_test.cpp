@@ -3,6 +3,7 @@
 
 #include "traces/columns.hpp"
 #include "traces/test/fixture.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 using traces::test::check_golden;

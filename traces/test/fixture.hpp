@@ -14,6 +14,7 @@
 #include "model/compile.hpp"
 #include "model/exec.hpp"
 #include "traces/trace.hpp"
+#include "model/test/source_dir.hpp"
 
 namespace pcmc::traces::test {
 
@@ -26,7 +27,7 @@ struct Scenario {
     model::CompileOptions co;
     co.defines = std::move(defines);
     co.debug_vm = debug_vm;
-    program = model::load_program(sm, PCMC_SOURCE_DIR "/examples/basics/" + name + ".pcm", {}, co);
+    program = model::load_program(sm, PCMC_SOURCE_DIR + "/examples/basics/" + name + ".pcm", {}, co);
     model::ExecOptions eo;
     eo.debug_vm = debug_vm;
     exec = std::make_unique<model::Executor>(program, eo);
@@ -62,7 +63,7 @@ inline Trace livelock_trace(const Scenario& s) {
 // Compares `text` with traces/test/golden/NAME; with PCMC_UPDATE_GOLDEN=1 in the environment
 // rewrites the file instead (then review the diff).
 inline void check_golden(const std::string& name, const std::string& text) {
-  const std::string path = PCMC_SOURCE_DIR "/traces/test/golden/" + name;
+  const std::string path = PCMC_SOURCE_DIR + "/traces/test/golden/" + name;
   if (const char* u = std::getenv("PCMC_UPDATE_GOLDEN"); u && std::string(u) == "1") {
     std::ofstream(path) << text;
     WARN("rewrote " << path);

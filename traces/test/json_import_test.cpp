@@ -4,6 +4,7 @@
 #include "traces/json_import.hpp"
 #include "traces/render.hpp"
 #include "traces/test/fixture.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 using nlohmann::json;
@@ -109,10 +110,10 @@ TEST_CASE("import: an unreadable or non-JSON file", "[json]") {
   CHECK_THROWS_WITH(traces::read_trace_file("/nonexistent/t.json"),
                     "cannot read file '/nonexistent/t.json': No such file or directory");
   // A folder or a device is a read error, not an internal one (issue 14, A4).
-  CHECK_THROWS_AS(traces::read_trace_file(PCMC_SOURCE_DIR "/examples"), traces::TraceFormatError);
-  CHECK_THROWS_WITH(traces::read_trace_file(PCMC_SOURCE_DIR "/examples"),
+  CHECK_THROWS_AS(traces::read_trace_file(PCMC_SOURCE_DIR + "/examples"), traces::TraceFormatError);
+  CHECK_THROWS_WITH(traces::read_trace_file(PCMC_SOURCE_DIR + "/examples"),
                     Catch::Contains("Is a directory"));
   CHECK_THROWS_WITH(traces::read_trace_file("/dev/null"), Catch::Contains("not a regular file"));
-  CHECK_THROWS_WITH(traces::read_trace_file(PCMC_SOURCE_DIR "/examples/basics/lost_update.pcm"),
+  CHECK_THROWS_WITH(traces::read_trace_file(PCMC_SOURCE_DIR + "/examples/basics/lost_update.pcm"),
                     Catch::Contains("not JSON"));
 }

@@ -6,6 +6,7 @@
 #include "model/exec.hpp"
 #include "traces/html.hpp"
 #include "traces/snapshots.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 
@@ -24,7 +25,7 @@ std::string field(const traces::Snapshot& s, const std::string& group, const std
 TEST_CASE("snapshots: the state before the first step and after each step", "[snapshots]") {
   model::SourceManager sm;
   model::Program program =
-      model::load_program(sm, PCMC_SOURCE_DIR "/examples/basics/lost_update.pcm", {}, {});
+      model::load_program(sm, PCMC_SOURCE_DIR + "/examples/basics/lost_update.pcm", {}, {});
   model::Executor exec(program, model::ExecOptions{});
   traces::TraceContext ctx{program, exec, sm};
   traces::ChoicePath path;
@@ -55,7 +56,7 @@ TEST_CASE("snapshots: the state before the first step and after each step", "[sn
 TEST_CASE("snapshots: pool elements are groups named like the kernel's pages", "[snapshots]") {
   model::SourceManager sm;
   model::Program program =
-      model::load_program(sm, PCMC_SOURCE_DIR "/examples/basics/use_after_free.pcm", {}, {});
+      model::load_program(sm, PCMC_SOURCE_DIR + "/examples/basics/use_after_free.pcm", {}, {});
   model::Executor exec(program, model::ExecOptions{});
   traces::TraceContext ctx{program, exec, sm};
   std::vector<std::uint8_t> s(program.state_size);

@@ -5,6 +5,7 @@
 #include "model/exec.hpp"
 #include "traces/render.hpp"
 #include "traces/trace.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 
@@ -17,7 +18,7 @@ struct Fixture {
   explicit Fixture(std::vector<std::string> defines = {}) {
     model::CompileOptions co;
     co.defines = std::move(defines);
-    program = model::load_program(sm, PCMC_SOURCE_DIR "/examples/basics/lost_update.pcm", {}, co);
+    program = model::load_program(sm, PCMC_SOURCE_DIR + "/examples/basics/lost_update.pcm", {}, co);
     exec = std::make_unique<model::Executor>(program, model::ExecOptions{});
   }
   traces::Trace replay(const traces::ChoicePath& path) {

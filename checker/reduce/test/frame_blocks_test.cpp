@@ -28,6 +28,7 @@
 #include "model/compile.hpp"
 #include "model/exec.hpp"
 #include "model/parser.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 using pcmc::checker::test::compile_text;
@@ -40,7 +41,7 @@ using pcmc::checker::test::symmetry_options;
 
 namespace {
 
-const std::string kThp = PCMC_SOURCE_DIR "/examples/basics/thp_alloc.pcm";
+const std::string kThp = PCMC_SOURCE_DIR + "/examples/basics/thp_alloc.pcm";
 
 constexpr std::uint64_t kCap = 400000;  // states per search
 
@@ -194,7 +195,7 @@ TEST_CASE("frame blocks: pinned counts of thp_alloc.pcm and the brute-force orbi
     std::vector<std::string> defines;
     std::uint64_t off, threads, both;
   };
-  const std::string k3x4 = PCMC_SOURCE_DIR "/examples/scaled/thp_alloc_3x4.pcm";
+  const std::string k3x4 = PCMC_SOURCE_DIR + "/examples/scaled/thp_alloc_3x4.pcm";
   for (const Pin& pin : {Pin{kThp, {}, 20216, 10245, 7776}, Pin{kThp, {"LOCKED"}, 2875, 1442, 949},
                          Pin{k3x4, {"LOCKED"}, 268038, 45394, 13266}}) {
     INFO(pin.file << (pin.defines.empty() ? " B" : " LOCKED"));

@@ -22,6 +22,7 @@
 #include "checker/testing/replay.hpp"
 #include "model/compile.hpp"
 #include "model/parser.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 using pcmc::checker::test::compile_text;
@@ -33,7 +34,7 @@ using pcmc::checker::test::symmetry_options;
 
 namespace {
 
-const std::string kFrames = PCMC_SOURCE_DIR "/examples/basics/page_frames.pcm";
+const std::string kFrames = PCMC_SOURCE_DIR + "/examples/basics/page_frames.pcm";
 
 constexpr std::uint64_t kCap = 200000;  // states per search
 
@@ -149,7 +150,7 @@ TEST_CASE("frame symmetry: detection", "[symmetry][frames]") {
     model::SourceManager sm;
     model::CompileOptions co;
     const model::Program p =
-        model::compile(parse(sm, PCMC_SOURCE_DIR "/examples/seed/c-r1.pcm"), sm, co);
+        model::compile(parse(sm, PCMC_SOURCE_DIR + "/examples/seed/c-r1.pcm"), sm, co);
     const checker::ProgramSymmetry s = checker::program_symmetry(p);
     CHECK(checker::describe_classes(p, s.spec) == "{Oa, Ob}");
     CHECK(has_note(s, "pool mem_map: reference arithmetic"));
@@ -163,7 +164,7 @@ TEST_CASE("frame symmetry: stored states are the orbits of the reachable states"
     std::vector<std::string> defines;
   };
   for (const Run& run : {Run{kFrames, {}}, Run{kFrames, {"LOCKED"}},
-                         Run{PCMC_SOURCE_DIR "/examples/scaled/page_frames_3x4.pcm", {"LOCKED"}}}) {
+                         Run{PCMC_SOURCE_DIR + "/examples/scaled/page_frames_3x4.pcm", {"LOCKED"}}}) {
     INFO(run.file << (run.defines.empty() ? " B" : " LOCKED"));
     const Built b = build(run.file, run.defines);
     const checker::ProgramSystem system(*b.exec, b.table);
@@ -182,7 +183,7 @@ TEST_CASE("frame symmetry: pinned counts, threads only and with frames", "[symme
     std::vector<std::string> defines;
     std::uint64_t off, threads, both;
   };
-  const std::string k3x4 = PCMC_SOURCE_DIR "/examples/scaled/page_frames_3x4.pcm";
+  const std::string k3x4 = PCMC_SOURCE_DIR + "/examples/scaled/page_frames_3x4.pcm";
   for (const Pin& pin : {Pin{kFrames, {}, 8466, 4313, 3050}, Pin{kFrames, {"LOCKED"}, 941, 473, 286},
                          Pin{k3x4, {"LOCKED"}, 37531, 6433, 1606}}) {
     INFO(pin.file << (pin.defines.empty() ? " B" : " LOCKED"));

@@ -11,6 +11,7 @@
 #include "checker/session/session.hpp"
 #include "checker/testing/example_corpus.hpp"
 #include "model/parser.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 
@@ -176,7 +177,7 @@ TEST_CASE("por stats: a data conflict under a held lock counts for lock-aware in
 TEST_CASE("por stats: nothing is counted without ample sets", "[por][por_stats]") {
   model::SourceManager sm;
   const model::ast::Model ast =
-      checker::test::parse(sm, PCMC_SOURCE_DIR "/examples/basics/lost_update.pcm");
+      checker::test::parse(sm, PCMC_SOURCE_DIR + "/examples/basics/lost_update.pcm");
   checker::SearchOptions o = checker::test::safety_options(true, 100000);
   o.por_stats = true;
   o.por = false;

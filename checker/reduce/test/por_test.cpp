@@ -35,6 +35,7 @@
 #include "checker/testing/replay.hpp"
 #include "model/parser.hpp"
 #include "properties/judge.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 using pcmc::checker::test::parse;
@@ -269,7 +270,7 @@ TEST_CASE("por: pinned state counts of the basics examples", "[por]") {
     INFO(pin.file << " " << (pin.defines.empty() ? "B" : pin.defines.front()));
     model::SourceManager sm;
     const model::ast::Model ast =
-        parse(sm, PCMC_SOURCE_DIR "/examples/basics/" + std::string(pin.file));
+        parse(sm, PCMC_SOURCE_DIR + "/examples/basics/" + std::string(pin.file));
     const auto full = checker::run_variant(ast, sm, pin.defines, false, options(false, true));
     const auto red = checker::run_variant(ast, sm, pin.defines, false, options(true, true));
     CHECK(full.result.stats.states == pin.full);
@@ -295,7 +296,7 @@ TEST_CASE("por: pinned lock-aware state counts of the basics examples", "[por]")
     INFO(pin.file << " " << pin.defines.front());
     model::SourceManager sm;
     const model::ast::Model ast =
-        parse(sm, PCMC_SOURCE_DIR "/examples/basics/" + std::string(pin.file));
+        parse(sm, PCMC_SOURCE_DIR + "/examples/basics/" + std::string(pin.file));
     const auto full = checker::run_variant(ast, sm, pin.defines, false, options(false, true));
     checker::SearchOptions o = options(true, true);
     o.por_locks = false;
@@ -338,7 +339,7 @@ TEST_CASE("por: a pair of interfering threads is ample when no single thread is"
 
 TEST_CASE("por: not applied with the non-termination pass", "[por]") {
   model::SourceManager sm;
-  const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR "/examples/basics/livelock.pcm");
+  const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR + "/examples/basics/livelock.pcm");
   checker::SearchOptions o = options(true, true);
   o.liveness = true;
   const auto r = checker::run_variant(ast, sm, {}, false, o);

@@ -17,6 +17,7 @@
 #include "checker/testing/test_util.hpp"
 #include "checker/testing/toy_models.hpp"
 #include "model/parser.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 using namespace pcmc::checker;
@@ -180,7 +181,7 @@ TEST_CASE("sleep: a state behind an invariant violation is still reached", "[sle
 // applies (and only then).
 TEST_CASE("sleep: off while symmetry applies", "[sleep]") {
   model::SourceManager sm;
-  const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR "/examples/basics/lost_update.pcm");
+  const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR + "/examples/basics/lost_update.pcm");
   SearchOptions o = reduced(true);
   o.symmetry = true;
   const VariantRun sym = run_variant(ast, sm, {}, false, o);
@@ -195,7 +196,7 @@ TEST_CASE("sleep: off while symmetry applies", "[sleep]") {
 // recovery re-runs the same search (with sleep sets): the exact store's counts and paths.
 TEST_CASE("sleep: hash compaction gives the exact store's result", "[sleep][hashcompact]") {
   model::SourceManager sm;
-  const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR "/examples/basics/use_after_free.pcm");
+  const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR + "/examples/basics/use_after_free.pcm");
   for (const bool por : {false, true})
     for (const unsigned workers : {1u, 2u}) {
       INFO("por " << por << ", workers " << workers);
@@ -236,7 +237,7 @@ TEST_CASE("sleep: pinned counts of the basics examples", "[sleep]") {
     INFO(pin.file << " " << (pin.defines.empty() ? "B" : pin.defines.front()));
     model::SourceManager sm;
     const model::ast::Model ast =
-        parse(sm, PCMC_SOURCE_DIR "/examples/basics/" + std::string(pin.file));
+        parse(sm, PCMC_SOURCE_DIR + "/examples/basics/" + std::string(pin.file));
     const VariantRun off = run_variant(ast, sm, pin.defines, false, reduced(false));
     const VariantRun on = run_variant(ast, sm, pin.defines, false, reduced(true));
     const VariantRun both = run_variant(ast, sm, pin.defines, false, reduced(true, true));

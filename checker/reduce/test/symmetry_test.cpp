@@ -28,6 +28,7 @@
 #include "model/compile.hpp"
 #include "model/parser.hpp"
 #include "properties/judge.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 using pcmc::checker::test::compile_file;
@@ -251,7 +252,7 @@ TEST_CASE("symmetry: pinned state counts of the basics examples and C-R1", "[sym
     INFO(pin.file << " " << (pin.defines.empty() ? "B" : pin.defines.front())
                   << (pin.debug_vm ? " debug" : ""));
     model::SourceManager sm;
-    const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR "/examples/" + std::string(pin.file));
+    const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR + "/examples/" + std::string(pin.file));
     const auto full = checker::run_variant(ast, sm, pin.defines, pin.debug_vm,
                                            symmetry_options(false, true, kCap));
     const auto sym = checker::run_variant(ast, sm, pin.defines, pin.debug_vm,
@@ -264,13 +265,13 @@ TEST_CASE("symmetry: pinned state counts of the basics examples and C-R1", "[sym
 
 TEST_CASE("symmetry: detection of interchangeable threads", "[symmetry]") {
   SECTION("C-R1: the two openers") {
-    const model::Program p = compile_file(PCMC_SOURCE_DIR "/examples/seed/c-r1.pcm");
+    const model::Program p = compile_file(PCMC_SOURCE_DIR + "/examples/seed/c-r1.pcm");
     const checker::ProgramSymmetry s = checker::program_symmetry(p);
     CHECK(checker::describe_classes(p, s.spec) == "{Oa, Ob}");
     CHECK(s.spec.global_cells.size() >= 5);  // lock owners of M and of every page
   }
   SECTION("C-stress-5: the two openers, not khugepaged, the reader or the splitter") {
-    const model::Program p = compile_file(PCMC_SOURCE_DIR "/examples/quarantine/c-stress-5.pcm");
+    const model::Program p = compile_file(PCMC_SOURCE_DIR + "/examples/quarantine/c-stress-5.pcm");
     CHECK(checker::describe_classes(p, checker::program_symmetry(p).spec) == "{Oa, Ob}");
   }
   SECTION("one thread stores its result, the other does not: different code") {
@@ -327,7 +328,7 @@ TEST_CASE("symmetry: detection of interchangeable threads", "[symmetry]") {
 
 TEST_CASE("symmetry: not applied with the non-termination pass", "[symmetry]") {
   model::SourceManager sm;
-  const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR "/examples/seed/c-r1.pcm");
+  const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR + "/examples/seed/c-r1.pcm");
   checker::SearchOptions o = symmetry_options(true, true, kCap);
   o.liveness = true;
   const auto r = checker::run_variant(ast, sm, {}, false, o);

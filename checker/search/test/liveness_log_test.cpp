@@ -14,6 +14,7 @@
 #include "checker/testing/example_corpus.hpp"
 #include "checker/testing/test_util.hpp"
 #include "checker/testing/toy_models.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 using namespace pcmc::checker;
@@ -85,15 +86,15 @@ static void edge_log_agrees(const std::vector<std::string>& files) {
 
 TEST_CASE("liveness: the edge log and regenerated edges agree on the looping examples",
           "[checker]") {
-  edge_log_agrees({PCMC_SOURCE_DIR "/examples/basics/livelock.pcm",
-                   PCMC_SOURCE_DIR "/examples/basics/lost_update.pcm",
-                   PCMC_SOURCE_DIR "/examples/seed/r5-fuse.pcm"});
+  edge_log_agrees({PCMC_SOURCE_DIR + "/examples/basics/livelock.pcm",
+                   PCMC_SOURCE_DIR + "/examples/basics/lost_update.pcm",
+                   PCMC_SOURCE_DIR + "/examples/seed/r5-fuse.pcm"});
 }
 
 // C-R2 (its F1+F3 variants deadlock through the rollback) is in the corpus's long tier.
 TEST_CASE("liveness: the edge log and regenerated edges agree on C-R2 (long tier)",
           "[checker][long]") {
-  edge_log_agrees({PCMC_SOURCE_DIR "/examples/seed/c-r2.pcm"});
+  edge_log_agrees({PCMC_SOURCE_DIR + "/examples/seed/c-r2.pcm"});
 }
 
 // The log is a speed-up only: under a memory limit that fits the search and the pass but not

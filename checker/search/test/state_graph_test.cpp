@@ -13,6 +13,7 @@
 #include "checker/testing/toy_models.hpp"
 #include "model/parser.hpp"
 #include "traces/graph_dot.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 using namespace pcmc::checker;
@@ -70,8 +71,8 @@ std::size_t count_lines(const std::string& text, const std::regex& re) {
 
 model::ast::Model parse_basics(model::SourceManager& sm, const std::string& name) {
   model::ParseOptions po;
-  po.include_path.push_back(PCMC_SOURCE_DIR "/model");
-  return model::parse_file(sm, PCMC_SOURCE_DIR "/examples/basics/" + name, po);
+  po.include_path.push_back(PCMC_SOURCE_DIR + "/model");
+  return model::parse_file(sm, PCMC_SOURCE_DIR + "/examples/basics/" + name, po);
 }
 
 SearchOptions one_state() {

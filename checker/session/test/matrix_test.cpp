@@ -4,6 +4,7 @@
 
 #include "checker/session/matrix.hpp"
 #include "model/parser.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 using checker::parse_variants;
@@ -20,8 +21,8 @@ TEST_CASE("variants list: semicolons between variants, plus between switches, B 
 TEST_CASE("lost_update: both_counted violated in B, holds with LOCKED", "[matrix]") {
   model::SourceManager sm;
   model::ParseOptions po;
-  po.include_path.push_back(PCMC_SOURCE_DIR "/model");
-  auto ast = model::parse_file(sm, PCMC_SOURCE_DIR "/examples/basics/lost_update.pcm", po);
+  po.include_path.push_back(PCMC_SOURCE_DIR + "/model");
+  auto ast = model::parse_file(sm, PCMC_SOURCE_DIR + "/examples/basics/lost_update.pcm", po);
   checker::Matrix m = checker::compute_matrix(ast, sm, parse_variants("B; LOCKED"), {false, true},
                                               checker::SearchOptions{});
   CHECK(m.scenario == "lost_update");
@@ -45,7 +46,7 @@ TEST_CASE("lost_update: both_counted violated in B, holds with LOCKED", "[matrix
 TEST_CASE("a run cut short gives 'unknown', not 'holds'", "[matrix]") {
   model::SourceManager sm;
   model::ParseOptions po;
-  auto ast = model::parse_file(sm, PCMC_SOURCE_DIR "/examples/basics/lost_update.pcm", po);
+  auto ast = model::parse_file(sm, PCMC_SOURCE_DIR + "/examples/basics/lost_update.pcm", po);
   checker::SearchOptions few;
   few.max_states = 3;
   checker::Matrix m = checker::compute_matrix(ast, sm, parse_variants("LOCKED"), {false}, few);

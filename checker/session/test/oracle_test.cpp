@@ -20,6 +20,7 @@
 #include "checker/testing/random_models.hpp"
 #include "model/parser.hpp"
 #include "properties/judge.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 
@@ -96,7 +97,7 @@ void reduced_oracle(const model::ast::Model& ast, const model::SourceManager& sm
 std::vector<std::string> example_files() {
   std::vector<std::string> files;
   for (const auto& e :
-       std::filesystem::recursive_directory_iterator(PCMC_SOURCE_DIR "/examples"))
+       std::filesystem::recursive_directory_iterator(PCMC_SOURCE_DIR + "/examples"))
     if (e.path().extension() == ".pcm" &&
         e.path().string().find("/quarantine/") == std::string::npos &&
         e.path().string().find("/include/") == std::string::npos)  // bodies, not scenarios
@@ -135,13 +136,13 @@ TEST_CASE("oracle: every example, every expected variant, -j 2/3 equals -j 1 (al
 
 TEST_CASE("the oracles' corpus visits every size a file pins with `expect set`", "[oracle]") {
   using Sets = std::vector<model::ConstantSets>;
-  CHECK(checker::test::expected_sets(PCMC_SOURCE_DIR "/examples/scaled/generated/thp-open2.pcm") ==
+  CHECK(checker::test::expected_sets(PCMC_SOURCE_DIR + "/examples/scaled/generated/thp-open2.pcm") ==
         Sets{{}, {{"HPAGE_PMD_NR", 8}}, {{"HPAGE_PMD_NR", 16}}});
-  CHECK(checker::test::expected_sets(PCMC_SOURCE_DIR "/examples/seed/c-r1.pcm") == Sets{{}});
+  CHECK(checker::test::expected_sets(PCMC_SOURCE_DIR + "/examples/seed/c-r1.pcm") == Sets{{}});
   // The program parsed at a size is that size's: its pins are the ones judged there.
   model::SourceManager sm;
   const model::ast::Model ast = checker::test::parse_at(
-      sm, PCMC_SOURCE_DIR "/examples/scaled/generated/thp-open2.pcm", {{"HPAGE_PMD_NR", 16}});
+      sm, PCMC_SOURCE_DIR + "/examples/scaled/generated/thp-open2.pcm", {{"HPAGE_PMD_NR", 16}});
   REQUIRE(!ast.expects.empty());
   for (const auto& e : ast.expects)
     CHECK(e.sets == model::ConstantSets{{"HPAGE_PMD_NR", 16}});

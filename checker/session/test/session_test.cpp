@@ -7,6 +7,7 @@
 
 #include "checker/session/session.hpp"
 #include "model/parser.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 
@@ -17,8 +18,8 @@ struct Loaded {
   model::ast::Model ast;
   explicit Loaded(const std::string& name) {
     model::ParseOptions po;
-    po.include_path.push_back(PCMC_SOURCE_DIR "/model/kernel");
-    ast = model::parse_file(sm, PCMC_SOURCE_DIR "/examples/basics/" + name, po);
+    po.include_path.push_back(PCMC_SOURCE_DIR + "/model/kernel");
+    ast = model::parse_file(sm, PCMC_SOURCE_DIR + "/examples/basics/" + name, po);
   }
 };
 

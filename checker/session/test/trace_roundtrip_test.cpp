@@ -11,13 +11,14 @@
 #include "traces/json_import.hpp"
 #include "traces/render.hpp"
 #include "traces/replay.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 
 TEST_CASE("every basics trace round-trips through JSON and replays", "[traces][replay]") {
   std::size_t traces_seen = 0;
   for (const auto& entry :
-       std::filesystem::directory_iterator(PCMC_SOURCE_DIR "/examples/basics")) {
+       std::filesystem::directory_iterator(PCMC_SOURCE_DIR + "/examples/basics")) {
     if (entry.path().extension() != ".pcm") continue;
     model::SourceManager sm;
     model::ast::Model ast = model::parse_file(sm, entry.path().string(), {});

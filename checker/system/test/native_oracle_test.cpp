@@ -26,6 +26,7 @@
 #include "checker/testing/random_models.hpp"
 #include "model/native.hpp"
 #include "properties/judge.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 
@@ -191,7 +192,7 @@ std::vector<std::uint32_t> pool_blocks(const model::Program& p) {
 
 std::vector<std::string> example_files() {
   std::vector<std::string> files;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(PCMC_SOURCE_DIR "/examples"))
+  for (const auto& e : std::filesystem::recursive_directory_iterator(PCMC_SOURCE_DIR + "/examples"))
     if (e.path().extension() == ".pcm" &&
         e.path().string().find("/quarantine/") == std::string::npos &&
         e.path().string().find("/include/") == std::string::npos)  // bodies, not scenarios
@@ -428,7 +429,7 @@ TEST_CASE("native oracle: dead-variable reduction equals the interpreter's", "[n
 // (Executor::step) in both engines; the loads, stores and barriers are each engine's own.
 TEST_CASE("native oracle: tso and pso steps equal the interpreter", "[native][oracle]") {
   std::vector<std::string> files = files_under("/examples/litmus/", true);
-  files.push_back(PCMC_SOURCE_DIR "/examples/seed/c-r1.pcm");
+  files.push_back(PCMC_SOURCE_DIR + "/examples/seed/c-r1.pcm");
   for (const std::string& file : files) {
     model::SourceManager sm;
     const model::ast::Model ast = checker::test::parse(sm, file);

@@ -20,6 +20,7 @@
 #include "model/codegen.hpp"
 #include "model/native.hpp"
 #include "model/parser.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 
@@ -52,7 +53,7 @@ void same_search(const std::string& file, const std::vector<std::string>& define
   CHECK(step_paths(a.result) == step_paths(b.result));
 }
 
-std::string example(const char* rel) { return std::string(PCMC_SOURCE_DIR "/examples/") + rel; }
+std::string example(const char* rel) { return std::string(PCMC_SOURCE_DIR + "/examples/") + rel; }
 
 }  // namespace
 

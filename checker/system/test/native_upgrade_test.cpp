@@ -24,13 +24,14 @@
 #include "checker/testing/native_util.hpp"
 #include "model/codegen.hpp"
 #include "properties/table.hpp"
+#include "model/test/source_dir.hpp"
 
 using namespace pcmc;
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string example(const char* rel) { return std::string(PCMC_SOURCE_DIR "/examples/") + rel; }
+std::string example(const char* rel) { return std::string(PCMC_SOURCE_DIR + "/examples/") + rel; }
 
 model::Program compile_example(const char* rel, bool debug_vm = false) {
   model::SourceManager sm;
