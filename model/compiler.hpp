@@ -1,4 +1,4 @@
-// Internal to the compiler (model/compile.cpp, model/lower_*.cpp): resolved types, the
+// Internal to the compiler (model/compile*.cpp, model/lower_*.cpp): resolved types, the
 // declaration tables and the lowering context. Not part of the public model API.
 #pragma once
 
@@ -75,7 +75,7 @@ struct LValue {
   TypeP type;
 };
 
-// Whole-program tables (built by compile.cpp, used by lowering).
+// Whole-program tables (built by compile_decl.cpp, used by lowering).
 struct Tables {
   const ast::Model* model = nullptr;
   const SourceManager* sm = nullptr;
@@ -128,7 +128,7 @@ class Compiler {
   void run();
 
  private:
-  // ---- declarations and types (compile.cpp)
+  // ---- declarations and types (compile_decl.cpp, compile_types.cpp)
   void declare();
   TypeP resolve_type(const ast::TypeExpr& t, bool param);
   TypeP array_of(TypeP elem, const std::vector<ast::ExprPtr>& dims);
