@@ -9,8 +9,10 @@
 //
 // Probing is linear over buckets; within a bucket slots fill in order and nothing is ever
 // deleted, so an empty slot ends a search. Load at most 11/12 of the slots (a bucket of 12
-// absorbs most collisions, so probe sequences stay short); the bucket count grows by 1.25
-// (memory over rehash time: ~6.5 bytes per entry at the average load, ~6 before).
+// absorbs most collisions, so probe sequences stay short); the bucket count grows by
+// 1 + kGrowthQuarters / 4: 1.25 by default (memory over rehash time: ~6.5 bytes per entry at the
+// average load), 1.5 for the state store's root index, whose growth reads its arena at random
+// (state_store_layout.hpp).
 //
 // Hash bits: callers pass a 64-bit hash whose top bits may be spent already (the shard); the
 // bucket comes from bits [kSpent, 64 - kSpent) scaled to the bucket count, the tag from the low 7
