@@ -9,8 +9,10 @@
 //
 // Probing is linear over buckets; within a bucket slots fill in order and nothing is ever
 // deleted, so an empty slot ends a search. Load at most 11/12 of the slots (a bucket of 12
-// absorbs most collisions, so probe sequences stay short); the bucket count grows by 1.25
-// (memory over rehash time: ~6.5 bytes per entry at the average load, ~6 before).
+// absorbs most collisions, so probe sequences stay short); the bucket count grows by
+// 1 + kGrowthQuarters / 4: 1.25 by default (memory over rehash time: ~6.5 bytes per entry at the
+// average load), 1.5 for the state store's root index, whose growth reads its arena at random
+// (state_store_layout.hpp).
 //
 // Hash bits: callers pass a 64-bit hash whose top bits may be spent already (the shard); the
 // bucket comes from bits [kSpent, 64 - kSpent) scaled to the bucket count, the tag from the low 7
@@ -24,10 +26,11 @@
 #include <vector>
 
 #include "checker/store/hash.hpp"
+#include "checker/store/prefetch.hpp"
 
 namespace pcmc::checker {
 
-template <unsigned kSpent>
+template <unsigned kSpent, unsigned kGrowthQuarters = 1>
 class BucketIndex {
  public:
   static constexpr unsigned kSlots = 12;
@@ -54,7 +57,7 @@ class BucketIndex {
 
   // Prefetches the first bucket find(hash) reads (no effect on results).
   void prefetch(std::uint64_t hash) const {
-    if (!buckets_.empty()) __builtin_prefetch(&buckets_[bucket_of(hash, buckets_.size())]);
+    if (!buckets_.empty()) prefetch_line(&buckets_[bucket_of(hash, buckets_.size())]);
   }
 
   // The first value find(hash) would compare (its tag matches), or kNone: for prefetching the
@@ -84,7 +87,7 @@ class BucketIndex {
   template <class HashOf>
   void insert_dense(std::uint64_t hash, std::uint32_t value, HashOf&& hash_of) {
     if (12 * (count_ + 1) > 11 * kSlots * buckets_.size()) {
-      std::vector<Bucket> bigger(buckets_.size() + buckets_.size() / 4 + 1);
+      std::vector<Bucket> bigger(grown());
       for (std::uint32_t v = 0; v < count_; ++v) place(bigger, hash_of(v), v);
       buckets_.swap(bigger);
     }
@@ -95,7 +98,7 @@ class BucketIndex {
   std::uint64_t size() const { return count_; }
   std::uint64_t bytes() const { return buckets_.capacity() * sizeof(Bucket); }
   // What one growth may allocate (the new buckets while the old ones are alive).
-  std::uint64_t growth_bytes() const { return (buckets_.size() + buckets_.size() / 4 + 1) * sizeof(Bucket); }
+  std::uint64_t growth_bytes() const { return grown() * sizeof(Bucket); }
 
  private:
   struct alignas(64) Bucket {
@@ -105,6 +108,10 @@ class BucketIndex {
   };
   static_assert(sizeof(Bucket) == 64);
 
+  // The bucket count after one growth: (1 + kGrowthQuarters / 4) times as many.
+  std::uint64_t grown() const {
+    return buckets_.size() + buckets_.size() * kGrowthQuarters / 4 + 1;
+  }
   static std::uint8_t tag_of(std::uint64_t hash) {
     return static_cast<std::uint8_t>(hash | 0x80u);
   }
@@ -125,20 +132,41 @@ class BucketIndex {
       if (++b == n) b = 0;
     }
   }
+  // Rehashes into grown() buckets. The old slots are read in order, the values'
+  // entries (hash_of reads them) and their new buckets lie at random: a pipeline keeps 2 x kAhead
+  // values in flight, each entry prefetched kAhead values before it is hashed and each new bucket
+  // kAhead values before the value is placed, so that the misses of a growth overlap instead of
+  // following each other (issue 17: one growth step of a 1.5 M-entry shard was a stall on two
+  // misses per entry). Values are placed in the old order: the same layout as placing them one
+  // by one.
   template <class HashOf, class Prefetch>
   void grow(HashOf& hash_of, Prefetch& prefetch) {
-    std::vector<Bucket> bigger(buckets_.size() + buckets_.size() / 4 + 1);
-    // Old slots are read in order and the entries at random: prefetch a few ahead.
-    constexpr unsigned kAhead = 4;
-    for (std::size_t b = 0; b < buckets_.size(); ++b) {
-      if (b + 1 < buckets_.size())
-        for (unsigned j = 0; j < kAhead && buckets_[b + 1].tags[j] != 0; ++j)
-          prefetch(buckets_[b + 1].ids[j]);
-      const Bucket& k = buckets_[b];
+    std::vector<Bucket> bigger(grown());
+    constexpr std::uint64_t kAhead = 8, kRing = 4 * kAhead;  // kRing > 2 * kAhead, a power of 2
+    std::uint32_t values[kRing];
+    std::uint64_t hashes[kRing];
+    const std::uint64_t nb = bigger.size();
+    std::uint64_t in = 0;  // values read so far
+    const auto hash_one = [&](std::uint64_t i) {
+      const std::uint64_t h = hash_of(values[i % kRing]);
+      hashes[i % kRing] = h;
+      prefetch_line(&bigger[bucket_of(h, nb)]);
+    };
+    for (const Bucket& k : buckets_)
       for (unsigned j = 0; j < kSlots && k.tags[j] != 0; ++j) {
-        if (j + kAhead < kSlots && k.tags[j + kAhead] != 0) prefetch(k.ids[j + kAhead]);
-        place(bigger, hash_of(k.ids[j]), k.ids[j]);
+        values[in % kRing] = k.ids[j];
+        prefetch(k.ids[j]);
+        if (in >= kAhead) hash_one(in - kAhead);
+        if (in >= 2 * kAhead) {
+          const std::uint64_t i = (in - 2 * kAhead) % kRing;
+          place(bigger, hashes[i], values[i]);
+        }
+        ++in;
       }
+    // The last 2 x kAhead values: hashed (those not yet) and placed, in order.
+    for (std::uint64_t i = in > 2 * kAhead ? in - 2 * kAhead : 0; i < in; ++i) {
+      if (i + kAhead >= in) hashes[i % kRing] = hash_of(values[i % kRing]);
+      place(bigger, hashes[i % kRing], values[i % kRing]);
     }
     buckets_.swap(bigger);
   }

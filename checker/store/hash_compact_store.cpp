@@ -9,6 +9,7 @@
 #include "checker/store/hash.hpp"
 #include "checker/store/reserve.hpp"
 #include "checker/store/intern_table.hpp"
+#include "checker/store/prefetch.hpp"
 
 namespace pcmc::checker {
 
@@ -203,7 +204,7 @@ void HashCompactStore::find_batch(std::size_t n, const std::uint8_t* const* stat
     nodes[i][1] = static_cast<std::uint32_t>(sig >> 32);
     const std::uint64_t m = mix(sig);
     const Shard& s = shards_[shard_of(m)];
-    __builtin_prefetch(s.table.data() + slot_of(m, s.table.size()));
+    prefetch_line(s.table.data() + slot_of(m, s.table.size()));
   }
   for (std::size_t i = 0; i < n; ++i)
     found[i] = contains(std::uint64_t{nodes[i][0]} | (std::uint64_t{nodes[i][1]} << 32)) ? kOld

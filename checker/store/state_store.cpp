@@ -10,6 +10,7 @@
 #include "checker/store/hash.hpp"
 #include "checker/store/reserve.hpp"
 #include "checker/store/state_store_layout.hpp"
+#include "checker/store/prefetch.hpp"
 
 namespace pcmc::checker {
 
@@ -385,7 +386,7 @@ void StateStore::index_root(std::uint32_t id, std::uint64_t hash) {
       hash, id, [&](std::uint32_t old) { return hash_bytes(root_bytes(old, pair), root_width_); },
       [&](std::uint32_t old) {
         const RootChunk& c = roots_[RootChunks::chunk_of(old)];
-        __builtin_prefetch(c.bytes.get() +
+        prefetch_line(c.bytes.get() +
                            ((std::uint64_t{RootChunks::offset_in_chunk(old)} * c.stride) >> 3));
       });
 }

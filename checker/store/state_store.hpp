@@ -161,6 +161,11 @@ class StateStore {
   // dropped insert: find() never returns it, so it is stored again when met again). The oracle
   // tests use it to show that their comparisons catch a lost state (store_oracle_test.cpp).
   void drop_index_for_tests(std::uint32_t id) { drop_for_tests_ = id; }
+  // Fault injection, for tests only: the incremental lookups (lookup_near, its batch, the
+  // sequential hint) reuse the near state's leaf indices without comparing the leaves' bytes — a
+  // wrong reused leaf id, as a stale or mis-keyed incremental hash would give. The oracle tests
+  // use it to show that their comparisons catch it (store_oracle_test.cpp).
+  void reuse_leaves_for_tests(bool on) { reuse_for_tests_ = on; }
 
  private:
   struct Node {
@@ -235,6 +240,7 @@ class StateStore {
   std::unique_ptr<RootIndex> index_;
   std::uint32_t count_ = 0;
   std::uint32_t drop_for_tests_ = kNone;      // drop_index_for_tests()
+  bool reuse_for_tests_ = false;              // reuse_leaves_for_tests()
   std::vector<std::uint32_t> scratch_;        // sequential insert's node indices
   // Sequential insert: the last parent, decoded (its bytes and node indices), to look up its
   // successors incrementally (lookup_near).

@@ -49,10 +49,16 @@ inline void store_relaxed(std::uint32_t& x, std::uint32_t v) {
 
 namespace pcmc::checker {
 
-// The sharded index of root entries: ids, compared against the root arena.
+// The sharded index of root entries: ids, compared against the root arena. It grows by 1.5
+// (kRootGrowthQuarters / 4 more buckets; the node tables' indexes by 1.25): its growth rehashes
+// every root from the arena at random, which by 1.25 (every root rehashed about four times over
+// a run) was ~14 % of a native run (issue 17). By 1.5 each root is rehashed about twice, for
+// ~0.7 byte more per state at the average load (thp-n16-open3: 27.9 s user, 12.4 B/state; by 2:
+// 26.2 s, 15.3 B/state, too close to the 16-byte target).
+inline constexpr unsigned kRootGrowthQuarters = 2;
+using RootBuckets = BucketIndex<InternTable::kShardBits, kRootGrowthQuarters>;
 struct StateStore::RootIndex {
-  std::vector<BucketIndex<InternTable::kShardBits>> shards =
-      std::vector<BucketIndex<InternTable::kShardBits>>(InternTable::kShards);
+  std::vector<RootBuckets> shards = std::vector<RootBuckets>(InternTable::kShards);
 };
 
 }  // namespace pcmc::checker

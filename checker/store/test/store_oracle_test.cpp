@@ -6,8 +6,9 @@
 // under the oracle's ids (BFS discovery order), and decode each id to its bytes. Growth is forced
 // on every run: every table, index and arena of the store starts empty and grows (by 1.25 for an
 // index, in chunks from 4 entries for an arena), so the small models here rehash each index many
-// times. A store with one dropped insert (StateStore::drop_index_for_tests) must fail the same
-// comparison in every mode: the test can fail.
+// times. A store with one dropped insert (StateStore::drop_index_for_tests), and one whose
+// incremental lookups reuse the parent's leaf ids unchecked (reuse_leaves_for_tests), must fail
+// the same comparison in every mode: the test can fail.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -125,12 +126,14 @@ void place_all(StateStore& store, std::vector<Fresh>& fresh, unsigned workers) {
 }
 
 // BFS of `sys` through the store, driven as `d` says; the state placed under id `drop` is not
-// indexed (fault injection; kNone: none).
+// indexed (fault injection; kNone: none); `reuse`: incremental lookups reuse the near state's
+// leaf ids unchecked (fault injection: StateStore::reuse_leaves_for_tests).
 std::unique_ptr<StateStore> store_bfs(const TransitionSystem& sys, const Drive& d,
-                                      std::uint32_t drop, std::size_t cap) {
+                                      std::uint32_t drop, std::size_t cap, bool reuse = false) {
   auto store = std::make_unique<StateStore>(sys.state_size(), sys.state_parts(),
                                             d.mode == Mode::Insert);
   store->drop_index_for_tests(drop);
+  store->reuse_leaves_for_tests(reuse);
   const auto ctx = sys.make_context();
   const std::size_t nc = store->node_count();
   Bytes cur(sys.state_size(), '\0');
@@ -220,6 +223,10 @@ void check_system(const TransitionSystem& sys, std::size_t cap) {
       const auto dropped = static_cast<std::uint32_t>(oracle.by_id.size() / 2);
       CHECK(compare(oracle, *store_bfs(sys, d, dropped, 4 * cap)) != "");
     }
+    // Every drive looks successors up incrementally from their parent (insert() from its hint):
+    // a wrong reused leaf id loses states, and the comparison says so.
+    if (oracle.by_id.size() > 1)
+      CHECK(compare(oracle, *store_bfs(sys, d, StateStore::kNone, 4 * cap, true)) != "");
   }
 }
 
