@@ -101,6 +101,7 @@ class Pass {
 
   std::vector<Edge> scratch_;
   std::vector<bool> taken_, disabled_;
+  bool cyclic_ = false;               // an SCC with an internal edge was closed
   std::uint32_t best_entry_ = kNone;  // smallest id of the best fair SCC so far
   std::vector<std::uint32_t> best_;   // its members, sorted
 };
@@ -158,6 +159,7 @@ LivenessOutcome Pass::run() {
     }
   }
   if (best_entry_ != kNone) out.violation = lasso();
+  out.cyclic = cyclic_;
   return out;
 }
 
@@ -169,6 +171,7 @@ void Pass::close_scc(std::uint32_t root, bool self_loop) {
   }
   const std::span<const std::uint32_t> members(stack_.data() + pos, stack_.size() - pos);
   if (members.size() > 1 || self_loop) {
+    cyclic_ = true;
     const std::uint32_t entry = *std::min_element(members.begin(), members.end());
     if (entry < best_entry_ && fair(members, root)) {
       best_entry_ = entry;

@@ -72,6 +72,8 @@ struct LivenessOutcome {
   // the SCC (loop_start = index of the cycle's first step).
   std::optional<Counterexample> violation;
   std::string incomplete_reason;  // non-empty when `stop` ended the pass early
+  bool cyclic = false;  // some SCC has an internal edge (a cycle, fair or not); false: the
+                        // graph has no infinite path (what a reduced graph can prove alone)
 };
 
 // `unexpanded`: ids (sorted) of the states the search stored but did not expand.

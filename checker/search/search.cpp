@@ -102,13 +102,14 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
     throw std::invalid_argument(
         "hash compaction (lossy store) needs the non-termination pass off (liveness)");
   log_edges_ = opt.log_edges && opt.liveness && opt.order == Order::BFS;
-  // The non-termination pass needs every edge of the graph: POR (ample sets, sleep sets) serves
-  // the safety search only. Sleep sets need BFS: their merge rule relies on a state being reached
-  // only from the previous level before it is expanded (search_sleep.cpp).
-  const bool reducible =
-      !opt.liveness && sys.supports_por() && sys.thread_count() <= PorProbe::kMaxThreads;
+  // Ample sets keep an infinite path wherever the full graph has one, so the non-termination
+  // pass runs on their graph (liveness(), docs/reductions.md). Sleep sets do not: a state whose
+  // enabled threads are all asleep has no edge, so they serve the safety search only. They also
+  // need BFS: their merge rule relies on a state being reached only from the previous level
+  // before it is expanded (search_sleep.cpp).
+  const bool reducible = sys.supports_por() && sys.thread_count() <= PorProbe::kMaxThreads;
   ample_ = opt.por && reducible;
-  if (opt.sleep && reducible && opt.order == Order::BFS)
+  if (opt.sleep && reducible && !opt.liveness && opt.order == Order::BFS)
     sleep_ = std::make_unique<SleepSets>(opt.store == StoreMode::HashCompact);
   if (ample_ || sleep_) probe_ = std::make_unique<PorProbe>(sys, opt.por_locks);
   if (ample_ && opt.por_stats) {
@@ -433,7 +434,23 @@ void Search::liveness() {
   result_.stats.edge_log = log_edges_ && !edges_.overflow;
   LivenessOutcome out = find_nontermination(sys_, store_.exact(), unexpanded_, poll, path_of,
                                             result_.stats.edge_log ? &edges_ : nullptr);
-  if (!out.incomplete_reason.empty()) halt(out.incomplete_reason + " (non-termination pass)");
+  if (!out.incomplete_reason.empty()) {
+    halt(out.incomplete_reason + " (non-termination pass)");
+    return;
+  }
+  // What a reduced graph decides (docs/reductions.md, "Non-termination on the reduced graph"):
+  // acyclic, the full graph is too; with ample sets alone, a weakly fair SCC (tested with the
+  // full successor sets, liveness.cpp) is one of the full graph. Anything else is settled on the
+  // full graph by search() or run_variant.
+  const bool reduced = result_.stats.ample_states > 0 || opt_.quotient;
+  result_.stats.liveness_graph = reduced ? "reduced" : "full";
+  if (reduced && out.cyclic && (!out.violation || opt_.quotient)) {
+    result_.stats.liveness_graph.clear();
+    result_.stats.liveness_fallback =
+        opt_.quotient ? "the symmetry quotient has a cycle"
+                      : "the reduced graph has a cycle, none of it weakly fair";
+    return;
+  }
   if (out.violation) {
     recorded_[out.violation->property] = true;
     result_.violations.push_back(std::move(*out.violation));

@@ -25,6 +25,7 @@
 // set of properties (`all`) — otherwise POR lost or invented a violation, an internal error.
 // DFS gives no length guarantee, so it is not re-run.
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -35,34 +36,76 @@ namespace pcmc::checker {
 
 namespace {
 
+// A lasso of the non-termination pass (loop_start >= 0) is not re-derived: it is a real lasso of
+// the full graph (docs/reductions.md), and no bounded search finds one. The safety violations are.
+bool is_lasso(const Counterexample& c) { return c.loop_start >= 0; }
+
+std::size_t safety_violations(const Result& r) {
+  return static_cast<std::size_t>(std::count_if(r.violations.begin(), r.violations.end(),
+                                                [](const Counterexample& c) { return !is_lasso(c); }));
+}
+
 bool needs_rerun(const Result& r, const SearchOptions& o) {
   return o.order == Order::BFS && r.stats.por && r.stats.ample_states > 0 &&
-         !r.violations.empty();
+         safety_violations(r) > 0;
 }
 
 std::set<PropertyId> properties_of(const Result& r) {
   std::set<PropertyId> s;
-  for (const Counterexample& c : r.violations) s.insert(c.property);
+  for (const Counterexample& c : r.violations)
+    if (!is_lasso(c)) s.insert(c.property);
   return s;
+}
+
+Result status_of(Result r) {
+  r.status = !r.violations.empty()         ? Status::Violated
+             : !r.incomplete_reason.empty() ? Status::Incomplete
+                                            : Status::Holds;
+  return r;
 }
 
 }  // namespace
 
+void settle_nontermination(Result& r, const SearchOptions& options,
+                           const std::function<Result(const SearchOptions&)>& full_search) {
+  const std::string why = r.stats.liveness_fallback;
+  r.stats.liveness_fallback.clear();
+  SearchOptions o = options;
+  o.por = o.sleep = o.symmetry = o.quotient = false;
+  o.all = true;  // the pass runs after the whole search; the safety verdicts are r's already
+  if (options.max_seconds > 0) o.max_seconds = std::max(options.max_seconds - r.stats.seconds, 1e-3);
+  const Result full = full_search(o);
+  r.stats.liveness_graph = "full (fallback: " + why + ")";
+  r.stats.fallback_states = full.stats.states;
+  r.stats.seconds += full.stats.seconds;
+  r.stats.peak_rss = std::max(r.stats.peak_rss, full.stats.peak_rss);
+  if (!full.incomplete_reason.empty() && r.incomplete_reason.empty())
+    r.incomplete_reason = full.incomplete_reason + " (non-termination pass on the full graph)";
+  for (const Counterexample& c : full.violations)
+    if (is_lasso(c)) r.violations.push_back(c);
+  r = status_of(std::move(r));
+}
+
 Result search(const TransitionSystem& system, const SearchOptions& options) {
   Result reduced = detail::Search(system, options).run();
+  if (!reduced.stats.liveness_fallback.empty() && !options.quotient)
+    settle_nontermination(reduced, options, [&](const SearchOptions& o) {
+      return detail::Search(system, o).run();
+    });
   if (!needs_rerun(reduced, options)) return reduced;
 
   std::uint64_t longest = 0;
   for (const Counterexample& c : reduced.violations)
-    longest = std::max<std::uint64_t>(longest, c.steps.size());
+    if (!is_lasso(c)) longest = std::max<std::uint64_t>(longest, c.steps.size());
   SearchOptions o = options;
   o.por = false;
   o.sleep = false;  // sleep sets alone keep lengths, but the paths are to be POR off's exactly
+  o.liveness = false;  // bounded: no pass (the lasso, if any, stays the reduced search's)
   o.max_depth = options.max_depth != 0 ? std::min(options.max_depth, longest + 1) : longest + 1;
   if (options.max_seconds > 0)
     o.max_seconds = std::max(options.max_seconds - reduced.stats.seconds, 1e-3);
   detail::Search rerun(system, o);
-  if (options.all) rerun.stop_after(reduced.violations.size());
+  if (options.all) rerun.stop_after(safety_violations(reduced));
   Result full = rerun.run();
 
   Result out = std::move(reduced);
@@ -88,9 +131,11 @@ Result search(const TransitionSystem& system, const SearchOptions& options) {
     out.stats.rerun_failed = full.incomplete_reason;
     for (Counterexample& c : out.violations)
       for (Counterexample& f : full.violations)
-        if (f.property == c.property) c = std::move(f);
+        if (f.property == c.property && !is_lasso(c)) c = std::move(f);
     return out;
   }
+  for (Counterexample& c : out.violations)
+    if (is_lasso(c)) full.violations.push_back(std::move(c));
   out.violations = std::move(full.violations);
   return out;
 }

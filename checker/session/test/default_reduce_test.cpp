@@ -1,0 +1,143 @@
+// The default run's reductions against --no-reduce (docs/reductions.md, "Non-termination on the
+// reduced graph"; STYLE 5: `--no-reduce` is the oracle). The default run applies dead variables
+// and ample sets with the non-termination pass on: on every example and kernel test, for every
+// variant and mode its expect blocks name, and on seeded random models with loops
+// (random_models.hpp, loop_source), it must give what --no-reduce gives — the verdict and the
+// set of violated properties, nontermination included, in `all` and first-violation mode — with
+// never more states, every counterexample replaying on the unreduced program, and -j 2 giving
+// the -j 1 result. The random models must reach each way the pass decides (an acyclic reduced
+// graph, a weakly fair SCC of it, the fallback to the full graph), and a model whose reduced
+// graph has only unfair cycles while the full graph has a fair one shows the fallback is needed.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "checker/session/session.hpp"
+#include "checker/testing/example_corpus.hpp"
+#include "checker/testing/random_models.hpp"
+#include "model/parser.hpp"
+
+using namespace pcmc;
+using pcmc::checker::test::require_replays;
+
+namespace {
+
+constexpr std::uint64_t kCap = 400000;  // a run this large fails the oracle (none is)
+
+checker::SearchOptions default_run(bool all, unsigned workers = 1) {
+  checker::SearchOptions o;  // what `pcmc check` sets (cli/commands.cpp, search_options)
+  o.all = all;
+  o.dead_vars = true;
+  o.por = o.sleep = true;
+  o.max_states = kCap;
+  o.workers = workers;
+  return o;
+}
+
+checker::SearchOptions no_reduce(bool all) {
+  checker::SearchOptions o;
+  o.all = all;
+  o.max_states = kCap;
+  return o;
+}
+
+// How the default run's non-termination pass decided: "reduced (acyclic)", "reduced (fair
+// SCC)", "full", "full (fallback: ...)", or "" when it did not run.
+std::string decided(const checker::VariantRun& r) {
+  const checker::Stats& st = r.result.stats;
+  if (st.liveness_graph != "reduced") return st.liveness_graph;
+  for (const auto& c : r.result.violations)
+    if (c.loop_start >= 0) return "reduced (fair SCC)";
+  return "reduced (acyclic)";
+}
+
+// The default run against --no-reduce and (`all` mode) against itself on two workers; returns
+// how the pass decided, or "incomplete" when a run hit the cap.
+std::string compare(const model::ast::Model& ast, const model::SourceManager& sm,
+                    const std::vector<std::string>& defines, bool debug_vm, bool all) {
+  const auto off = checker::run_variant(ast, sm, defines, debug_vm, no_reduce(all));
+  const auto on = checker::run_variant(ast, sm, defines, debug_vm, default_run(all));
+  if (off.result.status == checker::Status::Incomplete ||
+      on.result.status == checker::Status::Incomplete)
+    return "incomplete";
+  CHECK(on.result.stats.dead_vars);
+  CHECK(on.result.stats.liveness_fallback.empty());
+  CHECK(on.result.status == off.result.status);
+  CHECK(checker::test::summary(on).violated == checker::test::summary(off).violated);
+  CHECK(on.result.stats.states <= off.result.stats.states);
+  require_replays(on);
+  if (!all) return decided(on);
+  const auto two = checker::run_variant(ast, sm, defines, debug_vm, default_run(all, 2));
+  CHECK(two.result.status == on.result.status);
+  CHECK(two.result.stats.states == on.result.stats.states);
+  CHECK(two.result.stats.transitions == on.result.stats.transitions);
+  CHECK(two.result.stats.liveness_graph == on.result.stats.liveness_graph);
+  CHECK(checker::test::step_paths(two.result) == checker::test::step_paths(on.result));
+  return decided(on);
+}
+
+model::ast::Model parse_text(model::SourceManager& sm, const std::string& text) {
+  return model::parse_text(sm, "t.pcm", text, model::ParseOptions{});
+}
+
+// Every expected run of `files`, both modes; returns the number of runs checked.
+unsigned every_example(const std::vector<std::string>& files) {
+  unsigned checked = 0;
+  std::map<std::string, unsigned> how;
+  checker::test::for_each_expected_run(
+      files, [&](const std::string&, const model::ast::Model& ast, const model::SourceManager& sm,
+                 const properties::RunSpec& spec) {
+        for (const bool all : {true, false}) {
+          const std::string d = compare(ast, sm, spec.defines, spec.debug_vm, all);
+          CHECK(d != "incomplete");
+          ++how[d];
+        }
+        ++checked;
+      });
+  for (const auto& [d, n] : how) UNSCOPED_INFO(n << " runs: " << (d.empty() ? "no pass" : d));
+  return checked;
+}
+
+}  // namespace
+
+TEST_CASE("default run: random loop models match --no-reduce, nontermination included",
+          "[reduce][oracle]") {
+  std::map<std::string, unsigned> how;
+  for (std::uint64_t seed = 1; seed <= 120; ++seed) {
+    checker::test::RandomModel gen(seed);
+    const std::string text = gen.loop_source(seed);
+    INFO("random loop model seed " << seed << ":\n" << text);
+    model::SourceManager sm;
+    const auto ast = parse_text(sm, text);
+    ++how[compare(ast, sm, {}, false, true)];
+    if (seed % 4 == 0) compare(ast, sm, {}, false, false);
+  }
+  for (const auto& [d, n] : how) UNSCOPED_INFO(n << " models: " << (d.empty() ? "no pass" : d));
+  CHECK(how["incomplete"] <= 3);
+  CHECK(how["reduced (acyclic)"] >= 5);
+  CHECK(how["reduced (fair SCC)"] >= 5);
+  unsigned fallback = 0;
+  for (const auto& [d, n] : how)
+    if (d.rfind("full (fallback", 0) == 0) fallback += n;
+  CHECK(fallback >= 1);
+}
+
+TEST_CASE("default run: every example and kernel test, every expected variant, matches "
+          "--no-reduce",
+          "[reduce][oracle]") {
+  const auto files =
+      checker::test::of_tier(checker::test::scenario_files(), checker::test::Tier::routine);
+  REQUIRE(files.size() >= 12);
+  CHECK(every_example(files) >= checker::test::kRoutineRuns);
+}
+
+TEST_CASE("default run: every example, every expected variant, matches --no-reduce (long tier)",
+          "[reduce][oracle][long]") {
+  const auto files =
+      checker::test::of_tier(checker::test::scenario_files(), checker::test::Tier::long_tier);
+  REQUIRE(files.size() == 2);  // C-R2 and C-stress (scaled/ is not in this corpus)
+  CHECK(every_example(files) >= checker::test::kLongRuns);
+}
