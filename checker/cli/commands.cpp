@@ -91,7 +91,11 @@ std::string stats_line(const checker::Stats& st) {
   std::snprintf(buf, sizeof buf, "%.2f s", st.seconds);
   os << buf << ", " << human_bytes(st.store_bytes) << " stored";
   if (st.dead_vars) os << ", dead variables";
-  if (st.por) os << ", por (" << st.ample_states << " states expanded with an ample set)";
+  if (st.por) {
+    os << ", por (" << st.ample_states << " states expanded with an ample set";
+    if (st.por_off_after != 0) os << "; off after " << st.por_off_after << ": too few";
+    os << ")";
+  }
   if (st.rerun_states != 0)
     os << ", counterexamples re-derived without POR (" << st.rerun_states << " states)";
   if (st.sleep) os << ", sleep sets (" << st.slept << " transitions slept)";
@@ -200,6 +204,7 @@ nlohmann::json run_json(const checker::VariantRun& run, const Scenario& l, const
                  st.states != 0 ? static_cast<double>(st.store_bytes) / static_cast<double>(st.states) : 0.0},
                 {"workers", o.jobs},
                 {"por", st.por}, {"ample_states", st.ample_states},
+                {"por_off_after", st.por_off_after},
                 {"rerun_states", st.rerun_states}, {"rerun_failed", st.rerun_failed},
                 {"sleep", st.sleep}, {"slept", st.slept},
                 {"symmetry", st.symmetry}, {"symmetry_classes", st.symmetry_classes},

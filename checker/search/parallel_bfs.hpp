@@ -204,6 +204,7 @@ class ParallelBfs {
   std::uint64_t batch_no_ = 0;
   std::atomic<bool> abort_{false};  // the driver stopped the search: take no more chunks
   bool go_on_ = true;               // drive()'s result
+  bool batch_ample_ = false;        // Search::ample_ when this batch started (the workers' copy)
   std::uint32_t next_id_ = 0;       // phase 2: the id the next new state gets
   std::uint64_t applied_buffers_ = 0, applied_targets_ = 0;  // phase 2: memory so far
 

@@ -228,12 +228,13 @@ void Search::expand(FrontierEntry e) {
   expansion_order(s, sys_.state_size(), threads_, opt_.shuffle_seed, order_);
   const std::uint64_t before = result_.stats.transitions;
   bool any = false;
-  if (probe_) {
+  if (probe_ && (ample_ || sleep_)) {
     // Reduced: the ample set's buffered transitions; or every thread's, in expansion order;
     // with sleep sets, minus the threads asleep in s.
     probe_->begin(s);
     const PorProbe::Mask ample = ample_ ? ample_set() : 0;
     if (ample != 0) ++result_.stats.ample_states;
+    if (ample_) por_expanded();
     if (diag_) {
       if (ample != 0) diag_->reduced();
       else if (!candidates_.empty()) diag_->proviso();
@@ -285,6 +286,17 @@ PorProbe::Mask Search::ample_set() {
   }
   if (!candidates_.empty()) ++result_.stats.proviso_full;
   return 0;
+}
+
+// Switching ample sets off keeps every guarantee: the later states are expanded fully, and C3
+// was checked for every state expanded with an ample set when it was (NewState and NextLevel
+// are properties of each reduced edge alone), so every cycle of the graph still has a fully
+// expanded state; the non-termination pass needs persistence per state only.
+void Search::por_expanded() {
+  if (++por_expanded_ != opt_.por_trial) return;
+  if (result_.stats.ample_states * kPorMinShare >= por_expanded_) return;
+  ample_ = false;
+  result_.stats.por_off_after = por_expanded_;
 }
 
 bool Search::proviso_ok(std::uint32_t id, std::uint32_t depth) const {

@@ -66,6 +66,8 @@ struct Stats {
                                     // a system that supports it, at most 64 threads)
   std::uint64_t ample_states = 0;   // POR: states expanded with an ample set (not every thread)
   std::uint64_t proviso_full = 0;   // POR: states fully expanded only because of the proviso
+  std::uint64_t por_off_after = 0;  // POR: ample sets were turned off after this many
+                                    // expansions (SearchOptions::por_trial); 0: never
   std::shared_ptr<const PorStats> por_stats;  // SearchOptions::por_stats with ample sets
                                     // applied: why states were (not) reduced; null otherwise
   std::uint64_t rerun_states = 0;   // POR found violations after expanding some state with an
@@ -133,6 +135,11 @@ struct SearchOptions {
                                     // off (search_shortest.cpp). DFS: real paths, no length
                                     // guarantee either way.
   Proviso proviso = Proviso::NextLevel;  // POR's cycle proviso (BFS; DFS: NewState)
+  std::uint64_t por_trial = 16384;  // with `por`: after this many expansions, if fewer than
+                                    // one in kPorMinShare was expanded with an ample set, ample
+                                    // sets are off for the rest of the search (their probe
+                                    // costs more than they save; docs/reductions.md, "What POR
+                                    // costs"). Same verdicts; 0: never
   bool por_locks = true;            // with `por`: lock-aware C1 (docs/por.md, "C1 with
                                     // locks"): other threads' futures are cut at the lock
                                     // awaits the ample set's threads keep closed. Off: the
