@@ -100,6 +100,9 @@ std::string stats_line(const checker::Stats& st) {
     os << ", counterexamples re-derived without POR (" << st.rerun_states << " states)";
   if (st.sleep) os << ", sleep sets (" << st.slept << " transitions slept)";
   if (st.symmetry) os << ", symmetry " << st.symmetry_classes;
+  if (st.liveness_rounds > 1)
+    os << ", non-termination in " << st.liveness_rounds << " rounds (" << st.expanded_fully
+       << " states expanded fully)";
   if (st.fallback_states != 0)
     os << ", non-termination on the full graph (" << st.fallback_states << " states)";
   if (st.store == checker::StoreMode::HashCompact) os << ", hash compaction (lossy)";
@@ -211,6 +214,7 @@ nlohmann::json run_json(const checker::VariantRun& run, const Scenario& l, const
                 {"symmetry_fallback", st.symmetry_fallback},
                 {"dead_vars", st.dead_vars},
                 {"liveness_graph", st.liveness_graph}, {"fallback_states", st.fallback_states},
+                {"liveness_rounds", st.liveness_rounds}, {"expanded_fully", st.expanded_fully},
                 {"engine", checker::to_string(st.engine)},
                 {"compile_seconds", st.compile_seconds}};
   if (st.por_stats) j["stats"]["por_stats"] = por_stats_json(*st.por_stats);

@@ -165,7 +165,10 @@ bool ParallelBfs::replay_chunk(std::size_t c) {
       group = r.src;
       const bool por = s.ample_ && batch_ample_;  // as Search::expand: until por_expanded()
       ample = por && !r.end ? ample_of(buf, k) : 0;
-      if (ample != 0) ++s.result_.stats.ample_states;
+      if (ample != 0) {
+        ++s.result_.stats.ample_states;
+        s.mark_reduced(batch_[r.src].id);
+      }
       if (por) s.por_expanded();
       if (s.diag_ && !r.end) {  // the states without candidates: the workers' (expand_state)
         if (ample != 0) s.diag_->reduced();

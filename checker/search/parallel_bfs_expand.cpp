@@ -130,7 +130,7 @@ void ParallelBfs::expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf,
   bool any = false;
   if (PorProbe* probe = batch_ample_ || s_.sleep_ ? probes_[w].get() : nullptr) {
     probe->begin(s.data());
-    if (batch_ample_) {
+    if (batch_ample_ && !s_.forced(s.data())) {  // forced: no candidates, a full expansion
       PorDiagnosis* diag = diags_[w].get();
       probe->candidates(*gen_[w], cands_[w], diag ? whys_[w].data() : nullptr);
       if (diag && cands_[w].empty()) diag->full(*probe, s.data(), *gen_[w], whys_[w].data());

@@ -109,6 +109,7 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
   // before it is expanded (search_sleep.cpp).
   const bool reducible = sys.supports_por() && sys.thread_count() <= PorProbe::kMaxThreads;
   ample_ = opt.por && reducible;
+  log_reduced_ = ample_ && opt.liveness;
   if (opt.sleep && reducible && !opt.liveness && opt.order == Order::BFS)
     sleep_ = std::make_unique<SleepSets>(opt.store == StoreMode::HashCompact);
   if (ample_ || sleep_) probe_ = std::make_unique<PorProbe>(sys, opt.por_locks);
@@ -232,10 +233,15 @@ void Search::expand(FrontierEntry e) {
     // Reduced: the ample set's buffered transitions; or every thread's, in expansion order;
     // with sleep sets, minus the threads asleep in s.
     probe_->begin(s);
-    const PorProbe::Mask ample = ample_ ? ample_set() : 0;
-    if (ample != 0) ++result_.stats.ample_states;
+    const bool full = ample_ && forced(s);  // a round of the non-termination decision
+    if (full) candidates_.clear();
+    const PorProbe::Mask ample = ample_ && !full ? ample_set() : 0;
+    if (ample != 0) {
+      ++result_.stats.ample_states;
+      mark_reduced(e.id);
+    }
     if (ample_) por_expanded();
-    if (diag_) {
+    if (diag_ && !full) {
       if (ample != 0) diag_->reduced();
       else if (!candidates_.empty()) diag_->proviso();
       else diag_->full(*probe_, s, *gen_ctx_, why_.data());
@@ -445,7 +451,8 @@ void Search::liveness() {
   if (log_edges_) edges_.close(store_.size());
   result_.stats.edge_log = log_edges_ && !edges_.overflow;
   LivenessOutcome out = find_nontermination(sys_, store_.exact(), unexpanded_, poll, path_of,
-                                            result_.stats.edge_log ? &edges_ : nullptr);
+                                            result_.stats.edge_log ? &edges_ : nullptr,
+                                            log_reduced_ ? &reduced_ids_ : nullptr);
   if (!out.incomplete_reason.empty()) {
     halt(out.incomplete_reason + " (non-termination pass)");
     return;
@@ -454,13 +461,25 @@ void Search::liveness() {
   // acyclic, the full graph is too; with ample sets alone, a weakly fair SCC (tested with the
   // full successor sets, liveness.cpp) is one of the full graph. Anything else is settled on the
   // full graph by search() or run_variant.
+  // With every state of its cyclic SCCs expanded fully, a reduced graph without a weakly fair
+  // SCC proves there is none; else search() runs another round with them expanded fully.
   const bool reduced = result_.stats.ample_states > 0 || opt_.quotient;
   result_.stats.liveness_graph = reduced ? "reduced" : "full";
-  if (reduced && out.cyclic && (!out.violation || opt_.quotient)) {
+  result_.stats.liveness_rounds = 1;
+  if (reduced && out.cyclic && (opt_.quotient || (!out.violation && !out.reduced_on_cycles.empty()))) {
     result_.stats.liveness_graph.clear();
     result_.stats.liveness_fallback =
         opt_.quotient ? "the symmetry quotient has a cycle"
-                      : "the reduced graph has a cycle, none of it weakly fair";
+                      : std::to_string(out.reduced_on_cycles.size()) +
+                            " states of cyclic SCCs were expanded with an ample set";
+    if (!opt_.quotient) {
+      std::vector<std::uint8_t> buf(std::max<std::size_t>(1, sys_.state_size()));
+      for (const std::uint32_t id : out.reduced_on_cycles) {
+        store_.decode(id, buf.data());
+        result_.cycle_states.emplace_back(reinterpret_cast<const char*>(buf.data()),
+                                          sys_.state_size());
+      }
+    }
     return;
   }
   if (out.violation) {

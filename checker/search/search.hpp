@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "checker/reduce/por_stats.hpp"
@@ -81,8 +82,12 @@ struct Stats {
                                     // pass alone, settle_nontermination); empty: the pass did not
                                     // run
   std::string liveness_fallback;    // set by the reduced search when its graph cannot decide
-                                    // (why); search() / run_variant then settle it on the full
-                                    // graph and clear it
+                                    // (why); search() / run_variant then settle it (another
+                                    // round, or the full graph) and clear it
+  std::uint64_t liveness_rounds = 0;  // reduced searches the non-termination verdict took (1:
+                                    // the first decided; more: states of cyclic SCCs were
+                                    // expanded fully in the next, docs/reductions.md)
+  std::uint64_t expanded_fully = 0; // states those rounds expanded with every thread
   std::uint64_t fallback_states = 0;  // the states of that full-graph search (0: none)
   bool edge_log = false;            // the non-termination pass walked the edges the BFS logged
                                     // (SearchOptions::log_edges); false: it regenerated them, or
@@ -179,6 +184,9 @@ struct SearchOptions {
                                     // traces are replayed without it (concrete values; a
                                     // lasso is unrolled until it closes concretely). Off here,
                                     // on in `pcmc check` (--dead-vars, --no-reduce)
+  // States to expand with every thread even where an ample set exists, by their bytes (the
+  // rounds of the non-termination decision, search_shortest.cpp). Null: none.
+  std::shared_ptr<const std::unordered_set<std::string>> expand_fully;
   bool quotient = false;            // the system searched is a symmetry quotient (set by
                                     // run_variant): a weakly fair SCC of it is no verdict
   bool log_edges = true;            // BFS with `liveness`: keep the explored edges (4 bytes per
@@ -237,6 +245,9 @@ struct Result {
   std::vector<Counterexample> violations;  // in discovery order, at most one per property
                                            // (first-violation mode: the reports of the first
                                            // violating transition or state, usually one)
+  // With Stats::liveness_fallback: the states of cyclic SCCs that were expanded with an ample
+  // set, their bytes one after the other (search() expands them fully in the next round).
+  std::vector<std::string> cycle_states;
 };
 
 // The search of `system` (search.cpp, parallel_bfs.cpp), then, when a BFS with POR found

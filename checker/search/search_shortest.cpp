@@ -25,7 +25,6 @@
 // set of properties (`all`) — otherwise POR lost or invented a violation, an internal error.
 // DFS gives no length guarantee, so it is not re-run.
 #include <algorithm>
-#include <functional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -36,9 +35,9 @@ namespace pcmc::checker {
 
 namespace {
 
-// A lasso of the non-termination pass (loop_start >= 0) is not re-derived: it is a real lasso of
-// the full graph (docs/reductions.md), and no bounded search finds one. The safety violations are.
-bool is_lasso(const Counterexample& c) { return c.loop_start >= 0; }
+// A lasso of the non-termination pass is not re-derived: it is a real lasso of the full graph
+// (docs/reductions.md), and no bounded search finds one. The safety violations are.
+using detail::is_lasso;
 
 std::size_t safety_violations(const Result& r) {
   return static_cast<std::size_t>(std::count_if(r.violations.begin(), r.violations.end(),
@@ -57,41 +56,10 @@ std::set<PropertyId> properties_of(const Result& r) {
   return s;
 }
 
-Result status_of(Result r) {
-  r.status = !r.violations.empty()         ? Status::Violated
-             : !r.incomplete_reason.empty() ? Status::Incomplete
-                                            : Status::Holds;
-  return r;
-}
-
 }  // namespace
 
-void settle_nontermination(Result& r, const SearchOptions& options,
-                           const std::function<Result(const SearchOptions&)>& full_search) {
-  const std::string why = r.stats.liveness_fallback;
-  r.stats.liveness_fallback.clear();
-  SearchOptions o = options;
-  o.por = o.sleep = o.symmetry = o.quotient = false;
-  o.all = true;  // the pass runs after the whole search; the safety verdicts are r's already
-  if (options.max_seconds > 0) o.max_seconds = std::max(options.max_seconds - r.stats.seconds, 1e-3);
-  const Result full = full_search(o);
-  r.stats.liveness_graph = "full (fallback: " + why + ")";
-  r.stats.fallback_states = full.stats.states;
-  r.stats.seconds += full.stats.seconds;
-  r.stats.peak_rss = std::max(r.stats.peak_rss, full.stats.peak_rss);
-  if (!full.incomplete_reason.empty() && r.incomplete_reason.empty())
-    r.incomplete_reason = full.incomplete_reason + " (non-termination pass on the full graph)";
-  for (const Counterexample& c : full.violations)
-    if (is_lasso(c)) r.violations.push_back(c);
-  r = status_of(std::move(r));
-}
-
 Result search(const TransitionSystem& system, const SearchOptions& options) {
-  Result reduced = detail::Search(system, options).run();
-  if (!reduced.stats.liveness_fallback.empty() && !options.quotient)
-    settle_nontermination(reduced, options, [&](const SearchOptions& o) {
-      return detail::Search(system, o).run();
-    });
+  Result reduced = detail::reduced_rounds(system, options);
   if (!needs_rerun(reduced, options)) return reduced;
 
   std::uint64_t longest = 0;
