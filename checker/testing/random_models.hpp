@@ -147,19 +147,20 @@ class RandomModel {
   std::string loop_statement(unsigned t, unsigned i) {
     const std::string c = std::to_string(pick(4)), v = g(), k = std::to_string(pick(2));
     const std::string p = "p" + std::to_string(t), step = p + " = (" + p + " + 1) % 4;";
-    switch (pick(9)) {
+    switch (pick(16)) {
       case 0: return "while (" + v + " != " + c + ") { " + step + " }";  // a private spin
       case 1:  // a retry loop under a lock
         return "lock" + k + "(); while (" + v + " != " + c + ") { unlock" + k + "(); lock" + k +
                "(); } unlock" + k + "();";
-      case 2:  // a loop the thread may repeat forever by itself
+      case 2:  // a loop the thread may repeat forever by itself (rarely: it makes a fair cycle)
+        if (pick(3) != 0) return step;
         return "{ int[0..1] more = 1; while (more == 1) { " + step + " more = choose(0, 1); } }";
       case 3: return "while (" + p + " != " + c + ") { " + step + " }";  // private, ends
       case 4: {  // a retry loop that writes shared data each round
         const std::string w = g();
         return "while (" + v + " != " + c + ") { " + w + " = (" + w + " + 1) % 4; }";
       }
-      case 5: return v + " = " + c + ";";  // may end another thread's spin
+      case 5: case 7: case 8: return v + " = " + c + ";";  // may end another thread's spin
       case 6: return "await(" + v + " != " + c + ");";
       default: return statement(t, i);
     }
