@@ -336,11 +336,12 @@ TEST_CASE("por: a pair of interfering threads is ample when no single thread is"
   }
 }
 
-// Ample sets apply with the non-termination pass (docs/reductions.md), sleep sets do not; the
-// livelock is found on the reduced graph, as a lasso that replays.
+// Ample sets apply with the non-termination pass (docs/reductions.md), sleep sets do not; C-R4's
+// livelock (a truncation restarting forever) is found on the reduced graph, as a lasso that
+// replays.
 TEST_CASE("por: applied with the non-termination pass, sleep sets not", "[por]") {
   model::SourceManager sm;
-  const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR "/examples/basics/livelock.pcm");
+  const model::ast::Model ast = parse(sm, PCMC_SOURCE_DIR "/examples/seed/c-r4-reg.pcm");
   checker::SearchOptions o = options(true, true);
   o.liveness = true;
   const auto r = checker::run_variant(ast, sm, {}, false, o);
