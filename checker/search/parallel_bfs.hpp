@@ -78,7 +78,9 @@ class ParallelBfs {
     for (unsigned w = 0; w < workers_; ++w) {
       gen_.push_back(s.sys_.make_context());
       check_.push_back(s.sys_.make_context());
-      probes_.push_back(s.probe_ ? std::make_unique<PorProbe>(s.sys_, s.opt_.por_locks) : nullptr);
+      probes_.push_back(s.probe_ ? std::make_unique<PorProbe>(s.sys_, s.opt_.por_locks,
+                                                              s.opt_.liveness)
+                                 : nullptr);
       diags_.push_back(s.diag_ ? std::make_unique<PorDiagnosis>(s.sys_, s.opt_.por_locks)
                                : nullptr);
       whys_.emplace_back(s.diag_ ? s.threads_ : 0);

@@ -112,7 +112,7 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
   log_reduced_ = ample_ && opt.liveness;
   if (opt.sleep && reducible && !opt.liveness && opt.order == Order::BFS)
     sleep_ = std::make_unique<SleepSets>(opt.store == StoreMode::HashCompact);
-  if (ample_ || sleep_) probe_ = std::make_unique<PorProbe>(sys, opt.por_locks);
+  if (ample_ || sleep_) probe_ = std::make_unique<PorProbe>(sys, opt.por_locks, opt.liveness);
   if (ample_ && opt.por_stats) {
     diag_ = std::make_unique<PorDiagnosis>(sys, opt.por_locks);
     why_.resize(threads_);
