@@ -512,7 +512,7 @@ def main():
         "states/s of the search alone). auto: `--engine auto`, the default, with a cold cache of "
         "its own: the search time (interpreted, then native from the time shown once the "
         "background compile is loaded; — : the search ended first and the compiler was killed).", "",
-        "--por on: persistent (ample) sets and sleep sets (the default of `pcmc check`, applied with --liveness off). both: `--por on --symmetry on`. Ratios in parentheses are states against no reduction.", "",
+        "--por on: persistent (ample) sets and sleep sets (`pcmc check`'s default; with the non-termination pass, as in the reductions table, ample sets alone). both: `--por on --symmetry on`. Ratios in parentheses are states against no reduction.", "",
         "hashcompact: `--store hashcompact` (lossy, 64-bit signatures; docs/hash-compaction.md), same "
         "scenario and options; its bytes per state include the frontier's bytes held at the end "
         "(none once the search is complete but a partly used chunk).", "",
