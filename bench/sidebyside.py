@@ -266,7 +266,7 @@ def classic_part(args, pcmc, mach, command, machine):
 
 
 def write_parts(args, parts, BEGIN, END):
-    """Replaces the given parts ("kernel", "classic") of the generated block of
+    """Replaces the given parts ("kernel", "reductions", "classic") of the generated block of
     docs/performance.md; the other part keeps its text."""
     if args.no_write:
         return 0
@@ -276,7 +276,7 @@ def write_parts(args, parts, BEGIN, END):
     old = {}
     if BEGIN in doc and END in doc:
         inner = doc[doc.index(BEGIN) + len(BEGIN):doc.index(END)]
-        for name in ("kernel", "classic"):
+        for name in ("kernel", "reductions", "classic"):
             b, e = "<!-- bench:%s:begin -->" % name, "<!-- bench:%s:end -->" % name
             if b in inner and e in inner:
                 old[name] = inner[inner.index(b) + len(b):inner.index(e)].strip("\n")
@@ -284,7 +284,7 @@ def write_parts(args, parts, BEGIN, END):
             old["kernel"] = inner.strip("\n")  # a block written before the parts existed
     old.update(parts)
     text = "\n".join([BEGIN] + ["<!-- bench:%s:begin -->\n%s\n<!-- bench:%s:end -->" % (n, old[n], n)
-                                 for n in ("kernel", "classic") if n in old] + [END])
+                                 for n in ("kernel", "reductions", "classic") if n in old] + [END])
     if BEGIN in doc and END in doc:
         doc = doc[:doc.index(BEGIN)] + text + doc[doc.index(END) + len(END):]
     else:

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace pcmc::model {
 
@@ -186,6 +187,66 @@ void propagate(const Thread& th, std::size_t words, const std::vector<Bits*>& se
   }
 }
 
+// The pcs of `th` that lie on a cycle of its control-flow graph: the members of strongly
+// connected components with more than one pc or a jump to themselves (iterative Tarjan).
+std::vector<bool> cyclic_pcs(const Thread& th) {
+  const std::size_t n = th.code.size();
+  const auto succ = [&](std::size_t pc, std::uint32_t out[2]) {
+    const Instr& ins = th.code[pc];
+    int count = 0;
+    if (ins.op == IOp::Jump) out[count++] = ins.target;
+    else if (ins.op != IOp::Halt) out[count++] = static_cast<std::uint32_t>(pc + 1);
+    if (ins.op == IOp::JumpIfNot) out[count++] = ins.target;
+    int kept = 0;
+    for (int k = 0; k < count; ++k)
+      if (out[k] < n) out[kept++] = out[k];
+    return kept;
+  };
+  std::vector<bool> cyclic(n, false), on_stack(n, false);
+  std::vector<std::uint32_t> index(n, 0), low(n, 0), stack;
+  std::vector<std::pair<std::uint32_t, int>> frames;  // pc, next successor to visit
+  std::uint32_t counter = 0;
+  for (std::size_t root = 0; root < n; ++root) {
+    if (index[root] != 0) continue;
+    frames.push_back({static_cast<std::uint32_t>(root), 0});
+    index[root] = low[root] = ++counter;
+    stack.push_back(static_cast<std::uint32_t>(root));
+    on_stack[root] = true;
+    while (!frames.empty()) {
+      auto& [v, next] = frames.back();
+      std::uint32_t out[2];
+      const int count = succ(v, out);
+      if (next < count) {
+        const std::uint32_t w = out[next++];
+        if (w == v) cyclic[v] = true;
+        if (index[w] == 0) {
+          index[w] = low[w] = ++counter;
+          stack.push_back(w);
+          on_stack[w] = true;
+          frames.push_back({w, 0});
+        } else if (on_stack[w]) {
+          low[v] = std::min(low[v], index[w]);
+        }
+        continue;
+      }
+      const std::uint32_t done = v;
+      frames.pop_back();
+      if (!frames.empty()) low[frames.back().first] = std::min(low[frames.back().first], low[done]);
+      if (low[done] != index[done]) continue;
+      std::size_t pos = stack.size();
+      while (stack[--pos] != done) {
+      }
+      const bool big = stack.size() - pos > 1;
+      for (std::size_t i = pos; i < stack.size(); ++i) {
+        on_stack[stack[i]] = false;
+        if (big) cyclic[stack[i]] = true;
+      }
+      stack.resize(pos);
+    }
+  }
+  return cyclic;
+}
+
 void propagate(const Thread& th, std::size_t words, Bits& reads, Bits& writes) {
   propagate(th, words, {&reads, &writes}, nullptr);
 }
@@ -238,6 +299,7 @@ StaticFootprints::StaticFootprints(const Program& program, bool debug_vm)
     }
     propagate(th, words_, reads, writes);
     propagate(th, words_, preads, pwrites);
+    cyclic_.push_back(cyclic_pcs(th));
 
     // Lock barriers, stop futures and stop sites.
     std::vector<Barrier> bars;

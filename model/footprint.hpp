@@ -83,6 +83,14 @@ class StaticFootprints {
   // Bytes read by the invariants (checked in every state: steps writing them are visible).
   const std::vector<std::uint64_t>& invariant_reads() const { return invariant_reads_; }
 
+  // Whether `pc` lies on a cycle of `thread`'s control-flow graph (a loop: some path of
+  // instructions leads from pc back to pc). A state a thread at such a pc can return to is on a
+  // cycle only through a step of that thread: POR with the non-termination pass expands no
+  // thread alone there (docs/reductions.md).
+  bool on_cycle(unsigned thread, std::uint32_t pc) const {
+    return pc < cyclic_[thread].size() && cyclic_[thread][pc];
+  }
+
  private:
   std::size_t words_;
   std::vector<std::vector<std::uint64_t>> reads_, writes_;  // per thread: code size x words_
@@ -92,6 +100,7 @@ class StaticFootprints {
   std::vector<std::vector<std::uint64_t>> stop_reads_, stop_writes_;  // code size x words_
   std::vector<std::size_t> site_words_;
   std::vector<std::vector<std::uint64_t>> stop_sites_;  // code size x site_words_
+  std::vector<std::vector<bool>> cyclic_;               // per thread, per pc: on_cycle
 };
 
 }  // namespace pcmc::model

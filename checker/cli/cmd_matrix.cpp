@@ -89,7 +89,7 @@ int run_matrix(const Options& o) {
   try {
     checker::SearchOptions sopts = limit_options(o);
     sopts.liveness = o.liveness;
-    sopts.por = o.por;  // the reductions apply as in check (with --liveness off)
+    sopts.por = o.por;  // the reductions apply as in check
     sopts.sleep = o.sleep;
     sopts.symmetry = o.symmetry;
     sopts.dead_vars = o.dead_vars;

@@ -91,11 +91,20 @@ std::string stats_line(const checker::Stats& st) {
   std::snprintf(buf, sizeof buf, "%.2f s", st.seconds);
   os << buf << ", " << human_bytes(st.store_bytes) << " stored";
   if (st.dead_vars) os << ", dead variables";
-  if (st.por) os << ", por (" << st.ample_states << " states expanded with an ample set)";
+  if (st.por) {
+    os << ", por (" << st.ample_states << " states expanded with an ample set";
+    if (st.por_off_after != 0) os << "; off after " << st.por_off_after << ": too few";
+    os << ")";
+  }
   if (st.rerun_states != 0)
     os << ", counterexamples re-derived without POR (" << st.rerun_states << " states)";
   if (st.sleep) os << ", sleep sets (" << st.slept << " transitions slept)";
   if (st.symmetry) os << ", symmetry " << st.symmetry_classes;
+  if (st.liveness_rounds > 1)
+    os << ", non-termination in " << st.liveness_rounds << " rounds (" << st.expanded_fully
+       << " states expanded fully)";
+  if (st.fallback_states != 0)
+    os << ", non-termination on the full graph (" << st.fallback_states << " states)";
   if (st.store == checker::StoreMode::HashCompact) os << ", hash compaction (lossy)";
   return os.str();
 }
@@ -146,8 +155,9 @@ void por_notes(std::ostream& out, const Options& o, const checker::Stats& st) {
   if (!o.por_given || (!ample_missing && !sleep_missing)) return;
   const std::string flag = std::string("--por ") +
                            (o.por && o.sleep ? "on" : o.por ? "persistent" : "sleep");
-  if (o.liveness)
-    out << "note: " << flag << " is not applied with the non-termination pass; add --liveness off\n";
+  if (o.liveness && !ample_missing)
+    out << "note: " << flag << ": sleep sets are not applied with the non-termination pass (they "
+           "drop edges it needs; docs/reductions.md); add --liveness off\n";
   else if (ample_missing || (!o.por && o.order != "dfs" && !st.symmetry))
     out << "note: " << flag << " is not applied to more than 64 threads\n";
   else if (o.order == "dfs")
@@ -197,11 +207,14 @@ nlohmann::json run_json(const checker::VariantRun& run, const Scenario& l, const
                  st.states != 0 ? static_cast<double>(st.store_bytes) / static_cast<double>(st.states) : 0.0},
                 {"workers", o.jobs},
                 {"por", st.por}, {"ample_states", st.ample_states},
+                {"por_off_after", st.por_off_after},
                 {"rerun_states", st.rerun_states}, {"rerun_failed", st.rerun_failed},
                 {"sleep", st.sleep}, {"slept", st.slept},
                 {"symmetry", st.symmetry}, {"symmetry_classes", st.symmetry_classes},
                 {"symmetry_fallback", st.symmetry_fallback},
                 {"dead_vars", st.dead_vars},
+                {"liveness_graph", st.liveness_graph}, {"fallback_states", st.fallback_states},
+                {"liveness_rounds", st.liveness_rounds}, {"expanded_fully", st.expanded_fully},
                 {"engine", checker::to_string(st.engine)},
                 {"compile_seconds", st.compile_seconds}};
   if (st.por_stats) j["stats"]["por_stats"] = por_stats_json(*st.por_stats);
@@ -256,9 +269,7 @@ int check_one(const Options& o, Scenario& l) {
         << " crossed a page-frame block (reference arithmetic or order); searched again without "
            "blocks (docs/frame-blocks.md)\n";
   if (o.symmetry && !run.result.stats.symmetry)
-    out << (o.liveness ? "note: --symmetry on is not applied with the non-termination pass; add "
-                         "--liveness off\n"
-                       : "note: --symmetry on found no interchangeable threads or page frames\n");
+    out << "note: --symmetry on found no interchangeable threads or page frames\n";
   if (!o.quiet)
     for (const auto& t : run.traces) print_trace(out, t, o);
   else  // the verdict line alone would say "model_error" without saying what or where
@@ -287,11 +298,15 @@ int check_one(const Options& o, Scenario& l) {
         << (r.status == checker::Status::Violated ? "; the violations found are real" : "")
         << "\n";
   out << "  " << stats_line(r.stats) << "\n";
-  if (o.reduce_stats) print_dead_stats(out, run.program, l.sm);
+  if (o.reduce_stats) {
+    print_dead_stats(out, run.program, l.sm);
+    if (!r.stats.liveness_graph.empty())
+      out << "  non-termination graph: " << r.stats.liveness_graph << "\n";
+  }
   if (o.por_stats && r.stats.por_stats) print_por_stats(out, *r.stats.por_stats);
   else if (o.por_stats)
     out << "note: --por-stats: nothing to count, ample sets were not applied (they need --por "
-           "on|persistent and --liveness off)\n";
+           "on|persistent)\n";
   // herd7-style, one line per exists clause: how many quiescent end states satisfy it (a fatal
   // violation ends its path before an end state, so with --debug-vm the count can drop).
   for (std::size_t i = 0; i < run.program.exists.size(); ++i) {

@@ -119,9 +119,10 @@ std::vector<OptionGroup> option_groups(Options& o, OptionChoices& c) {
   po::options_description& reduction = add("Reduction");
   reduction.add_options()
       ("por", po::value<std::string>(&c.por)->default_value("on"),
-       "on | off | persistent | sleep: partial-order reduction of the safety search "
-       "(docs/por.md); applied with --liveness off only (the non-termination pass needs "
-       "the full graph). on (default): persistent and sleep together. persistent: ample "
+       "on | off | persistent | sleep: partial-order reduction (docs/por.md). on (default): "
+       "persistent and sleep together (sleep sets only with --liveness off: the "
+       "non-termination pass runs on the ample sets' graph, or on the full graph where that "
+       "cannot decide, docs/reductions.md). persistent: ample "
        "(persistent) sets: same verdicts, fewer states. sleep: sleep sets: the same states, "
        "fewer transitions (BFS only; not applied with symmetry). off: none. BFS "
        "counterexamples are those of --por off (re-derived without POR up to their depth)")
@@ -132,8 +133,9 @@ std::vector<OptionGroup> option_groups(Options& o, OptionChoices& c) {
       ("symmetry", po::value<std::string>(&c.symmetry)->default_value("off"),
        "on | off: symmetry reduction of interchangeable threads (same code) and page frames (pool "
        "elements no code names), found automatically ("
-       "docs/symmetry.md); same verdicts, fewer states, concrete traces; needs --liveness off; "
-       "combines with --por on")
+       "docs/symmetry.md); same verdicts, fewer states, concrete traces; combines with --por on "
+       "(with the non-termination pass: decided on the quotient when it is acyclic, else on "
+       "the full graph)")
       ("dead-vars", po::value<std::string>(&c.dead_vars)->default_value("on"),
        "on | off: dead-variable reduction (docs/reductions.md): a thread's locals that no path "
        "reads before overwriting them are stored as 0 where a step stops, so states differing "
@@ -143,7 +145,8 @@ std::vector<OptionGroup> option_groups(Options& o, OptionChoices& c) {
        "every reduction off (dead variables, POR, sleep sets, symmetry): the oracle the "
        "reductions are tested against")
       ("reduce-stats", po::bool_switch(&o.reduce_stats),
-       "print which locals the dead-variable reduction clears, and where")
+       "print which locals the dead-variable reduction clears, and where, and which graph the "
+       "non-termination pass decided on (reduced, or full after a fallback, and why)")
       ("por-stats", po::bool_switch(&o.por_stats),
        "with --por on|persistent: count why each state was or was not expanded with an ample "
        "set and which objects made the threads dependent; a summary on stdout and "

@@ -19,8 +19,9 @@ void PorProbe::Buf::on_transition(const Transition& t) {
   bytes.insert(bytes.end(), t.state, t.state + size);
 }
 
-PorProbe::PorProbe(const TransitionSystem& sys, bool locks)
-    : sys_(sys), bufs_(sys.thread_count()), locks_(locks), cuts_(sys.thread_count()),
+PorProbe::PorProbe(const TransitionSystem& sys, bool locks, bool loop_free)
+    : sys_(sys), bufs_(sys.thread_count()), locks_(locks), loop_free_(loop_free),
+      cuts_(sys.thread_count()),
       cut_for_(sys.thread_count(), 0), cut_valid_(sys.thread_count(), false) {
   if (bufs_.size() > kMaxThreads) throw std::logic_error("por: more than 64 threads");
   for (Buf& b : bufs_) b.size = sys.state_size();
@@ -178,6 +179,7 @@ void PorProbe::candidates(Context& ctx, std::vector<Mask>& out, Outcome* why) {
     if (why != nullptr && m != 0)
       why[t] = (m & enabled) == enabled ? Outcome::AllEnabled : Outcome::Candidate;
     if (m == 0 || (m & enabled) == enabled) continue;  // fails C0/C2, or no reduction
+    if (loop_free_ && on_loop(m)) continue;
     if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
   }
   // Smallest first; ties by least member (std::countr_zero), i.e. by the id that found it.
@@ -185,6 +187,12 @@ void PorProbe::candidates(Context& ctx, std::vector<Mask>& out, Outcome* why) {
     const int pa = std::popcount(a), pb = std::popcount(b);
     return pa != pb ? pa < pb : std::countr_zero(a) < std::countr_zero(b);
   });
+}
+
+bool PorProbe::on_loop(Mask m) const {
+  for (; m != 0; m &= m - 1)
+    if (sys_.on_loop(state_, static_cast<unsigned>(std::countr_zero(m)))) return true;
+  return false;
 }
 
 std::size_t PorProbe::count(unsigned t, Context& ctx) {

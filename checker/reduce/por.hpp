@@ -42,7 +42,10 @@ class PorProbe {
   static constexpr unsigned kMaxThreads = 64;
   using Mask = std::uint64_t;  // a set of threads: bit t is thread t
 
-  explicit PorProbe(const TransitionSystem& sys, bool locks = true);
+  // `loop_free`: no candidate has a thread at a control point on a loop of its code
+  // (TransitionSystem::on_loop), so that no state expanded with an ample set lies on a cycle of
+  // the graph — what the non-termination pass on the reduced graph needs (docs/reductions.md).
+  explicit PorProbe(const TransitionSystem& sys, bool locks = true, bool loop_free = false);
 
   void begin(const std::uint8_t* state);
   // What each thread's closure gave, for diagnostics (checker/reduce/por_stats.hpp).
@@ -97,6 +100,8 @@ class PorProbe {
     void on_transition(const Transition& t) override;
   };
   void probe(unsigned t, Context& ctx);
+  // Some thread of `m` is at a control point on a loop (TransitionSystem::on_loop).
+  bool on_loop(Mask m) const;
   // C0 and C2 for thread t alone.
   bool self_ok(unsigned t, Context& ctx);
   // self_ok(x) for member x of the closure of t; when it fails, says why in `why` (if given).
@@ -112,6 +117,7 @@ class PorProbe {
   const std::uint8_t* state_ = nullptr;
   std::vector<Buf> bufs_;  // per thread
   bool locks_;
+  bool loop_free_;
   // lock_closure's cut futures, per thread: valid in the current closure, for the set cut_for_.
   std::vector<TransitionSystem::CutFuture> cuts_;
   std::vector<Mask> cut_for_;

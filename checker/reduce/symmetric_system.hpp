@@ -56,6 +56,9 @@ class SymmetricSystem final : public TransitionSystem {
   bool supports_por() const override { return inner_.supports_por(); }
   unsigned successors_with_footprint(const std::uint8_t* state, unsigned thread, Context& ctx,
                                      TransitionSink& sink, Footprint& fp) const override;
+  bool on_loop(const std::uint8_t* state, unsigned thread) const override {
+    return inner_.on_loop(state, thread);
+  }
   bool may_interfere(const std::uint8_t* state, unsigned thread,
                      const Footprint& fp) const override {
     return inner_.may_interfere(state, thread, fp);

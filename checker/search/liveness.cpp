@@ -40,8 +40,10 @@ class Pass {
  public:
   Pass(const TransitionSystem& sys, const StateStore& store,
        std::span<const std::uint32_t> unexpanded, const std::function<std::string()>& stop,
-       const std::function<std::vector<Step>(std::uint32_t)>& path, const EdgeLog* log)
+       const std::function<std::vector<Step>(std::uint32_t)>& path, const EdgeLog* log,
+       const std::vector<bool>* reduced)
       : sys_(sys), store_(store), unexpanded_(unexpanded), stop_(stop), path_(path), log_(log),
+        reduced_(reduced),
         ctx_(sys.make_context()), threads_(sys.thread_count()),
         buf_(std::max<std::size_t>(1, sys.state_size())) {}
 
@@ -82,6 +84,8 @@ class Pass {
   const std::function<std::string()>& stop_;
   const std::function<std::vector<Step>(std::uint32_t)>& path_;
   const EdgeLog* log_;  // null: regenerate edges
+  const std::vector<bool>* reduced_;  // per state: expanded with an ample set (null: none)
+  std::vector<std::uint32_t> reduced_on_cycles_;
   std::unique_ptr<Context> ctx_;
   unsigned threads_;
   std::vector<std::uint8_t> buf_;  // a decoded state (scratch of edges_of / finished)
@@ -101,6 +105,7 @@ class Pass {
 
   std::vector<Edge> scratch_;
   std::vector<bool> taken_, disabled_;
+  bool cyclic_ = false;               // an SCC with an internal edge was closed
   std::uint32_t best_entry_ = kNone;  // smallest id of the best fair SCC so far
   std::vector<std::uint32_t> best_;   // its members, sorted
 };
@@ -158,6 +163,8 @@ LivenessOutcome Pass::run() {
     }
   }
   if (best_entry_ != kNone) out.violation = lasso();
+  out.cyclic = cyclic_;
+  out.reduced_on_cycles = std::move(reduced_on_cycles_);
   return out;
 }
 
@@ -169,6 +176,10 @@ void Pass::close_scc(std::uint32_t root, bool self_loop) {
   }
   const std::span<const std::uint32_t> members(stack_.data() + pos, stack_.size() - pos);
   if (members.size() > 1 || self_loop) {
+    cyclic_ = true;
+    if (reduced_ != nullptr)
+      for (const std::uint32_t m : members)
+        if (m < reduced_->size() && (*reduced_)[m]) reduced_on_cycles_.push_back(m);
     const std::uint32_t entry = *std::min_element(members.begin(), members.end());
     if (entry < best_entry_ && fair(members, root)) {
       best_entry_ = entry;
@@ -262,8 +273,8 @@ LivenessOutcome find_nontermination(const TransitionSystem& system, const StateS
                                     std::span<const std::uint32_t> unexpanded,
                                     const std::function<std::string()>& stop,
                                     const std::function<std::vector<Step>(std::uint32_t)>& path,
-                                    const EdgeLog* log) {
-  Pass pass(system, store, unexpanded, stop, path, log);
+                                    const EdgeLog* log, const std::vector<bool>* reduced) {
+  Pass pass(system, store, unexpanded, stop, path, log, reduced);
   return pass.run();
 }
 

@@ -72,6 +72,11 @@ struct LivenessOutcome {
   // the SCC (loop_start = index of the cycle's first step).
   std::optional<Counterexample> violation;
   std::string incomplete_reason;  // non-empty when `stop` ended the pass early
+  bool cyclic = false;  // some SCC has an internal edge (a cycle, fair or not); false: the
+                        // graph has no infinite path (what a reduced graph can prove alone)
+  // The states of SCCs with an internal edge that `reduced` marks (expanded with an ample set),
+  // in no particular order; empty when `reduced` is null.
+  std::vector<std::uint32_t> reduced_on_cycles;
 };
 
 // `unexpanded`: ids (sorted) of the states the search stored but did not expand.
@@ -85,7 +90,8 @@ LivenessOutcome find_nontermination(const TransitionSystem& system, const StateS
                                     std::span<const std::uint32_t> unexpanded,
                                     const std::function<std::string()>& stop,
                                     const std::function<std::vector<Step>(std::uint32_t)>& path,
-                                    const EdgeLog* log = nullptr);
+                                    const EdgeLog* log = nullptr,
+                                    const std::vector<bool>* reduced = nullptr);
 
 // An upper bound on the memory of the pass for `states` stored states, before it starts
 // (bytes; the edges of the states on the DFS stack come on top and are usually small).

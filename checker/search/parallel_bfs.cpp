@@ -161,10 +161,15 @@ bool ParallelBfs::replay_chunk(std::size_t c) {
   PorProbe::Mask asleep = 0, explored = 0;  // sleep sets: Z(group), threads explored so far
   for (std::size_t k = 0; k < buf.recs.size(); ++k) {
     const Rec& r = buf.recs[k];
-    if ((s.ample_ || s.sleep_) && r.src != group) {
+    if (r.src != group && (s.ample_ || s.sleep_ || ample != 0)) {
       group = r.src;
-      ample = s.ample_ && !r.end ? ample_of(buf, k) : 0;
-      if (ample != 0) ++s.result_.stats.ample_states;
+      const bool por = s.ample_ && batch_ample_;  // as Search::expand: until por_expanded()
+      ample = por && !r.end ? ample_of(buf, k) : 0;
+      if (ample != 0) {
+        ++s.result_.stats.ample_states;
+        s.mark_reduced(batch_[r.src].id);
+      }
+      if (por) s.por_expanded();
       if (s.diag_ && !r.end) {  // the states without candidates: the workers' (expand_state)
         if (ample != 0) s.diag_->reduced();
         else if (buf.recs[k].cand_end > buf.recs[k].cand_begin) s.diag_->proviso();
@@ -243,6 +248,7 @@ void ParallelBfs::run() {
     next_chunk_.store(0, std::memory_order_relaxed);
     abort_.store(false, std::memory_order_relaxed);
     ++batch_no_;
+    batch_ample_ = s.ample_;  // the workers read this, not s.ample_, which the replay may clear
     dispatch(Task::Expand);  // expand and replay (drive())
     const bool go_on = go_on_;
 

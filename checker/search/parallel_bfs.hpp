@@ -78,7 +78,9 @@ class ParallelBfs {
     for (unsigned w = 0; w < workers_; ++w) {
       gen_.push_back(s.sys_.make_context());
       check_.push_back(s.sys_.make_context());
-      probes_.push_back(s.probe_ ? std::make_unique<PorProbe>(s.sys_, s.opt_.por_locks) : nullptr);
+      probes_.push_back(s.probe_ ? std::make_unique<PorProbe>(s.sys_, s.opt_.por_locks,
+                                                              s.opt_.liveness)
+                                 : nullptr);
       diags_.push_back(s.diag_ ? std::make_unique<PorDiagnosis>(s.sys_, s.opt_.por_locks)
                                : nullptr);
       whys_.emplace_back(s.diag_ ? s.threads_ : 0);
@@ -204,6 +206,7 @@ class ParallelBfs {
   std::uint64_t batch_no_ = 0;
   std::atomic<bool> abort_{false};  // the driver stopped the search: take no more chunks
   bool go_on_ = true;               // drive()'s result
+  bool batch_ample_ = false;        // Search::ample_ when this batch started (the workers' copy)
   std::uint32_t next_id_ = 0;       // phase 2: the id the next new state gets
   std::uint64_t applied_buffers_ = 0, applied_targets_ = 0;  // phase 2: memory so far
 

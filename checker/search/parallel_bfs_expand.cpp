@@ -128,9 +128,9 @@ void ParallelBfs::expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf,
   sink.near_state = s.data();
   sink.near_nodes = near.data();
   bool any = false;
-  if (PorProbe* probe = probes_[w].get()) {
+  if (PorProbe* probe = batch_ample_ || s_.sleep_ ? probes_[w].get() : nullptr) {
     probe->begin(s.data());
-    if (s_.ample_) {
+    if (batch_ample_ && !s_.forced(s.data())) {  // forced: no candidates, a full expansion
       PorDiagnosis* diag = diags_[w].get();
       probe->candidates(*gen_[w], cands_[w], diag ? whys_[w].data() : nullptr);
       if (diag && cands_[w].empty()) diag->full(*probe, s.data(), *gen_[w], whys_[w].data());
@@ -142,7 +142,7 @@ void ParallelBfs::expand_state(unsigned w, std::uint32_t pos, ChunkBuf& buf,
     if (s_.sleep_) {
       z = s_.sleep_->of(batch_[pos].id);  // the current level: the replay writes the next
       enabled = probe->enabled(*gen_[w]);
-      sink.lookup_asleep = s_.ample_;
+      sink.lookup_asleep = batch_ample_;
     }
     for (const unsigned t : order) {
       const PorProbe::Mask bit = PorProbe::Mask{1} << t;

@@ -102,15 +102,17 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
     throw std::invalid_argument(
         "hash compaction (lossy store) needs the non-termination pass off (liveness)");
   log_edges_ = opt.log_edges && opt.liveness && opt.order == Order::BFS;
-  // The non-termination pass needs every edge of the graph: POR (ample sets, sleep sets) serves
-  // the safety search only. Sleep sets need BFS: their merge rule relies on a state being reached
-  // only from the previous level before it is expanded (search_sleep.cpp).
-  const bool reducible =
-      !opt.liveness && sys.supports_por() && sys.thread_count() <= PorProbe::kMaxThreads;
+  // Ample sets keep an infinite path wherever the full graph has one, so the non-termination
+  // pass runs on their graph (liveness(), docs/reductions.md). Sleep sets do not: a state whose
+  // enabled threads are all asleep has no edge, so they serve the safety search only. They also
+  // need BFS: their merge rule relies on a state being reached only from the previous level
+  // before it is expanded (search_sleep.cpp).
+  const bool reducible = sys.supports_por() && sys.thread_count() <= PorProbe::kMaxThreads;
   ample_ = opt.por && reducible;
-  if (opt.sleep && reducible && opt.order == Order::BFS)
+  log_reduced_ = ample_ && opt.liveness;
+  if (opt.sleep && reducible && !opt.liveness && opt.order == Order::BFS)
     sleep_ = std::make_unique<SleepSets>(opt.store == StoreMode::HashCompact);
-  if (ample_ || sleep_) probe_ = std::make_unique<PorProbe>(sys, opt.por_locks);
+  if (ample_ || sleep_) probe_ = std::make_unique<PorProbe>(sys, opt.por_locks, opt.liveness);
   if (ample_ && opt.por_stats) {
     diag_ = std::make_unique<PorDiagnosis>(sys, opt.por_locks);
     why_.resize(threads_);
@@ -227,13 +229,19 @@ void Search::expand(FrontierEntry e) {
   expansion_order(s, sys_.state_size(), threads_, opt_.shuffle_seed, order_);
   const std::uint64_t before = result_.stats.transitions;
   bool any = false;
-  if (probe_) {
+  if (probe_ && (ample_ || sleep_)) {
     // Reduced: the ample set's buffered transitions; or every thread's, in expansion order;
     // with sleep sets, minus the threads asleep in s.
     probe_->begin(s);
-    const PorProbe::Mask ample = ample_ ? ample_set() : 0;
-    if (ample != 0) ++result_.stats.ample_states;
-    if (diag_) {
+    const bool full = ample_ && forced(s);  // a round of the non-termination decision
+    if (full) candidates_.clear();
+    const PorProbe::Mask ample = ample_ && !full ? ample_set() : 0;
+    if (ample != 0) {
+      ++result_.stats.ample_states;
+      mark_reduced(e.id);
+    }
+    if (ample_) por_expanded();
+    if (diag_ && !full) {
       if (ample != 0) diag_->reduced();
       else if (!candidates_.empty()) diag_->proviso();
       else diag_->full(*probe_, s, *gen_ctx_, why_.data());
@@ -284,6 +292,17 @@ PorProbe::Mask Search::ample_set() {
   }
   if (!candidates_.empty()) ++result_.stats.proviso_full;
   return 0;
+}
+
+// Switching ample sets off keeps every guarantee: the later states are expanded fully, and C3
+// was checked for every state expanded with an ample set when it was (NewState and NextLevel
+// are properties of each reduced edge alone), so every cycle of the graph still has a fully
+// expanded state; the non-termination pass needs persistence per state only.
+void Search::por_expanded() {
+  if (++por_expanded_ != opt_.por_trial) return;
+  if (result_.stats.ample_states * kPorMinShare >= por_expanded_) return;
+  ample_ = false;
+  result_.stats.por_off_after = por_expanded_;
 }
 
 bool Search::proviso_ok(std::uint32_t id, std::uint32_t depth) const {
@@ -432,8 +451,37 @@ void Search::liveness() {
   if (log_edges_) edges_.close(store_.size());
   result_.stats.edge_log = log_edges_ && !edges_.overflow;
   LivenessOutcome out = find_nontermination(sys_, store_.exact(), unexpanded_, poll, path_of,
-                                            result_.stats.edge_log ? &edges_ : nullptr);
-  if (!out.incomplete_reason.empty()) halt(out.incomplete_reason + " (non-termination pass)");
+                                            result_.stats.edge_log ? &edges_ : nullptr,
+                                            log_reduced_ ? &reduced_ids_ : nullptr);
+  if (!out.incomplete_reason.empty()) {
+    halt(out.incomplete_reason + " (non-termination pass)");
+    return;
+  }
+  // What a reduced graph decides (docs/reductions.md, "Non-termination on the reduced graph"):
+  // acyclic, the full graph is too; with ample sets alone, a weakly fair SCC (tested with the
+  // full successor sets, liveness.cpp) is one of the full graph. Anything else is settled on the
+  // full graph by search() or run_variant.
+  // With every state of its cyclic SCCs expanded fully, a reduced graph without a weakly fair
+  // SCC proves there is none; else search() runs another round with them expanded fully.
+  const bool reduced = result_.stats.ample_states > 0 || opt_.quotient;
+  result_.stats.liveness_graph = reduced ? "reduced" : "full";
+  result_.stats.liveness_rounds = 1;
+  if (reduced && out.cyclic && (opt_.quotient || (!out.violation && !out.reduced_on_cycles.empty()))) {
+    result_.stats.liveness_graph.clear();
+    result_.stats.liveness_fallback =
+        opt_.quotient ? "the symmetry quotient has a cycle"
+                      : std::to_string(out.reduced_on_cycles.size()) +
+                            " states of cyclic SCCs were expanded with an ample set";
+    if (!opt_.quotient) {
+      std::vector<std::uint8_t> buf(std::max<std::size_t>(1, sys_.state_size()));
+      for (const std::uint32_t id : out.reduced_on_cycles) {
+        store_.decode(id, buf.data());
+        result_.cycle_states.emplace_back(reinterpret_cast<const char*>(buf.data()),
+                                          sys_.state_size());
+      }
+    }
+    return;
+  }
   if (out.violation) {
     recorded_[out.violation->property] = true;
     result_.violations.push_back(std::move(*out.violation));

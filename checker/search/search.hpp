@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "checker/reduce/por_stats.hpp"
@@ -62,16 +63,32 @@ struct Stats {
                                     // arena and index, DFS parent links; hash compaction:
                                     // the signatures, the frontier's bytes, pinned states)
   std::uint64_t peak_rss = 0;       // peak resident set size of the process, bytes
-  bool por = false;                 // partial-order reduction was applied (SearchOptions::por
-                                    // and no non-termination pass)
+  bool por = false;                 // partial-order reduction was applied (SearchOptions::por,
+                                    // a system that supports it, at most 64 threads)
   std::uint64_t ample_states = 0;   // POR: states expanded with an ample set (not every thread)
   std::uint64_t proviso_full = 0;   // POR: states fully expanded only because of the proviso
+  std::uint64_t por_off_after = 0;  // POR: ample sets were turned off after this many
+                                    // expansions (SearchOptions::por_trial); 0: never
   std::shared_ptr<const PorStats> por_stats;  // SearchOptions::por_stats with ample sets
                                     // applied: why states were (not) reduced; null otherwise
   std::uint64_t rerun_states = 0;   // POR found violations after expanding some state with an
                                     // ample set: the states of the re-run without POR (bounded
                                     // by the counterexamples' depth) that re-derived them as
                                     // the unreduced shortest ones (search_shortest.cpp); 0: none
+  std::string liveness_graph;       // the graph the non-termination pass decided on: "full"
+                                    // (nothing reduced), "reduced" (docs/reductions.md: acyclic,
+                                    // or a weakly fair SCC without symmetry), or "full
+                                    // (fallback: WHY)" (a second search of the full graph for that
+                                    // pass alone, settle_nontermination); empty: the pass did not
+                                    // run
+  std::string liveness_fallback;    // set by the reduced search when its graph cannot decide
+                                    // (why); search() / run_variant then settle it (another
+                                    // round, or the full graph) and clear it
+  std::uint64_t liveness_rounds = 0;  // reduced searches the non-termination verdict took (1:
+                                    // the first decided; more: states of cyclic SCCs were
+                                    // expanded fully in the next, docs/reductions.md)
+  std::uint64_t expanded_fully = 0; // states those rounds expanded with every thread
+  std::uint64_t fallback_states = 0;  // the states of that full-graph search (0: none)
   bool edge_log = false;            // the non-termination pass walked the edges the BFS logged
                                     // (SearchOptions::log_edges); false: it regenerated them, or
                                     // did not run
@@ -111,10 +128,11 @@ struct SearchOptions {
   Order order = Order::BFS;
   bool all = false;                 // continue after the first violation: one per property
   bool liveness = true;             // run the non-termination pass
-  bool por = false;                 // partial-order reduction (docs/por.md). Applies to
-                                    // the safety search only: ignored when `liveness` is on (the
-                                    // non-termination pass needs the full graph) or when the
-                                    // system does not support it. Same verdicts, violated
+  bool por = false;                 // partial-order reduction (docs/por.md). Ignored when the
+                                    // system does not support it. With `liveness` the
+                                    // non-termination pass runs on the reduced graph and falls
+                                    // back to the full graph where that cannot decide
+                                    // (docs/reductions.md). Same verdicts, violated
                                     // properties, end-state and exists counts as off; fewer
                                     // states. BFS: when a violation is found, search() re-runs
                                     // without POR up to the counterexamples' depth, so the
@@ -122,6 +140,11 @@ struct SearchOptions {
                                     // off (search_shortest.cpp). DFS: real paths, no length
                                     // guarantee either way.
   Proviso proviso = Proviso::NextLevel;  // POR's cycle proviso (BFS; DFS: NewState)
+  std::uint64_t por_trial = 16384;  // with `por`: after this many expansions, if fewer than
+                                    // one in kPorMinShare was expanded with an ample set, ample
+                                    // sets are off for the rest of the search (their probe
+                                    // costs more than they save; docs/reductions.md, "What POR
+                                    // costs"). Same verdicts; 0: never
   bool por_locks = true;            // with `por`: lock-aware C1 (docs/por.md, "C1 with
                                     // locks"): other threads' futures are cut at the lock
                                     // awaits the ample set's threads keep closed. Off: the
@@ -132,8 +155,9 @@ struct SearchOptions {
   bool sleep = false;               // sleep sets (docs/sleep-sets.md): a thread
                                     // whose step is independent of the steps explored since an
                                     // ancestor explored it is not expanded again. Alone or with
-                                    // `por`. Applies where POR does (safety search, a system
-                                    // that supports it, at most 64 threads) and only with BFS
+                                    // `por`. Applies where POR does (a system that supports
+                                    // it, at most 64 threads), only without `liveness` (they
+                                    // drop edges the non-termination pass needs), with BFS
                                     // (DFS ignores it: state matching in DFS needs a
                                     // re-exploration rule) and not when run_variant applies
                                     // symmetry. Alone: the same states, at the same depths, end
@@ -142,8 +166,9 @@ struct SearchOptions {
   bool symmetry = false;            // symmetry reduction of interchangeable threads
                                     // (docs/symmetry.md). Applied by run_variant
                                     // (session.hpp), which searches a SymmetricSystem; search()
-                                    // itself ignores it. Like POR: safety search only (ignored
-                                    // with `liveness` on); ample sets combine with it, sleep
+                                    // itself ignores it. With `liveness` the pass runs on the
+                                    // quotient and falls back to the full graph when the
+                                    // quotient has a cycle; ample sets combine with it, sleep
                                     // sets are off while it applies (they name thread ids). Same
                                     // verdicts, violated properties, end-state and exists
                                     // verdicts as off; fewer or equal states; counterexamples
@@ -159,6 +184,11 @@ struct SearchOptions {
                                     // traces are replayed without it (concrete values; a
                                     // lasso is unrolled until it closes concretely). Off here,
                                     // on in `pcmc check` (--dead-vars, --no-reduce)
+  // States to expand with every thread even where an ample set exists, by their bytes (the
+  // rounds of the non-termination decision, search_shortest.cpp). Null: none.
+  std::shared_ptr<const std::unordered_set<std::string>> expand_fully;
+  bool quotient = false;            // the system searched is a symmetry quotient (set by
+                                    // run_variant): a weakly fair SCC of it is no verdict
   bool log_edges = true;            // BFS with `liveness`: keep the explored edges (4 bytes per
                                     // state and per edge) so the non-termination pass walks them
                                     // instead of regenerating every successor (about halves the
@@ -215,10 +245,23 @@ struct Result {
   std::vector<Counterexample> violations;  // in discovery order, at most one per property
                                            // (first-violation mode: the reports of the first
                                            // violating transition or state, usually one)
+  // With Stats::liveness_fallback: the states of cyclic SCCs that were expanded with an ample
+  // set, their bytes one after the other (search() expands them fully in the next round).
+  std::vector<std::string> cycle_states;
 };
 
 // The search of `system` (search.cpp, parallel_bfs.cpp), then, when a BFS with POR found
 // violations, the re-run that makes its counterexamples the shortest (search_shortest.cpp).
+// With `liveness` and a reduced graph that cannot decide the non-termination pass
+// (Stats::liveness_fallback), search() settles it on the full graph of `system` itself unless
+// options.quotient (run_variant then does, on the system behind the quotient).
 Result search(const TransitionSystem& system, const SearchOptions& options);
+
+// The non-termination verdict `r` left open (r.stats.liveness_fallback non-empty): `full(o)`
+// searches the full graph with `o` (options with POR, sleep sets and symmetry off, `all` on);
+// its nontermination violation, or the limit that stopped it, goes into `r`, and
+// r.stats.liveness_graph says "full (fallback: WHY)" (docs/reductions.md).
+void settle_nontermination(Result& r, const SearchOptions& options,
+                           const std::function<Result(const SearchOptions&)>& full);
 
 }  // namespace pcmc::checker

@@ -29,6 +29,8 @@ namespace pcmc::checker::detail {
 using Clock = std::chrono::steady_clock;
 inline constexpr std::uint16_t kNoThread = 0xFFFF;
 inline constexpr std::size_t kPorStatsTop = 15;  // objects and fields listed in PorStats
+// SearchOptions::por_trial: ample sets stay on when at least one expansion in this many used one.
+inline constexpr std::uint64_t kPorMinShare = 20;
 
 // The threads of `s` in expansion order: the contract order, or with a nonzero seed a
 // deterministic per-state permutation (Fisher–Yates driven by the state's hash).
@@ -68,6 +70,21 @@ class Search final : public TransitionSink {
   // POR, C3: may the ample step of a depth-`depth` state lead to stored state `id` (kNone: not
   // stored)? NewState: only when not stored; NextLevel: also when stored at depth + 1.
   bool proviso_ok(std::uint32_t id, std::uint32_t depth) const;
+  // POR: one more state expanded (after its ample decision); at the SearchOptions::por_trial-th,
+  // turns ample sets off when they reduced too few states to pay for their probe. Called in
+  // expansion order by both loops, so -j N turns them off where -j 1 does.
+  void por_expanded();
+  // SearchOptions::expand_fully names state `s` (bytes): no ample set for it.
+  bool forced(const std::uint8_t* s) const {
+    return opt_.expand_fully && opt_.expand_fully->count(std::string(
+                                    reinterpret_cast<const char*>(s), sys_.state_size())) != 0;
+  }
+  // POR with the non-termination pass: state `id` was expanded with an ample set.
+  void mark_reduced(std::uint32_t id) {
+    if (!log_reduced_) return;
+    if (reduced_ids_.size() <= id) reduced_ids_.resize(id + 1, false);
+    reduced_ids_[id] = true;
+  }
   // ---------------------------------------------------------------- lookups (search_lookups.cpp)
   // The successors of the state being expanded are looked up in the store incrementally from it
   // (StateStore::decode_hint), in batches where they are known in advance (their cache misses
@@ -137,6 +154,9 @@ class Search final : public TransitionSink {
   std::unique_ptr<Context> check_ctx_;  // for check_state() / check_end()
   std::unique_ptr<PorProbe> probe_;     // set when ample sets or sleep sets are active
   bool ample_ = false;                  // partial-order reduction with ample sets is active
+  std::uint64_t por_expanded_ = 0;      // states expanded while ample_ (por_expanded)
+  bool log_reduced_ = false;            // ample sets with the non-termination pass: mark_reduced
+  std::vector<bool> reduced_ids_;       // per state id: expanded with an ample set
   std::unique_ptr<SleepSets> sleep_;    // set when sleep sets are active (BFS only)
   PorProbe::Mask cur_sleep_ = 0;        // sleep sets: Z_b of the thread being emitted
   std::vector<bool> recorded_;          // per property: a violation is recorded
@@ -200,5 +220,14 @@ class Search final : public TransitionSink {
   Clock::time_point last_clock_ = start_;
   Clock::time_point last_progress_ = start_;
 };
+
+// A lasso of the non-termination pass (loop_start >= 0), not a safety counterexample.
+inline bool is_lasso(const Counterexample& c) { return c.loop_start >= 0; }
+
+// search() before the shortest-counterexample re-run (liveness_rounds.cpp): a Search, then, when
+// its reduced graph left the non-termination verdict open (Stats::liveness_fallback), more rounds
+// with the states of cyclic SCCs expanded fully, and at last the full graph unless
+// options.quotient (run_variant settles that one).
+Result reduced_rounds(const TransitionSystem& system, const SearchOptions& options);
 
 }  // namespace pcmc::checker::detail

@@ -35,34 +35,45 @@ namespace pcmc::checker {
 
 namespace {
 
+// A lasso of the non-termination pass is not re-derived: it is a real lasso of the full graph
+// (docs/reductions.md), and no bounded search finds one. The safety violations are.
+using detail::is_lasso;
+
+std::size_t safety_violations(const Result& r) {
+  return static_cast<std::size_t>(std::count_if(r.violations.begin(), r.violations.end(),
+                                                [](const Counterexample& c) { return !is_lasso(c); }));
+}
+
 bool needs_rerun(const Result& r, const SearchOptions& o) {
   return o.order == Order::BFS && r.stats.por && r.stats.ample_states > 0 &&
-         !r.violations.empty();
+         safety_violations(r) > 0;
 }
 
 std::set<PropertyId> properties_of(const Result& r) {
   std::set<PropertyId> s;
-  for (const Counterexample& c : r.violations) s.insert(c.property);
+  for (const Counterexample& c : r.violations)
+    if (!is_lasso(c)) s.insert(c.property);
   return s;
 }
 
 }  // namespace
 
 Result search(const TransitionSystem& system, const SearchOptions& options) {
-  Result reduced = detail::Search(system, options).run();
+  Result reduced = detail::reduced_rounds(system, options);
   if (!needs_rerun(reduced, options)) return reduced;
 
   std::uint64_t longest = 0;
   for (const Counterexample& c : reduced.violations)
-    longest = std::max<std::uint64_t>(longest, c.steps.size());
+    if (!is_lasso(c)) longest = std::max<std::uint64_t>(longest, c.steps.size());
   SearchOptions o = options;
   o.por = false;
   o.sleep = false;  // sleep sets alone keep lengths, but the paths are to be POR off's exactly
+  o.liveness = false;  // bounded: no pass (the lasso, if any, stays the reduced search's)
   o.max_depth = options.max_depth != 0 ? std::min(options.max_depth, longest + 1) : longest + 1;
   if (options.max_seconds > 0)
     o.max_seconds = std::max(options.max_seconds - reduced.stats.seconds, 1e-3);
   detail::Search rerun(system, o);
-  if (options.all) rerun.stop_after(reduced.violations.size());
+  if (options.all) rerun.stop_after(safety_violations(reduced));
   Result full = rerun.run();
 
   Result out = std::move(reduced);
@@ -88,9 +99,11 @@ Result search(const TransitionSystem& system, const SearchOptions& options) {
     out.stats.rerun_failed = full.incomplete_reason;
     for (Counterexample& c : out.violations)
       for (Counterexample& f : full.violations)
-        if (f.property == c.property) c = std::move(f);
+        if (f.property == c.property && !is_lasso(c)) c = std::move(f);
     return out;
   }
+  for (Counterexample& c : out.violations)
+    if (is_lasso(c)) full.violations.push_back(std::move(c));
   out.violations = std::move(full.violations);
   return out;
 }

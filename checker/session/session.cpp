@@ -122,6 +122,7 @@ Result search_quotient(const model::Program& program, const ProgramSystem& syste
   // sets are off while symmetry applies (Stats::sleep false; ample sets stay on).
   SearchOptions without_sleep = options;
   without_sleep.sleep = false;
+  without_sleep.quotient = true;  // a fair SCC of the quotient is no verdict (search.hpp)
   Result r = search(quotient, without_sleep);
   for (Counterexample& c : r.violations) concretise(quotient, c);
   r.stats.symmetry = true;
@@ -129,7 +130,18 @@ Result search_quotient(const model::Program& program, const ProgramSystem& syste
   return r;
 }
 
-// Symmetry (docs/symmetry.md): with the option on, the non-termination pass off and some
+// The non-termination verdict a quotient's graph left open (Stats::liveness_fallback), settled
+// on the full graph of the program (with dead variables, without POR or symmetry).
+void settle_on_program(const model::Program& program, model::Executor& exec,
+                       const ProgramSystem& system, const SearchOptions& options,
+                       double* compile_seconds, Result& r) {
+  if (r.stats.liveness_fallback.empty()) return;
+  settle_nontermination(r, options, [&](const SearchOptions& o) {
+    return with_engine(program, exec, o, compile_seconds, [&] { return search(system, o); });
+  });
+}
+
+// Symmetry (docs/symmetry.md): with the option on, some
 // interchangeable threads or page frames, search the quotient system and concretise its
 // counterexamples, so that everything after this (traces, replay) sees paths of the program
 // itself. Pools permuted in blocks are searched with an executor that checks every reference
@@ -140,7 +152,7 @@ Result search_quotient(const model::Program& program, const ProgramSystem& syste
 Result search_with_symmetry(const model::Program& program, model::Executor& exec,
                             const properties::PropertyTable& table, const ProgramSystem& system,
                             const SearchOptions& options, double* compile_seconds) {
-  if (!options.symmetry || options.liveness)
+  if (!options.symmetry)
     return with_engine(program, exec, options, compile_seconds,
                        [&] { return search(system, options); });
   ProgramSymmetry sym = program_symmetry(program);
@@ -151,9 +163,11 @@ Result search_with_symmetry(const model::Program& program, model::Executor& exec
     model::Executor checked_exec(program, checking);
     const ProgramSystem checked_system(checked_exec, table);
     try {
-      return with_engine(program, checked_exec, options, compile_seconds, [&] {
+      Result r = with_engine(program, checked_exec, options, compile_seconds, [&] {
         return search_quotient(program, checked_system, std::move(sym.spec), options);
       });
+      settle_on_program(program, exec, system, options, compile_seconds, r);
+      return r;
     } catch (const BlockCrossing& e) {
       fallback = e.where();
     }
@@ -164,6 +178,7 @@ Result search_with_symmetry(const model::Program& program, model::Executor& exec
                             : search_quotient(program, system, std::move(sym.spec), options);
   });
   r.stats.symmetry_fallback = fallback;
+  settle_on_program(program, exec, system, options, compile_seconds, r);
   return r;
 }
 

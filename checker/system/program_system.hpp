@@ -63,6 +63,10 @@ class ProgramSystem final : public TransitionSystem {
   bool supports_por() const override { return true; }
   unsigned successors_with_footprint(const std::uint8_t* state, unsigned thread, Context& ctx,
                                      TransitionSink& sink, Footprint& fp) const override;
+  bool on_loop(const std::uint8_t* state, unsigned thread) const override {
+    return !exec_.finished(state, thread) &&
+           futures_.on_cycle(thread, exec_.pc(state, thread));
+  }
   bool may_interfere(const std::uint8_t* state, unsigned thread,
                      const Footprint& fp) const override;
   bool cut_future(const std::uint8_t* state, unsigned thread, std::uint64_t among,

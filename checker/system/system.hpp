@@ -134,6 +134,16 @@ class TransitionSystem {
     return true;
   }
 
+  // Whether `thread`'s control point in `state` lies on a loop of its code (a cycle of its
+  // control-flow graph). The graph can return to a state only through steps of threads at such
+  // points; POR with the non-termination pass expands no set of threads alone when one of them
+  // is (docs/reductions.md). Must be true when unsure (the default); false for a finished thread.
+  virtual bool on_loop(const std::uint8_t* state, unsigned thread) const {
+    (void)state;
+    (void)thread;
+    return true;
+  }
+
   // Lock-aware persistence (docs/por.md, "C1 with locks"): `thread`'s
   // future from its control point in `state`, cut at the lock barriers that threads of `among`
   // (a set of threads, bit t = thread t) keep closed in `state`: `reads` and `writes` are what it

@@ -15,7 +15,11 @@
 // keep locals across steps (scalars, an array written through a computed index, an out-param
 // filled by a function) that are often dead — overwritten before read, or read only on some
 // branches — and spin loops that may never end, for the dead-variable reduction
-// (model/liveness.hpp) with the non-termination pass.
+// (model/liveness.hpp) with the non-termination pass. loop_source() gives models with loops —
+// spins on shared values, retry loops under a lock, loops over a thread's own counter (steps POR
+// reduces), loops a thread may repeat by choice — so that some have weakly fair cycles, some
+// only unfair ones and some none, for the non-termination pass on reduced graphs
+// (docs/reductions.md).
 #pragma once
 
 #include <cstdint>
@@ -122,7 +126,46 @@ class RandomModel {
     return o.str();
   }
 
+  // For the non-termination pass on reduced graphs (see the file comment): 2-3 threads of 2-4
+  // statements; thread t's counter p<t> is written by t alone and read by no property.
+  std::string loop_source(std::uint64_t seed) {
+    std::ostringstream o;
+    header(o, seed);
+    o << "int[0..3] p0;\nint[0..3] p1;\nint[0..3] p2;\n";
+    const unsigned threads = 2 + pick(2);
+    for (unsigned t = 0; t < threads; ++t) {
+      o << "thread T" << t << " {\n";
+      const unsigned n = 2 + pick(3);
+      for (unsigned i = 0; i < n; ++i) o << "\t" << loop_statement(t, i) << "\n";
+      o << "}\n";
+    }
+    footer(o);
+    return o.str();
+  }
+
  private:
+  std::string loop_statement(unsigned t, unsigned i) {
+    const std::string c = std::to_string(pick(4)), v = g(), k = std::to_string(pick(2));
+    const std::string p = "p" + std::to_string(t), step = p + " = (" + p + " + 1) % 4;";
+    switch (pick(16)) {
+      case 0: return "while (" + v + " != " + c + ") { " + step + " }";  // a private spin
+      case 1:  // a retry loop under a lock
+        return "lock" + k + "(); while (" + v + " != " + c + ") { unlock" + k + "(); lock" + k +
+               "(); } unlock" + k + "();";
+      case 2:  // a loop the thread may repeat forever by itself (rarely: it makes a fair cycle)
+        if (pick(3) != 0) return step;
+        return "{ int[0..1] more = 1; while (more == 1) { " + step + " more = choose(0, 1); } }";
+      case 3: return "while (" + p + " != " + c + ") { " + step + " }";  // private, ends
+      case 4: {  // a retry loop that writes shared data each round
+        const std::string w = g();
+        return "while (" + v + " != " + c + ") { " + w + " = (" + w + " + 1) % 4; }";
+      }
+      case 5: case 7: case 8: return v + " = " + c + ";";  // may end another thread's spin
+      case 6: return "await(" + v + " != " + c + ");";
+      default: return statement(t, i);
+    }
+  }
+
   std::string dead_statement(unsigned t, unsigned i) {
     const std::string c = std::to_string(pick(4));
     switch (pick(12)) {
