@@ -2,7 +2,10 @@
 // "What is sent"). A record is a successor's canonical bytes and nothing else: no parent link, no
 // step (counterexamples are re-derived on rank 0, distributed_search.cpp). Within one round a
 // state queued twice for its owner is sent once (a hash table over the round's records, keyed by
-// the owner hash and compared byte for byte, so two different states are never merged).
+// the owner hash and compared byte for byte, so two different states are never merged). On the
+// wire each record is coded against the previous record for the same rank (the first against
+// zeros) as runs of (equal bytes, changed bytes + the changed bytes): successors of one state,
+// queued one after the other, differ in a few bytes of a thread block and the globals.
 //
 // A round is collective: every rank calls round() the same number of times per level. It
 // exchanges a small header with every rank (MPI_Alltoall: this rank's bytes for it, whether this
@@ -46,7 +49,14 @@ class Exchange {
   Round round(bool done, std::uint64_t stop, std::uint64_t states);
 
   std::uint64_t sent_states() const { return sent_states_; }
-  std::uint64_t sent_bytes() const { return sent_bytes_; }
+  std::uint64_t sent_bytes() const { return sent_bytes_; }  // coded, as sent
+
+  // The wire code of `n` records of `size` bytes (back to back), appended to `out`, and back.
+  // decode() throws std::runtime_error on a malformed chunk.
+  static void encode(const std::uint8_t* records, std::size_t n, std::size_t size,
+                     std::vector<std::uint8_t>& out);
+  static void decode(const std::uint8_t* chunk, std::size_t bytes, std::size_t size,
+                     std::vector<std::uint8_t>& records);
 
  private:
   struct Slot {
@@ -62,7 +72,7 @@ class Exchange {
   std::vector<std::vector<std::uint8_t>> out_;  // per destination, records back to back
   std::size_t queued_bytes_ = 0, queued_records_ = 0;
   std::vector<Slot> table_;                     // this round's records, open addressing
-  std::vector<std::uint8_t> in_, send_;
+  std::vector<std::uint8_t> in_, send_, records_;
   std::uint64_t sent_states_ = 0, sent_bytes_ = 0;
 };
 

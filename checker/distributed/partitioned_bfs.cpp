@@ -90,7 +90,7 @@ class Partition final : public checker::TransitionSink {
   void expand_level();
   void expand(std::uint32_t id);
   void route(const std::uint8_t* state);
-  void arrive(const std::uint8_t* state, std::uint32_t parent);
+  std::uint32_t arrive(const std::uint8_t* state, std::uint32_t near);
   void note(checker::PropertyId p);
   std::uint64_t budget(std::uint64_t expansions);
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
@@ -124,23 +124,27 @@ void Partition::note(checker::PropertyId p) {
   violated_ = true;
 }
 
-// A state this rank owns, reached from `parent` (kNone: received). Mirrors
-// Search::on_transition's insert → new_state for a state of the next level.
-void Partition::arrive(const std::uint8_t* state, std::uint32_t parent) {
+// A state this rank owns. Mirrors Search::on_transition's insert → new_state for a state of the
+// next level. `near`: a stored state that probably shares most of its tree with `state` (the
+// state expanded, or the record received before it: a sender queues a state's successors one
+// after the other), which the store's insert decodes once and compares against (an incremental
+// lookup; the result is insert()'s whatever `near` is). Returns the state's id (kNone: a probe).
+std::uint32_t Partition::arrive(const std::uint8_t* state, std::uint32_t near) {
   if (probe_) {
     if (store_.find(state) == StateStore::kNone) out_.cut = true;
-    return;
+    return StateStore::kNone;
   }
-  const StateStore::Inserted in = store_.insert(state, parent);
-  if (!in.inserted) return;
+  const StateStore::Inserted in = store_.insert(state, near);
+  if (!in.inserted) return in.id;
   ++inserted_next_;
   reports_.clear();
   sys_.check_state(state, *check_, reports_);
   if (!reports_.empty()) {  // a violating state is not expanded
     for (const Report& r : reports_) note(r.property);
-    return;
+    return in.id;
   }
   next_.push_back(in.id);
+  return in.id;
 }
 
 void Partition::route(const std::uint8_t* state) {
@@ -249,8 +253,8 @@ void Partition::expand_level() {
       done = true;
     } else {
       try {
-        for (std::size_t i = 0; i < rd.count; ++i)
-          arrive(rd.records + i * size_, StateStore::kNone);
+        std::uint32_t near = StateStore::kNone;
+        for (std::size_t i = 0; i < rd.count; ++i) near = arrive(rd.records + i * size_, near);
       } catch (const checker::BlockCrossing& e) {
         out_.crossing = e.where();
         stop_ |= kStopCrossing;
