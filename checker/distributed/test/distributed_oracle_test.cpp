@@ -6,7 +6,8 @@
 // violated properties and every counterexample step by step. Runs over kStateCap states stop at
 // the state limit, which the distributed search finishes by its re-run on rank 0 (exactly -j 1's
 // counts again). Every rank runs every case; rank 0 runs the sequential search and compares, and
-// every rank checks that it got the same result as rank 0 (a digest broadcast).
+// every rank checks that it got the same result as rank 0 (a digest broadcast). ctest runs the
+// example corpus with 2 ranks and the rest with 2 and 3 (checker/CMakeLists.txt: suite time).
 #include <catch2/catch.hpp>
 
 #include <mpi.h>
@@ -86,7 +87,7 @@ std::vector<std::string> example_files() {
 }  // namespace
 
 TEST_CASE("distributed: every routine example, every expected variant, equals -j 1",
-          "[distributed]") {
+          "[distributed][corpus]") {
   const auto files = example_files();
   REQUIRE(files.size() >= 6);
   unsigned runs = 0;
