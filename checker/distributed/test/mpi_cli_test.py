@@ -139,7 +139,7 @@ CASES = [("basics/lost_update.pcm", []),
          ("seed/c-r1.pcm", []),
          ("seed/c-r4-blk.pcm", ["--debug-vm", "--all"]),
          ("classic/peterson-n3.pcm", ["--max-depth", "12"]),
-         ("classic/peterson-n3.pcm", ["--max-states", "5000"]),
+         ("classic/peterson-n3.pcm", ["--max-states", "500"]),
          ("classic/anderson-n3.pcm", ["--symmetry", "on", "--all"])]
 for rel, extra in CASES if NP == "2" else CASES[::2]:
     compare(rel, extra)
