@@ -100,12 +100,15 @@ std::string stats_line(const checker::Stats& st) {
   if (st.symmetry) os << ", symmetry " << st.symmetry_classes;
   if (st.store == checker::StoreMode::HashCompact) os << ", hash compaction (lossy)";
   if (!st.ranks.empty()) {  // the distributed search (docs/distributed.md)
-    std::uint64_t sent = 0;
-    for (const auto& r : st.ranks) sent += r.sent_bytes;
-    std::snprintf(buf, sizeof buf, "%.1f", st.states ? static_cast<double>(sent) / st.states : 0.0);
+    std::uint64_t sent = 0, owned = 0;  // over the ranks' own states (not a re-run's)
+    for (const auto& r : st.ranks) {
+      sent += r.sent_bytes;
+      owned += r.states;
+    }
+    std::snprintf(buf, sizeof buf, "%.1f", owned ? static_cast<double>(sent) / owned : 0.0);
     os << ", " << st.ranks.size() << " MPI ranks (" << buf << " bytes sent per state)";
     if (st.rerun_levels != 0)
-      os << ", rank 0 re-ran levels 0-" << st.rerun_levels << " for -j 1's result";
+      os << ", re-derived on rank 0 up to depth " << st.rerun_levels;
   }
   return os.str();
 }
