@@ -7,9 +7,10 @@ build=${1:-$root/build}
 shift || true
 
 need=()
-# ccache only makes rebuilds fast (CI builds a clean clone twice: plain and sanitized).
+# ccache only makes rebuilds fast (CI builds a clean clone twice: plain and sanitized). Open MPI
+# builds the distributed search (docs/distributed.md); pcmc builds without it too.
 for pkg in g++ cmake ninja-build libboost-graph-dev libboost-program-options-dev \
-           nlohmann-json3-dev catch2 ccache; do
+           nlohmann-json3-dev catch2 ccache openmpi-bin libopenmpi-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 # For the tests only (pcmc itself needs neither): graphviz renders `pcmc graph --svg` in the

@@ -3,7 +3,7 @@
 source file must point at its own module or at a module below it.
 
     model <- properties <- checker/{store,system} <- checker/reduce <- checker/search
-          <- checker/session <- checker/cli;  model <- traces <- checker/search (and above)
+          <- checker/session <- checker/cli;  checker/search <- checker/distributed <- checker/cli;  model <- traces <- checker/search (and above)
 
 checker/store depends on nothing of pcmc (it stores byte strings). Unit tests (<module>/test/)
 may use the modules below them and checker/testing (shared toy models and oracles); the
@@ -26,8 +26,12 @@ BELOW = {
                        "checker/reduce"],
     "checker/session": ["model", "properties", "traces", "checker/store", "checker/system",
                         "checker/reduce", "checker/search"],
+    # The distributed search (MPI): on the search, never below it (docs/distributed.md).
+    "checker/distributed": ["model", "properties", "traces", "checker/store", "checker/system",
+                            "checker/reduce", "checker/search"],
     "checker/cli": ["model", "properties", "traces", "checker/store", "checker/system",
-                    "checker/reduce", "checker/search", "checker/session"],
+                    "checker/reduce", "checker/search", "checker/session",
+                    "checker/distributed"],
 }
 # What tests may use beyond their module's own allowance.
 TEST_EXTRA = {m: ["checker/testing", "checker/session", "checker/search", "checker/reduce",

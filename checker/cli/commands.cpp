@@ -14,6 +14,7 @@
 #include "checker/cli/cmd_html.hpp"
 #include "checker/cli/cmd_util.hpp"
 #include "checker/cli/exit_codes.hpp"
+#include "checker/cli/mpi_launch.hpp"
 #include "checker/cli/dead_stats_format.hpp"
 #include "checker/cli/por_stats_format.hpp"
 #include "model/parser.hpp"
@@ -56,6 +57,7 @@ checker::SearchOptions search_options(const Options& o) {
   s.workers = o.jobs;
   s.store = o.store == "hashcompact" ? checker::StoreMode::HashCompact : checker::StoreMode::Exact;
   s.interrupt = install_interrupt();
+  s.partitioned = distributed_hook();  // under mpirun with several ranks (mpi_launch.hpp)
   const checker::SearchOptions lim = limit_options(o);  // the engine and its progress note
   s.engine = lim.engine;
   s.on_native = lim.on_native;
@@ -106,6 +108,17 @@ std::string stats_line(const checker::Stats& st) {
   if (st.fallback_states != 0)
     os << ", non-termination on the full graph (" << st.fallback_states << " states)";
   if (st.store == checker::StoreMode::HashCompact) os << ", hash compaction (lossy)";
+  if (!st.ranks.empty()) {  // the distributed search (docs/distributed.md)
+    std::uint64_t sent = 0, owned = 0;  // over the ranks' own states (not a re-run's)
+    for (const auto& r : st.ranks) {
+      sent += r.sent_bytes;
+      owned += r.states;
+    }
+    std::snprintf(buf, sizeof buf, "%.1f", owned ? static_cast<double>(sent) / owned : 0.0);
+    os << ", " << st.ranks.size() << " MPI ranks (" << buf << " bytes sent per state)";
+    if (st.rerun_levels != 0)
+      os << ", re-derived on rank 0 up to depth " << st.rerun_levels;
+  }
   return os.str();
 }
 
@@ -231,6 +244,20 @@ nlohmann::json run_json(const checker::VariantRun& run, const Scenario& l, const
   else
     j["store"] = {{"mode", "exact"}, {"lossy", false}};
   j["stats"]["exhaustive"] = run.result.exhaustive;
+  // The distributed search (docs/distributed.md): the ranks and each one's figures.
+  if (!st.ranks.empty()) {
+    j["stats"]["ranks"] = st.ranks.size();
+    j["stats"]["rerun_levels"] = st.rerun_levels;
+    nlohmann::json per = nlohmann::json::array();
+    for (const auto& r : st.ranks)
+      per.push_back({{"states", r.states}, {"transitions", r.transitions},
+                     {"sent_states", r.sent_states}, {"sent_bytes", r.sent_bytes},
+                     {"sent_bytes_per_state",
+                      r.states ? static_cast<double>(r.sent_bytes) / static_cast<double>(r.states) : 0.0},
+                     {"store_bytes", r.store_bytes}, {"peak_rss", r.peak_rss},
+                     {"seconds", r.seconds}});
+    j["stats"]["per_rank"] = per;
+  }
   // One entry per exists clause, in declaration order (the unnamed one is named "exists").
   nlohmann::json ex = nlohmann::json::array();
   for (std::size_t i = 0; i < run.program.exists.size(); ++i) {

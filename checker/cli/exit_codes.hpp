@@ -18,6 +18,7 @@ enum ExitCode : int {
   kIoError = 74,       // an output file could not be written
   kNativeFailed = 69,  // --engine native: the model's C++ could not be compiled or loaded
   kInternal = 70,      // internal error (a bug in pcmc)
+  kNoMpi = 78,         // started by mpirun with several ranks, but built without MPI
 };
 
 }  // namespace pcmc::cli

@@ -7,6 +7,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/library_root.hpp"
+#include "checker/cli/mpi_launch.hpp"
 #include "checker/cli/options.hpp"
 #include "model/constant_sets.hpp"
 #include "model/native.hpp"
@@ -14,12 +15,24 @@
 int main(int argc, char** argv) {
   using namespace pcmc::cli;
   set_argv0(argc > 0 ? argv[0] : nullptr);
+  // Under mpirun with several ranks: MPI_Init here, MPI_Finalize when main returns; every rank
+  // parses and runs the same command, rank 0 alone prints (docs/distributed.md).
+  MpiLaunch mpi(&argc, &argv);
+  if (mpi.refuse_without_mpi()) return kNoMpi;
   try {
     ParseResult p = parse_options(argc, argv);
     if (p.exit_now) return kHolds;
     if (!p.error.empty()) {
       std::cerr << "pcmc: " << p.error << "\n";
       return p.exit_code;
+    }
+    if (mpi.distributed()) {
+      std::string notes;
+      if (const std::string error = mpi.adapt(p.options, notes); !error.empty()) {
+        std::cerr << "pcmc: " << error << "\n";
+        return kUsage;
+      }
+      if (!p.options.quiet) std::cout << notes;
     }
     if (p.options.command == "list") return run_list(p.options);
     if (p.options.command == "replay") return run_replay(p.options);

@@ -58,7 +58,8 @@ std::string usage_text() {
 
 const char* const kExitCodesText =
     "Exit codes: 0 holds, 10 violated, 20 incomplete, 30 expectation mismatch, 64 usage, "
-    "65 bad model, 69 native engine build failed, 70 internal error, 74 output file error; "
+    "65 bad model, 69 native engine build failed, 70 internal error, 74 output file error, "
+    "78 several MPI ranks but no MPI in this build; "
     "graph: 21 too large to draw; replay: 11 diverged.";
 
 std::vector<OptionGroup> option_groups(Options& o, OptionChoices& c) {

@@ -222,6 +222,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
   if (o.jobs > 1 && o.order == "dfs") return fail("--search dfs runs on one thread; drop -j");
   if (liveness != "on" && liveness != "off") return fail("--liveness must be on or off");
   o.liveness = liveness == "on";
+  o.liveness_given = vm.count("liveness") != 0 && !vm["liveness"].defaulted();
   if (o.store != "exact" && o.store != "hashcompact")
     return fail("--store must be exact or hashcompact");
   if (o.store == "hashcompact" && o.order == "dfs")

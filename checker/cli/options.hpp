@@ -34,6 +34,8 @@ struct Options {
   std::string order = "bfs";
   bool all = false;
   bool liveness = true;
+  bool liveness_given = false;  // --liveness was on the command line (mpirun refuses an explicit
+                                // on, and turns the default off with a note: mpi_launch.hpp)
   std::uint64_t shuffle = 0;
   unsigned jobs = 1;       // -j: BFS worker threads (same results as 1)
   std::string store = "exact";  // --store exact|hashcompact: the visited set (state-store.md)

@@ -122,7 +122,23 @@ struct Stats {
   double compile_seconds = 0;       // Native: generating and compiling the module(s) (0: cached)
   double native_after = 0;          // Native under Engine::Auto: the native module took over
                                     // this many seconds after the search started (0: Native)
+  // The distributed search (checker/distributed/, docs/distributed.md): one entry per MPI rank,
+  // in rank order; empty for a search on one process.
+  struct Rank {
+    std::uint64_t states = 0;       // states the rank owns (stores)
+    std::uint64_t transitions = 0;  // transitions it generated
+    std::uint64_t sent_states = 0;  // successor records it sent to other ranks
+    std::uint64_t sent_bytes = 0;   // their bytes (canonical state bytes, nothing else)
+    std::uint64_t store_bytes = 0;  // its visited set
+    std::uint64_t peak_rss = 0;     // its peak resident set size
+    double seconds = 0;             // its time in the partitioned search
+  };
+  std::vector<Rank> ranks;
+  std::uint64_t rerun_levels = 0;   // distributed: rank 0 re-ran the sequential search up to this
+                                    // depth to finish the result as -j 1 would (0: no re-run)
 };
+
+struct Result;
 
 struct SearchOptions {
   Order order = Order::BFS;
@@ -216,6 +232,11 @@ struct SearchOptions {
   unsigned workers = 1;             // BFS: expand and store on this many threads, with the same
                                     // result, counts and counterexamples as 1 (docs/parallel.md).
                                     // DFS and the non-termination pass run on one thread.
+  // The search on several processes (checker/distributed/, docs/distributed.md): when set,
+  // search() hands the whole search to it, with this member cleared in the options it passes
+  // (so the hook may call search() for the sequential re-run). Set by the command line under
+  // mpirun; the layers below never name the distributed module.
+  std::function<Result(const TransitionSystem&, const SearchOptions&)> partitioned;
   const std::atomic<bool>* interrupt = nullptr;  // set (e.g. by SIGINT) to stop cleanly
   std::function<void(const Stats&)> progress;    // called at most once a second
   // The executor (docs/native-engine.md). Applied by run_variant (session.hpp), like symmetry;

@@ -59,6 +59,11 @@ std::set<PropertyId> properties_of(const Result& r) {
 }  // namespace
 
 Result search(const TransitionSystem& system, const SearchOptions& options) {
+  if (options.partitioned) {  // several processes: checker/distributed/ (SearchOptions)
+    SearchOptions o = options;
+    o.partitioned = nullptr;
+    return options.partitioned(system, o);
+  }
   Result reduced = detail::reduced_rounds(system, options);
   if (!needs_rerun(reduced, options)) return reduced;
 
