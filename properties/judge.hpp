@@ -42,6 +42,8 @@ struct Outcome {
   std::string reduced;  // the reductions the run applied ("dead variables, por, sleep sets");
                         // empty: none. Plain `states` and `transitions` pins are counts of
                         // kDefaultReductions: with others they are a mismatch saying so.
+  bool por_unavailable = false;  // POR was asked for but cannot apply (tso/pso, > 64 threads):
+                                 // the default run is then dead variables alone
 };
 
 // What a plain pin is measured under: the reductions of `pcmc check` with no option (the parser
@@ -49,10 +51,13 @@ struct Outcome {
 // more than 64 threads) the default run applies dead variables alone, also judged by plain pins.
 inline constexpr const char* kDefaultReductions = "dead variables, por";
 inline constexpr const char* kDefaultReductionsWithoutPor = "dead variables";
-// Whether a count pinned under `pinned` is one of a run that applied `applied`.
-inline bool pinned_under(const std::string& pinned, const std::string& applied) {
-  return pinned == applied ||
-         (pinned == kDefaultReductions && applied == kDefaultReductionsWithoutPor);
+// Whether a count pinned under `pinned` is one of a run that applied `applied`. A run with
+// `--por off` applies dead variables alone too, but its counts are not the default run's: only
+// a run where POR could not apply is judged by plain pins without it.
+inline bool pinned_under(const std::string& pinned, const std::string& applied,
+                         bool por_unavailable) {
+  return pinned == applied || (por_unavailable && pinned == kDefaultReductions &&
+                               applied == kDefaultReductionsWithoutPor);
 }
 
 struct Mismatch {

@@ -119,6 +119,7 @@ Search::Search(const TransitionSystem& sys, const SearchOptions& opt)
   }
   nodes_.resize(store_.node_count());
   result_.stats.por = ample_;
+  result_.stats.por_unavailable = opt.por && !reducible;
   result_.stats.sleep = sleep_ != nullptr;
 }
 

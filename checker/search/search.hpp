@@ -65,6 +65,8 @@ struct Stats {
   std::uint64_t peak_rss = 0;       // peak resident set size of the process, bytes
   bool por = false;                 // partial-order reduction was applied (SearchOptions::por,
                                     // a system that supports it, at most 64 threads)
+  bool por_unavailable = false;     // SearchOptions::por was asked for, but the system does not
+                                    // support it (tso/pso store buffers, over 64 threads)
   std::uint64_t ample_states = 0;   // POR: states expanded with an ample set (not every thread)
   std::uint64_t proviso_full = 0;   // POR: states fully expanded only because of the proviso
   std::uint64_t por_off_after = 0;  // POR: ample sets were turned off after this many

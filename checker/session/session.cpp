@@ -272,6 +272,7 @@ properties::Outcome outcome_of(const VariantRun& run) {
        {std::pair{st.dead_vars, "dead variables"}, std::pair{st.por, "por"},
         std::pair{st.sleep, "sleep sets"}, std::pair{st.symmetry, "symmetry"}})
     if (on) o.reduced += (o.reduced.empty() ? "" : ", ") + std::string(name);
+  o.por_unavailable = st.por_unavailable;
   return o;
 }
 

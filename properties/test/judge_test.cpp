@@ -214,6 +214,31 @@ TEST_CASE("counts pinned with a reduction are judged by runs with exactly that r
   CHECK(m[0].message.find("but this run applied none") != std::string::npos);
 }
 
+// A plain pin is the default run's count: dead variables and POR, or dead variables alone where
+// POR cannot apply (tso/pso). A `--por off` run applies dead variables alone too, but its counts
+// are not the default run's: the plain pin must not judge it.
+TEST_CASE("plain pins judge a run without POR only where POR could not apply", "[judge]") {
+  auto t = table();
+  ExpectItem plain;
+  plain.kind = ExpectItem::States;
+  plain.count = 30;
+  plain.reduced = kDefaultReductions;
+  std::vector<ExpectDecl> e{block({{}}, ModeSel::Both, {plain})};
+  Outcome o;
+  o.states = 12;
+  o.reduced = kDefaultReductionsWithoutPor;
+  o.por_unavailable = false;  // --por off
+  auto m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message.find("counts of the default reductions") != std::string::npos);
+  o.por_unavailable = true;  // e.g. --memory-model tso: this is the default run
+  m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message == "expected 30 states, found 12");
+  o.states = 30;
+  CHECK(judge(e, RunSpec{{}, false}, t, {}, o).empty());
+}
+
 TEST_CASE("an incomplete run cannot pass", "[judge]") {
   auto t = table();
   Outcome o;
