@@ -21,12 +21,12 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
-#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "checker/distributed/exchange.hpp"
+#include "checker/search/search.hpp"
 #include "checker/store/hash.hpp"
 #include "checker/store/state_store.hpp"
 #include "checker/system/program_system.hpp"
@@ -52,14 +52,6 @@ namespace {
 
 constexpr std::uint64_t kCheckEvery = 64;    // expansions between interrupt/time checks
 constexpr std::uint64_t kMemoryEvery = 256;  // expansions between memory checks
-
-std::uint64_t peak_rss_bytes() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-  return 0;
-}
 
 void allreduce(std::uint64_t* v, int n, MPI_Op op) {
   if (MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_UINT64_T, op, MPI_COMM_WORLD) != MPI_SUCCESS)
@@ -307,7 +299,7 @@ PartitionOutcome Partition::run() {
       s.queue = todo;
       s.seconds = elapsed();
       s.store_bytes = store_.bytes();
-      s.peak_rss = peak_rss_bytes();
+      s.peak_rss = checker::peak_rss_bytes();
       opt_.progress(s);
     }
     if (out_.stop != 0 || todo == 0) break;
@@ -322,7 +314,7 @@ PartitionOutcome Partition::run() {
   out_.own.sent_states = ex_.sent_states();
   out_.own.sent_bytes = ex_.sent_bytes();
   out_.own.store_bytes = store_.bytes();
-  out_.own.peak_rss = peak_rss_bytes();
+  out_.own.peak_rss = checker::peak_rss_bytes();
   out_.own.seconds = elapsed();
   std::vector<std::uint64_t> sums = {out_.own.states, out_.own.transitions, out_.end_states,
                                      out_.own.store_bytes};

@@ -41,6 +41,14 @@
 
 namespace pcmc::checker {
 
+std::uint64_t peak_rss_bytes() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  return 0;
+}
+
 namespace detail {
 
 namespace {
@@ -55,15 +63,6 @@ constexpr std::uint64_t kMaxClockEvery = 4096;
 // table's shards: 2 % of a native run on a 446-byte state when computed every 16 expansions).
 constexpr std::uint64_t kMemoryEvery = 16;
 constexpr std::uint64_t kMemoryEveryFar = 256;
-
-// Peak resident set size (VmHWM) in bytes; 0 when /proc is unavailable.
-std::uint64_t peak_rss_bytes() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-  return 0;
-}
 
 std::string format_seconds(double s) {
   char buf[64];

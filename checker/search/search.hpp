@@ -280,6 +280,10 @@ struct Result {
 // options.quotient (run_variant then does, on the system behind the quotient).
 Result search(const TransitionSystem& system, const SearchOptions& options);
 
+// This process's peak resident set size (VmHWM) in bytes; 0 when /proc is unavailable
+// (Stats::peak_rss; the distributed search reports it per rank).
+std::uint64_t peak_rss_bytes();
+
 // The non-termination verdict `r` left open (r.stats.liveness_fallback non-empty): `full(o)`
 // searches the full graph with `o` (options with POR, sleep sets and symmetry off, `all` on);
 // its nontermination violation, or the limit that stopped it, goes into `r`, and

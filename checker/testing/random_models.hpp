@@ -34,16 +34,23 @@ class RandomModel {
  public:
   explicit RandomModel(std::uint64_t seed) : x_(seed * 0x9E3779B97F4A7C15ull + 1) {}
 
-  std::string source(std::uint64_t seed) {
-    std::ostringstream o;
-    header(o, seed);
-    const unsigned threads = 2 + pick(2);
-    for (unsigned t = 0; t < threads; ++t) {
+  // 2-3 threads T0.., each of 2 + pick(more) statements from `statement(thread, index)`; the
+  // random draws in this order, which the seeds' pinned models rely on.
+  template <class Statement>
+  void threads(std::ostringstream& o, unsigned more, Statement statement) {
+    const unsigned count = 2 + pick(2);
+    for (unsigned t = 0; t < count; ++t) {
       o << "thread T" << t << " {\n";
-      const unsigned n = 2 + pick(4);
+      const unsigned n = 2 + pick(more);
       for (unsigned i = 0; i < n; ++i) o << "\t" << statement(t, i) << "\n";
       o << "}\n";
     }
+  }
+
+  std::string source(std::uint64_t seed) {
+    std::ostringstream o;
+    header(o, seed);
+    threads(o, 4, [&](unsigned t, unsigned i) { return statement(t, i); });
     footer(o);
     return o.str();
   }
@@ -132,13 +139,7 @@ class RandomModel {
     std::ostringstream o;
     header(o, seed);
     o << "int[0..3] p0;\nint[0..3] p1;\nint[0..3] p2;\n";
-    const unsigned threads = 2 + pick(2);
-    for (unsigned t = 0; t < threads; ++t) {
-      o << "thread T" << t << " {\n";
-      const unsigned n = 2 + pick(3);
-      for (unsigned i = 0; i < n; ++i) o << "\t" << loop_statement(t, i) << "\n";
-      o << "}\n";
-    }
+    threads(o, 3, [&](unsigned t, unsigned i) { return loop_statement(t, i); });
     footer(o);
     return o.str();
   }
