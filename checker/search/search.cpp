@@ -147,6 +147,10 @@ void Search::explore() {
     run_parallel();
   } else {
     while (!stop_ && !frontier_.empty()) {
+      if (pipelined()) {
+        expand_group();
+        continue;
+      }
       if (out_of_budget(0)) break;
       expand(frontier_.pop());
     }
@@ -175,14 +179,16 @@ bool Search::out_of_budget(std::uint64_t headroom) {
   if (opt_.max_memory != 0 && (headroom != 0 || memory_skip_-- == 0)) {
     memory_skip_ = kMemoryEvery - 1;
     const std::uint64_t room =
-        headroom != 0 ? headroom : store_.growth_bound(kMemoryEvery * max_fanout_);
+        headroom != 0 ? headroom
+                      : store_.growth_bound((kMemoryEvery + in_flight_limit_) * max_fanout_);
     const std::uint64_t sleep_bytes = sleep_ ? sleep_->bytes() : 0;
     const std::uint64_t stored = store_.bytes();
     const std::uint64_t held =
         stored + frontier_.bytes() + sleep_bytes +
         (log_edges_ ? 2 * edges_.bytes() + liveness_bytes_estimate(store_.size()) : 0);
     if (headroom == 0 &&
-        held + store_.growth_bound(kMemoryEveryFar * max_fanout_) <= opt_.max_memory / 2)
+        held + store_.growth_bound((kMemoryEveryFar + in_flight_limit_) * max_fanout_) <=
+            opt_.max_memory / 2)
       memory_skip_ = kMemoryEveryFar - 1;
     if (stored + room + frontier_.bytes() + sleep_bytes > opt_.max_memory) {
       halt("memory limit " + std::to_string(opt_.max_memory) + " bytes reached");
@@ -491,7 +497,7 @@ void Search::liveness() {
 Stats Search::snapshot() const {
   Stats s = result_.stats;
   s.states = store_.size();
-  s.queue = frontier_.size();
+  s.queue = frontier_.size() + in_flight_;
   s.store_bytes = store_.bytes();
   if (store_.lossy()) {
     s.store = StoreMode::HashCompact;

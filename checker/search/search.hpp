@@ -234,6 +234,11 @@ struct SearchOptions {
   unsigned workers = 1;             // BFS: expand and store on this many threads, with the same
                                     // result, counts and counterexamples as 1 (docs/parallel.md).
                                     // DFS and the non-termination pass run on one thread.
+  bool pipeline = true;             // BFS on one thread without ample or sleep sets, exact
+                                    // store: expand several states before handling their
+                                    // successors, whose store lookups then overlap
+                                    // (search_pipeline.cpp). The same result as off (the oracle
+                                    // in tests); off: one expansion at a time.
   // The search on several processes (checker/distributed/, docs/distributed.md): when set,
   // search() hands the whole search to it, with this member cleared in the options it passes
   // (so the hook may call search() for the sequential re-run). Set by the command line under

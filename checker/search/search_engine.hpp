@@ -56,6 +56,19 @@ class Search final : public TransitionSink {
   // Interrupt, memory (store + frontier + `headroom` bytes), time, progress. True: stop.
   bool out_of_budget(std::uint64_t headroom);
   void expand(FrontierEntry e);
+  // ---------------------------------------------------------- the pipeline (search_pipeline.cpp)
+  // Where no probe is in use (no ample or sleep sets), BFS, one worker, the exact store: up to
+  // kGroup frontier states are decoded and their successors staged, then every successor of the
+  // group is looked up in one batch (StateStore::lookup_near_many: the chains of dependent
+  // misses of ~kGroup x fanout lookups overlap, where one expansion overlaps only its own 2-3),
+  // then each state's transitions go to on_transition in order. The order of everything the
+  // results depend on (ids, edges, reports, limits) is the order of expand(): same results.
+  static constexpr std::size_t kGroup = 8;
+  bool pipelined() const {
+    return opt_.order == Order::BFS && opt_.pipeline && !store_.lossy() &&
+           !(probe_ && (ample_ || sleep_));
+  }
+  void expand_group();
   // Sleep sets: expands the probed current state with sleep set Z(s) = sleep_->of(cur_id_),
   // exploring `ample` (0: every thread) minus Z(s). Returns whether some thread is enabled.
   bool expand_asleep(PorProbe::Mask ample);
@@ -200,6 +213,23 @@ class Search final : public TransitionSink {
     std::uint32_t rep_begin, rep_end;
   };
   bool staging_ = false;
+  // The pipeline's group: each state's id, depth, end of its staged transitions, whether it had
+  // any; its decoded bytes and node indices (group_states_, group_nodes_, by slot); the near
+  // state of each looked-up successor (scratch).
+  struct Grouped {
+    std::uint32_t id, depth;
+    std::size_t staged_end;
+    bool any;
+  };
+  std::vector<Grouped> group_;
+  // Popped from the frontier but not yet handled (counted in Stats::queue); the most there can
+  // be once a budget check has passed (its memory headroom covers their inserts too).
+  std::size_t in_flight_ = 0;
+  std::size_t in_flight_limit_ = 0;
+  std::vector<std::uint8_t> group_states_;
+  std::vector<std::uint32_t> group_nodes_;
+  std::vector<const std::uint8_t*> near_states_;
+  std::vector<const std::uint32_t*> near_nodes_;
   std::vector<Staged> staged_;
   std::vector<std::uint8_t> staged_bytes_;
   std::vector<Report> staged_reports_;

@@ -132,6 +132,14 @@ class StateStore {
   void lookup_near_batch(std::size_t n, const std::uint8_t* const* states,
                          std::uint32_t* const* nodes, const std::uint8_t* near_state,
                          const std::uint32_t* near_nodes, std::uint32_t* found) const;
+  // lookup_near_batch() of n states, each near its own stored state (near_states[i] and
+  // near_nodes[i] as decode_nodes() wrote them): the successors of several states looked up
+  // together, so that more cache misses overlap than one state's 2-3 successors give (the
+  // sequential search's pipeline, search_pipeline.cpp). Same results as lookup_near() of each.
+  // Thread-safe while nobody writes.
+  void lookup_near_many(std::size_t n, const std::uint8_t* const* states,
+                        std::uint32_t* const* nodes, const std::uint8_t* const* near_states,
+                        const std::uint32_t* const* near_nodes, std::uint32_t* found) const;
   // decode() that also writes the state's node indices (node_count(), leaves first, root = id
   // last), for lookup_near(). Thread-safe while nobody writes.
   void decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t* nodes) const;
@@ -214,9 +222,18 @@ class StateStore {
                  const std::uint32_t* near_nodes, std::uint8_t* key, RootProbe& probe) const;
   bool near_decides(std::size_t k, const std::uint8_t* state, std::uint32_t* nodes,
                     const std::uint8_t* near_state, const std::uint32_t* near_nodes) const;
+  // The near state of each state of a batch: one for all (step 0) or one each (step 1).
+  struct NearOf {
+    const std::uint8_t* const* states;
+    const std::uint32_t* const* node_sets;
+    std::size_t step;
+    const std::uint8_t* state(std::size_t i) const { return states[i * step]; }
+    const std::uint32_t* nodes(std::size_t i) const { return node_sets[i * step]; }
+  };
   void near_levels_batch(std::size_t first, std::size_t end, const std::uint8_t* const* states,
-                         std::uint32_t* const* nodes, const std::uint8_t* near_state,
-                         const std::uint32_t* near_nodes) const;
+                         std::uint32_t* const* nodes, const NearOf& near) const;
+  void near_batch(std::size_t n, const std::uint8_t* const* states, std::uint32_t* const* nodes,
+                  const NearOf& near, std::uint32_t* found) const;
   void index_root(std::uint32_t id, std::uint64_t hash);
   void write_roots(std::span<const Pending> items);
   void repack(RootChunk& c, std::size_t chunk, const unsigned* need);

@@ -214,8 +214,7 @@ bool StateStore::near_root(const std::uint8_t* state, std::uint32_t* nodes,
 // are looked up, so that the misses of one level overlap across nodes and states.
 void StateStore::near_levels_batch(std::size_t first, std::size_t end,
                                    const std::uint8_t* const* states, std::uint32_t* const* nodes,
-                                   const std::uint8_t* near_state,
-                                   const std::uint32_t* near_nodes) const {
+                                   const NearOf& near) const {
   struct NodeProbe {
     std::uint32_t* slot;
     std::uint32_t node;
@@ -233,10 +232,11 @@ void StateStore::near_levels_batch(std::size_t first, std::size_t end,
     }
     m = 0;
   };
-  const std::uint32_t* h = near_nodes;
   for (const std::vector<std::uint32_t>& level : by_level_) {
     for (std::size_t i = first; i < end; ++i) {
       std::uint32_t* nd = nodes[i];
+      const std::uint8_t* near_state = near.state(i);
+      const std::uint32_t* h = near.nodes(i);
       for (const std::uint32_t k : level) {
         if (near_decides(k, states[i], nd, near_state, h)) continue;
         NodeProbe& p = pending[m];
@@ -263,6 +263,20 @@ void StateStore::lookup_near_batch(std::size_t n, const std::uint8_t* const* sta
     found[0] = lookup_near(states[0], nodes[0], near_state, near_nodes);
     return;
   }
+  near_batch(n, states, nodes, NearOf{&near_state, &near_nodes, 0}, found);
+}
+
+void StateStore::lookup_near_many(std::size_t n, const std::uint8_t* const* states,
+                                  std::uint32_t* const* nodes,
+                                  const std::uint8_t* const* near_states,
+                                  const std::uint32_t* const* near_nodes,
+                                  std::uint32_t* found) const {
+  near_batch(n, states, nodes, NearOf{near_states, near_nodes, 1}, found);
+}
+
+void StateStore::near_batch(std::size_t n, const std::uint8_t* const* states,
+                            std::uint32_t* const* nodes, const NearOf& near,
+                            std::uint32_t* found) const {
   constexpr std::size_t kAtOnce = 16;
   std::uint8_t keys[kAtOnce][kKeyBytes];
   RootProbe probes[kAtOnce];
@@ -270,10 +284,10 @@ void StateStore::lookup_near_batch(std::size_t n, const std::uint8_t* const* sta
   const std::size_t root = nodes_.size() - 1;
   for (std::size_t first = 0; first < n; first += kAtOnce) {
     const std::size_t end = std::min(n, first + kAtOnce);
-    near_levels_batch(first, end, states, nodes, near_state, near_nodes);
+    near_levels_batch(first, end, states, nodes, near);
     std::size_t m = 0;
     for (std::size_t i = first; i < end; ++i)
-      if (near_root(states[i], nodes[i], near_state, near_nodes, keys[m], probes[m])) {
+      if (near_root(states[i], nodes[i], near.state(i), near.nodes(i), keys[m], probes[m])) {
         index_->shards[InternTable::shard_of(probes[m].hash)].prefetch(probes[m].hash);
         which[m++] = i;
       } else {

@@ -117,6 +117,14 @@ class VisitedSet {
     if (exact_) return exact_->lookup_near_batch(n, states, nodes, near_state, near_nodes, found);
     for (std::size_t i = 0; i < n; ++i) found[i] = hc_->lookup(states[i], nodes[i]);
   }
+  // lookup_near() of n successors of several states (StateStore::lookup_near_many; the lossy
+  // store has no tree: find_batch, whose `nodes` carry the signature to insert_found).
+  void lookup_near_many(std::size_t n, const std::uint8_t* const* states,
+                        std::uint32_t* const* nodes, const std::uint8_t* const* near_states,
+                        const std::uint32_t* const* near_nodes, std::uint32_t* found) const {
+    if (exact_) return exact_->lookup_near_many(n, states, nodes, near_states, near_nodes, found);
+    hc_->find_batch(n, states, nodes, found);
+  }
   std::uint32_t reserve(std::uint32_t n) { return hc_ ? hc_->reserve(n) : exact_->reserve(n); }
   unsigned place_rounds() const {
     return hc_ ? HashCompactStore::kPlaceRounds : exact_->place_rounds();

@@ -3,7 +3,8 @@
 // as many states, and counts as many transitions, as a plain BFS over an unordered_set of state
 // bytes that applies the search's rules — a state that violates an invariant is stored but not
 // expanded, a fatal transition is counted and not followed. The -j 2/3 runs also give the -j 1
-// counterexamples (require_identical). The store-level comparison, state by state and with a
+// counterexamples (require_identical), and so does the sequential search with its pipeline off
+// (one expansion at a time), with and without `all` and the non-termination pass. The store-level comparison, state by state and with a
 // dropped insert that must fail it, is checker/store/test/store_oracle_test.cpp.
 #include <catch2/catch.hpp>
 
@@ -86,6 +87,18 @@ void check_system(const TransitionSystem& sys, std::size_t cap) {
     CHECK(r.stats.states == oracle.states);
     test::require_identical(one, r);
   }
+  // The sequential search's pipeline (search_pipeline.cpp) against one expansion at a time, in
+  // both modes and with the non-termination pass: the same result, counterexamples included.
+  for (const bool all : {true, false})
+    for (const bool liveness : {false, true}) {
+      INFO("pipeline off, all " << all << ", liveness " << liveness);
+      SearchOptions on = o;
+      on.all = all;
+      on.liveness = liveness;
+      SearchOptions off = on;
+      off.pipeline = false;
+      test::require_identical(search(sys, off), search(sys, on));
+    }
   SearchOptions dfs = o;
   dfs.order = Order::DFS;
   const Result d = search(sys, dfs);
