@@ -1,6 +1,6 @@
 // The default run's reductions against --no-reduce (docs/reductions.md, "Non-termination on the
-// reduced graph"; STYLE 5: `--no-reduce` is the oracle). The default run applies dead variables
-// and ample sets with the non-termination pass on: on every example and kernel test, for every
+// reduced graph"; STYLE 5: `--no-reduce` is the oracle). The default run applies dead variables,
+// ample sets and transactions with the non-termination pass on: on every example and kernel test, for every
 // variant and mode its expect blocks name, and on seeded random models with loops
 // (random_models.hpp, loop_source), it must give what --no-reduce gives — the verdict and the
 // set of violated properties, nontermination included, in `all` and first-violation mode — with
@@ -32,6 +32,7 @@ checker::SearchOptions default_run(bool all, unsigned workers = 1, bool log_edge
   o.log_edges = log_edges;
   o.dead_vars = true;
   o.por = o.sleep = true;
+  o.transactions = true;
   o.max_states = kCap;
   o.workers = workers;
   return o;
@@ -174,6 +175,7 @@ TEST_CASE("default run: ample sets turn themselves off where they reduce nothing
     model::SourceManager sm;
     const auto ast = parse_text(sm, reduces ? apart : shared);
     checker::SearchOptions o = default_run(true);
+    o.transactions = false;  // this test is about ample sets alone
     o.por_trial = 32;
     const auto on = checker::run_variant(ast, sm, {}, false, o);
     o.workers = 2;
