@@ -92,11 +92,14 @@ void same_as_off(const model::ast::Model& ast, const model::SourceManager& sm,
 }  // namespace
 
 TEST_CASE("transactions: a critical section of k steps is one step", "[reduce][transactions]") {
-  // Without the reduction the states grow with k (each protected step is a state the other
-  // thread interleaves with); with it, lock + k protected steps run as one transition (the
-  // other thread's future stops at its lock await, and nothing else reads d), and the counts
-  // do not depend on k.
-  const std::uint64_t off_pinned[] = {0, 14, 18, 22, 26};
+  // Without the reduction the states grow with k: both outside (A, B each at its start or
+  // done: 4), or one inside its section at one of k + 1 places while the other is at its start
+  // or done (4 (k + 1)): 4k + 8. With it, the lock and the k protected steps run as one
+  // transition (the other thread's future stops at its lock await, and nothing else reads d),
+  // stopping before the unlock (which the other's await reads): (0, 0), (k+1, 0), (0, k+1),
+  // (done, 0), (0, done), (done, done) — 6 states whatever k, and a thread alone runs its
+  // whole section and the unlock as one step. Merged: k + k from (0, 0), k + 1 from each of
+  // (done, 0) and (0, done).
   for (unsigned k = 1; k <= 4; ++k) {
     INFO("k = " << k);
     model::SourceManager sm;
@@ -105,11 +108,10 @@ TEST_CASE("transactions: a critical section of k steps is one step", "[reduce][t
     const auto off = checker::run_variant(ast, sm, {}, false, none(true, true));
     CHECK(on.result.status == checker::Status::Holds);
     CHECK(off.result.status == checker::Status::Holds);
-    CHECK(off.result.stats.states == off_pinned[k]);
-    CHECK(on.result.stats.states == 10);
+    CHECK(off.result.stats.states == 4 * k + 8);
+    CHECK(on.result.stats.states == 6);
     REQUIRE(on.result.stats.tx_stats);
-    CHECK(on.result.stats.tx_stats->merged == 2 * k * 1);  // each thread's k steps, once per
-                                                           // lock acquisition explored
+    CHECK(on.result.stats.tx_stats->merged == 4 * k + 2);
     CHECK(on.result.stats.end_states == off.result.stats.end_states);
   }
 }
