@@ -274,8 +274,11 @@ ParseResult parse_options(int argc, const char* const* argv) {
     if (o.symmetry)
       return fail(mm + " and --symmetry on cannot be combined: symmetry does not permute store "
                   "buffers (docs/memory-models.md)");
+    if (vm.count("transactions") != 0 && !vm["transactions"].defaulted() && o.transactions)
+      return fail(mm + " and --transactions on cannot be combined: the flush steps are unknown to "
+                  "the futures that decide what merges (docs/transactions.md)");
     o.liveness = false;
-    o.por = o.sleep = false;
+    o.por = o.sleep = o.transactions = false;
   } else if (o.store_buffer != 0) {
     return fail("--store-buffer needs --memory-model tso or pso");
   }

@@ -114,14 +114,16 @@ Result with_engine(const model::Program& program, model::Executor& exec,
 
 // Transactions (checker/reduce/transactions.hpp, docs/reductions.md): `search_fn` runs on
 // `system` wrapped in a TransactionSystem when the options ask for it and it can apply (the
-// system supports POR, at most 64 threads); its counterexamples, paths of that wrapper, are
+// system supports POR, at most 64 threads, sequential consistency); its counterexamples, paths of that wrapper, are
 // rewritten step by step as paths of `system`, and a BFS re-derives them without reductions,
 // as the shortest ones (rederive_shortest: the wrapper's paths are real but not shortest).
 // Sleep sets are off while it applies (docs/reductions.md, "Transactions").
 template <typename SearchFn>
 Result with_transactions(const TransitionSystem& system, const SearchOptions& options,
                          SearchFn&& search_fn) {
-  if (!options.transactions || !system.supports_por() || system.thread_count() > 64)
+  // Under tso/pso the flush steps are not in the static futures (docs/memory-models.md).
+  if (!options.transactions || !system.supports_por() || system.thread_count() > 64 ||
+      options.memory_model != model::MemoryModel::Sc)
     return search_fn(system, options);
   const TransactionSystem tx(system, options.transaction_stats);
   SearchOptions o = options;
