@@ -98,7 +98,7 @@ class TransactionSystem::Ctx final : public Context {
   const TransactionSystem& sys_;
   std::unique_ptr<Context> inner;
   Buf first, nxt;
-  Footprint first_fp, step_fp;
+  Footprint first_fp, step_fp, bound;
   std::vector<std::uint8_t> cur;
   CutFuture cut;
   std::vector<std::uint64_t> held, writes, objects, met, widened;
@@ -139,6 +139,58 @@ ExistsMask TransactionSystem::check_end(const std::uint8_t* state, Context& ctx,
   return inner_.check_end(state, *static_cast<Ctx&>(ctx).inner, out);
 }
 
+bool TransactionSystem::observable(const std::uint8_t* x, unsigned t, const Footprint& fp, Ctx& c,
+                                   bool attribute) const {
+  const unsigned n = thread_count();
+  std::vector<std::uint64_t>* objs = attribute ? &c.objects : nullptr;
+  if (attribute) c.objects.clear();
+  // A conflict with a cut future is one with the full future too (a cut is a subset).
+  bool full = ((inner_.barrier_holders(x) >> t) & 1) == 0;
+  bool met = false;
+  if (!full) {
+    c.held.clear();
+    c.writes.clear();
+    for (unsigned u = 0; u < n; ++u) {
+      if (u == t || inner_.finished(x, u)) continue;
+      if (!inner_.cut_future(x, u, std::uint64_t{1} << t, c.cut)) {
+        full = true;
+        break;
+      }
+      if (conflicts(fp, c.cut, objs)) {
+        met = true;
+        if (!attribute) break;
+      }
+      unite(c.held, c.cut.held);
+      unite(c.writes, c.cut.writes);
+    }
+    // A cut future that writes a word some cut relies on: the cuts do not hold, use the full
+    // futures (as PorProbe::lock_closure).
+    if (!met && !full && meets(c.held, c.writes)) full = true;
+  }
+  if (full && !met) {
+    for (unsigned u = 0; u < n; ++u) {
+      if (u == t || inner_.finished(x, u)) continue;
+      if (!inner_.may_interfere(x, u, fp)) continue;
+      met = true;
+      if (!attribute) break;
+      inner_.interference(x, u, fp, c.met, c.widened);
+      unite(c.objects, c.met);
+    }
+  }
+  if (met && attribute) {
+    std::vector<bool> seen(names_.names.size(), false);
+    for (std::size_t w = 0; w < c.objects.size(); ++w)
+      for (std::uint64_t m = c.objects[w]; m != 0; m &= m - 1) {
+        const std::size_t o = w * 64 + static_cast<std::size_t>(std::countr_zero(m));
+        if (o >= names_.of.size() || names_.of[o] < 0) continue;
+        const auto name = static_cast<std::size_t>(names_.of[o]);
+        if (!seen[name]) c.conflicts[name] += 1;
+        seen[name] = true;
+      }
+  }
+  return met;
+}
+
 bool TransactionSystem::next(const std::uint8_t* x, unsigned t, unsigned merged, Ctx& c,
                              bool count) const {
   const auto stop = [&](TxStop why) {
@@ -147,66 +199,20 @@ bool TransactionSystem::next(const std::uint8_t* x, unsigned t, unsigned merged,
   };
   if (merged >= kMaxMerged) return stop(TxStop::Limit);  // M4
   if (inner_.finished(x, t)) return stop(TxStop::Blocked);
+  // M3 first on the static bound of t's next step, when the system has one: a step whose bound
+  // meets another thread's future is not run at all (where most transactions stop, that saves
+  // running it twice: here and when the stored state is expanded). Stopping is always sound.
+  const bool bounded = inner_.next_step_bound(x, t, c.bound);
+  if (bounded && c.bound.forks) return stop(TxStop::Choice);  // M2, without running it
+  if (bounded && observable(x, t, c.bound, c, count && attribute_)) return stop(TxStop::Conflict);
   c.nxt.clear();
   inner_.successors_with_footprint(x, t, *c.inner, c.nxt, c.step_fp);  // M2
   if (c.nxt.recs.empty()) return stop(TxStop::Blocked);
   if (c.nxt.recs.size() > 1) return stop(TxStop::Choice);
   if (c.step_fp.visible || !c.nxt.quiet(0)) return stop(TxStop::Visible);
-  // M3: {t} persistent in x, lock-aware where t keeps some barrier closed (docs/por.md).
-  const unsigned n = thread_count();
-  const bool attribute = count && attribute_;
-  std::vector<std::uint64_t>* objs = attribute ? &c.objects : nullptr;
-  if (attribute) c.objects.clear();
-  const auto conflict = [&] {
-    if (attribute) {
-      std::vector<bool> seen(names_.names.size(), false);
-      for (std::size_t w = 0; w < c.objects.size(); ++w)
-        for (std::uint64_t m = c.objects[w]; m != 0; m &= m - 1) {
-          const std::size_t o = w * 64 + static_cast<std::size_t>(std::countr_zero(m));
-          if (o >= names_.of.size() || names_.of[o] < 0) continue;
-          const auto name = static_cast<std::size_t>(names_.of[o]);
-          if (!seen[name]) c.conflicts[name] += 1;
-          seen[name] = true;
-        }
-    }
+  // M3 on the step itself (the bound contains its footprint: nothing left to check then).
+  if (!bounded && observable(x, t, c.step_fp, c, count && attribute_))
     return stop(TxStop::Conflict);
-  };
-  // A conflict with a cut future is one with the full future too (a cut is a subset).
-  bool full = ((inner_.barrier_holders(x) >> t) & 1) == 0;
-  if (!full) {
-    c.held.clear();
-    c.writes.clear();
-    bool met = false;
-    for (unsigned u = 0; u < n; ++u) {
-      if (u == t || inner_.finished(x, u)) continue;
-      if (!inner_.cut_future(x, u, std::uint64_t{1} << t, c.cut)) {
-        full = true;
-        break;
-      }
-      if (conflicts(c.step_fp, c.cut, objs)) {
-        met = true;
-        if (!attribute) break;
-      }
-      unite(c.held, c.cut.held);
-      unite(c.writes, c.cut.writes);
-    }
-    if (met) return conflict();
-    // A cut future that writes a word some cut relies on: the cuts do not hold, use the full
-    // futures (as PorProbe::lock_closure).
-    if (!full && meets(c.held, c.writes)) full = true;
-  }
-  if (full) {
-    bool met = false;
-    for (unsigned u = 0; u < n; ++u) {
-      if (u == t || inner_.finished(x, u)) continue;
-      if (!inner_.may_interfere(x, u, c.step_fp)) continue;
-      met = true;
-      if (!attribute) break;
-      inner_.interference(x, u, c.step_fp, c.met, c.widened);
-      unite(c.objects, c.met);
-    }
-    if (met) return conflict();
-  }
   return true;
 }
 

@@ -11,7 +11,10 @@
 //   M2  t's step in x_i is enabled, has exactly one successor and is invisible;
 //   M3  {t} is a persistent set in x_i: t's step conflicts with the future of no other unfinished
 //       thread, that future cut at the lock barriers t keeps closed (docs/por.md, "C1 with
-//       locks"), and no cut future writes a lock word it relies on (else the full futures);
+//       locks"), and no cut future writes a lock word it relies on (else the full futures).
+//       Checked on the static bound of the step (TransitionSystem::next_step_bound) before it
+//       runs, when the system has one — a conflict there stops the transaction without running
+//       the step — else on the step's dynamic footprint;
 //   M4  fewer than kMaxMerged steps were merged so far (a transaction is finite, also when t
 //       loops alone).
 // M3 is where lock-protected data becomes a both-mover: while t holds the lock, the other
@@ -132,10 +135,14 @@ class TransactionSystem final : public TransitionSystem {
   class Ctx;
 
  private:
-  // From x (t's transaction got there by a step whose visibility is `visible`): whether t takes
-  // its next step too (M1–M4, with `merged` steps so far); if so, that step's successor is in
-  // the context's buffer. Counts the stop otherwise.
+  // From x: whether t takes its next step too (M2–M4, with `merged` steps so far; M1 is the
+  // caller's); if so, that step's successor is in the context's buffer. Counts the stop
+  // otherwise (with `count`).
   bool next(const std::uint8_t* x, unsigned t, unsigned merged, Ctx& c, bool count) const;
+  // M3 fails: a step of t in x with footprint `fp` (or a bound of it) meets the future of
+  // another unfinished thread; with `attribute`, the objects it meets are counted.
+  bool observable(const std::uint8_t* x, unsigned t, const Footprint& fp, Ctx& c,
+                  bool attribute) const;
   // The transaction of t from each buffered successor of its first step, handed to `sink`.
   unsigned run(const std::uint8_t* state, unsigned thread, Ctx& c, TransitionSink& sink,
                Footprint* fp) const;

@@ -75,6 +75,13 @@ TEST_CASE("native search: the same results as the interpreter", "[native]") {
   same_search(example("seed/c-r2.pcm"), {}, false, o);
   same_search(example("scaled/generated/thp-open3.pcm"), {}, false, o);
   same_search(example("basics/use_after_free.pcm"), {}, false, o);
+  // The default run's reductions, transactions included: they sit above the executor, so both
+  // engines merge the same steps (docs/transactions.md).
+  o.workers = 1;
+  o.liveness = true;
+  o.dead_vars = o.por = o.transactions = true;
+  same_search(example("seed/c-r2.pcm"), {}, false, o);
+  same_search(example("basics/guarded_index.pcm"), {}, true, o);
 }
 
 namespace {
