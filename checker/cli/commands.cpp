@@ -105,7 +105,8 @@ std::string stats_line(const checker::Stats& st) {
     os << ")";
   }
   if (st.rerun_states != 0)
-    os << ", counterexamples re-derived without POR (" << st.rerun_states << " states)";
+    os << ", counterexamples re-derived without " << (st.transactions ? "reductions" : "POR") << " ("
+       << st.rerun_states << " states)";
   if (st.sleep) os << ", sleep sets (" << st.slept << " transitions slept)";
   if (st.symmetry) os << ", symmetry " << st.symmetry_classes;
   if (st.liveness_rounds > 1)
