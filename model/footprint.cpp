@@ -297,6 +297,48 @@ StaticFootprints::StaticFootprints(const Program& program, bool debug_vm)
       or_into(&preads[pc * words_], pr.data(), words_);
       or_into(&pwrites[pc * words_], pw.data(), words_);
     }
+    // One step from a pc: through the first yielding instruction it reaches and the
+    // non-yielding ones after that. inner(q) = own(q) plus inner(successors) for a non-yielding
+    // q, nothing for a yielding one; step(p) = own(p) plus inner(successors) for a yielding p,
+    // own(p) plus step(successors) for a non-yielding one.
+    {
+      std::vector<bool> yields(n, false);
+      Bits ir(n * words_, 0), iw(n * words_, 0), ic(n, 0);  // ic: a Choose in it (one word)
+      Bits sc(n, 0);
+      for (std::size_t pc = 0; pc < n; ++pc) {
+        yields[pc] = th.code[pc].yields;
+        sc[pc] = th.code[pc].op == IOp::Choose ? 1 : 0;
+        if (yields[pc]) continue;
+        ic[pc] = sc[pc];
+        or_into(&ir[pc * words_], &reads[pc * words_], words_);
+        or_into(&iw[pc * words_], &writes[pc * words_], words_);
+      }
+      propagate(th, words_, {&ir, &iw}, &yields);
+      propagate(th, 1, {&ic}, &yields);
+      Bits sr(reads), sw(writes);  // own accesses (before the futures' propagation below)
+      for (std::size_t pc = 0; pc < n; ++pc) {
+        if (!yields[pc]) continue;
+        const Instr& ins = th.code[pc];
+        std::uint32_t succ[2];
+        int count = 0;
+        if (ins.op == IOp::Jump) succ[count++] = ins.target;
+        else if (ins.op == IOp::JumpIfNot) {
+          succ[count++] = static_cast<std::uint32_t>(pc + 1);
+          succ[count++] = ins.target;
+        } else if (ins.op != IOp::Halt) succ[count++] = static_cast<std::uint32_t>(pc + 1);
+        for (int k = 0; k < count; ++k) {
+          if (succ[k] >= n) continue;
+          or_into(&sr[pc * words_], &ir[std::size_t{succ[k]} * words_], words_);
+          or_into(&sw[pc * words_], &iw[std::size_t{succ[k]} * words_], words_);
+          sc[pc] |= ic[succ[k]];
+        }
+      }
+      propagate(th, words_, {&sr, &sw}, &yields);
+      propagate(th, 1, {&sc}, &yields);
+      step_chooses_.emplace_back(sc.begin(), sc.end());
+      step_reads_.push_back(std::move(sr));
+      step_writes_.push_back(std::move(sw));
+    }
     propagate(th, words_, reads, writes);
     propagate(th, words_, preads, pwrites);
     cyclic_.push_back(cyclic_pcs(th));

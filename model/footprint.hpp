@@ -58,6 +58,19 @@ class StaticFootprints {
     return &precise_writes_[thread][std::size_t{pc} * words_];
   }
   std::size_t code_size(unsigned thread) const { return reads_[thread].size() / words_; }
+  // The step starting at `pc` alone: its yielding instruction and the instructions after it up to
+  // the next yielding one (an atomic block's body included), same over-approximation and layout
+  // (the transaction reduction's cheap test, checker/reduce/transactions.hpp).
+  const std::uint64_t* step_reads(unsigned thread, std::uint32_t pc) const {
+    return &step_reads_[thread][std::size_t{pc} * words_];
+  }
+  const std::uint64_t* step_writes(unsigned thread, std::uint32_t pc) const {
+    return &step_writes_[thread][std::size_t{pc} * words_];
+  }
+  // Whether that step may run a `choose` (several successors).
+  bool step_chooses(unsigned thread, std::uint32_t pc) const {
+    return step_chooses_[thread][pc] != 0;
+  }
   // ---- lock barriers (see the file comment)
   struct LockWord {
     std::uint32_t offset;  // in the globals block
@@ -95,6 +108,8 @@ class StaticFootprints {
   std::size_t words_;
   std::vector<std::vector<std::uint64_t>> reads_, writes_;  // per thread: code size x words_
   std::vector<std::vector<std::uint64_t>> precise_reads_, precise_writes_;  // the same shape
+  std::vector<std::vector<std::uint64_t>> step_reads_, step_writes_;        // the same shape
+  std::vector<std::vector<std::uint8_t>> step_chooses_;                     // per thread, per pc
   std::vector<std::uint64_t> invariant_reads_;
   std::vector<std::vector<Barrier>> barriers_;                   // per thread
   std::vector<std::vector<std::uint64_t>> stop_reads_, stop_writes_;  // code size x words_

@@ -310,21 +310,25 @@ ExpectItem Parser::expect_item() {
   // `with por+symmetry`: the reductions a pinned count is measured under, in the order and the
   // words of properties::Outcome::reduced ("dead variables, por, sleep sets, symmetry"). The
   // dead-variable reduction is on in every pin (it is the default run's), except `with none`:
-  // the counts of `--no-reduce`. A plain pin is the default run's: dead variables and POR
-  // (properties::kDefaultReductions; ample sets alone, as with the non-termination pass).
+  // the counts of `--no-reduce`. A plain pin is the default run's: dead variables, POR and
+  // transactions (properties::kDefaultReductions; ample sets alone, as with the non-termination
+  // pass).
   auto reductions = [&] {
     bool dead = true, por = !is_word("with"), sleep = false, symmetry = false;
+    bool transactions = por;
     if (is_word("with")) {
       next();
       for (;;) {
-        Token r = expect_ident("a reduction (por, sleep, symmetry or none)");
+        Token r = expect_ident("a reduction (por, sleep, symmetry, transactions or none)");
         if (r.text == "por") por = true;
         else if (r.text == "sleep") sleep = true;
         else if (r.text == "symmetry") symmetry = true;
+        else if (r.text == "transactions") transactions = true;
         else if (r.text == "none") dead = false;
         else
-          throw CompileError(r.loc, "expected por, sleep, symmetry or none, found '" + r.text + "'");
-        if (!dead && (por || sleep || symmetry))
+          throw CompileError(r.loc, "expected por, sleep, symmetry, transactions or none, found '" +
+                                        r.text + "'");
+        if (!dead && (por || sleep || symmetry || transactions))
           throw CompileError(r.loc, "'none' stands alone: it means no reduction at all");
         if (!is_punct("+")) break;
         next();
@@ -332,7 +336,7 @@ ExpectItem Parser::expect_item() {
     }
     for (const auto& [on, name] :
          {std::pair{dead, "dead variables"}, std::pair{por, "por"}, std::pair{sleep, "sleep sets"},
-          std::pair{symmetry, "symmetry"}})
+          std::pair{symmetry, "symmetry"}, std::pair{transactions, "transactions"}})
       if (on) it.reduced += (it.reduced.empty() ? "" : ", ") + std::string(name);
   };
   if (w.text == "class" && at(Tok::Ident) && !is_word("holds") && !is_word("violated")) {

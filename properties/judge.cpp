@@ -165,7 +165,7 @@ std::vector<Mismatch> judge(const std::vector<ExpectDecl>& expects, const RunSpe
                                        " are counts of the default reductions (" +
                                        kDefaultReductions + "), but this run applied " +
                                        (outcome.reduced.empty() ? "none" : outcome.reduced) +
-                                       " (judge without --por, --liveness off, --symmetry or --no-reduce)"});
+                                       " (judge without --por, --liveness off, --symmetry, --transactions or --no-reduce)"});
             break;
           }
           if (it.kind == ExpectItem::Transitions) {

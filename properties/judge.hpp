@@ -48,8 +48,9 @@ struct Outcome {
 
 // What a plain pin is measured under: the reductions of `pcmc check` with no option (the parser
 // writes the same words, model/parser_decl.cpp). Where POR cannot apply (weak memory models,
-// more than 64 threads) the default run applies dead variables alone, also judged by plain pins.
-inline constexpr const char* kDefaultReductions = "dead variables, por";
+// more than 64 threads) the default run applies dead variables alone (transactions need what POR
+// needs: checker/reduce/transactions.hpp), also judged by plain pins.
+inline constexpr const char* kDefaultReductions = "dead variables, por, transactions";
 inline constexpr const char* kDefaultReductionsWithoutPor = "dead variables";
 // Whether a count pinned under `pinned` is one of a run that applied `applied`. A run with
 // `--por off` applies dead variables alone too, but its counts are not the default run's: only

@@ -93,6 +93,7 @@ int run_matrix(const Options& o) {
     sopts.sleep = o.sleep;
     sopts.symmetry = o.symmetry;
     sopts.dead_vars = o.dead_vars;
+    sopts.transactions = o.transactions;
     sopts.workers = o.jobs;
     checker::Matrix m;
     for (const std::string& k : kernels) {

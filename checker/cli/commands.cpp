@@ -16,6 +16,7 @@
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/mpi_launch.hpp"
 #include "checker/cli/dead_stats_format.hpp"
+#include "checker/cli/tx_stats_format.hpp"
 #include "checker/cli/por_stats_format.hpp"
 #include "model/parser.hpp"
 #include "properties/judge.hpp"
@@ -44,6 +45,8 @@ checker::SearchOptions search_options(const Options& o) {
   s.sleep = o.sleep;
   s.symmetry = o.symmetry;
   s.dead_vars = o.dead_vars;
+  s.transactions = o.transactions;
+  s.transaction_stats = o.reduce_stats;
   s.por_stats = o.por_stats;
   s.por_locks = o.por_locks;
   s.max_states = o.max_states;
@@ -93,13 +96,17 @@ std::string stats_line(const checker::Stats& st) {
   std::snprintf(buf, sizeof buf, "%.2f s", st.seconds);
   os << buf << ", " << human_bytes(st.store_bytes) << " stored";
   if (st.dead_vars) os << ", dead variables";
+  if (st.transactions && st.tx_stats)
+    os << ", transactions (" << st.tx_stats->merged << " steps merged into "
+       << st.tx_stats->transactions << ")";
   if (st.por) {
     os << ", por (" << st.ample_states << " states expanded with an ample set";
     if (st.por_off_after != 0) os << "; off after " << st.por_off_after << ": too few";
     os << ")";
   }
   if (st.rerun_states != 0)
-    os << ", counterexamples re-derived without POR (" << st.rerun_states << " states)";
+    os << ", counterexamples re-derived without " << (st.transactions ? "reductions" : "POR") << " ("
+       << st.rerun_states << " states)";
   if (st.sleep) os << ", sleep sets (" << st.slept << " transitions slept)";
   if (st.symmetry) os << ", symmetry " << st.symmetry_classes;
   if (st.liveness_rounds > 1)
@@ -226,11 +233,23 @@ nlohmann::json run_json(const checker::VariantRun& run, const Scenario& l, const
                 {"symmetry", st.symmetry}, {"symmetry_classes", st.symmetry_classes},
                 {"symmetry_fallback", st.symmetry_fallback},
                 {"dead_vars", st.dead_vars},
+                {"transactions", st.transactions},
                 {"liveness_graph", st.liveness_graph}, {"fallback_states", st.fallback_states},
                 {"liveness_rounds", st.liveness_rounds}, {"expanded_fully", st.expanded_fully},
                 {"engine", checker::to_string(st.engine)},
                 {"compile_seconds", st.compile_seconds}};
   if (st.por_stats) j["stats"]["por_stats"] = por_stats_json(*st.por_stats);
+  if (st.tx_stats) {  // docs/reductions.md, "Transactions"
+    nlohmann::json stops = nlohmann::json::object();
+    for (unsigned i = 0; i < checker::kTxStops; ++i)
+      stops[checker::to_string(static_cast<checker::TxStop>(i))] = st.tx_stats->stops[i];
+    nlohmann::json objects = nlohmann::json::object();
+    for (const auto& [name, n] : st.tx_stats->conflicts) objects[name] = n;
+    j["stats"]["transaction_stats"] = {{"transactions", st.tx_stats->transactions},
+                                       {"merged_steps", st.tx_stats->merged},
+                                       {"stops", stops},
+                                       {"observed_objects", objects}};
+  }
   // --engine auto: when the native module took over in the middle of the search.
   if (st.engine == checker::Engine::Native && st.native_after > 0)
     j["stats"]["native_after_seconds"] = st.native_after;
@@ -329,6 +348,7 @@ int check_one(const Options& o, Scenario& l) {
     print_dead_stats(out, run.program, l.sm);
     if (!r.stats.liveness_graph.empty())
       out << "  non-termination graph: " << r.stats.liveness_graph << "\n";
+    if (r.stats.tx_stats) print_tx_stats(out, *r.stats.tx_stats);
   }
   if (o.por_stats && r.stats.por_stats) print_por_stats(out, *r.stats.por_stats);
   else if (o.por_stats)

@@ -142,12 +142,19 @@ std::vector<OptionGroup> option_groups(Options& o, OptionChoices& c) {
        "reads before overwriting them are stored as 0 where a step stops, so states differing "
        "only in dead values are one; same verdicts for every property (the non-termination "
        "pass included), same counterexamples with the values the threads hold")
+      ("transactions", po::value<std::string>(&c.transactions)->default_value("on"),
+       "on | off: transaction (Lipton) reduction (docs/reductions.md, \"Transactions\"): a "
+       "thread's steps that no other thread can observe in between (checked per state: lock-"
+       "protected data while the thread holds the lock, private data) run as one step; same "
+       "verdicts, counterexamples step by step and shortest (re-derived without it); sleep sets "
+       "are off while it applies")
       ("no-reduce", po::bool_switch(&o.no_reduce),
-       "every reduction off (dead variables, POR, sleep sets, symmetry): the oracle the "
+       "every reduction off (dead variables, POR, sleep sets, symmetry, transactions): the oracle the "
        "reductions are tested against")
       ("reduce-stats", po::bool_switch(&o.reduce_stats),
-       "print which locals the dead-variable reduction clears, and where, and which graph the "
-       "non-termination pass decided on (reduced, or full after a fallback, and why)")
+       "print which locals the dead-variable reduction clears, and where, which graph the "
+       "non-termination pass decided on (reduced, or full after a fallback, and why), and what "
+       "stopped the transactions (which objects other threads may observe)")
       ("por-stats", po::bool_switch(&o.por_stats),
        "with --por on|persistent: count why each state was or was not expanded with an ample "
        "set and which objects made the threads dependent; a summary on stdout and "

@@ -20,6 +20,7 @@ struct OptionChoices {
   std::string por_locks = "on";
   std::string symmetry = "off";
   std::string dead_vars = "on";
+  std::string transactions = "on";
   // The count options as typed (options.cpp checks them): Boost would read "-1" into an
   // unsigned option as 2^64 - 1.
   std::string shuffle, jobs, max_states, max_depth, max_memory, max_nodes, width;

@@ -243,13 +243,19 @@ ParseResult parse_options(int argc, const char* const* argv) {
   o.symmetry = symmetry == "on";
   if (c.dead_vars != "on" && c.dead_vars != "off") return fail("--dead-vars must be on or off");
   o.dead_vars = c.dead_vars == "on";
+  if (c.transactions != "on" && c.transactions != "off")
+    return fail("--transactions must be on or off");
+  o.transactions = c.transactions == "on";
   if (o.no_reduce) {
     const bool dead_given = vm.count("dead-vars") != 0 && !vm["dead-vars"].defaulted();
-    if ((o.por_given && por != "off") || o.symmetry || (dead_given && o.dead_vars))
+    const bool tx_given = vm.count("transactions") != 0 && !vm["transactions"].defaulted();
+    if ((o.por_given && por != "off") || o.symmetry || (dead_given && o.dead_vars) ||
+        (tx_given && o.transactions))
       return fail("--no-reduce turns every reduction off: it cannot go with --por " + por +
                   (o.symmetry ? ", --symmetry on" : "") +
-                  (dead_given && o.dead_vars ? ", --dead-vars on" : ""));
-    o.por = o.sleep = o.dead_vars = false;
+                  (dead_given && o.dead_vars ? ", --dead-vars on" : "") +
+                  (tx_given && o.transactions ? ", --transactions on" : ""));
+    o.por = o.sleep = o.dead_vars = o.transactions = false;
   }
   // Memory models (docs/memory-models.md, "Reductions and passes"): the store buffers' flushes
   // are steps the static futures of POR do not know, symmetry does not permute buffers, and
@@ -268,8 +274,11 @@ ParseResult parse_options(int argc, const char* const* argv) {
     if (o.symmetry)
       return fail(mm + " and --symmetry on cannot be combined: symmetry does not permute store "
                   "buffers (docs/memory-models.md)");
+    if (vm.count("transactions") != 0 && !vm["transactions"].defaulted() && o.transactions)
+      return fail(mm + " and --transactions on cannot be combined: the flush steps are unknown to "
+                  "the futures that decide what merges (docs/transactions.md)");
     o.liveness = false;
-    o.por = o.sleep = false;
+    o.por = o.sleep = o.transactions = false;
   } else if (o.store_buffer != 0) {
     return fail("--store-buffer needs --memory-model tso or pso");
   }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "checker/reduce/por_stats.hpp"
+#include "checker/reduce/transactions.hpp"
 #include "checker/system/counterexample.hpp"
 #include "checker/system/system.hpp"
 #include "model/program.hpp"
@@ -105,6 +106,9 @@ struct Stats {
   bool symmetry = false;            // symmetry reduction was applied (SearchOptions::symmetry,
                                     // no non-termination pass, some interchangeable threads)
   bool dead_vars = false;           // dead-variable reduction was applied (set by run_variant)
+  bool transactions = false;        // transaction reduction was applied (set by run_variant;
+                                    // checker/reduce/transactions.hpp)
+  std::shared_ptr<const TxStats> tx_stats;  // with `transactions`: what merged, what stopped
   std::uint64_t dead_bytes = 0;     // its table: bytes cleared summed over every stop pc (0:
                                     // no local is ever dead where it may be set)
   std::string symmetry_classes;     // the interchangeable threads and page frames,
@@ -202,6 +206,18 @@ struct SearchOptions {
                                     // traces are replayed without it (concrete values; a
                                     // lasso is unrolled until it closes concretely). Off here,
                                     // on in `pcmc check` (--dead-vars, --no-reduce)
+  bool transactions = false;        // transaction (Lipton) reduction (checker/reduce/
+                                    // transactions.hpp, docs/reductions.md): a thread's steps
+                                    // that no other thread can observe in between run as one.
+                                    // Applied by run_variant, which searches a
+                                    // TransactionSystem (search() ignores it), turns sleep sets
+                                    // off with it, rewrites the counterexamples step by step and
+                                    // re-derives them without it (rederive_shortest). Same
+                                    // verdicts for every property, end-state and exists counts.
+  bool transaction_stats = false;   // with `transactions`: name the objects that stop them
+  bool rederive = true;             // search(): re-derive the counterexamples of a BFS with
+                                    // ample sets without POR (search_shortest.cpp). Off when the
+                                    // caller re-derives them itself on a finer system.
   // States to expand with every thread even where an ample set exists, by their bytes (the
   // rounds of the non-termination decision, search_shortest.cpp). Null: none.
   std::shared_ptr<const std::unordered_set<std::string>> expand_fully;
@@ -284,6 +300,13 @@ struct Result {
 // (Stats::liveness_fallback), search() settles it on the full graph of `system` itself unless
 // options.quotient (run_variant then does, on the system behind the quotient).
 Result search(const TransitionSystem& system, const SearchOptions& options);
+
+// The re-run of search_shortest.cpp: `reduced` is the result of a reduced BFS of a coarser view
+// of `system` (ample sets, transactions) whose counterexamples are already paths of `system`; the
+// BFS of `system` without POR, bounded at one more than their longest, replaces them by the
+// shortest ones (Stats::rerun_states, rerun_failed). Throws std::logic_error when it does not
+// find the violated properties the reduced search found (a soundness bug of the reduction).
+void rederive_shortest(const TransitionSystem& system, Result& reduced, const SearchOptions& options);
 
 // This process's peak resident set size (VmHWM) in bytes; 0 when /proc is unavailable
 // (Stats::peak_rss; the distributed search reports it per rank).

@@ -65,8 +65,13 @@ Result search(const TransitionSystem& system, const SearchOptions& options) {
     return options.partitioned(system, o);
   }
   Result reduced = detail::reduced_rounds(system, options);
-  if (!needs_rerun(reduced, options)) return reduced;
+  if (!options.rederive || !needs_rerun(reduced, options)) return reduced;
+  rederive_shortest(system, reduced, options);
+  return reduced;
+}
 
+void rederive_shortest(const TransitionSystem& system, Result& reduced, const SearchOptions& options) {
+  if (options.order != Order::BFS || safety_violations(reduced) == 0) return;
   std::uint64_t longest = 0;
   for (const Counterexample& c : reduced.violations)
     if (!is_lasso(c)) longest = std::max<std::uint64_t>(longest, c.steps.size());
@@ -81,7 +86,7 @@ Result search(const TransitionSystem& system, const SearchOptions& options) {
   if (options.all) rerun.stop_after(safety_violations(reduced));
   Result full = rerun.run();
 
-  Result out = std::move(reduced);
+  Result& out = reduced;
   out.stats.rerun_states = full.stats.states;
   out.stats.seconds += full.stats.seconds;
   out.stats.peak_rss = std::max(out.stats.peak_rss, full.stats.peak_rss);
@@ -92,25 +97,25 @@ Result search(const TransitionSystem& system, const SearchOptions& options) {
   const bool cut_short = !full.incomplete_reason.empty();  // a time, memory or state limit
   if (cut_short && full.violations.empty()) {
     out.stats.rerun_failed = full.incomplete_reason;  // keep the reduced counterexamples
-    return out;
+    return;
   }
   if (full.violations.empty() ||
       (options.all && !cut_short && properties_of(full) != properties_of(out)))
     throw std::logic_error(
-        "por: the search without POR up to depth " + std::to_string(o.max_depth) +
-        " does not find the violations the reduced search found (a POR soundness bug)");
+        "the search without reductions up to depth " + std::to_string(o.max_depth) +
+        " does not find the violations the reduced search found (a soundness bug of POR or "
+        "transactions)");
   if (options.all && cut_short) {
     // The properties the re-run reached get its (shortest) counterexamples, the rest keep theirs.
     out.stats.rerun_failed = full.incomplete_reason;
     for (Counterexample& c : out.violations)
       for (Counterexample& f : full.violations)
         if (f.property == c.property && !is_lasso(c)) c = std::move(f);
-    return out;
+    return;
   }
   for (Counterexample& c : out.violations)
     if (is_lasso(c)) full.violations.push_back(std::move(c));
   out.violations = std::move(full.violations);
-  return out;
 }
 
 }  // namespace pcmc::checker

@@ -7,6 +7,7 @@
 #include "checker/reduce/program_symmetry.hpp"
 #include "checker/system/program_system.hpp"
 #include "checker/reduce/symmetric_system.hpp"
+#include "checker/reduce/transactions.hpp"
 #include "model/codegen.hpp"
 #include "model/native.hpp"
 #include "traces/scenario_hash.hpp"
@@ -111,8 +112,35 @@ Result with_engine(const model::Program& program, model::Executor& exec,
   return r;
 }
 
+// Transactions (checker/reduce/transactions.hpp, docs/reductions.md): `search_fn` runs on
+// `system` wrapped in a TransactionSystem when the options ask for it and it can apply (the
+// system supports POR, at most 64 threads, sequential consistency); its counterexamples, paths of that wrapper, are
+// rewritten step by step as paths of `system`, and a BFS re-derives them without reductions,
+// as the shortest ones (rederive_shortest: the wrapper's paths are real but not shortest).
+// Sleep sets are off while it applies (docs/reductions.md, "Transactions").
+template <typename SearchFn>
+Result with_transactions(const TransitionSystem& system, const SearchOptions& options,
+                         SearchFn&& search_fn) {
+  // Under tso/pso the flush steps are not in the static futures (docs/memory-models.md).
+  if (!options.transactions || !system.supports_por() || system.thread_count() > 64 ||
+      options.memory_model != model::MemoryModel::Sc)
+    return search_fn(system, options);
+  const TransactionSystem tx(system, options.transaction_stats);
+  SearchOptions o = options;
+  o.sleep = false;
+  o.rederive = false;
+  Result r = search_fn(static_cast<const TransitionSystem&>(tx), o);
+  for (Counterexample& c : r.violations) refine(tx, c);
+  auto stats = std::make_shared<TxStats>(tx.stats());
+  r.stats.transactions = true;
+  const bool coarser = (r.stats.por && r.stats.ample_states > 0) || stats->merged > 0;
+  r.stats.tx_stats = std::move(stats);
+  if (coarser) rederive_shortest(system, r, options);
+  return r;
+}
+
 // The quotient of `system` under `spec`, searched; counterexamples concretised.
-Result search_quotient(const model::Program& program, const ProgramSystem& system,
+Result search_quotient(const model::Program& program, const TransitionSystem& system,
                        SymmetrySpec spec, const SearchOptions& options) {
   const std::string classes = describe_classes(program, spec);
   const Canonicaliser canon(std::move(spec), system.state_size());
@@ -152,9 +180,10 @@ void settle_on_program(const model::Program& program, model::Executor& exec,
 Result search_with_symmetry(const model::Program& program, model::Executor& exec,
                             const properties::PropertyTable& table, const ProgramSystem& system,
                             const SearchOptions& options, double* compile_seconds) {
+  const auto plain = [](const TransitionSystem& s, const SearchOptions& o) { return search(s, o); };
   if (!options.symmetry)
     return with_engine(program, exec, options, compile_seconds,
-                       [&] { return search(system, options); });
+                       [&] { return with_transactions(system, options, plain); });
   ProgramSymmetry sym = program_symmetry(program);
   std::string fallback;
   if (!sym.ref_blocks.empty()) {
@@ -164,7 +193,10 @@ Result search_with_symmetry(const model::Program& program, model::Executor& exec
     const ProgramSystem checked_system(checked_exec, table);
     try {
       Result r = with_engine(program, checked_exec, options, compile_seconds, [&] {
-        return search_quotient(program, checked_system, std::move(sym.spec), options);
+        return with_transactions(checked_system, options,
+                                 [&](const TransitionSystem& s, const SearchOptions& o) {
+                                   return search_quotient(program, s, std::move(sym.spec), o);
+                                 });
       });
       settle_on_program(program, exec, system, options, compile_seconds, r);
       return r;
@@ -174,8 +206,9 @@ Result search_with_symmetry(const model::Program& program, model::Executor& exec
     sym = program_symmetry(program, false);
   }
   Result r = with_engine(program, exec, options, compile_seconds, [&] {
-    return sym.spec.empty() ? search(system, options)
-                            : search_quotient(program, system, std::move(sym.spec), options);
+    return with_transactions(system, options, [&](const TransitionSystem& s, const SearchOptions& o) {
+      return sym.spec.empty() ? search(s, o) : search_quotient(program, s, std::move(sym.spec), o);
+    });
   });
   r.stats.symmetry_fallback = fallback;
   settle_on_program(program, exec, system, options, compile_seconds, r);
@@ -270,7 +303,8 @@ properties::Outcome outcome_of(const VariantRun& run) {
   const Stats& st = run.result.stats;
   for (const auto& [on, name] :
        {std::pair{st.dead_vars, "dead variables"}, std::pair{st.por, "por"},
-        std::pair{st.sleep, "sleep sets"}, std::pair{st.symmetry, "symmetry"}})
+        std::pair{st.sleep, "sleep sets"}, std::pair{st.symmetry, "symmetry"},
+        std::pair{st.transactions, "transactions"}})
     if (on) o.reduced += (o.reduced.empty() ? "" : ", ") + std::string(name);
   // Under tso/pso the cli turns POR off itself (flush steps are unknown to its static futures,
   // docs/memory-models.md): that run is the default run too.

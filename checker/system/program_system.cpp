@@ -292,4 +292,16 @@ ExistsMask ProgramSystem::check_end(const std::uint8_t* state, Context& ctx,
   return hits;
 }
 
+bool ProgramSystem::next_step_bound(const std::uint8_t* state, unsigned thread,
+                                    Footprint& out) const {
+  if (exec_.finished(state, thread)) return false;
+  const std::uint32_t pc = exec_.pc(state, thread);
+  const std::size_t w = futures_.words();
+  out.reads.assign(futures_.step_reads(thread, pc), futures_.step_reads(thread, pc) + w);
+  out.writes.assign(futures_.step_writes(thread, pc), futures_.step_writes(thread, pc) + w);
+  out.visible = false;
+  out.forks = futures_.step_chooses(thread, pc);
+  return true;
+}
+
 }  // namespace pcmc::checker

@@ -72,6 +72,7 @@ class ProgramSystem final : public TransitionSystem {
   bool cut_future(const std::uint8_t* state, unsigned thread, std::uint64_t among,
                   CutFuture& out) const override;
   std::uint64_t barrier_holders(const std::uint8_t* state) const override;
+  bool next_step_bound(const std::uint8_t* state, unsigned thread, Footprint& out) const override;
   // Diagnostics: objects are named by the program's global symbols (program_objects.cpp).
   void interference(const std::uint8_t* state, unsigned thread, const Footprint& fp,
                     std::vector<std::uint64_t>& objects,

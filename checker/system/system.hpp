@@ -46,6 +46,8 @@ struct Footprint {
                                              // conditions of awaits that blocked a branch
   bool visible = false;  // the step may change a property's outcome: some successor reports
                          // (or is fatal), or it writes an object an invariant reads
+  bool forks = false;    // TransitionSystem::next_step_bound only: the step may have several
+                         // successors (a choose)
 };
 
 // POR diagnostics (--por-stats, checker/reduce/por_stats.hpp): readable names for a system's objects.
@@ -170,6 +172,17 @@ class TransitionSystem {
   virtual std::uint64_t barrier_holders(const std::uint8_t* state) const {
     (void)state;
     return ~std::uint64_t{0};
+  }
+
+  // The transaction reduction (checker/reduce/transactions.hpp): an over-approximation of what
+  // `thread`'s next step from its control point in `state` may read and write, as fp's bitsets
+  // (both branches of every conditional, pointers widened as in the futures). False when the
+  // system cannot say (the default) or the thread is finished.
+  virtual bool next_step_bound(const std::uint8_t* state, unsigned thread, Footprint& out) const {
+    (void)state;
+    (void)thread;
+    (void)out;
+    return false;
   }
 
   // ---- POR diagnostics (checker/reduce/por_stats.hpp); never consulted by the search itself

@@ -84,6 +84,42 @@ class RandomModel {
     return o.str();
   }
 
+  // For the transaction reduction (checker/reduce/transactions.hpp): critical sections of 2-4
+  // steps on the data a lock protects (d0 under m0, d1 under m1, the f of a page under its
+  // owner), private data (p<t>), lockless readers and writers of protected data (what must stop
+  // a transaction), assertions inside critical sections, a retry loop, choices, and an invariant
+  // on d0 or on nothing the threads write. Its own seed range: the others stay unchanged.
+  std::string tx_source(std::uint64_t seed) {
+    std::ostringstream o;
+    o << "scenario rnd_tx_" << seed << " \"random transaction model " << seed << "\";\n"
+      << "struct page { int[0..3] f; thread_t owner; };\n"
+      << "pool struct page mem_map[2] named { pa, pb };\n"
+      << "int[0..3] d0;\nint[0..3] d1;\nint[0..3] p0;\nint[0..3] p1;\nint[0..3] p2;\n"
+      << "int[0..3] q;\nthread_t m0;\nthread_t m1;\n"
+      << "void lock0() { atomic { await(m0 == NO_THREAD); m0 = current; } }\n"
+      << "void unlock0() { m0 = NO_THREAD; }\n"
+      << "void lock1() { atomic { await(NO_THREAD == m1); m1 = current; } }\n"
+      << "void unlock1() { m1 = NO_THREAD; }\n"
+      << "void lock_page(struct page *pg) { atomic { await(pg->owner == NO_THREAD); "
+         "pg->owner = current; } }\n"
+      << "void unlock_page(struct page *pg) { pg->owner = NO_THREAD; }\n";
+    const unsigned threads = 2 + pick(2);
+    for (unsigned t = 0; t < threads; ++t) {
+      o << "thread T" << t << " {\n";
+      const unsigned n = 1 + pick(3);
+      for (unsigned i = 0; i < n; ++i) o << "\t" << tx_statement(t, i) << "\n";
+      o << "}\n";
+    }
+    switch (pick(3)) {
+      case 0: o << "invariant inv: !(d0 == 3 && q == " << pick(4) << ");\n"; break;
+      case 1: o << "invariant inv: q != 3;\n"; break;
+      default: break;
+    }
+    o << "final fin: d" << pick(2) << " != " << pick(4) << ";\n";
+    o << "exists (d" << pick(2) << " == " << pick(4) << ");\n";
+    return o.str();
+  }
+
   // For symmetry reduction: 2-3 threads running one body (interchangeable), then, half of the
   // time, one thread of its own.
   std::string symmetric_source(std::uint64_t seed) {
@@ -272,6 +308,40 @@ class RandomModel {
       default:
         return "lock" + k + "(); " + gk + " = choose(0, " + std::to_string(1 + pick(3)) +
                "); unlock" + k + "();";
+    }
+  }
+
+  // One statement of tx_source(): mostly a critical section of several steps.
+  std::string tx_statement(unsigned t, unsigned i) {
+    const std::string tmp = "t" + std::to_string(t) + "_" + std::to_string(i);
+    const std::string c = std::to_string(pick(4));
+    const std::string k = std::to_string(pick(2));
+    const std::string d = "d" + k;  // the data lock k protects
+    const std::string p = "p" + std::to_string(t);  // this thread's own
+    const auto inc = [](const std::string& v) { return v + " = (" + v + " + 1) % 4; "; };
+    switch (pick(10)) {
+      case 0: return "lock" + k + "(); " + inc(d) + inc(d) + inc(d) + "unlock" + k + "();";
+      case 1:
+        return "lock" + k + "(); { int[0..3] " + tmp + " = " + d + "; " + p + " = " + tmp + "; " +
+               d + " = (" + tmp + " + " + c + ") % 4; " + inc(p) + "} unlock" + k + "();";
+      case 2:
+        return "lock" + k + "(); " + inc(d) + "WARN_ON(" + d + " == " + c + "); " + inc(d) +
+               "unlock" + k + "();";
+      case 3: return inc(p) + inc(p) + "q = " + p + ";";
+      case 4: return "WARN_ON(" + d + " == " + c + ");";  // a lockless reader
+      case 5: return d + " = " + c + ";";                 // a lockless writer
+      case 6: {
+        const std::string pg = std::string(pick(2) == 0 ? "pa" : "pb");
+        return "lock_page(" + pg + "); " + inc(pg + "->f") + inc(pg + "->f") + "unlock_page(" +
+               pg + ");";
+      }
+      case 7:  // a retry loop around a critical section
+        return "{ int[0..3] " + tmp + " = 0; while (" + tmp + " < 2) { lock" + k + "(); " + inc(d) +
+               "unlock" + k + "(); " + tmp + " = " + tmp + " + 1; } }";
+      case 8:
+        return "lock" + k + "(); " + d + " = choose(0, 2); " + inc(d) + "unlock" + k + "();";
+      default:
+        return "lock0(); lock1(); " + inc("d0") + inc("d1") + "unlock1(); unlock0();";
     }
   }
 

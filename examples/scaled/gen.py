@@ -62,33 +62,33 @@ R2_EXPECT = [
 #   n       HPAGE_PMD_NR;  openers: threads opening the file for write
 #   bench   True: written to bench/ (judge run > ~10 s), not run by ctest
 #   pins    {"B nodebug": (states, transitions), ...} pinned counts, from pcmc runs (the default
-#           run: dead variables and ample sets, docs/reductions.md)
+#           run: dead variables, ample sets and transactions, docs/reductions.md)
 # ---------------------------------------------------------------------------------------------
 TABLE = [
     # one THP, 2 and 3 openers (N = 4, 2 openers is C-R1 exactly: same counts)
     dict(kind="thp", n=4, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (1860, 3484), "B debug": (1411, 2640)}),
+         pins={"B nodebug": (1644, 3072), "B debug": (1279, 2390)}),
     dict(kind="thp", n=8, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (6624, 12740)}),
+         pins={"B nodebug": (5932, 11392)}),
     dict(kind="thp", n=16, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (28344, 55444)}),
+         pins={"B nodebug": (25836, 50496)}),
     dict(kind="thp", n=4, openers=3, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (155446, 437799)}),
+         pins={"B nodebug": (124168, 348993)}),
     # N = 8, 3 openers: 2 580 252 states (87 s per run) since the per-slot scan and the per-page
-    # batch steps became the default (564 934 before), 1 276 404 in the default run: bench only.
+    # batch steps became the default (564 934 before), 1 035 204 in the default run: bench only.
     dict(kind="thp", n=8, openers=3, bench=True, expect=R1_EXPECT,
-         pins={"B nodebug": (1276404, 3690429)}),
+         pins={"B nodebug": (1035204, 2991033)}),
     dict(kind="thp", n=16, openers=3, bench=True, expect=R1_EXPECT, pins={}),
     # a file with two THPs, 2 openers
     dict(kind="two_thps", n=4, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (10032, 19242)}),
+         pins={"B nodebug": (8952, 17142)}),
     dict(kind="two_thps", n=8, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (37736, 73594)}),
+         pins={"B nodebug": (34344, 66918)}),
     # collapse + 1 opener (N = 4 is C-R2 without readahead frames) and + 2 openers
     dict(kind="collapse", n=4, openers=1, bench=False, expect=R2_EXPECT,
-         pins={"B nodebug": (25936, 48030), "B debug": (21521, 39263)}),
+         pins={"B nodebug": (20666, 38685), "B debug": (17591, 33108)}),
     dict(kind="collapse", n=8, openers=1, bench=False, expect=R2_EXPECT,
-         pins={"B nodebug": (451432, 842273)}),
+         pins={"B nodebug": (370391, 683807)}),
     # collapse + 2 openers: 46.6 M states before the fidelity steps of issue 20 (not re-measured:
     # no pin),
     # ~250 s per run on the 2-core machine: bench only.

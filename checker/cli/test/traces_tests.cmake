@@ -16,11 +16,13 @@ add_test(NAME "cli: trace-json-schema"
                  ${basics_scenarios})
 set_tests_properties("cli: trace-json-schema" PROPERTIES SKIP_RETURN_CODE 77)
 
-# Saved traces (ctest fixtures): the shortest counterexample of each basics example.
+# Saved traces (ctest fixtures): the shortest counterexample of each basics example. Without
+# transactions: a lasso found with them is real but longer (docs/transactions.md, "Limits"), and
+# the goldens below are the lassos of the search without them.
 foreach(ex lost_update abba_deadlock livelock)
   add_test(NAME "cli: trace-save-${ex}"
            COMMAND ${run} 10 "VIOLATED" -- $<TARGET_FILE:pcmc> check ${basics}/${ex}.pcm
-                   --json ${tdir}/${ex}.json --progress off)
+                   --json ${tdir}/${ex}.json --progress off --transactions off)
   set_tests_properties("cli: trace-save-${ex}" PROPERTIES FIXTURES_SETUP trace_${ex})
 endforeach()
 function(pcmc_trace_test name fixture code pattern)

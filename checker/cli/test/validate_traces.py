@@ -33,7 +33,8 @@ def main():
         stem = os.path.splitext(os.path.basename(scenario))[0]
         for mode, args in (("all", ["--all"]), ("judge", ["--judge"]),
                            ("hashcompact", ["--all", "--store", "hashcompact", "--liveness", "off"]),
-                           ("por", ["--all", "--liveness", "off", "--por", "on", "--por-stats"])):
+                           ("por", ["--all", "--liveness", "off", "--por", "on", "--por-stats",
+                                    "--transactions", "off"])):
             out = os.path.join(outdir, f"{stem}.{mode}.json")
             proc = subprocess.run([pcmc, "check", scenario, *args, "--json", out, "--quiet",
                                    "--progress", "off"], capture_output=True, text=True)
