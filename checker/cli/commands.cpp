@@ -295,7 +295,7 @@ int check_one(const Options& o, Scenario& l) {
     out << "note: --symmetry on: " << run.result.stats.symmetry_fallback
         << " crossed a page-frame block (reference arithmetic or order); searched again without "
            "blocks (docs/frame-blocks.md)\n";
-  if (o.symmetry && !run.result.stats.symmetry)
+  if (o.symmetry && o.symmetry_given && !run.result.stats.symmetry)
     out << "note: --symmetry on found no interchangeable threads or page frames\n";
   if (!o.quiet)
     for (const auto& t : run.traces) print_trace(out, t, o);

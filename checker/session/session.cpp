@@ -122,9 +122,10 @@ Result search_quotient(const model::Program& program, const ProgramSystem& syste
   // sets are off while symmetry applies (Stats::sleep false; ample sets stay on).
   SearchOptions without_sleep = options;
   without_sleep.sleep = false;
-  without_sleep.quotient = true;  // a fair SCC of the quotient is no verdict (search.hpp)
+  without_sleep.quotient = true;  // the lasso is lifted here, a fallback settled by the caller
   Result r = search(quotient, without_sleep);
-  for (Counterexample& c : r.violations) concretise(quotient, c);
+  for (Counterexample& c : r.violations) concretise_lasso(quotient, c, r.lasso_scc);
+  r.lasso_scc.clear();
   r.stats.symmetry = true;
   r.stats.symmetry_classes = classes;
   return r;
@@ -178,6 +179,7 @@ Result search_with_symmetry(const model::Program& program, model::Executor& exec
                             : search_quotient(program, system, std::move(sym.spec), options);
   });
   r.stats.symmetry_fallback = fallback;
+  r.stats.symmetry_unavailable = !r.stats.symmetry;
   settle_on_program(program, exec, system, options, compile_seconds, r);
   return r;
 }
@@ -275,6 +277,9 @@ properties::Outcome outcome_of(const VariantRun& run) {
   // Under tso/pso the cli turns POR off itself (flush steps are unknown to its static futures,
   // docs/memory-models.md): that run is the default run too.
   o.por_unavailable = st.por_unavailable || run.program.memory_model != model::MemoryModel::Sc;
+  // Nothing interchangeable, or symmetry off by itself under tso/pso: plain pins judge the run.
+  o.symmetry_unavailable =
+      st.symmetry_unavailable || run.program.memory_model != model::MemoryModel::Sc;
   return o;
 }
 
