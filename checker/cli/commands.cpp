@@ -226,7 +226,8 @@ nlohmann::json run_json(const checker::VariantRun& run, const Scenario& l, const
                 {"symmetry", st.symmetry}, {"symmetry_classes", st.symmetry_classes},
                 {"symmetry_fallback", st.symmetry_fallback},
                 {"dead_vars", st.dead_vars},
-                {"liveness_graph", st.liveness_graph}, {"fallback_states", st.fallback_states},
+                {"liveness_graph", st.liveness_graph}, {"liveness_cyclic", st.liveness_cyclic},
+                {"fallback_states", st.fallback_states},
                 {"liveness_rounds", st.liveness_rounds}, {"expanded_fully", st.expanded_fully},
                 {"engine", checker::to_string(st.engine)},
                 {"compile_seconds", st.compile_seconds}};

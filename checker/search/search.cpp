@@ -466,6 +466,7 @@ void Search::liveness() {
   const bool reduced = result_.stats.ample_states > 0 || opt_.quotient;
   result_.stats.liveness_graph = reduced ? "reduced" : "full";
   result_.stats.liveness_rounds = 1;
+  result_.stats.liveness_cyclic = out.cyclic;
   if (reduced && out.cyclic && !out.violation && !out.reduced_on_cycles.empty()) {
     result_.stats.liveness_graph.clear();
     result_.stats.liveness_fallback = std::to_string(out.reduced_on_cycles.size()) +

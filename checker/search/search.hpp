@@ -88,6 +88,8 @@ struct Stats {
   std::string liveness_fallback;    // set by the reduced search when its graph cannot decide
                                     // (why); search() / run_variant then settle it (another
                                     // round, or the full graph) and clear it
+  bool liveness_cyclic = false;     // the graph the pass decided on has a cycle (before issue
+                                    // 18 part 3 a cyclic symmetry quotient fell back to the full graph)
   std::uint64_t liveness_rounds = 0;  // reduced searches the non-termination verdict took (1:
                                     // the first decided; more: states of cyclic SCCs were
                                     // expanded fully in the next, docs/reductions.md)

@@ -62,18 +62,18 @@ R2_EXPECT = [
 #   n       HPAGE_PMD_NR;  openers: threads opening the file for write
 #   bench   True: written to bench/ (judge run > ~10 s), not run by ctest
 #   pins    {"B nodebug": (states, transitions), ...} pinned counts, from pcmc runs (the default
-#           run: dead variables and ample sets, docs/reductions.md)
+#           run: dead variables, ample sets and symmetry, docs/reductions.md)
 # ---------------------------------------------------------------------------------------------
 TABLE = [
     # one THP, 2 and 3 openers (N = 4, 2 openers is C-R1 exactly: same counts)
     dict(kind="thp", n=4, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (1860, 3484), "B debug": (1411, 2640)}),
+         pins={"B nodebug": (938, 1756), "B debug": (711, 1330)}),
     dict(kind="thp", n=8, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (6624, 12740)}),
+         pins={"B nodebug": (3324, 6392)}),
     dict(kind="thp", n=16, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (28344, 55444)}),
+         pins={"B nodebug": (14192, 27760)}),
     dict(kind="thp", n=4, openers=3, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (155446, 437799)}),
+         pins={"B nodebug": (26623, 74908)}),
     # N = 8, 3 openers: 2 580 252 states (87 s per run) since the per-slot scan and the per-page
     # batch steps became the default (564 934 before), 1 276 404 in the default run: bench only.
     dict(kind="thp", n=8, openers=3, bench=True, expect=R1_EXPECT,
@@ -81,9 +81,9 @@ TABLE = [
     dict(kind="thp", n=16, openers=3, bench=True, expect=R1_EXPECT, pins={}),
     # a file with two THPs, 2 openers
     dict(kind="two_thps", n=4, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (10032, 19242)}),
+         pins={"B nodebug": (5028, 9643)}),
     dict(kind="two_thps", n=8, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (37736, 73594)}),
+         pins={"B nodebug": (18888, 36835)}),
     # collapse + 1 opener (N = 4 is C-R2 without readahead frames) and + 2 openers
     dict(kind="collapse", n=4, openers=1, bench=False, expect=R2_EXPECT,
          pins={"B nodebug": (25936, 48030), "B debug": (21521, 39263)}),
