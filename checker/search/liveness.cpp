@@ -222,11 +222,11 @@ void Pass::close_scc(std::uint32_t root, bool self_loop) {
 // root gives each member u a *lift* p_u: the program state p_u(u) reached from the root by the
 // tree path, where canonical position j holds concrete thread p_u[j]. An edge u -> v whose
 // successor was canonicalised by σ leads to the lift p_u ∘ σ⁻¹ of v; where v's lift is p_v
-// already, g = p_u ∘ σ⁻¹ ∘ p_v⁻¹ is a generator of the group G of the closed walks' permutations
-// (Schreier). Thread t steps in, or is disabled in, some state of the program SCC over this one
-// iff t's G-orbit holds p_u(w) for a thread w that takes an edge inside the SCC from u, or has
-// no successor in u. Without symmetry every σ is the identity: G is trivial and this is the
-// plain test. While the SCC is on Tarjan's stack, its members are exactly the on-stack states
+// already, g = p_u ∘ σ⁻¹ ∘ p_v⁻¹ is a generator of the group G of the closed walks'
+// permutations (Schreier). Thread t steps in, or is disabled in, some state of the program
+// SCC over this one iff t's G-orbit holds p_u(w) for a thread w that takes an edge inside the
+// SCC from u, or has no successor in u. Without symmetry every σ is the identity: G is trivial
+// and this is the plain test. While the SCC is on Tarjan's stack, its members are exactly the on-stack states
 // numbered at or after its root.
 bool Pass::fair(std::span<const std::uint32_t> members, std::uint32_t root) {
   const auto in_scc = [&](std::uint32_t x) { return on_stack_[x] && index_[x] >= index_[root]; };

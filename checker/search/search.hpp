@@ -88,8 +88,9 @@ struct Stats {
   std::string liveness_fallback;    // set by the reduced search when its graph cannot decide
                                     // (why); search() / run_variant then settle it (another
                                     // round, or the full graph) and clear it
-  bool liveness_cyclic = false;     // the graph the pass decided on has a cycle (before issue
-                                    // 18 part 3 a cyclic symmetry quotient fell back to the full graph)
+  bool liveness_cyclic = false;     // the graph the pass decided on has a cycle (a cyclic
+                                    // symmetry quotient fell back to the full graph before
+                                    // issue 18 part 3)
   std::uint64_t liveness_rounds = 0;  // reduced searches the non-termination verdict took (1:
                                     // the first decided; more: states of cyclic SCCs were
                                     // expanded fully in the next, docs/reductions.md)
@@ -190,8 +191,9 @@ struct SearchOptions {
                                     // (session.hpp), which searches a SymmetricSystem; search()
                                     // itself ignores it. With `liveness` the pass runs on the
                                     // quotient (its fairness test threaded through the
-                                    // symmetries, docs/reductions.md); ample sets combine with it, sleep
-                                    // sets are off while it applies (they name thread ids). Same
+                                    // symmetries, docs/reductions.md); ample sets combine with
+                                    // it, sleep sets are off while it applies (they name thread
+                                    // ids). Same
                                     // verdicts, violated properties, end-state and exists
                                     // verdicts as off; fewer or equal states; counterexamples
                                     // are concrete paths (replayable without it).

@@ -1,6 +1,7 @@
 #include "checker/session/session.hpp"
 
 #include <optional>
+#include <stdexcept>
 
 #include "checker/reduce/dead_lasso.hpp"
 #include "checker/system/native_upgrade.hpp"
@@ -124,7 +125,23 @@ Result search_quotient(const model::Program& program, const ProgramSystem& syste
   without_sleep.sleep = false;
   without_sleep.quotient = true;  // the lasso is lifted here, a fallback settled by the caller
   Result r = search(quotient, without_sleep);
-  for (Counterexample& c : r.violations) concretise_lasso(quotient, c, r.lasso_scc);
+  for (auto c = r.violations.begin(); c != r.violations.end();) {
+    if (c->loop_start < 0) {
+      concretise(quotient, *c);
+    } else {
+      try {
+        concretise_lasso(quotient, *c, r.lasso_scc);
+      } catch (const std::logic_error&) {
+        // Beyond Canonicaliser::kMaxCandidates an orbit may have several stored forms, so a
+        // program state over the SCC need not canonicalise into it: the full graph decides.
+        r.stats.liveness_fallback = "the quotient's lasso did not lift to the program";
+        r.stats.liveness_graph.clear();
+        c = r.violations.erase(c);
+        continue;
+      }
+    }
+    ++c;
+  }
   r.lasso_scc.clear();
   r.stats.symmetry = true;
   r.stats.symmetry_classes = classes;
