@@ -292,6 +292,9 @@ int check_one(const Options& o, Scenario& l) {
     out << "\n";
   }
   por_notes(out, o, run.result.stats);
+  if (!run.result.stats.symmetry_dropped.empty())
+    out << "note: symmetry: a counterexample of the quotient did not concretise ("
+        << run.result.stats.symmetry_dropped << "); searched again without symmetry\n";
   if (!run.result.stats.symmetry_fallback.empty())
     out << "note: --symmetry on: " << run.result.stats.symmetry_fallback
         << " crossed a page-frame block (reference arithmetic or order); searched again without "

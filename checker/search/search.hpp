@@ -114,6 +114,8 @@ struct Stats {
                                     // no local is ever dead where it may be set)
   std::string symmetry_classes;     // the interchangeable threads and page frames,
                                     // "{Oa, Ob} mem_map{F0, F1}" (set by run_variant)
+  std::string symmetry_dropped;     // a counterexample of the quotient did not concretise (why):
+                                    // run_variant searched again without symmetry
   std::string symmetry_fallback;    // a search permuting page-frame blocks was abandoned because
                                     // this crossed a block ("a step of P0 in find_subpage() from
                                     // line 12"); the result is that of the search without

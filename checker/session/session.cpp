@@ -112,6 +112,14 @@ Result with_engine(const model::Program& program, model::Executor& exec,
   return r;
 }
 
+// A safety counterexample of a quotient that concretise() could not map to the program: beyond
+// Canonicaliser::kMaxCandidates an orbit may have several stored forms, so the concrete
+// successors need not canonicalise into the path's states (seen on a mutant with 60 tied page
+// frames). search_with_symmetry then searches without symmetry.
+struct Unconcretised {
+  std::string what;
+};
+
 // The quotient of `system` under `spec`, searched; counterexamples concretised.
 Result search_quotient(const model::Program& program, const ProgramSystem& system,
                        SymmetrySpec spec, const SearchOptions& options) {
@@ -127,7 +135,11 @@ Result search_quotient(const model::Program& program, const ProgramSystem& syste
   Result r = search(quotient, without_sleep);
   for (auto c = r.violations.begin(); c != r.violations.end();) {
     if (c->loop_start < 0) {
-      concretise(quotient, *c);
+      try {
+        concretise(quotient, *c);
+      } catch (const std::logic_error& e) {
+        throw Unconcretised{e.what()};
+      }
     } else {
       try {
         concretise_lasso(quotient, *c, r.lasso_scc);
@@ -167,9 +179,10 @@ void settle_on_program(const model::Program& program, model::Executor& exec,
 // search runs again without blocks (Stats::symmetry_fallback says why). Each search runs on the
 // engine the options ask for (with_engine): the block-checking executor on a native module of
 // its own options (the block sizes are baked in). `*compile_seconds` sums the builds.
-Result search_with_symmetry(const model::Program& program, model::Executor& exec,
-                            const properties::PropertyTable& table, const ProgramSystem& system,
-                            const SearchOptions& options, double* compile_seconds) {
+Result search_with_symmetry_once(const model::Program& program, model::Executor& exec,
+                                 const properties::PropertyTable& table,
+                                 const ProgramSystem& system, const SearchOptions& options,
+                                 double* compile_seconds) {
   if (!options.symmetry)
     return with_engine(program, exec, options, compile_seconds,
                        [&] { return search(system, options); });
@@ -199,6 +212,22 @@ Result search_with_symmetry(const model::Program& program, model::Executor& exec
   r.stats.symmetry_unavailable = !r.stats.symmetry;
   settle_on_program(program, exec, system, options, compile_seconds, r);
   return r;
+}
+
+// search_with_symmetry_once, or, when a counterexample of the quotient does not concretise,
+// the search without symmetry (Stats::symmetry_dropped says why).
+Result search_with_symmetry(const model::Program& program, model::Executor& exec,
+                            const properties::PropertyTable& table, const ProgramSystem& system,
+                            const SearchOptions& options, double* compile_seconds) {
+  try {
+    return search_with_symmetry_once(program, exec, table, system, options, compile_seconds);
+  } catch (const Unconcretised& e) {
+    Result r = with_engine(program, exec, options, compile_seconds,
+                           [&] { return search(system, options); });
+    r.stats.symmetry_dropped = e.what;
+    r.stats.symmetry_unavailable = true;
+    return r;
+  }
 }
 
 }  // namespace
