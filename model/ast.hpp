@@ -233,7 +233,8 @@ struct ExpectItem {
   Quantifier quant = Quantifier::Never;
   std::int64_t count = -1;  // States/Transitions; Exists: -1 when no count was given
   // States/Transitions: the reductions the count is pinned under (`states 949 with symmetry;`),
-  // in properties::Outcome::reduced's form: "dead variables, por" for a plain pin (the default run),
+  // in properties::Outcome::reduced's form: "dead variables, por, symmetry" for a plain pin
+  // (the default run),
   // "dead variables, symmetry" for `with symmetry`; "" (`with none`) = unreduced (--no-reduce).
   std::string reduced;
 };

@@ -310,11 +310,11 @@ ExpectItem Parser::expect_item() {
   // `with por+symmetry`: the reductions a pinned count is measured under, in the order and the
   // words of properties::Outcome::reduced ("dead variables, por, sleep sets, symmetry"). The
   // dead-variable reduction is on in every pin (it is the default run's), except `with none`:
-  // the counts of `--no-reduce`. A plain pin is the default run's: dead variables, POR and
-  // transactions (properties::kDefaultReductions; ample sets alone, as with the non-termination
-  // pass).
+  // the counts of `--no-reduce`. A plain pin is the default run's: dead variables, POR (ample
+  // sets alone, as with the non-termination pass), symmetry and transactions
+  // (properties::kDefaultReductions).
   auto reductions = [&] {
-    bool dead = true, por = !is_word("with"), sleep = false, symmetry = false;
+    bool dead = true, por = !is_word("with"), sleep = false, symmetry = por;
     bool transactions = por;
     if (is_word("with")) {
       next();

@@ -97,7 +97,8 @@ std::vector<Mismatch> judge(const std::vector<ExpectDecl>& expects, const RunSpe
     if (applies(e, run))
       for (const ExpectItem& it : e.items)
         if ((it.kind == ExpectItem::States || it.kind == ExpectItem::Transitions) &&
-            pinned_under(it.reduced, outcome.reduced, outcome.por_unavailable))
+            pinned_under(it.reduced, outcome.reduced, outcome.por_unavailable,
+                           outcome.symmetry_unavailable))
           pinned_here = true;
   for (const ExpectDecl& e : expects) {
     if (!applies(e, run)) continue;
@@ -156,10 +157,12 @@ std::vector<Mismatch> judge(const std::vector<ExpectDecl>& expects, const RunSpe
         }
         case ExpectItem::States:
         case ExpectItem::Transitions:
-          if (!pinned_under(it.reduced, outcome.reduced, outcome.por_unavailable) &&
+          if (!pinned_under(it.reduced, outcome.reduced, outcome.por_unavailable,
+                           outcome.symmetry_unavailable) &&
               (pinned_here || it.reduced != kDefaultReductions))
             break;
-          if (!pinned_under(it.reduced, outcome.reduced, outcome.por_unavailable)) {
+          if (!pinned_under(it.reduced, outcome.reduced, outcome.por_unavailable,
+                           outcome.symmetry_unavailable)) {
             out.push_back({it.loc, std::string("the pinned ") +
                                        (it.kind == ExpectItem::States ? "states" : "transitions") +
                                        " are counts of the default reductions (" +

@@ -43,22 +43,28 @@ struct Outcome {
                         // empty: none. Plain `states` and `transitions` pins are counts of
                         // kDefaultReductions: with others they are a mismatch saying so.
   bool por_unavailable = false;  // POR was asked for but cannot apply (tso/pso, > 64 threads):
-                                 // the default run is then dead variables alone
+                                 // the default run is then without it
+  bool symmetry_unavailable = false;  // symmetry was asked for but nothing is interchangeable
+                                      // (or tso/pso): the default run is then without it
 };
 
 // What a plain pin is measured under: the reductions of `pcmc check` with no option (the parser
 // writes the same words, model/parser_decl.cpp). Where POR cannot apply (weak memory models,
-// more than 64 threads) the default run applies dead variables alone (transactions need what POR
-// needs: checker/reduce/transactions.hpp), also judged by plain pins.
-inline constexpr const char* kDefaultReductions = "dead variables, por, transactions";
-inline constexpr const char* kDefaultReductionsWithoutPor = "dead variables";
+// more than 64 threads; transactions need what POR needs: checker/reduce/transactions.hpp) or
+// nothing is interchangeable, the default run applies the rest, also judged by plain pins.
+inline constexpr const char* kDefaultReductions = "dead variables, por, symmetry, transactions";
 // Whether a count pinned under `pinned` is one of a run that applied `applied`. A run with
-// `--por off` applies dead variables alone too, but its counts are not the default run's: only
-// a run where POR could not apply is judged by plain pins without it.
+// `--por off`, `--symmetry off` or `--transactions off` applies fewer too, but its counts are not the default run's:
+// only a run where a default reduction could not apply is judged by plain pins without it.
 inline bool pinned_under(const std::string& pinned, const std::string& applied,
-                         bool por_unavailable) {
-  return pinned == applied || (por_unavailable && pinned == kDefaultReductions &&
-                               applied == kDefaultReductionsWithoutPor);
+                         bool por_unavailable, bool symmetry_unavailable) {
+  if (pinned == applied) return true;
+  if (pinned != kDefaultReductions) return false;
+  std::string rest = "dead variables";
+  if (!por_unavailable) rest += ", por";
+  if (!symmetry_unavailable) rest += ", symmetry";
+  if (!por_unavailable) rest += ", transactions";
+  return applied == rest;
 }
 
 struct Mismatch {

@@ -234,7 +234,8 @@ nlohmann::json run_json(const checker::VariantRun& run, const Scenario& l, const
                 {"symmetry_fallback", st.symmetry_fallback},
                 {"dead_vars", st.dead_vars},
                 {"transactions", st.transactions},
-                {"liveness_graph", st.liveness_graph}, {"fallback_states", st.fallback_states},
+                {"liveness_graph", st.liveness_graph}, {"liveness_cyclic", st.liveness_cyclic},
+                {"fallback_states", st.fallback_states},
                 {"liveness_rounds", st.liveness_rounds}, {"expanded_fully", st.expanded_fully},
                 {"engine", checker::to_string(st.engine)},
                 {"compile_seconds", st.compile_seconds}};
@@ -310,11 +311,14 @@ int check_one(const Options& o, Scenario& l) {
     out << "\n";
   }
   por_notes(out, o, run.result.stats);
+  if (!run.result.stats.symmetry_dropped.empty())
+    out << "note: symmetry: a counterexample of the quotient did not concretise ("
+        << run.result.stats.symmetry_dropped << "); searched again without symmetry\n";
   if (!run.result.stats.symmetry_fallback.empty())
     out << "note: --symmetry on: " << run.result.stats.symmetry_fallback
         << " crossed a page-frame block (reference arithmetic or order); searched again without "
            "blocks (docs/frame-blocks.md)\n";
-  if (o.symmetry && !run.result.stats.symmetry)
+  if (o.symmetry && o.symmetry_given && !run.result.stats.symmetry)
     out << "note: --symmetry on found no interchangeable threads or page frames\n";
   if (!o.quiet)
     for (const auto& t : run.traces) print_trace(out, t, o);

@@ -131,12 +131,12 @@ std::vector<OptionGroup> option_groups(Options& o, OptionChoices& c) {
        "on | off: with ample sets, lock-aware independence: the other threads' futures stop at "
        "lock awaits (await(lock == NO_THREAD)) that the ample set's threads hold closed "
        "(docs/por.md, \"C1 with locks\"); off: the full static futures")
-      ("symmetry", po::value<std::string>(&c.symmetry)->default_value("off"),
+      ("symmetry", po::value<std::string>(&c.symmetry)->default_value("on"),
        "on | off: symmetry reduction of interchangeable threads (same code) and page frames (pool "
        "elements no code names), found automatically ("
        "docs/symmetry.md); same verdicts, fewer states, concrete traces; combines with --por on "
-       "(with the non-termination pass: decided on the quotient when it is acyclic, else on "
-       "the full graph)")
+       "and with the non-termination pass (decided on the quotient, docs/reductions.md). On by "
+       "default; off under --memory-model tso|pso")
       ("dead-vars", po::value<std::string>(&c.dead_vars)->default_value("on"),
        "on | off: dead-variable reduction (docs/reductions.md): a thread's locals that no path "
        "reads before overwriting them are stored as 0 where a step stops, so states differing "

@@ -241,6 +241,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
   o.por_locks = por_locks == "on";
   if (symmetry != "on" && symmetry != "off") return fail("--symmetry must be on or off");
   o.symmetry = symmetry == "on";
+  o.symmetry_given = vm.count("symmetry") != 0 && !vm["symmetry"].defaulted();
+  const bool symmetry_given = o.symmetry_given;
   if (c.dead_vars != "on" && c.dead_vars != "off") return fail("--dead-vars must be on or off");
   o.dead_vars = c.dead_vars == "on";
   if (c.transactions != "on" && c.transactions != "off")
@@ -249,13 +251,14 @@ ParseResult parse_options(int argc, const char* const* argv) {
   if (o.no_reduce) {
     const bool dead_given = vm.count("dead-vars") != 0 && !vm["dead-vars"].defaulted();
     const bool tx_given = vm.count("transactions") != 0 && !vm["transactions"].defaulted();
-    if ((o.por_given && por != "off") || o.symmetry || (dead_given && o.dead_vars) ||
+    const bool sym_on = symmetry_given && o.symmetry;
+    if ((o.por_given && por != "off") || sym_on || (dead_given && o.dead_vars) ||
         (tx_given && o.transactions))
       return fail("--no-reduce turns every reduction off: it cannot go with --por " + por +
-                  (o.symmetry ? ", --symmetry on" : "") +
+                  (sym_on ? ", --symmetry on" : "") +
                   (dead_given && o.dead_vars ? ", --dead-vars on" : "") +
                   (tx_given && o.transactions ? ", --transactions on" : ""));
-    o.por = o.sleep = o.dead_vars = o.transactions = false;
+    o.por = o.sleep = o.dead_vars = o.symmetry = o.transactions = false;
   }
   // Memory models (docs/memory-models.md, "Reductions and passes"): the store buffers' flushes
   // are steps the static futures of POR do not know, symmetry does not permute buffers, and
@@ -271,14 +274,14 @@ ParseResult parse_options(int argc, const char* const* argv) {
     if (o.por_given && (o.por || o.sleep))
       return fail(mm + " and --por " + por + " cannot be combined: partial-order reduction does "
                   "not know the flush steps (docs/memory-models.md); use --por off");
-    if (o.symmetry)
+    if (symmetry_given && o.symmetry)
       return fail(mm + " and --symmetry on cannot be combined: symmetry does not permute store "
                   "buffers (docs/memory-models.md)");
     if (vm.count("transactions") != 0 && !vm["transactions"].defaulted() && o.transactions)
       return fail(mm + " and --transactions on cannot be combined: the flush steps are unknown to "
                   "the futures that decide what merges (docs/transactions.md)");
     o.liveness = false;
-    o.por = o.sleep = o.transactions = false;
+    o.por = o.sleep = o.symmetry = o.transactions = false;
   } else if (o.store_buffer != 0) {
     return fail("--store-buffer needs --memory-model tso or pso");
   }

@@ -45,7 +45,9 @@ struct Options {
   bool sleep = false;      // --por on|sleep: sleep sets (docs/sleep-sets.md)
   bool por_given = false;  // --por was on the command line (the default, on, applies quietly
                            // where it can: no note where it does not)
-  bool symmetry = false;   // --symmetry on|off: interchangeable threads (docs/symmetry.md)
+  bool symmetry = true;    // --symmetry on|off: interchangeable threads (docs/symmetry.md)
+  bool symmetry_given = false;  // --symmetry was on the command line (the default applies
+                                // quietly: no note where nothing is interchangeable)
   bool por_locks = true;   // --por-locks: lock-aware C1 (docs/por.md, "C1 with locks")
   bool por_stats = false;  // --por-stats: why POR reduced where it did not (por_stats.hpp)
   bool dead_vars = true;   // --dead-vars on|off: dead-variable reduction (docs/reductions.md)

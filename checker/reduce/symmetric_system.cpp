@@ -13,6 +13,7 @@ struct SymContext final : Context {
   std::unique_ptr<Context> inner;
   Canonicaliser::Scratch scratch;
   std::vector<std::uint8_t> canonical;
+  std::vector<unsigned> perm;  // the canonicalising permutation of the last successor
 };
 
 // Forwards the inner system's transitions with their states canonicalised.
@@ -22,8 +23,9 @@ class Canonicalising final : public TransitionSink {
       : canon_(canon), ctx_(ctx), sink_(sink) {}
   void on_transition(const Transition& t) override {
     Transition c = t;
-    canon_.canonicalise(t.state, ctx_.canonical.data(), ctx_.scratch);
+    canon_.canonicalise(t.state, ctx_.canonical.data(), ctx_.scratch, &ctx_.perm);
     c.state = ctx_.canonical.data();
+    c.thread_perm = ctx_.perm.data();
     sink_.on_transition(c);
   }
 

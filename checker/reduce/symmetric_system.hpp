@@ -11,10 +11,14 @@
 // Thread-safe like the inner system: one Context per worker. Partial-order reduction goes
 // through it when the inner system offers it: footprints and interference are the inner
 // system's, taken in the stored (canonical, hence concrete) state, and only the successors are
-// canonicalised — why that is sound: docs/symmetry.md, "POR and symmetry together". The
-// non-termination pass must not run on it (a lasso of canonical states is not a fair lasso of
-// the inner system): run_variant applies symmetry only with the pass off.
+// canonicalised — why that is sound: docs/symmetry.md, "POR and symmetry together". Each
+// successor carries its canonicalising thread permutation (Transition::thread_perm), through
+// which the non-termination pass decides weak fairness on the quotient (docs/reductions.md);
+// its lasso, a cycle of canonical states, is lifted to the program by concretise_lasso.
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include "checker/system/counterexample.hpp"
 #include "checker/reduce/symmetry.hpp"
@@ -91,5 +95,13 @@ class SymmetricSystem final : public TransitionSystem {
 // index when it matches, and with the same reports); `cex.thread` is mapped likewise. Throws
 // std::logic_error when no concrete step matches (the spec is not a symmetry of the system).
 void concretise(const SymmetricSystem& sym, Counterexample& cex);
+
+// concretise() for every counterexample; a lasso (loop_start >= 0) found on `sym` by the
+// non-termination pass, whose SCC's canonical states are `scc` (Result::lasso_scc), becomes a
+// weakly fair lasso of sym.inner(): the stem concretised, then a cycle built among the program
+// states over `scc` from the stem's end, on which every thread steps or is disabled somewhere
+// (symmetric_lasso.cpp). Throws std::logic_error when none exists (an unsound reduction).
+void concretise_lasso(const SymmetricSystem& sym, Counterexample& cex,
+                      const std::vector<std::string>& scc);
 
 }  // namespace pcmc::checker

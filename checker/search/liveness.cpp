@@ -4,6 +4,7 @@
 #include "checker/search/liveness.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
@@ -19,21 +20,34 @@ constexpr std::uint64_t kPollEvery = 4096;  // states visited between stop() pol
 struct Edge {
   std::uint32_t to;
   Step step;
+  std::uint32_t perm = kNone;  // offset of its thread permutation in the collector's `perms`
+                               // (kNone: the identity, or not collected)
 };
 
-// Maps a state's non-fatal successors to stored ids, in the contract order.
+// Maps a state's non-fatal successors to stored ids, in the contract order; with `perms`, also
+// each edge's thread permutation (Transition::thread_perm, `threads` entries).
 class EdgeCollector final : public TransitionSink {
  public:
-  EdgeCollector(const StateStore& store, std::vector<Edge>& out) : store_(store), out_(out) {}
+  EdgeCollector(const StateStore& store, std::vector<Edge>& out,
+                std::vector<unsigned>* perms = nullptr, unsigned threads = 0)
+      : store_(store), out_(out), perms_(perms), threads_(threads) {}
   void on_transition(const Transition& t) override {
     if (t.fatal) return;  // the path ends there: not an edge of any infinite execution
     const std::uint32_t id = store_.find(t.state);
-    if (id != kNone) out_.push_back({id, Step{t.thread, t.index}});
+    if (id == kNone) return;
+    Edge e{id, Step{t.thread, t.index}};
+    if (perms_ != nullptr && t.thread_perm != nullptr) {
+      e.perm = static_cast<std::uint32_t>(perms_->size());
+      perms_->insert(perms_->end(), t.thread_perm, t.thread_perm + threads_);
+    }
+    out_.push_back(e);
   }
 
  private:
   const StateStore& store_;
   std::vector<Edge>& out_;
+  std::vector<unsigned>* perms_;
+  unsigned threads_;
 };
 
 class Pass {
@@ -55,8 +69,9 @@ class Pass {
     return !std::binary_search(unexpanded_.begin(), unexpanded_.end(), id);
   }
   // Appends thread t's edges out of u; returns its successor count (0: t cannot step in u).
-  unsigned edges_of(std::uint32_t u, unsigned t, std::vector<Edge>& out) {
-    EdgeCollector sink(store_, out);
+  unsigned edges_of(std::uint32_t u, unsigned t, std::vector<Edge>& out,
+                    std::vector<unsigned>* perms = nullptr) {
+    EdgeCollector sink(store_, out, perms, threads_);
     store_.decode(u, buf_.data());
     return sys_.successors(buf_.data(), t, *ctx_, sink);
   }
@@ -104,10 +119,18 @@ class Pass {
   std::uint32_t counter_ = 0;
 
   std::vector<Edge> scratch_;
-  std::vector<bool> taken_, disabled_;
+  // fair()'s scratch: each member's lift (a thread permutation) at lifts_[at_[id]..+threads_),
+  // the edges' permutations, the union-find over threads, the threads that step or are disabled.
+  std::unordered_map<std::uint32_t, std::uint32_t> at_;
+  std::vector<unsigned> lifts_, perms_, lift_, next_, uf_;
+  std::vector<bool> witness_;
   bool cyclic_ = false;               // an SCC with an internal edge was closed
   std::uint32_t best_entry_ = kNone;  // smallest id of the best fair SCC so far
   std::vector<std::uint32_t> best_;   // its members, sorted
+  unsigned find(unsigned x) {
+    while (uf_[x] != x) x = uf_[x] = uf_[uf_[x]];
+    return x;
+  }
 };
 
 void Pass::visit(std::uint32_t v) {
@@ -162,7 +185,10 @@ LivenessOutcome Pass::run() {
       if (low_[v] == index_[v]) close_scc(v, self_loop);
     }
   }
-  if (best_entry_ != kNone) out.violation = lasso();
+  if (best_entry_ != kNone) {
+    out.violation = lasso();
+    out.fair_scc = best_;
+  }
   out.cyclic = cyclic_;
   out.reduced_on_cycles = std::move(reduced_on_cycles_);
   return out;
@@ -191,27 +217,69 @@ void Pass::close_scc(std::uint32_t root, bool self_loop) {
   stack_.resize(pos);
 }
 
-// The weak-fairness test of liveness.hpp. While the SCC is still on Tarjan's stack, its members
-// are exactly the on-stack states numbered at or after its root.
+// The weak-fairness test of liveness.hpp, threaded through the SCC's symmetry permutations
+// (docs/reductions.md, "Symmetry and the non-termination pass"). A breadth-first walk from the
+// root gives each member u a *lift* p_u: the program state p_u(u) reached from the root by the
+// tree path, where canonical position j holds concrete thread p_u[j]. An edge u -> v whose
+// successor was canonicalised by σ leads to the lift p_u ∘ σ⁻¹ of v; where v's lift is p_v
+// already, g = p_u ∘ σ⁻¹ ∘ p_v⁻¹ is a generator of the group G of the closed walks'
+// permutations (Schreier). Thread t steps in, or is disabled in, some state of the program
+// SCC over this one iff t's G-orbit holds p_u(w) for a thread w that takes an edge inside the
+// SCC from u, or has no successor in u. Without symmetry every σ is the identity: G is trivial
+// and this is the plain test. While the SCC is on Tarjan's stack, its members are exactly the on-stack states
+// numbered at or after its root.
 bool Pass::fair(std::span<const std::uint32_t> members, std::uint32_t root) {
   const auto in_scc = [&](std::uint32_t x) { return on_stack_[x] && index_[x] >= index_[root]; };
-  taken_.assign(threads_, false);
-  disabled_.assign(threads_, false);
+  const unsigned n = threads_;
+  uf_.resize(n);
+  std::iota(uf_.begin(), uf_.end(), 0u);
+  witness_.assign(n, false);
+  at_.clear();
+  lifts_.clear();
+  lift_.resize(n);
+  next_.resize(n);
+  at_.emplace(root, 0);
+  for (unsigned j = 0; j < n; ++j) lifts_.push_back(j);
+  std::vector<std::uint32_t> queue{root};
+  queue.reserve(members.size());
   bool internal = false;
   bool unfinished = false;
-  for (const std::uint32_t u : members) {
+  for (std::size_t head = 0; head < queue.size(); ++head) {
+    const std::uint32_t u = queue[head];
     if (!expanded(u)) continue;  // no edges: cannot be in a cyclic SCC
-    for (unsigned t = 0; t < threads_; ++t) {
+    std::copy_n(lifts_.begin() + at_.at(u), n, lift_.begin());
+    for (unsigned t = 0; t < n; ++t) {
       scratch_.clear();
-      if (edges_of(u, t, scratch_) == 0) disabled_[t] = true;
-      for (const Edge& e : scratch_)
-        if (in_scc(e.to)) taken_[t] = internal = true;
+      perms_.clear();
+      if (edges_of(u, t, scratch_, &perms_) == 0) witness_[lift_[t]] = true;  // disabled
+      for (const Edge& e : scratch_) {
+        if (!in_scc(e.to)) continue;
+        internal = true;
+        witness_[lift_[t]] = true;  // steps inside the SCC
+        for (unsigned k = 0; k < n; ++k)  // next = lift ∘ σ⁻¹: next[σ(k)] = lift[k]
+          next_[e.perm == kNone ? k : perms_[e.perm + k]] = lift_[k];
+        const auto [it, fresh] = at_.emplace(e.to, static_cast<std::uint32_t>(lifts_.size()));
+        if (fresh) {
+          lifts_.insert(lifts_.end(), next_.begin(), next_.end());
+          queue.push_back(e.to);
+        } else {  // the generator maps p_v[j] to next[j]
+          for (unsigned j = 0; j < n; ++j) {
+            const unsigned a = find(lifts_[it->second + j]), b = find(next_[j]);
+            if (a != b) uf_[a] = b;
+          }
+        }
+      }
       if (!finished(u, t)) unfinished = true;
     }
   }
+  if (queue.size() != members.size())
+    throw std::logic_error("liveness: an SCC's members are not reachable from its root");
   if (!internal || !unfinished) return false;
-  for (unsigned t = 0; t < threads_; ++t)
-    if (!taken_[t] && !disabled_[t]) return false;  // t enabled throughout, never steps here
+  std::vector<bool> orbit_covered(n, false);
+  for (unsigned x = 0; x < n; ++x)
+    if (witness_[x]) orbit_covered[find(x)] = true;
+  for (unsigned t = 0; t < n; ++t)
+    if (!orbit_covered[find(t)]) return false;  // t enabled throughout, never steps here
   return true;
 }
 

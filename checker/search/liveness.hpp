@@ -14,7 +14,8 @@
 //
 // Exactness: a fair infinite execution exists iff some reachable strongly connected component C
 // has an internal edge and, for every thread t, t takes an edge inside C or t has no successor
-// in some state of C. (If: a cycle through all of C that uses each such edge and visits each such
+// in some state of C. On a symmetry quotient (Transition::thread_perm) the test is threaded
+// through the permutations met inside C (liveness.cpp, Pass::fair; docs/reductions.md). (If: a cycle through all of C that uses each such edge and visits each such
 // state, repeated forever, is fair. Only if: the states an infinite execution visits infinitely
 // often lie in one SCC; a thread stepping infinitely often takes an edge inside it, a thread that
 // is not continuously enabled is disabled in a state of it.) Any infinite execution leaves some
@@ -77,6 +78,9 @@ struct LivenessOutcome {
   // The states of SCCs with an internal edge that `reduced` marks (expanded with an ample set),
   // in no particular order; empty when `reduced` is null.
   std::vector<std::uint32_t> reduced_on_cycles;
+  // With a violation: the members of its SCC, sorted (a symmetry quotient's lasso is lifted to
+  // the program through them: reduce/symmetric_system.hpp, concretise_lasso).
+  std::vector<std::uint32_t> fair_scc;
 };
 
 // `unexpanded`: ids (sorted) of the states the search stored but did not expand.

@@ -52,7 +52,7 @@ namespace detail {
 Result reduced_rounds(const TransitionSystem& system, const SearchOptions& options) {
   constexpr std::uint64_t kMaxRounds = 4;
   Result r = Search(system, options).run();
-  if (r.stats.liveness_fallback.empty() || options.quotient) return r;
+  if (r.stats.liveness_fallback.empty()) return r;
   auto forced = std::make_shared<std::unordered_set<std::string>>();
   if (options.expand_fully) *forced = *options.expand_fully;
   double seconds = r.stats.seconds;
@@ -71,7 +71,7 @@ Result reduced_rounds(const TransitionSystem& system, const SearchOptions& optio
   r.stats.seconds = seconds;
   r.stats.liveness_rounds = rounds;
   r.stats.expanded_fully = forced->size();
-  if (!r.stats.liveness_fallback.empty())
+  if (!r.stats.liveness_fallback.empty() && !options.quotient)  // else run_variant settles it
     settle_nontermination(r, options, [&](const SearchOptions& o) {
       return Search(system, o).run();
     });

@@ -472,26 +472,28 @@ void Search::liveness() {
   const bool reduced = result_.stats.ample_states > 0 || opt_.quotient;
   result_.stats.liveness_graph = reduced ? "reduced" : "full";
   result_.stats.liveness_rounds = 1;
-  if (reduced && out.cyclic && (opt_.quotient || (!out.violation && !out.reduced_on_cycles.empty()))) {
+  result_.stats.liveness_cyclic = out.cyclic;
+  if (reduced && out.cyclic && !out.violation && !out.reduced_on_cycles.empty()) {
     result_.stats.liveness_graph.clear();
-    result_.stats.liveness_fallback =
-        opt_.quotient ? "the symmetry quotient has a cycle"
-                      : std::to_string(out.reduced_on_cycles.size()) +
-                            " states of cyclic SCCs were expanded with an ample set";
-    if (!opt_.quotient) {
-      std::vector<std::uint8_t> buf(std::max<std::size_t>(1, sys_.state_size()));
-      for (const std::uint32_t id : out.reduced_on_cycles) {
-        store_.decode(id, buf.data());
-        result_.cycle_states.emplace_back(reinterpret_cast<const char*>(buf.data()),
-                                          sys_.state_size());
-      }
-    }
+    result_.stats.liveness_fallback = std::to_string(out.reduced_on_cycles.size()) +
+                                      " states of cyclic SCCs were expanded with an ample set";
+    for (const std::uint32_t id : out.reduced_on_cycles)
+      result_.cycle_states.push_back(state_bytes(id));
     return;
   }
   if (out.violation) {
     recorded_[out.violation->property] = true;
     result_.violations.push_back(std::move(*out.violation));
+    if (opt_.quotient)
+      for (const std::uint32_t id : out.fair_scc) result_.lasso_scc.push_back(state_bytes(id));
   }
+}
+
+std::string Search::state_bytes(std::uint32_t id) const {
+  std::string bytes(std::max<std::size_t>(1, sys_.state_size()), '\0');
+  store_.decode(id, reinterpret_cast<std::uint8_t*>(bytes.data()));
+  bytes.resize(sys_.state_size());
+  return bytes;
 }
 
 Stats Search::snapshot() const {

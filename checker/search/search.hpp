@@ -68,6 +68,8 @@ struct Stats {
                                     // a system that supports it, at most 64 threads)
   bool por_unavailable = false;     // SearchOptions::por was asked for, but the system does not
                                     // support it (tso/pso store buffers, over 64 threads)
+  bool symmetry_unavailable = false;  // SearchOptions::symmetry was asked for, but nothing is
+                                      // interchangeable (run_variant)
   std::uint64_t ample_states = 0;   // POR: states expanded with an ample set (not every thread)
   std::uint64_t proviso_full = 0;   // POR: states fully expanded only because of the proviso
   std::uint64_t por_off_after = 0;  // POR: ample sets were turned off after this many
@@ -87,6 +89,9 @@ struct Stats {
   std::string liveness_fallback;    // set by the reduced search when its graph cannot decide
                                     // (why); search() / run_variant then settle it (another
                                     // round, or the full graph) and clear it
+  bool liveness_cyclic = false;     // the graph the pass decided on has a cycle (a cyclic
+                                    // symmetry quotient fell back to the full graph before
+                                    // issue 18 part 3)
   std::uint64_t liveness_rounds = 0;  // reduced searches the non-termination verdict took (1:
                                     // the first decided; more: states of cyclic SCCs were
                                     // expanded fully in the next, docs/reductions.md)
@@ -113,6 +118,8 @@ struct Stats {
                                     // no local is ever dead where it may be set)
   std::string symmetry_classes;     // the interchangeable threads and page frames,
                                     // "{Oa, Ob} mem_map{F0, F1}" (set by run_variant)
+  std::string symmetry_dropped;     // a counterexample of the quotient did not concretise (why):
+                                    // run_variant searched again without symmetry
   std::string symmetry_fallback;    // a search permuting page-frame blocks was abandoned because
                                     // this crossed a block ("a step of P0 in find_subpage() from
                                     // line 12"); the result is that of the search without
@@ -189,9 +196,10 @@ struct SearchOptions {
                                     // (docs/symmetry.md). Applied by run_variant
                                     // (session.hpp), which searches a SymmetricSystem; search()
                                     // itself ignores it. With `liveness` the pass runs on the
-                                    // quotient and falls back to the full graph when the
-                                    // quotient has a cycle; ample sets combine with it, sleep
-                                    // sets are off while it applies (they name thread ids). Same
+                                    // quotient (its fairness test threaded through the
+                                    // symmetries, docs/reductions.md); ample sets combine with
+                                    // it, sleep sets are off while it applies (they name thread
+                                    // ids). Same
                                     // verdicts, violated properties, end-state and exists
                                     // verdicts as off; fewer or equal states; counterexamples
                                     // are concrete paths (replayable without it).
@@ -222,7 +230,8 @@ struct SearchOptions {
   // rounds of the non-termination decision, search_shortest.cpp). Null: none.
   std::shared_ptr<const std::unordered_set<std::string>> expand_fully;
   bool quotient = false;            // the system searched is a symmetry quotient (set by
-                                    // run_variant): a weakly fair SCC of it is no verdict
+                                    // run_variant): its lasso is lifted by run_variant, and a
+                                    // fallback to the full graph is run_variant's to search
   bool log_edges = true;            // BFS with `liveness`: keep the explored edges (4 bytes per
                                     // state and per edge) so the non-termination pass walks them
                                     // instead of regenerating every successor (about halves the
@@ -292,6 +301,9 @@ struct Result {
   // With Stats::liveness_fallback: the states of cyclic SCCs that were expanded with an ample
   // set, their bytes one after the other (search() expands them fully in the next round).
   std::vector<std::string> cycle_states;
+  // On a symmetry quotient (SearchOptions::quotient) with a non-termination lasso: the states of
+  // its SCC (canonical), through which run_variant lifts the lasso to the program.
+  std::vector<std::string> lasso_scc;
 };
 
 // The search of `system` (search.cpp, parallel_bfs.cpp), then, when a BFS with POR found

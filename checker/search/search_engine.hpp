@@ -139,6 +139,7 @@ class Search final : public TransitionSink {
   }
   void liveness();
   Stats snapshot() const;
+  std::string state_bytes(std::uint32_t id) const;  // a stored state, decoded
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
   std::string state_limit_reason() const;
 

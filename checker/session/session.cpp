@@ -1,6 +1,7 @@
 #include "checker/session/session.hpp"
 
 #include <optional>
+#include <stdexcept>
 
 #include "checker/reduce/dead_lasso.hpp"
 #include "checker/system/native_upgrade.hpp"
@@ -139,6 +140,14 @@ Result with_transactions(const TransitionSystem& system, const SearchOptions& op
   return r;
 }
 
+// A safety counterexample of a quotient that concretise() could not map to the program: beyond
+// Canonicaliser::kMaxCandidates an orbit may have several stored forms, so the concrete
+// successors need not canonicalise into the path's states (seen on a mutant with 60 tied page
+// frames). search_with_symmetry then searches without symmetry.
+struct Unconcretised {
+  std::string what;
+};
+
 // The quotient of `system` under `spec`, searched; counterexamples concretised.
 Result search_quotient(const model::Program& program, const TransitionSystem& system,
                        SymmetrySpec spec, const SearchOptions& options) {
@@ -150,9 +159,30 @@ Result search_quotient(const model::Program& program, const TransitionSystem& sy
   // sets are off while symmetry applies (Stats::sleep false; ample sets stay on).
   SearchOptions without_sleep = options;
   without_sleep.sleep = false;
-  without_sleep.quotient = true;  // a fair SCC of the quotient is no verdict (search.hpp)
+  without_sleep.quotient = true;  // the lasso is lifted here, a fallback settled by the caller
   Result r = search(quotient, without_sleep);
-  for (Counterexample& c : r.violations) concretise(quotient, c);
+  for (auto c = r.violations.begin(); c != r.violations.end();) {
+    if (c->loop_start < 0) {
+      try {
+        concretise(quotient, *c);
+      } catch (const std::logic_error& e) {
+        throw Unconcretised{e.what()};
+      }
+    } else {
+      try {
+        concretise_lasso(quotient, *c, r.lasso_scc);
+      } catch (const std::logic_error&) {
+        // Beyond Canonicaliser::kMaxCandidates an orbit may have several stored forms, so a
+        // program state over the SCC need not canonicalise into it: the full graph decides.
+        r.stats.liveness_fallback = "the quotient's lasso did not lift to the program";
+        r.stats.liveness_graph.clear();
+        c = r.violations.erase(c);
+        continue;
+      }
+    }
+    ++c;
+  }
+  r.lasso_scc.clear();
   r.stats.symmetry = true;
   r.stats.symmetry_classes = classes;
   return r;
@@ -177,9 +207,10 @@ void settle_on_program(const model::Program& program, model::Executor& exec,
 // search runs again without blocks (Stats::symmetry_fallback says why). Each search runs on the
 // engine the options ask for (with_engine): the block-checking executor on a native module of
 // its own options (the block sizes are baked in). `*compile_seconds` sums the builds.
-Result search_with_symmetry(const model::Program& program, model::Executor& exec,
-                            const properties::PropertyTable& table, const ProgramSystem& system,
-                            const SearchOptions& options, double* compile_seconds) {
+Result search_with_symmetry_once(const model::Program& program, model::Executor& exec,
+                                 const properties::PropertyTable& table,
+                                 const ProgramSystem& system, const SearchOptions& options,
+                                 double* compile_seconds) {
   const auto plain = [](const TransitionSystem& s, const SearchOptions& o) { return search(s, o); };
   if (!options.symmetry)
     return with_engine(program, exec, options, compile_seconds,
@@ -211,8 +242,28 @@ Result search_with_symmetry(const model::Program& program, model::Executor& exec
     });
   });
   r.stats.symmetry_fallback = fallback;
+  r.stats.symmetry_unavailable = !r.stats.symmetry;
   settle_on_program(program, exec, system, options, compile_seconds, r);
   return r;
+}
+
+// search_with_symmetry_once, or, when a counterexample of the quotient does not concretise,
+// the search without symmetry (Stats::symmetry_dropped says why).
+Result search_with_symmetry(const model::Program& program, model::Executor& exec,
+                            const properties::PropertyTable& table, const ProgramSystem& system,
+                            const SearchOptions& options, double* compile_seconds) {
+  try {
+    return search_with_symmetry_once(program, exec, table, system, options, compile_seconds);
+  } catch (const Unconcretised& e) {
+    const auto plain = [](const TransitionSystem& s, const SearchOptions& o) {
+      return search(s, o);
+    };
+    Result r = with_engine(program, exec, options, compile_seconds,
+                           [&] { return with_transactions(system, options, plain); });
+    r.stats.symmetry_dropped = e.what;
+    r.stats.symmetry_unavailable = true;
+    return r;
+  }
 }
 
 }  // namespace
@@ -309,6 +360,9 @@ properties::Outcome outcome_of(const VariantRun& run) {
   // Under tso/pso the cli turns POR off itself (flush steps are unknown to its static futures,
   // docs/memory-models.md): that run is the default run too.
   o.por_unavailable = st.por_unavailable || run.program.memory_model != model::MemoryModel::Sc;
+  // Nothing interchangeable, or symmetry off by itself under tso/pso: plain pins judge the run.
+  o.symmetry_unavailable =
+      st.symmetry_unavailable || run.program.memory_model != model::MemoryModel::Sc;
   return o;
 }
 

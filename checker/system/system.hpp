@@ -36,6 +36,11 @@ struct Transition {
   std::uint16_t index = 0;              // successor index within this thread's step
   std::span<const Report> reports;      // properties violated by this transition
   bool fatal = false;                   // the path ends at this transition (not explored on)
+  // A symmetry quotient (reduce/symmetric_system.hpp): `state` is σ(x) for the program
+  // successor x, and thread_perm[t] = σ(t), the place concrete thread t of x takes in `state`
+  // (thread_count() entries). Null: `state` is the successor itself (σ the identity). The
+  // non-termination pass threads these through an SCC (liveness.cpp).
+  const unsigned* thread_perm = nullptr;
 };
 
 // Partial-order reduction (docs/por.md): what one step of a thread touches in one state.

@@ -19,7 +19,8 @@
 // spins on shared values, retry loops under a lock, loops over a thread's own counter (steps POR
 // reduces), loops a thread may repeat by choice — so that some have weakly fair cycles, some
 // only unfair ones and some none, for the non-termination pass on reduced graphs
-// (docs/reductions.md).
+// (docs/reductions.md); symmetric_loop_source() the same in interchangeable threads, for the
+// pass on a symmetry quotient.
 #pragma once
 
 #include <cstdint>
@@ -180,10 +181,34 @@ class RandomModel {
     return o.str();
   }
 
+  // For the non-termination pass on a symmetry quotient: loop_source()'s statements in one body
+  // that 2-3 interchangeable threads run (the counter a local), then, half of the time, one
+  // thread of its own. Some have weakly fair cycles, some only unfair ones, some none.
+  std::string symmetric_loop_source(std::uint64_t seed) {
+    std::ostringstream o;
+    header(o, seed);
+    const unsigned copies = 2 + pick(2);
+    std::string body = "\tint[0..3] p = 0;\n";
+    const unsigned n = 2 + pick(3);
+    for (unsigned i = 0; i < n; ++i) body += "\t" + loop_statement(0, i, "p") + "\n";
+    o << "void body() {\n" << body << "}\n";
+    for (unsigned t = 0; t < copies; ++t) o << "thread T" << t << " { body(); }\n";
+    if (pick(2) == 1) {
+      o << "thread U {\n\tint[0..3] q = 0;\n";
+      const unsigned m = 2 + pick(3);
+      for (unsigned i = 0; i < m; ++i) o << "\t" << loop_statement(copies, i, "q") << "\n";
+      o << "}\n";
+    }
+    footer(o);
+    return o.str();
+  }
+
  private:
-  std::string loop_statement(unsigned t, unsigned i) {
+  // `counter`: the thread's own counter (default: the global p<t>).
+  std::string loop_statement(unsigned t, unsigned i, const std::string& counter = "") {
     const std::string c = std::to_string(pick(4)), v = g(), k = std::to_string(pick(2));
-    const std::string p = "p" + std::to_string(t), step = p + " = (" + p + " + 1) % 4;";
+    const std::string p = counter.empty() ? "p" + std::to_string(t) : counter,
+                      step = p + " = (" + p + " + 1) % 4;";
     switch (pick(16)) {
       case 0: return "while (" + v + " != " + c + ") { " + step + " }";  // a private spin
       case 1:  // a retry loop under a lock

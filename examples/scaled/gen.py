@@ -67,23 +67,23 @@ R2_EXPECT = [
 TABLE = [
     # one THP, 2 and 3 openers (N = 4, 2 openers is C-R1 exactly: same counts)
     dict(kind="thp", n=4, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (1644, 3072), "B debug": (1279, 2390)}),
+         pins={"B nodebug": (830, 1550), "B debug": (645, 1205)}),
     dict(kind="thp", n=8, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (5932, 11392)}),
+         pins={"B nodebug": (2978, 5718)}),
     dict(kind="thp", n=16, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (25836, 50496)}),
+         pins={"B nodebug": (12938, 25286)}),
     dict(kind="thp", n=4, openers=3, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (124168, 348993)}),
+         pins={"B nodebug": (21334, 59899)}),
     # N = 8, 3 openers: 2 580 252 states (87 s per run) since the per-slot scan and the per-page
-    # batch steps became the default (564 934 before), 1 035 204 in the default run: bench only.
+    # batch steps became the default (564 934 before), 174 845 in the default run: bench only.
     dict(kind="thp", n=8, openers=3, bench=True, expect=R1_EXPECT,
-         pins={"B nodebug": (1035204, 2991033)}),
+         pins={"B nodebug": (174845, 505049)}),
     dict(kind="thp", n=16, openers=3, bench=True, expect=R1_EXPECT, pins={}),
     # a file with two THPs, 2 openers
     dict(kind="two_thps", n=4, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (8952, 17142)}),
+         pins={"B nodebug": (4488, 8593)}),
     dict(kind="two_thps", n=8, openers=2, bench=False, expect=R1_EXPECT,
-         pins={"B nodebug": (34344, 66918)}),
+         pins={"B nodebug": (17192, 33497)}),
     # collapse + 1 opener (N = 4 is C-R2 without readahead frames) and + 2 openers
     dict(kind="collapse", n=4, openers=1, bench=False, expect=R2_EXPECT,
          pins={"B nodebug": (20666, 38685), "B debug": (17591, 33108)}),

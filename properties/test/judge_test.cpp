@@ -202,7 +202,7 @@ TEST_CASE("counts pinned with a reduction are judged by runs with exactly that r
   o.states = 40;
   CHECK(judge(e, RunSpec{{}, false}, t, {}, o).empty());
   // Another reduction, with nothing pinned for it: the plain pin says why it cannot judge.
-  o.reduced = "dead variables, por, symmetry";
+  o.reduced = "dead variables, por, sleep sets, symmetry";
   m = judge(e, RunSpec{{}, false}, t, {}, o);
   REQUIRE(m.size() == 1);
   CHECK(m[0].message.find("counts of the default reductions") != std::string::npos);
@@ -214,10 +214,12 @@ TEST_CASE("counts pinned with a reduction are judged by runs with exactly that r
   CHECK(m[0].message.find("but this run applied none") != std::string::npos);
 }
 
-// A plain pin is the default run's count: dead variables and POR, or dead variables alone where
-// POR cannot apply (tso/pso). A `--por off` run applies dead variables alone too, but its counts
-// are not the default run's: the plain pin must not judge it.
-TEST_CASE("plain pins judge a run without POR only where POR could not apply", "[judge]") {
+// A plain pin is the default run's count: dead variables, POR and symmetry, or without POR
+// where it cannot apply (tso/pso), or without symmetry where nothing is interchangeable. A
+// `--por off` or `--symmetry off` run applies fewer too, but its counts are not the default
+// run's: the plain pin must not judge it.
+TEST_CASE("plain pins judge a run without POR or symmetry only where they could not apply",
+          "[judge]") {
   auto t = table();
   ExpectItem plain;
   plain.kind = ExpectItem::States;
@@ -226,53 +228,29 @@ TEST_CASE("plain pins judge a run without POR only where POR could not apply", "
   std::vector<ExpectDecl> e{block({{}}, ModeSel::Both, {plain})};
   Outcome o;
   o.states = 12;
-  o.reduced = kDefaultReductionsWithoutPor;
+  o.reduced = "dead variables, symmetry";
   o.por_unavailable = false;  // --por off
   auto m = judge(e, RunSpec{{}, false}, t, {}, o);
   REQUIRE(m.size() == 1);
   CHECK(m[0].message.find("counts of the default reductions") != std::string::npos);
-  o.por_unavailable = true;  // e.g. --memory-model tso: this is the default run
+  o.por_unavailable = true;  // e.g. more than 64 threads: this is the default run
   m = judge(e, RunSpec{{}, false}, t, {}, o);
   REQUIRE(m.size() == 1);
   CHECK(m[0].message == "expected 30 states, found 12");
+  o.reduced = "dead variables, por";
+  o.por_unavailable = false;
+  o.symmetry_unavailable = false;  // --symmetry off
+  m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message.find("counts of the default reductions") != std::string::npos);
+  o.symmetry_unavailable = true;  // nothing interchangeable: the default run
+  m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message == "expected 30 states, found 12");
+  o.reduced = "dead variables";  // tso: neither applies
+  o.por_unavailable = true;
   o.states = 30;
   CHECK(judge(e, RunSpec{{}, false}, t, {}, o).empty());
-}
-
-TEST_CASE("an incomplete run cannot pass", "[judge]") {
-  auto t = table();
-  Outcome o;
-  o.complete = false;
-  o.incomplete_reason = "state limit 10 reached";
-  std::vector<ExpectDecl> e{block({{}}, ModeSel::Both, {prop("A1", Verdict::Holds)})};
-  auto m = judge(e, RunSpec{{}, false}, t, {}, o);
-  REQUIRE(m.size() == 1);
-  CHECK(m[0].message.find("incomplete") != std::string::npos);
-}
-
-TEST_CASE("no applicable block is a mismatch", "[judge]") {
-  auto t = table();
-  std::vector<ExpectDecl> e{block({{"F1"}}, ModeSel::Debug, {})};
-  CHECK(judge(e, RunSpec{{}, false}, t, {}, Outcome{}).size() == 1);
-}
-
-TEST_CASE("property classes parse and print", "[judge]") {
-  PropertyClass c;
-  REQUIRE(parse_class("harm", c));
-  CHECK(c == PropertyClass::Harm);
-  CHECK(std::string(to_string(PropertyClass::Nontermination)) == "nontermination");
-  CHECK_FALSE(parse_class("nonsense", c));
-  CHECK_FALSE(is_fatal(PropertyClass::Warn));
-  CHECK(is_fatal(PropertyClass::Harm));
-}
-
-TEST_CASE("a property named by an expectation but removed by the variant is listed as absent",
-          "[judge][absent]") {
-  auto t = table();
-  std::vector<ExpectDecl> e{block({{"F1"}}, ModeSel::Both,
-                                  {prop("A2", Verdict::Holds), prop("A1", Verdict::Holds),
-                                   prop("A2", Verdict::Holds), prop("typo", Verdict::Holds)})};
-  CHECK(absent_properties(e, RunSpec{{"F1"}, false}, t, {"A1", "A2"}) ==
-        std::vector<std::string>{"A2"});
-  CHECK(absent_properties(e, RunSpec{{}, false}, t, {"A1", "A2"}).empty());  // B: no block
+  o.symmetry_unavailable = false;  // tso with a --symmetry off: not the default run
+  CHECK(judge(e, RunSpec{{}, false}, t, {}, o).size() == 1);
 }

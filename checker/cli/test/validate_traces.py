@@ -3,7 +3,7 @@
 
 For every scenario: runs `pcmc check --all --json` (the baseline), `pcmc check --judge --json`
 (every variant and mode its expect blocks name), the baseline with `--store hashcompact
---liveness off` (the lossy store) and with `--liveness off --por on --por-stats` (ample and sleep sets: the
+--liveness off` (the lossy store) and with `--liveness off --por on --por-stats --symmetry off` (ample and sleep sets: the
 stats members por, ample_states, sleep, slept, por_stats), and validates each run object against the JSON
 Schema (docs/trace-schema.json, draft 2020-12) with python3-jsonschema. Fails when a run does
 not validate or a scenario produces no JSON; exits 77 (ctest: skipped) when the jsonschema
@@ -34,7 +34,7 @@ def main():
         for mode, args in (("all", ["--all"]), ("judge", ["--judge"]),
                            ("hashcompact", ["--all", "--store", "hashcompact", "--liveness", "off"]),
                            ("por", ["--all", "--liveness", "off", "--por", "on", "--por-stats",
-                                    "--transactions", "off"])):
+                                    "--transactions", "off", "--symmetry", "off"])):
             out = os.path.join(outdir, f"{stem}.{mode}.json")
             proc = subprocess.run([pcmc, "check", scenario, *args, "--json", out, "--quiet",
                                    "--progress", "off"], capture_output=True, text=True)

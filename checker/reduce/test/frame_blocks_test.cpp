@@ -127,7 +127,7 @@ TEST_CASE("frame blocks: counts pinned with a reduction parse", "[symmetry][bloc
       model::ParseOptions{});
   REQUIRE(m.expects.size() == 1);
   REQUIRE(m.expects[0].items.size() == 3);
-  CHECK(m.expects[0].items[0].reduced == "dead variables, por, transactions");  // the default run's
+  CHECK(m.expects[0].items[0].reduced == "dead variables, por, symmetry, transactions");  // the default run's
   CHECK(m.expects[0].items[1].reduced == "dead variables, symmetry");
   CHECK(m.expects[0].items[2].reduced == "dead variables, por, symmetry");
   CHECK(m.expects[0].items[2].count == 4);
