@@ -218,7 +218,7 @@ void Pass::close_scc(std::uint32_t root, bool self_loop) {
 }
 
 // The weak-fairness test of liveness.hpp, threaded through the SCC's symmetry permutations
-// (docs/reductions.md, "Symmetry and the non-termination pass"). A breadth-first walk from the
+// (docs/symmetry-fairness.md). A breadth-first walk from the
 // root gives each member u a *lift* p_u: the program state p_u(u) reached from the root by the
 // tree path, where canonical position j holds concrete thread p_u[j]. An edge u -> v whose
 // successor was canonicalised by σ leads to the lift p_u ∘ σ⁻¹ of v; where v's lift is p_v

@@ -214,10 +214,11 @@ TEST_CASE("counts pinned with a reduction are judged by runs with exactly that r
   CHECK(m[0].message.find("but this run applied none") != std::string::npos);
 }
 
-// A plain pin is the default run's count: dead variables, POR and symmetry, or without POR
-// where it cannot apply (tso/pso), or without symmetry where nothing is interchangeable. A
-// `--por off` or `--symmetry off` run applies fewer too, but its counts are not the default
-// run's: the plain pin must not judge it.
+// A plain pin is the default run's count: dead variables, POR, symmetry and transactions, or
+// without POR and transactions where POR cannot apply (tso/pso, more than 64 threads), or without
+// symmetry where nothing is interchangeable. A `--por off`, `--symmetry off` or `--transactions
+// off` run applies fewer too, but its counts are not the default run's: the plain pin must not
+// judge it.
 TEST_CASE("plain pins judge a run without POR or symmetry only where they could not apply",
           "[judge]") {
   auto t = table();
@@ -228,16 +229,17 @@ TEST_CASE("plain pins judge a run without POR or symmetry only where they could 
   std::vector<ExpectDecl> e{block({{}}, ModeSel::Both, {plain})};
   Outcome o;
   o.states = 12;
-  o.reduced = "dead variables, symmetry";
+  o.reduced = "dead variables, symmetry, transactions";
   o.por_unavailable = false;  // --por off
   auto m = judge(e, RunSpec{{}, false}, t, {}, o);
   REQUIRE(m.size() == 1);
   CHECK(m[0].message.find("counts of the default reductions") != std::string::npos);
+  o.reduced = "dead variables, symmetry";
   o.por_unavailable = true;  // e.g. more than 64 threads: this is the default run
   m = judge(e, RunSpec{{}, false}, t, {}, o);
   REQUIRE(m.size() == 1);
   CHECK(m[0].message == "expected 30 states, found 12");
-  o.reduced = "dead variables, por";
+  o.reduced = "dead variables, por, transactions";
   o.por_unavailable = false;
   o.symmetry_unavailable = false;  // --symmetry off
   m = judge(e, RunSpec{{}, false}, t, {}, o);
@@ -247,8 +249,14 @@ TEST_CASE("plain pins judge a run without POR or symmetry only where they could 
   m = judge(e, RunSpec{{}, false}, t, {}, o);
   REQUIRE(m.size() == 1);
   CHECK(m[0].message == "expected 30 states, found 12");
+  o.reduced = "dead variables, por, symmetry";  // --transactions off
+  o.symmetry_unavailable = false;
+  m = judge(e, RunSpec{{}, false}, t, {}, o);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].message.find("counts of the default reductions") != std::string::npos);
   o.reduced = "dead variables";  // tso: neither applies
   o.por_unavailable = true;
+  o.symmetry_unavailable = true;
   o.states = 30;
   CHECK(judge(e, RunSpec{{}, false}, t, {}, o).empty());
   o.symmetry_unavailable = false;  // tso with a --symmetry off: not the default run

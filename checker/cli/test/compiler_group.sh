@@ -7,7 +7,8 @@
 #   1. --engine auto, --max-time 3: the build starts after 1 s, the time limit cancels it.
 #   2. --engine native, SIGTERM during the compile: the compile is cancelled, the search stops at
 #      once with the verdict "incomplete" (exit 20), as for SIGINT.
-# SCENARIO must run longer than the time limit (examples/scaled/locked_counter.pcm).
+# SCENARIO must run well past the time limit with --no-reduce: examples/scaled/bench/thp-n8-open3.pcm
+# (about 8 s interpreted; locked_counter, 3 s, came too close once the search got faster).
 set -u
 pcmc=$1; scenario=$2
 work=$(mktemp -d)

@@ -60,13 +60,13 @@ pcmc_trace_test(explain-trace-folder lost_update 65 "cannot read file '.*a_folde
 # A5: after a search that stopped early, `exists` is undecided (text and JSON).
 pcmc_cli_test(exists-first-violation 10 "exists \\(counter == 1\\): undecided \\(stopped at the first violation. --all searches on\\): [0-9]+ of [0-9]+ end states seen"
               check ${basics}/lost_update.pcm --liveness off -q)
-pcmc_cli_test(exists-limit 20 "exists \\(counter == 1\\): undecided \\(state limit 7 reached\\): 0 of 0 end states seen"
-              check ${basics}/lost_update.pcm --max-states 7 -q)
+pcmc_cli_test(exists-limit 20 "exists \\(counter == 1\\): undecided \\(state limit 4 reached\\): 0 of 0 end states seen"
+              check ${basics}/lost_update.pcm --max-states 4 -q)
 pcmc_cli_test(exists-all 10 "exists \\(counter == 1\\): sometimes \\(1 of 2 end states\\)"
               check ${basics}/lost_update.pcm --all -q)
 add_test(NAME "cli: exists-undecided-json"
          COMMAND ${run} 20 "\"result\": \"undecided\"" -- sh -c
-                 "$<TARGET_FILE:pcmc> check ${basics}/lost_update.pcm --max-states 7 -q --json ${ddir}/undecided.json; rc=$?; cat ${ddir}/undecided.json; exit $rc")
+                 "$<TARGET_FILE:pcmc> check ${basics}/lost_update.pcm --max-states 4 -q --json ${ddir}/undecided.json; rc=$?; cat ${ddir}/undecided.json; exit $rc")
 
 # A6: --json write errors are seen for small payloads too.
 pcmc_cli_test(json-full-disk 74 "cannot write /dev/full"
@@ -76,7 +76,7 @@ pcmc_cli_test(judge-json-full-disk 74 "cannot write /dev/full"
 
 # A7, A8: the compiler's process group is killed on cancel; SIGTERM stops like SIGINT.
 add_test(NAME "cli: compiler-process-group"
-         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test/compiler_group.sh $<TARGET_FILE:pcmc> ${locked_counter})
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test/compiler_group.sh $<TARGET_FILE:pcmc> ${PCMC_ROOT}/examples/scaled/bench/thp-n8-open3.pcm)
 add_test(NAME "cli: sigterm"
          COMMAND ${run} 20 "\"verdict\": \"incomplete\"" -- sh -c
                  "timeout --preserve-status -s TERM 1 $<TARGET_FILE:pcmc> check ${locked_counter} --no-reduce --engine interp --progress off --json ${ddir}/sigterm.json; rc=$?; cat ${ddir}/sigterm.json; exit $rc")

@@ -156,7 +156,7 @@ TEST_CASE("default run: random loop models match --no-reduce, nontermination inc
             regenerated["full graph (fallback)"] >= 1);
 }
 
-// docs/reductions.md, "Symmetry and the non-termination pass": on random loop models with
+// docs/symmetry-fairness.md: on random loop models with
 // interchangeable threads the default run decides non-termination on the symmetry quotient —
 // holding and violated, each lasso lifted to one that replays on the program — with the verdict
 // of --no-reduce, never on the full graph when the edges are logged.
