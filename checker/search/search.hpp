@@ -134,10 +134,11 @@ struct Stats {
     std::uint64_t store_bytes = 0;  // its visited set
     std::uint64_t peak_rss = 0;     // its peak resident set size
     double seconds = 0;             // its time in the partitioned search
+    std::uint64_t link_bytes = 0;   // its parent links (rank, id), 8 bytes per state it owns
   };
   std::vector<Rank> ranks;
-  std::uint64_t rerun_levels = 0;   // distributed: rank 0 re-ran the sequential search up to this
-                                    // depth to finish the result as -j 1 would (0: no re-run)
+  std::uint64_t path_hops_across = 0;  // distributed: steps of the counterexample paths whose
+                                    // parent link named another rank (path_walk.hpp)
 };
 
 struct Result;
