@@ -52,6 +52,17 @@ class Partition final : public checker::TransitionSink {
   void route(const std::uint8_t* state, std::uint64_t key);
   std::uint32_t arrive(const std::uint8_t* state, std::uint32_t near, std::uint64_t key,
                        std::uint64_t link);
+  // arrive() of n states near the store's hint (decode_hint), their lookups in one batch
+  // (StateStore::find_hinted_batch: the cache misses overlap), in order; the same results.
+  void arrive_batch(std::size_t n, const std::uint8_t* const* states, const std::uint64_t* keys,
+                    const std::uint64_t* links);
+  // What arrive() does once the store answered `in` for `state`.
+  std::uint32_t stored(const std::uint8_t* state, checker::StateStore::Inserted in,
+                       std::uint64_t key, std::uint64_t link);
+  // The states received in a round, in batches near the batch's first (stored first).
+  void arrive_received(const std::uint8_t* records, const Link* links, std::size_t n);
+  // The successors of the state expanded that this rank owns, staged during its expansion.
+  void arrive_local();
   std::uint64_t budget(std::uint64_t expansions);
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
@@ -77,6 +88,12 @@ class Partition final : public checker::TransitionSink {
   std::unique_ptr<checker::Context> gen_, check_;  // successors(); check_state/check_end
   std::vector<std::uint8_t> cur_;                  // the state being expanded
   std::vector<checker::Report> reports_;
+  // Batches: the expansion's own successors (bytes, keys), and the lookups' scratch.
+  std::vector<std::uint8_t> local_bytes_, hint_;
+  std::vector<std::uint64_t> local_keys_, batch_links_;
+  std::vector<const std::uint8_t*> batch_states_;
+  std::vector<std::uint32_t> batch_nodes_, batch_found_;
+  std::vector<std::uint32_t*> batch_node_ptrs_;
   std::vector<std::uint64_t> links_;       // per stored state: its parent link (path_walk.hpp)
   // This level: the states to expand in their order, their positions, transitions generated
   // (per frontier index), end states (position, exists mask); the states stored for the next

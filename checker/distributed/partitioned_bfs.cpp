@@ -100,7 +100,11 @@ std::uint32_t Partition::arrive(const std::uint8_t* state, std::uint32_t near, s
     if (store_.find(state) == StateStore::kNone) out_.cut = true;
     return StateStore::kNone;
   }
-  const StateStore::Inserted in = store_.insert(state, near);
+  return stored(state, store_.insert(state, near), key, link);
+}
+
+std::uint32_t Partition::stored(const std::uint8_t* state, StateStore::Inserted in,
+                                std::uint64_t key, std::uint64_t link) {
   if (!in.inserted) {
     if (in.id >= level_first_) {
       std::uint64_t& k = next_key_[in.id - level_first_];
@@ -125,11 +129,76 @@ std::uint32_t Partition::arrive(const std::uint8_t* state, std::uint32_t near, s
   return in.id;
 }
 
+void Partition::arrive_batch(std::size_t n, const std::uint8_t* const* states,
+                             const std::uint64_t* keys, const std::uint64_t* links) {
+  const std::size_t nc = store_.node_count();
+  batch_nodes_.resize(n * nc);
+  batch_node_ptrs_.resize(n);
+  batch_found_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) batch_node_ptrs_[i] = batch_nodes_.data() + i * nc;
+  store_.find_hinted_batch(n, states, batch_node_ptrs_.data(), batch_found_.data());
+  const std::size_t at = store_.size();
+  for (std::size_t i = 0; i < n; ++i)
+    stored(states[i],
+           store_.insert_found(states[i], StateStore::kNone, batch_node_ptrs_[i], batch_found_[i], at),
+           keys[i], links[i]);
+}
+
+// Batches of kReceivedBatch: the first record is stored by a plain lookup and decoded as the
+// hint (one decode per batch, not per record), the others looked up near it in one batch. A
+// sender's records of a round are successors of its states in their order: alike in most leaves.
+void Partition::arrive_received(const std::uint8_t* records, const Link* links, std::size_t n) {
+  constexpr std::size_t kReceivedBatch = 32;
+  batch_links_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) batch_links_[i] = make_link(links[i].from, links[i].parent);
+  if (probe_) {
+    for (std::size_t i = 0; i < n; ++i) arrive(records + i * size_, StateStore::kNone, 0, 0);
+    return;
+  }
+  hint_.resize(size_);
+  std::vector<std::uint64_t> keys(std::min(n, kReceivedBatch));
+  for (std::size_t i = 0; i < n; i += kReceivedBatch) {
+    const std::size_t m = std::min(kReceivedBatch, n - i);
+    const std::uint32_t first =
+        arrive(records + i * size_, StateStore::kNone, links[i].key, batch_links_[i]);
+    if (m == 1) continue;
+    store_.decode_hint(first, hint_.data());
+    batch_states_.resize(m - 1);
+    for (std::size_t k = 1; k < m; ++k) {
+      batch_states_[k - 1] = records + (i + k) * size_;
+      keys[k - 1] = links[i + k].key;
+    }
+    arrive_batch(m - 1, batch_states_.data(), keys.data(), batch_links_.data() + i + 1);
+  }
+}
+
+void Partition::arrive_local() {
+  const std::size_t n = local_keys_.size();
+  if (n == 0) return;
+  const std::uint64_t link = make_link(static_cast<std::uint32_t>(rank_), cur_id_);
+  if (n == 1 || probe_) {
+    for (std::size_t i = 0; i < n; ++i) arrive(local_bytes_.data() + i * size_, cur_id_, local_keys_[i], link);
+  } else {
+    batch_states_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) batch_states_[i] = local_bytes_.data() + i * size_;
+    batch_links_.assign(n, link);
+    arrive_batch(n, batch_states_.data(), local_keys_.data(), batch_links_.data());
+  }
+  local_bytes_.clear();
+  local_keys_.clear();
+}
+
+// A successor this rank owns is staged (stored after the expansion, in one batch); another
+// rank's is queued for it.
 void Partition::route(const std::uint8_t* state, std::uint64_t key) {
   const std::uint64_t h = owner_hash(state, size_);
   const int dest = owner_of(h, ranks_);
-  if (dest == rank_) arrive(state, cur_id_, key, make_link(static_cast<std::uint32_t>(rank_), cur_id_));
-  else ex_.send(dest, state, h, Link{key, cur_id_, 0});
+  if (dest == rank_) {
+    local_bytes_.insert(local_bytes_.end(), state, state + size_);
+    local_keys_.push_back(key);
+  } else {
+    ex_.send(dest, state, h, Link{key, cur_id_, 0});
+  }
 }
 
 void Partition::on_transition(const checker::Transition& t) {
@@ -155,6 +224,7 @@ void Partition::expand(std::size_t i) {
   bool any = false;
   for (unsigned t = 0; t < sys_.thread_count(); ++t)
     if (sys_.successors(cur_.data(), t, *gen_, *this) > 0) any = true;
+  arrive_local();  // the store's hint is still this state (decode_hint)
   trans_[i] = static_cast<std::uint32_t>(step_);
   max_fanout_ = std::max<std::uint64_t>(max_fanout_, step_);
   if (any) return;
@@ -247,11 +317,7 @@ void Partition::expand_level() {
       done = true;
     } else {
       try {
-        std::uint32_t near = StateStore::kNone;
-        for (std::size_t i = 0; i < rd.count; ++i) {
-          const Link& l = rd.links[i];
-          near = arrive(rd.records + i * size_, near, l.key, make_link(l.from, l.parent));
-        }
+        arrive_received(rd.records, rd.links, rd.count);
       } catch (const checker::BlockCrossing& e) {
         out_.crossing = e.where();
         stop_ |= kStopCrossing;
