@@ -13,6 +13,7 @@
 #include "checker/distributed/exchange.hpp"
 #include "checker/distributed/level_order.hpp"
 #include "checker/distributed/partitioned_bfs.hpp"
+#include "checker/distributed/path_walk.hpp"
 #include "checker/store/state_store.hpp"
 
 namespace pcmc::distributed::detail {
@@ -94,7 +95,7 @@ class Partition final : public checker::TransitionSink {
   std::vector<const std::uint8_t*> batch_states_;
   std::vector<std::uint32_t> batch_nodes_, batch_found_;
   std::vector<std::uint32_t*> batch_node_ptrs_;
-  std::vector<std::uint64_t> links_;       // per stored state: its parent link (path_walk.hpp)
+  ParentLinks links_;                      // per stored state: its parent link
   // This level: the states to expand in their order, their positions, transitions generated
   // (per frontier index), end states (position, exists mask); the states stored for the next
   // level (ids from level_first_) and their arrival keys; the expandable ones; invariant reports.

@@ -88,20 +88,21 @@ bool Partition::level_end() {
     count_until(order::kNone);
     return true;
   }
-  // The next level's order (the ids -j 1 gives its states).
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(next_key_.size());
-  for (std::size_t j = 0; j < keyed.size(); ++j)
-    keyed[j] = {next_key_[j], static_cast<std::uint32_t>(j)};
-  std::sort(keyed.begin(), keyed.end());
-  std::vector<std::uint64_t> keys(keyed.size());
-  for (std::size_t j = 0; j < keyed.size(); ++j) keys[j] = keyed[j].first;
+  // The next level's order (the ids -j 1 gives its states). `by_key`: indices into next_key_ in
+  // key order; `keys` the keys in that order, then each state's position (pos_of, below).
+  std::vector<std::uint32_t> by_key(next_key_.size());
+  for (std::size_t j = 0; j < by_key.size(); ++j) by_key[j] = static_cast<std::uint32_t>(j);
+  std::sort(by_key.begin(), by_key.end(),
+            [this](std::uint32_t a, std::uint32_t b) { return next_key_[a] < next_key_[b]; });
+  std::vector<std::uint64_t> keys(by_key.size());
+  for (std::size_t j = 0; j < by_key.size(); ++j) keys[j] = next_key_[by_key[j]];
   const std::vector<std::uint64_t> at = order::positions(keys, level_size_, rank_, ranks_);
   // Where -j 1 stopped in this level: its --max-states stop, its first violation.
   std::uint64_t stops[2] = {order::kNone, opt_.all ? order::kNone : level_min_};
   if (opt_.max_states != 0 && out_.states + v[0] > opt_.max_states) {
     const std::uint64_t k = opt_.max_states - out_.states;  // -j 1 stores k of them
     for (std::size_t j = 0; j < at.size(); ++j)
-      if (at[j] == k) stops[0] = order::event(keyed[j].first, order::kLimit);
+      if (at[j] == k) stops[0] = order::event(keys[j], order::kLimit);
   }
   allreduce(stops, 2, MPI_MIN);
   const std::uint64_t k = std::min(stops[0], stops[1]);
@@ -118,8 +119,8 @@ bool Partition::level_end() {
   if (v[0] > order::kMaxPosition)
     throw std::length_error("distributed search: a BFS level over 2^46 states");
   // The next level is the frontier, in its order.
-  std::vector<std::uint64_t> pos_of(next_key_.size());
-  for (std::size_t j = 0; j < keyed.size(); ++j) pos_of[keyed[j].second] = at[j];
+  std::vector<std::uint64_t>& pos_of = keys;  // the keys are no longer needed
+  for (std::size_t j = 0; j < by_key.size(); ++j) pos_of[by_key[j]] = at[j];
   const std::uint32_t first = level_first_;
   std::sort(next_.begin(), next_.end(), [&](std::uint32_t a, std::uint32_t b) {
     return pos_of[a - first] < pos_of[b - first];
@@ -139,7 +140,7 @@ bool Partition::level_end() {
     s.max_depth = out_.max_depth;
     s.queue = v[1];
     s.seconds = elapsed();
-    s.store_bytes = store_.bytes() + links_.capacity() * sizeof(std::uint64_t);
+    s.store_bytes = store_.bytes() + links_.bytes();
     s.peak_rss = checker::peak_rss_bytes();
     opt_.progress(s);
   }

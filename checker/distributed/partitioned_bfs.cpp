@@ -84,6 +84,7 @@ Partition::Partition(const checker::TransitionSystem& sys, const checker::Search
       gen_(sys.make_context()),
       check_(sys.make_context()),
       cur_(size_),
+      links_(ranks),
       best_(sys.properties().size()) {}
 
 // A state this rank owns, reached by the transition with arrival key `key` from the parent
@@ -110,7 +111,7 @@ std::uint32_t Partition::stored(const std::uint8_t* state, StateStore::Inserted 
       std::uint64_t& k = next_key_[in.id - level_first_];
       if (key < k) {
         k = key;
-        links_[in.id] = link;
+        links_.set(in.id, link);
       }
     }
     return in.id;
@@ -256,8 +257,8 @@ std::uint64_t Partition::budget(std::uint64_t expansions) {
     const std::uint64_t level = frontier_.capacity() * 4 + pos_.capacity() * 8 +
                                 trans_.capacity() * 4 + next_key_.capacity() * 8 +
                                 next_.capacity() * 4 + end_.capacity() * 16;
-    const std::uint64_t held = store_.bytes() + links_.capacity() * 8 + ex_.bytes() + level +
-                               store_.growth_bound(more) + more * 20;
+    const std::uint64_t held = store_.bytes() + links_.bytes() + ex_.bytes() + level +
+                               store_.growth_bound(more) + more * 17;
     if (held > opt_.max_memory) stop |= kStopMemory;
   }
   return stop;
@@ -352,7 +353,7 @@ PartitionOutcome Partition::run() {
   out_.own.sent_states = ex_.sent_states();
   out_.own.sent_bytes = ex_.sent_bytes();
   out_.own.store_bytes = store_.bytes();
-  out_.own.link_bytes = links_.capacity() * sizeof(std::uint64_t);
+  out_.own.link_bytes = links_.bytes();
   out_.own.peak_rss = checker::peak_rss_bytes();
   out_.own.seconds = elapsed();
   std::uint64_t sums[2] = {out_.own.store_bytes + out_.own.link_bytes, out_.cut ? 1u : 0u};

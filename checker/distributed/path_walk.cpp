@@ -37,7 +37,7 @@ constexpr std::size_t kHead = 3;  // words: link, has step, step
 }  // namespace
 
 PathWalk walk_path(const checker::TransitionSystem& sys, checker::Context& ctx,
-                   const checker::StateStore& store, const std::vector<std::uint64_t>& links,
+                   const checker::StateStore& store, const ParentLinks& links,
                    int rank, int holder, std::uint32_t id) {
   const std::size_t size = sys.state_size();
   std::vector<std::uint64_t> msg(kHead + size / 8 + 1);
