@@ -99,8 +99,6 @@ Result distributed_search(const checker::TransitionSystem& system, const SearchO
     throw std::invalid_argument("the distributed search is a BFS");
   if (options.store != checker::StoreMode::Exact)
     throw std::invalid_argument("the distributed search uses the exact store");
-  if (options.workers > 1)
-    throw std::invalid_argument("the distributed search runs one thread per rank");
   const auto start = std::chrono::steady_clock::now();
   std::string encoded;
   PartitionOutcome o;

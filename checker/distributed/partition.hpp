@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "checker/distributed/exchange.hpp"
@@ -64,6 +65,11 @@ class Partition final : public checker::TransitionSink {
   void arrive_received(const std::uint8_t* records, const Link* links, std::size_t n);
   // The successors of the state expanded that this rank owns, staged during its expansion.
   void arrive_local();
+  // The end-state checks of the state expanded, without successors (Search::quiescent).
+  void quiescent(bool all_finished, checker::ExistsMask exists, std::span<const checker::Report> end);
+  // -j N (partition_parallel.cpp): expands frontier_[first, first + n) on opt_.workers threads
+  // with expand()'s results.
+  void expand_batch(std::size_t first, std::size_t n);
   std::uint64_t budget(std::uint64_t expansions);
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
@@ -87,6 +93,7 @@ class Partition final : public checker::TransitionSink {
   checker::StateStore store_;
   Exchange ex_;
   std::unique_ptr<checker::Context> gen_, check_;  // successors(); check_state/check_end
+  std::vector<std::unique_ptr<checker::Context>> gens_, checks_;  // -j N: per worker
   std::vector<std::uint8_t> cur_;                  // the state being expanded
   std::vector<checker::Report> reports_;
   // Batches: the expansion's own successors (bytes, keys), and the lookups' scratch.

@@ -229,18 +229,24 @@ void Partition::expand(std::size_t i) {
   trans_[i] = static_cast<std::uint32_t>(step_);
   max_fanout_ = std::max<std::uint64_t>(max_fanout_, step_);
   if (any) return;
-  const std::uint64_t key = order::event(order::arrival(cur_pos_, order::kEndStep), order::kEnd);
   bool all_finished = true;
   for (unsigned t = 0; t < sys_.thread_count() && all_finished; ++t)
     all_finished = sys_.finished(cur_.data(), t);
+  reports_.clear();
+  const checker::ExistsMask exists =
+      all_finished ? sys_.check_end(cur_.data(), *check_, reports_) : 0;
+  quiescent(all_finished, exists, reports_);
+}
+
+void Partition::quiescent(bool all_finished, checker::ExistsMask exists,
+                          std::span<const Report> end) {
+  const std::uint64_t key = order::event(order::arrival(cur_pos_, order::kEndStep), order::kEnd);
   if (!all_finished)
     return report(Report{sys_.deadlock_property(), 0xFFFF, 0}, level_ + 1, key, 0, cur_id_,
                   order::kNone);
-  reports_.clear();
-  const checker::ExistsMask exists = sys_.check_end(cur_.data(), *check_, reports_);
   end_.emplace_back(cur_pos_, sys_.has_exists() ? exists : 0);
   std::uint64_t ord = 0;
-  for (const Report& r : reports_) report(r, level_ + 1, key, ord++, cur_id_, order::kNone);
+  for (const Report& r : end) report(r, level_ + 1, key, ord++, cur_id_, order::kNone);
 }
 
 // Interrupt and time every kCheckEvery expansions, memory every kMemoryEvery: the store, the
@@ -300,7 +306,13 @@ void Partition::expand_level() {
           done = true;
           break;
         }
-        expand(pos++);
+        if (opt_.workers > 1) {  // a batch on opt_.workers threads (a multiple of kCheckEvery)
+          const std::size_t n = std::min<std::size_t>(4 * kCheckEvery, frontier_.size() - pos);
+          expand_batch(pos, n);
+          pos += n;
+        } else {
+          expand(pos++);
+        }
         if (ex_.queued_bytes() >= Exchange::kRoundBytes) break;
       }
     } catch (const checker::BlockCrossing& e) {

@@ -62,13 +62,15 @@ std::string from_root(const std::string& s) {
 
 // Runs `ast` distributed (collective) and, on rank 0, sequentially; requires the same digest.
 // Returns the distributed run.
+// `workers`: threads per rank in the distributed run (the sequential one has one).
 checker::VariantRun oracle(const model::ast::Model& ast, const model::SourceManager& sm,
                            const std::vector<std::string>& defines, bool debug_vm,
-                           checker::SearchOptions o) {
+                           checker::SearchOptions o, unsigned workers = 1) {
   o.liveness = false;
   o.por = o.sleep = false;
   checker::SearchOptions d = o;
   d.partitioned = distributed::distributed_search;
+  d.workers = workers;
   checker::VariantRun dist = checker::run_variant(ast, sm, defines, debug_vm, d);
   const std::string mine = digest(dist);
   CHECK(mine == from_root(mine));  // every rank returns rank 0's result
@@ -111,7 +113,7 @@ TEST_CASE("distributed: every routine example, every expected variant, equals -j
   CHECK(runs >= checker::test::kRoutineRuns);
 }
 
-TEST_CASE("distributed: random models equal -j 1 (also with symmetry and a depth limit)",
+TEST_CASE("distributed: random models equal -j 1 (also with symmetry, a depth limit, -j 2 per rank)",
           "[distributed]") {
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
     checker::test::RandomModel gen(seed);
@@ -123,9 +125,11 @@ TEST_CASE("distributed: random models equal -j 1 (also with symmetry and a depth
       checker::SearchOptions o;
       o.all = all;
       o.symmetry = seed % 4 == 0;
-      oracle(ast, sm, {}, false, o);
+      // -j 2 inside each rank (hybrid) on every other model: the same result.
+      const unsigned workers = seed % 2 == 0 ? 2 : 1;
+      oracle(ast, sm, {}, false, o, workers);
       o.max_depth = 3;  // the depth limit: probes beyond it, "depth limit 3 reached"
-      oracle(ast, sm, {}, false, o);
+      oracle(ast, sm, {}, false, o, workers);
     }
   }
 }
@@ -149,7 +153,7 @@ TEST_CASE("distributed: deep counterexamples are walked back across ranks, as -j
     checker::SearchOptions o;
     o.all = c.all;
     o.dead_vars = true;
-    const checker::VariantRun r = oracle(ast, sm, c.defines, true, o);
+    const checker::VariantRun r = oracle(ast, sm, c.defines, true, o, c.all ? 2 : 1);
     REQUIRE(r.result.violations.size() == c.violations);
     std::size_t steps = 0;
     for (const auto& v : r.result.violations) steps += v.steps.size();
@@ -196,6 +200,6 @@ TEST_CASE("distributed: what it refuses", "[distributed]") {
   o.partitioned = distributed::distributed_search;
   CHECK_THROWS_AS(checker::run_variant(ast, sm, {}, false, o), std::invalid_argument);  // liveness
   o.liveness = false;
-  o.workers = 2;
+  o.order = checker::Order::DFS;
   CHECK_THROWS_AS(checker::run_variant(ast, sm, {}, false, o), std::invalid_argument);
 }
