@@ -91,10 +91,12 @@ void Exchange::send(int dest, const std::uint8_t* state, std::uint64_t hash, con
 void Exchange::encode(const std::uint8_t* records, const Link* links, std::size_t n,
                       std::size_t size, std::vector<std::uint8_t>& out) {
   // Worst case per record: every other byte changed, 2 varint bytes per run of one byte; the
-  // link: 3 varints of at most 10 bytes.
-  const std::size_t at = out.size();
-  out.resize(at + n * (2 * size + 48));
-  std::uint8_t* w = out.data() + at;
+  // link: 3 varints of at most 10 bytes. Room for one worst case is made before each record
+  // (not for n of them at once: a round's coded records are ~6x smaller than that bound, and
+  // the bound's pages, once written, would stay in the peak RSS).
+  const std::size_t worst = 2 * size + 48;
+  out.resize(out.size() + worst);
+  std::uint8_t* w = out.data() + out.size() - worst;
   const auto varint = [&w](std::size_t v) {
     while (v >= 0x80) {
       *w++ = static_cast<std::uint8_t>(v | 0x80);
@@ -105,6 +107,11 @@ void Exchange::encode(const std::uint8_t* records, const Link* links, std::size_
   std::vector<std::uint8_t> zero(size, 0);
   const std::uint8_t* prev = zero.data();
   for (std::size_t i = 0; i < n; ++i) {
+    if (static_cast<std::size_t>(out.data() + out.size() - w) < worst) {
+      const std::size_t used = static_cast<std::size_t>(w - out.data());
+      out.resize(std::max(out.size() * 2, used + worst));
+      w = out.data() + used;
+    }
     const std::uint8_t* cur = records + i * size;
     std::size_t pos = 0;
     while (pos < size) {
