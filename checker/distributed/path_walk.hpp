@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <vector>
 
 #include "checker/store/state_store.hpp"
@@ -25,32 +27,44 @@ inline std::uint64_t make_link(std::uint32_t rank, std::uint32_t id) {
 
 // The parent links of one rank's states, by id: the parent's id (4 bytes) and its rank (1 byte;
 // 2 with more than 256 ranks), 5 bytes per state instead of a uint64_t's 8. An id of
-// 0xFFFFFFFF (never a state's: StateStore::kMaxStates) is kNoLink.
+// 0xFFFFFFFF (never a state's: StateStore::kMaxStates) is kNoLink. Stored in chunks of
+// kChunk states, so that growing never copies (a doubling vector would hold its old and new
+// buffers at once: 3x the links at the peak) nor leaves up to half of its capacity unused.
 class ParentLinks {
  public:
+  static constexpr std::size_t kChunk = std::size_t{1} << 16;
   explicit ParentLinks(int ranks) : wide_(ranks > 256) {}
-  std::size_t size() const { return ids_.size(); }
+  std::size_t size() const { return size_; }
   void push_back(std::uint64_t link) {
-    ids_.push_back(static_cast<std::uint32_t>(link));
-    lo_.push_back(static_cast<std::uint8_t>(link >> 32));
-    if (wide_) hi_.push_back(static_cast<std::uint8_t>(link >> 40));
+    if (size_ % kChunk == 0) chunks_.push_back(std::make_unique<std::uint8_t[]>(kChunk * width()));
+    ++size_;
+    set(size_ - 1, link);
   }
   void set(std::size_t id, std::uint64_t link) {
-    ids_[id] = static_cast<std::uint32_t>(link);
-    lo_[id] = static_cast<std::uint8_t>(link >> 32);
-    if (wide_) hi_[id] = static_cast<std::uint8_t>(link >> 40);
+    std::uint8_t* p = slot(id);
+    const std::uint32_t low = static_cast<std::uint32_t>(link);
+    std::memcpy(p, &low, 4);
+    p[4] = static_cast<std::uint8_t>(link >> 32);
+    if (wide_) p[5] = static_cast<std::uint8_t>(link >> 40);
   }
   std::uint64_t operator[](std::size_t id) const {
-    if (ids_[id] == 0xFFFFFFFFu) return kNoLink;
-    const std::uint64_t rank = lo_[id] | (wide_ ? std::uint64_t{hi_[id]} << 8 : 0);
-    return rank << 32 | ids_[id];
+    const std::uint8_t* p = chunks_[id / kChunk].get() + (id % kChunk) * width();
+    std::uint32_t low;
+    std::memcpy(&low, p, 4);
+    if (low == 0xFFFFFFFFu) return kNoLink;
+    const std::uint64_t rank = p[4] | (wide_ ? std::uint64_t{p[5]} << 8 : 0);
+    return rank << 32 | low;
   }
-  std::uint64_t bytes() const { return ids_.capacity() * 4 + lo_.capacity() + hi_.capacity(); }
+  std::uint64_t bytes() const { return chunks_.size() * kChunk * width() + chunks_.capacity() * 8; }
 
  private:
+  std::size_t width() const { return wide_ ? 6 : 5; }
+  std::uint8_t* slot(std::size_t id) {
+    return chunks_[id / kChunk].get() + (id % kChunk) * width();
+  }
   bool wide_;
-  std::vector<std::uint32_t> ids_;
-  std::vector<std::uint8_t> lo_, hi_;
+  std::size_t size_ = 0;
+  std::vector<std::unique_ptr<std::uint8_t[]>> chunks_;
 };
 
 struct PathWalk {
