@@ -63,4 +63,19 @@ std::vector<std::uint64_t> positions(const std::vector<std::uint64_t>& sorted, s
   return out;
 }
 
+std::vector<std::uint64_t> positions_small(const std::vector<std::uint64_t>& sorted,
+                                           const std::vector<int>& counts) {
+  std::vector<int> displ(counts.size(), 0);
+  for (std::size_t r = 1; r < counts.size(); ++r) displ[r] = displ[r - 1] + counts[r - 1];
+  std::vector<std::uint64_t> all(static_cast<std::size_t>(displ.back() + counts.back()));
+  check(MPI_Allgatherv(sorted.data(), as_count(sorted.size()), MPI_UINT64_T, all.data(),
+                       counts.data(), displ.data(), MPI_UINT64_T, MPI_COMM_WORLD),
+        "MPI_Allgatherv");
+  std::sort(all.begin(), all.end());
+  std::vector<std::uint64_t> out(sorted.size());
+  for (std::size_t j = 0; j < sorted.size(); ++j)
+    out[j] = static_cast<std::uint64_t>(std::lower_bound(all.begin(), all.end(), sorted[j]) - all.begin());
+  return out;
+}
+
 }  // namespace pcmc::distributed::order

@@ -45,4 +45,11 @@ inline Sub sub_of(std::uint64_t event_key) { return static_cast<Sub>(event_key &
 std::vector<std::uint64_t> positions(const std::vector<std::uint64_t>& sorted, std::uint64_t level,
                                      int rank, int ranks);
 
+// positions() for a small next level (kSmall states or fewer over all ranks), in one collective:
+// every rank gathers every key (MPI_Allgatherv; `counts`: each rank's number of keys) and finds
+// its own among them. Same result.
+inline constexpr std::uint64_t kSmall = 4096;
+std::vector<std::uint64_t> positions_small(const std::vector<std::uint64_t>& sorted,
+                                           const std::vector<int>& counts);
+
 }  // namespace pcmc::distributed::order

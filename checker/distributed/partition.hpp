@@ -79,9 +79,10 @@ class Partition final : public checker::TransitionSink {
   // Collective, after a level's rounds: true when the search ends (a limit, -j 1's stop, or an
   // empty next level); otherwise the next level is the frontier, in its order.
   bool level_end();
-  // Collective: adds what -j 1 counted of this level up to event key `k` (order::kNone: all of
-  // it) to the totals.
+  // Collective: adds what -j 1 counted of this level up to event key `k` to the totals.
   void count_until(std::uint64_t k);
+  // Adds a complete level's figures (level_end's gathered words) to the totals.
+  void add_level(const std::vector<std::uint64_t>& all, std::size_t words);
   // Collective: the properties' first reports over every rank, kept where -j 1 records them,
   // in its order, each with its path walked back.
   void gather_violations();

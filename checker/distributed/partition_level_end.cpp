@@ -74,18 +74,54 @@ void Partition::count_until(std::uint64_t k) {
   out_.max_depth = level_ + (c[1] != 0 ? 1 : 0);
 }
 
+// Adds a complete level's figures, gathered (level_end's words 4..), to the totals.
+void Partition::add_level(const std::vector<std::uint64_t>& all, std::size_t words) {
+  std::uint64_t fresh = 0;
+  for (int r = 0; r < ranks_; ++r) {
+    const std::uint64_t* w = &all[static_cast<std::size_t>(r) * words];
+    fresh += w[0];
+    out_.transitions += w[4];
+    out_.end_states += w[5];
+    for (std::size_t b = 6; b < words; ++b) out_.exists[b - 6] += w[b];
+  }
+  out_.states += fresh;
+  out_.max_depth = level_ + (fresh != 0 ? 1 : 0);
+}
+
 bool Partition::level_end() {
   for (const Invariant& v : invariants_)
     report(v.report, level_ + 1, order::event(next_key_[v.id - level_first_], order::kInsert),
            v.ord, v.id, order::kNone);
   invariants_.clear();
-  std::uint64_t v[2] = {next_key_.size(), next_.size()};  // stored, expandable
-  allreduce(v, 2, MPI_SUM);
-  std::uint64_t stop = stop_ | out_.stop;
-  allreduce(&stop, 1, MPI_BOR);
-  out_.stop |= stop;
+  // One gather of every rank's words: states stored, expandable, stop bits, first event key,
+  // transitions, end states, exists hits per clause (when the system has exists clauses).
+  const std::size_t words = 6 + (sys_.has_exists() ? 64 : 0);
+  std::vector<std::uint64_t> mine(words, 0), all(words * static_cast<std::size_t>(ranks_));
+  mine[0] = next_key_.size();
+  mine[1] = next_.size();
+  mine[2] = stop_ | out_.stop;
+  mine[3] = level_min_;
+  for (const std::uint32_t n : trans_) mine[4] += n;
+  mine[5] = end_.size();
+  if (words > 6)
+    for (const auto& e : end_)
+      for (unsigned b = 0; b < 64; ++b)
+        if (e.second >> b & 1) ++mine[6 + b];
+  if (MPI_Allgather(mine.data(), static_cast<int>(words), MPI_UINT64_T, all.data(),
+                    static_cast<int>(words), MPI_UINT64_T, MPI_COMM_WORLD) != MPI_SUCCESS)
+    throw std::runtime_error("MPI_Allgather failed");
+  std::uint64_t v[2] = {0, 0}, first_event = order::kNone;
+  std::vector<int> counts(static_cast<std::size_t>(ranks_));
+  for (int r = 0; r < ranks_; ++r) {
+    const std::uint64_t* w = &all[static_cast<std::size_t>(r) * words];
+    v[0] += w[0];
+    v[1] += w[1];
+    out_.stop |= w[2];
+    first_event = std::min(first_event, w[3]);
+    counts[static_cast<std::size_t>(r)] = static_cast<int>(std::min<std::uint64_t>(w[0], order::kSmall));
+  }
   if (out_.stop != 0) {  // a limit: the level is incomplete, counted as far as it went
-    count_until(order::kNone);
+    add_level(all, words);
     return true;
   }
   // The next level's order (the ids -j 1 gives its states). `by_key`: indices into next_key_ in
@@ -96,15 +132,17 @@ bool Partition::level_end() {
             [this](std::uint32_t a, std::uint32_t b) { return next_key_[a] < next_key_[b]; });
   std::vector<std::uint64_t> keys(by_key.size());
   for (std::size_t j = 0; j < by_key.size(); ++j) keys[j] = next_key_[by_key[j]];
-  const std::vector<std::uint64_t> at = order::positions(keys, level_size_, rank_, ranks_);
+  const std::vector<std::uint64_t> at = v[0] <= order::kSmall
+                                           ? order::positions_small(keys, counts)
+                                           : order::positions(keys, level_size_, rank_, ranks_);
   // Where -j 1 stopped in this level: its --max-states stop, its first violation.
-  std::uint64_t stops[2] = {order::kNone, opt_.all ? order::kNone : level_min_};
+  std::uint64_t stops[2] = {order::kNone, opt_.all ? order::kNone : first_event};
   if (opt_.max_states != 0 && out_.states + v[0] > opt_.max_states) {
     const std::uint64_t k = opt_.max_states - out_.states;  // -j 1 stores k of them
     for (std::size_t j = 0; j < at.size(); ++j)
       if (at[j] == k) stops[0] = order::event(keys[j], order::kLimit);
+    allreduce(stops, 1, MPI_MIN);  // every rank takes this branch: v[0] is the same everywhere
   }
-  allreduce(stops, 2, MPI_MIN);
   const std::uint64_t k = std::min(stops[0], stops[1]);
   if (k != order::kNone) {
     count_until(k);
@@ -114,7 +152,7 @@ bool Partition::level_end() {
     out_.violated_stop = !out_.state_limit;
     return true;
   }
-  count_until(order::kNone);
+  add_level(all, words);
   if (v[1] == 0) return true;
   if (v[0] > order::kMaxPosition)
     throw std::length_error("distributed search: a BFS level over 2^46 states");

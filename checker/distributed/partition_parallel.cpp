@@ -70,7 +70,8 @@ class Collect final : public checker::TransitionSink {
 }  // namespace
 
 void Partition::expand_batch(std::size_t first, std::size_t n) {
-  const unsigned workers = std::max(1u, opt_.workers);
+  // A thread costs more than expanding a few states: small batches run on this thread alone.
+  const unsigned workers = n >= 8 ? std::max(1u, opt_.workers) : 1;
   while (gens_.size() < workers) {
     gens_.push_back(sys_.make_context());
     checks_.push_back(sys_.make_context());
