@@ -109,7 +109,7 @@ std::string stats_line(const checker::Stats& st) {
     os << ", non-termination on the full graph (" << st.fallback_states << " states)";
   if (st.store == checker::StoreMode::HashCompact) os << ", hash compaction (lossy)";
   if (!st.ranks.empty()) {  // the distributed search (docs/distributed.md)
-    std::uint64_t sent = 0, owned = 0;  // over the ranks' own states (not a re-run's)
+    std::uint64_t sent = 0, owned = 0;  // over the ranks' own states
     for (const auto& r : st.ranks) {
       sent += r.sent_bytes;
       owned += r.states;

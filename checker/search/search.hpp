@@ -236,9 +236,8 @@ struct SearchOptions {
                                     // result, counts and counterexamples as 1 (docs/parallel.md).
                                     // DFS and the non-termination pass run on one thread.
   // The search on several processes (checker/distributed/, docs/distributed.md): when set,
-  // search() hands the whole search to it, with this member cleared in the options it passes
-  // (so the hook may call search() for the sequential re-run). Set by the command line under
-  // mpirun; the layers below never name the distributed module.
+  // search() hands the whole search to it, with this member cleared in the options it passes.
+  // Set by the command line under mpirun; the layers below never name the distributed module.
   std::function<Result(const TransitionSystem&, const SearchOptions&)> partitioned;
   const std::atomic<bool>* interrupt = nullptr;  // set (e.g. by SIGINT) to stop cleanly
   std::function<void(const Stats&)> progress;    // called at most once a second
