@@ -116,15 +116,15 @@ std::string stats_line(const checker::Stats& st) {
     os << ", non-termination on the full graph (" << st.fallback_states << " states)";
   if (st.store == checker::StoreMode::HashCompact) os << ", hash compaction (lossy)";
   if (!st.ranks.empty()) {  // the distributed search (docs/distributed.md)
-    std::uint64_t sent = 0, owned = 0;  // over the ranks' own states (not a re-run's)
+    std::uint64_t sent = 0, owned = 0;  // over the ranks' own states
     for (const auto& r : st.ranks) {
       sent += r.sent_bytes;
       owned += r.states;
     }
     std::snprintf(buf, sizeof buf, "%.1f", owned ? static_cast<double>(sent) / owned : 0.0);
     os << ", " << st.ranks.size() << " MPI ranks (" << buf << " bytes sent per state)";
-    if (st.rerun_levels != 0)
-      os << ", re-derived on rank 0 up to depth " << st.rerun_levels;
+    if (st.path_hops_across != 0)
+      os << ", paths rebuilt across ranks (" << st.path_hops_across << " hops between ranks)";
   }
   return os.str();
 }
@@ -267,14 +267,15 @@ nlohmann::json run_json(const checker::VariantRun& run, const Scenario& l, const
   // The distributed search (docs/distributed.md): the ranks and each one's figures.
   if (!st.ranks.empty()) {
     j["stats"]["ranks"] = st.ranks.size();
-    j["stats"]["rerun_levels"] = st.rerun_levels;
+    j["stats"]["path_hops_across"] = st.path_hops_across;
     nlohmann::json per = nlohmann::json::array();
     for (const auto& r : st.ranks)
       per.push_back({{"states", r.states}, {"transitions", r.transitions},
                      {"sent_states", r.sent_states}, {"sent_bytes", r.sent_bytes},
                      {"sent_bytes_per_state",
                       r.states ? static_cast<double>(r.sent_bytes) / static_cast<double>(r.states) : 0.0},
-                     {"store_bytes", r.store_bytes}, {"peak_rss", r.peak_rss},
+                     {"store_bytes", r.store_bytes}, {"link_bytes", r.link_bytes},
+                     {"peak_rss", r.peak_rss},
                      {"seconds", r.seconds}});
     j["stats"]["per_rank"] = per;
   }

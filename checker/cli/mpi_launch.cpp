@@ -77,9 +77,6 @@ std::string MpiLaunch::adapt(Options& o, std::string& notes) const {
     return "only `pcmc check` runs distributed (" + ranks + "); run `pcmc " + o.command +
            "` without mpirun";
   if (o.judge) return "--judge does not run distributed (" + ranks + "); run it without mpirun";
-  if (o.jobs > 1)
-    return "-j " + std::to_string(o.jobs) + " cannot be combined with " + ranks +
-           " (one search thread per rank; start more ranks instead)";
   if (o.order == "dfs") return "--search dfs cannot run distributed: it is a BFS";
   if (o.store != "exact") return "--store " + o.store + " cannot run distributed";
   if (o.liveness && o.liveness_given)

@@ -6,7 +6,8 @@
 // finals, deadlock, exists), dead variables and symmetry (both applied to the system before it
 // gets here: the states it partitions are already reduced and canonical). What it refuses
 // (std::invalid_argument; the command line refuses them first, exit 64): the non-termination
-// pass, DFS, hash compaction, `workers` > 1. POR and sleep sets are not applied (their cycle
+// pass, DFS, hash compaction. `workers` > 1 expands each rank's share on that many threads
+// (partition_parallel.cpp), with the same result. POR and sleep sets are not applied (their cycle
 // proviso needs another rank's "stored, at which depth?" answer), and the result is that of the
 // search with them off.
 #pragma once

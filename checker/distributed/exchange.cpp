@@ -34,7 +34,11 @@ void check(int rc, const char* what) {
 }  // namespace
 
 Exchange::Exchange(int rank, int ranks, std::size_t state_size)
-    : rank_(rank), ranks_(ranks), size_(state_size), out_(static_cast<std::size_t>(ranks)) {
+    : rank_(rank),
+      ranks_(ranks),
+      size_(state_size),
+      out_(static_cast<std::size_t>(ranks)),
+      out_links_(static_cast<std::size_t>(ranks)) {
   table_.resize(1024);
 }
 
@@ -42,7 +46,8 @@ std::uint64_t Exchange::bytes() const {
   std::uint64_t b = table_.capacity() * sizeof(Slot) + in_.capacity() + send_.capacity() +
                     records_.capacity();
   for (const auto& o : out_) b += o.capacity();
-  return b;
+  for (const auto& o : out_links_) b += o.capacity() * sizeof(Link);
+  return b + links_.capacity() * sizeof(Link);
 }
 
 void Exchange::grow_table() {
@@ -74,20 +79,24 @@ bool Exchange::queued(int dest, const std::uint8_t* state, std::uint64_t hash) {
   return false;
 }
 
-void Exchange::send(int dest, const std::uint8_t* state, std::uint64_t hash) {
-  if (queued(dest, state, hash)) return;
+void Exchange::send(int dest, const std::uint8_t* state, std::uint64_t hash, const Link& link) {
+  if (queued(dest, state, hash)) return;  // queued before with a smaller or equal key
   auto& box = out_[static_cast<std::size_t>(dest)];
   box.insert(box.end(), state, state + size_);
+  out_links_[static_cast<std::size_t>(dest)].push_back(link);
   queued_bytes_ += size_;
   ++queued_records_;
 }
 
-void Exchange::encode(const std::uint8_t* records, std::size_t n, std::size_t size,
-                      std::vector<std::uint8_t>& out) {
-  // Worst case per record: every other byte changed, 2 varint bytes per run of one byte.
-  const std::size_t at = out.size();
-  out.resize(at + n * (2 * size + 16));
-  std::uint8_t* w = out.data() + at;
+void Exchange::encode(const std::uint8_t* records, const Link* links, std::size_t n,
+                      std::size_t size, std::vector<std::uint8_t>& out) {
+  // Worst case per record: every other byte changed, 2 varint bytes per run of one byte; the
+  // link: 3 varints of at most 10 bytes. Room for one worst case is made before each record
+  // (not for n of them at once: a round's coded records are ~6x smaller than that bound, and
+  // the bound's pages, once written, would stay in the peak RSS).
+  const std::size_t worst = 2 * size + 48;
+  out.resize(out.size() + worst);
+  std::uint8_t* w = out.data() + out.size() - worst;
   const auto varint = [&w](std::size_t v) {
     while (v >= 0x80) {
       *w++ = static_cast<std::uint8_t>(v | 0x80);
@@ -98,6 +107,11 @@ void Exchange::encode(const std::uint8_t* records, std::size_t n, std::size_t si
   std::vector<std::uint8_t> zero(size, 0);
   const std::uint8_t* prev = zero.data();
   for (std::size_t i = 0; i < n; ++i) {
+    if (static_cast<std::size_t>(out.data() + out.size() - w) < worst) {
+      const std::size_t used = static_cast<std::size_t>(w - out.data());
+      out.resize(std::max(out.size() * 2, used + worst));
+      w = out.data() + used;
+    }
     const std::uint8_t* cur = records + i * size;
     std::size_t pos = 0;
     while (pos < size) {
@@ -112,13 +126,23 @@ void Exchange::encode(const std::uint8_t* records, std::size_t n, std::size_t si
       w += diff - end;
       pos = diff;
     }
+    // The link: the key's increase over the previous record's, the parent id's change (zigzag).
+    const std::uint64_t key_before = i == 0 ? 0 : links[i - 1].key;
+    const std::uint32_t parent_before = i == 0 ? 0 : links[i - 1].parent;
+    if (links[i].key < key_before)
+      throw std::logic_error("distributed search: records queued out of the level's order");
+    varint(links[i].key - key_before);
+    const std::int64_t d = std::int64_t{links[i].parent} - std::int64_t{parent_before};
+    varint(static_cast<std::uint64_t>(d < 0 ? -2 * d - 1 : 2 * d));
     prev = cur;
   }
   out.resize(static_cast<std::size_t>(w - out.data()));
 }
 
 void Exchange::decode(const std::uint8_t* chunk, std::size_t bytes, std::size_t size,
-                      std::vector<std::uint8_t>& records) {
+                      std::uint32_t from, std::vector<std::uint8_t>& records,
+                      std::vector<Link>& links) {
+  Link last{0, 0, from};
   const std::uint8_t* p = chunk;
   const std::uint8_t* const end = chunk + bytes;
   std::size_t prev = records.size();  // the record this one is coded against (none yet)
@@ -137,6 +161,12 @@ void Exchange::decode(const std::uint8_t* chunk, std::size_t bytes, std::size_t 
       p += diff;
       pos += same + diff;
     }
+    last.key += get_varint(p, end);
+    const std::uint64_t z = get_varint(p, end);
+    const std::int64_t d = (z & 1) != 0 ? -static_cast<std::int64_t>(z >> 1) - 1
+                                        : static_cast<std::int64_t>(z >> 1);
+    last.parent = static_cast<std::uint32_t>(std::int64_t{last.parent} + d);
+    links.push_back(last);
     prev = at;
   }
 }
@@ -147,7 +177,7 @@ Exchange::Round Exchange::round(bool done, std::uint64_t stop, std::uint64_t sta
   std::vector<std::size_t> coded(n + 1, 0);
   send_.clear();
   for (std::size_t r = 0; r < n; ++r) {
-    encode(out_[r].data(), size_ != 0 ? out_[r].size() / size_ : 0, size_, send_);
+    encode(out_[r].data(), out_links_[r].data(), out_links_[r].size(), size_, send_);
     coded[r + 1] = send_.size();
   }
   std::vector<std::uint64_t> head_out(n * kHeaderWords), head_in(n * kHeaderWords);
@@ -182,15 +212,19 @@ Exchange::Round Exchange::round(bool done, std::uint64_t stop, std::uint64_t sta
                       rcount.data(), rdispl.data(), MPI_BYTE, MPI_COMM_WORLD),
         "MPI_Alltoallv");
   sent_bytes_ += stotal;
-  for (auto& o : out_) sent_states_ += size_ != 0 ? o.size() / size_ : 0;
+  for (auto& o : out_links_) sent_states_ += o.size();
   for (auto& o : out_) o.clear();
+  for (auto& o : out_links_) o.clear();
   queued_bytes_ = queued_records_ = 0;
   std::fill(table_.begin(), table_.end(), Slot{0, 0, 0});
   records_.clear();
+  links_.clear();
   for (std::size_t r = 0; r < n; ++r)
-    decode(in_.data() + rdispl[r], static_cast<std::size_t>(rcount[r]), size_, records_);
+    decode(in_.data() + rdispl[r], static_cast<std::size_t>(rcount[r]), size_,
+           static_cast<std::uint32_t>(r), records_, links_);
   rd.records = records_.data();
-  rd.count = size_ != 0 ? records_.size() / size_ : 0;
+  rd.links = links_.data();
+  rd.count = links_.size();
   return rd;
 }
 

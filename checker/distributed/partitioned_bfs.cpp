@@ -1,13 +1,18 @@
 // The per-rank loop of the distributed search (partitioned_bfs.hpp):
 //
-//   start:  the initial state's owner stores and checks it (level 0).
-//   level:  expand the rank's states of this level; each successor goes to its owner — this rank
-//           (stored at once) or a queue for another rank (exchange.hpp), sent in rounds; the
-//           states received in a round are stored the same way. A state stored for the first
-//           time is checked (invariants) and, unless it violates one, joins the next level.
-//   end:    every rank reduces the level's figures (MPI_Allreduce): the states of the next
-//           level, the stop reasons. The run ends when the next level is empty everywhere or
-//           some rank stopped; every rank takes that decision from the same reduced numbers.
+//   start:  the initial state's owner stores and checks it (level 0, position 0).
+//   level:  expand the rank's states of this level in their sequential order (positions); each
+//           successor goes to its owner with its arrival key and parent — this rank (stored at
+//           once) or a queue for another rank (exchange.hpp), sent in rounds; the states
+//           received in a round are stored the same way. A state stored for the first time is
+//           checked (invariants) and, unless it violates one, joins the next level; a state
+//           stored earlier in the level keeps the smallest arrival key and its parent link.
+//   end:    the ranks reduce the limits; rank the next level (level_order.hpp); find where -j 1
+//           stopped in the level, if it did (the smallest event key of a violation in
+//           first-violation mode, the --max-states stop); count what -j 1 counted up to there.
+//           The run ends when the next level is empty everywhere or at a stop; every rank takes
+//           that decision from the same reduced numbers. At the end the ranks agree on each
+//           property's first report in -j 1's order and walk its path back (path_walk.hpp).
 //
 // Termination: a level ends only when every rank has said, in one round, that its frontier for
 // the level is exhausted; a rank that has said so sends nothing more (it only stores what it
@@ -24,8 +29,13 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "checker/distributed/exchange.hpp"
+#include "checker/distributed/level_order.hpp"
+#include "checker/distributed/partition.hpp"
+#include "checker/distributed/path_walk.hpp"
 #include "checker/search/search.hpp"
 #include "checker/store/hash.hpp"
 #include "checker/store/state_store.hpp"
@@ -48,6 +58,8 @@ int owner_of(std::uint64_t hash, int ranks) {
   return static_cast<int>(((hash >> 32) * static_cast<std::uint64_t>(ranks)) >> 32);
 }
 
+namespace detail {
+
 namespace {
 
 constexpr std::uint64_t kCheckEvery = 64;    // expansions between interrupt/time checks
@@ -58,126 +70,188 @@ void allreduce(std::uint64_t* v, int n, MPI_Op op) {
     throw std::runtime_error("MPI_Allreduce failed");
 }
 
-class Partition final : public checker::TransitionSink {
- public:
-  Partition(const checker::TransitionSystem& sys, const checker::SearchOptions& opt, int rank,
-            int ranks)
-      : sys_(sys),
-        opt_(opt),
-        rank_(rank),
-        ranks_(ranks),
-        size_(std::max<std::size_t>(1, sys.state_size())),
-        store_(sys.state_size(), sys.state_parts(), false),
-        ex_(rank, ranks, size_),
-        gen_(sys.make_context()),
-        check_(sys.make_context()),
-        cur_(size_),
-        first_level_(sys.properties().size(), kNever) {}
+}  // namespace
 
-  PartitionOutcome run();
-  void on_transition(const checker::Transition& t) override;
+Partition::Partition(const checker::TransitionSystem& sys, const checker::SearchOptions& opt,
+                     int rank, int ranks)
+    : sys_(sys),
+      opt_(opt),
+      rank_(rank),
+      ranks_(ranks),
+      size_(std::max<std::size_t>(1, sys.state_size())),
+      store_(sys.state_size(), sys.state_parts(), false),
+      ex_(rank, ranks, size_),
+      gen_(sys.make_context()),
+      check_(sys.make_context()),
+      cur_(size_),
+      links_(ranks),
+      best_(sys.properties().size()) {}
 
- private:
-  void start();
-  void expand_level();
-  void expand(std::uint32_t id);
-  void route(const std::uint8_t* state);
-  std::uint32_t arrive(const std::uint8_t* state, std::uint32_t near);
-  void note(checker::PropertyId p);
-  std::uint64_t budget(std::uint64_t expansions);
-  double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
-
-  const checker::TransitionSystem& sys_;
-  const checker::SearchOptions& opt_;
-  int rank_, ranks_;
-  std::size_t size_;
-  StateStore store_;
-  Exchange ex_;
-  std::unique_ptr<checker::Context> gen_, check_;  // successors(); check_state/check_end
-  std::vector<std::uint8_t> cur_;                  // the state being expanded
-  std::vector<Report> reports_;
-  std::vector<std::uint32_t> frontier_, next_;     // this rank's states of this / next level
-  std::vector<std::uint32_t> first_level_;         // per property: the first level it was noted
-  std::uint32_t cur_id_ = 0, level_ = 0;
-  bool probe_ = false;          // successors are deeper than max_depth: looked up, not stored
-  bool violated_ = false;       // this rank noted a violation in this level
-  std::uint64_t stop_ = 0;      // this rank's StopBits
-  std::uint64_t inserted_next_ = 0;  // states this rank stored in this level (violating too)
-  std::uint64_t max_fanout_ = 1;
-  PartitionOutcome out_;
-  Clock::time_point start_ = Clock::now(), last_progress_ = start_;
-};
-
-void Partition::note(checker::PropertyId p) {
-  if (p >= first_level_.size())
-    throw std::logic_error("distributed search: the system reported property id " +
-                           std::to_string(p) + ", which it does not declare");
-  first_level_[p] = std::min(first_level_[p], level_);
-  violated_ = true;
-}
-
-// A state this rank owns. Mirrors Search::on_transition's insert → new_state for a state of the
-// next level. `near`: a stored state that probably shares most of its tree with `state` (the
-// state expanded, or the record received before it: a sender queues a state's successors one
-// after the other), which the store's insert decodes once and compares against (an incremental
-// lookup; the result is insert()'s whatever `near` is). Returns the state's id (kNone: a probe).
-std::uint32_t Partition::arrive(const std::uint8_t* state, std::uint32_t near) {
+// A state this rank owns, reached by the transition with arrival key `key` from the parent
+// `link`. Mirrors Search::on_transition's insert → new_state for a state of the next level; a
+// state stored earlier in this level keeps the smallest key and that transition's parent (the
+// one -j 1 stores it from). `near`: a stored state that probably shares most of its tree with
+// `state` (the state expanded, or the record received before it: a sender queues a state's
+// successors one after the other), which the store's insert decodes once and compares against
+// (an incremental lookup; the result is insert()'s whatever `near` is). Returns the state's id
+// (kNone: a probe).
+std::uint32_t Partition::arrive(const std::uint8_t* state, std::uint32_t near, std::uint64_t key,
+                                std::uint64_t link) {
   if (probe_) {
     if (store_.find(state) == StateStore::kNone) out_.cut = true;
     return StateStore::kNone;
   }
-  const StateStore::Inserted in = store_.insert(state, near);
-  if (!in.inserted) return in.id;
-  ++inserted_next_;
+  return stored(state, store_.insert(state, near), key, link);
+}
+
+std::uint32_t Partition::stored(const std::uint8_t* state, StateStore::Inserted in,
+                                std::uint64_t key, std::uint64_t link) {
+  if (!in.inserted) {
+    if (in.id >= level_first_) {
+      std::uint64_t& k = next_key_[in.id - level_first_];
+      if (key < k) {
+        k = key;
+        links_.set(in.id, link);
+      }
+    }
+    return in.id;
+  }
+  if (in.id != links_.size()) throw std::logic_error("distributed search: store ids out of order");
+  links_.push_back(link);
+  next_key_.push_back(key);
   reports_.clear();
   sys_.check_state(state, *check_, reports_);
   if (!reports_.empty()) {  // a violating state is not expanded
-    for (const Report& r : reports_) note(r.property);
+    std::uint64_t ord = 0;
+    for (const Report& r : reports_) invariants_.push_back({in.id, r, ord++});
     return in.id;
   }
   next_.push_back(in.id);
   return in.id;
 }
 
-void Partition::route(const std::uint8_t* state) {
+void Partition::arrive_batch(std::size_t n, const std::uint8_t* const* states,
+                             const std::uint64_t* keys, const std::uint64_t* links) {
+  const std::size_t nc = store_.node_count();
+  batch_nodes_.resize(n * nc);
+  batch_node_ptrs_.resize(n);
+  batch_found_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) batch_node_ptrs_[i] = batch_nodes_.data() + i * nc;
+  store_.find_hinted_batch(n, states, batch_node_ptrs_.data(), batch_found_.data());
+  const std::size_t at = store_.size();
+  for (std::size_t i = 0; i < n; ++i)
+    stored(states[i],
+           store_.insert_found(states[i], StateStore::kNone, batch_node_ptrs_[i], batch_found_[i], at),
+           keys[i], links[i]);
+}
+
+// Batches of kReceivedBatch: the first record is stored by a plain lookup and decoded as the
+// hint (one decode per batch, not per record), the others looked up near it in one batch. A
+// sender's records of a round are successors of its states in their order: alike in most leaves.
+void Partition::arrive_received(const std::uint8_t* records, const Link* links, std::size_t n) {
+  constexpr std::size_t kReceivedBatch = 32;
+  batch_links_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) batch_links_[i] = make_link(links[i].from, links[i].parent);
+  if (probe_) {
+    for (std::size_t i = 0; i < n; ++i) arrive(records + i * size_, StateStore::kNone, 0, 0);
+    return;
+  }
+  hint_.resize(size_);
+  std::vector<std::uint64_t> keys(std::min(n, kReceivedBatch));
+  for (std::size_t i = 0; i < n; i += kReceivedBatch) {
+    const std::size_t m = std::min(kReceivedBatch, n - i);
+    const std::uint32_t first =
+        arrive(records + i * size_, StateStore::kNone, links[i].key, batch_links_[i]);
+    if (m == 1) continue;
+    store_.decode_hint(first, hint_.data());
+    batch_states_.resize(m - 1);
+    for (std::size_t k = 1; k < m; ++k) {
+      batch_states_[k - 1] = records + (i + k) * size_;
+      keys[k - 1] = links[i + k].key;
+    }
+    arrive_batch(m - 1, batch_states_.data(), keys.data(), batch_links_.data() + i + 1);
+  }
+}
+
+void Partition::arrive_local() {
+  const std::size_t n = local_keys_.size();
+  if (n == 0) return;
+  const std::uint64_t link = make_link(static_cast<std::uint32_t>(rank_), cur_id_);
+  if (n == 1 || probe_) {
+    for (std::size_t i = 0; i < n; ++i) arrive(local_bytes_.data() + i * size_, cur_id_, local_keys_[i], link);
+  } else {
+    batch_states_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) batch_states_[i] = local_bytes_.data() + i * size_;
+    batch_links_.assign(n, link);
+    arrive_batch(n, batch_states_.data(), local_keys_.data(), batch_links_.data());
+  }
+  local_bytes_.clear();
+  local_keys_.clear();
+}
+
+// A successor this rank owns is staged (stored after the expansion, in one batch); another
+// rank's is queued for it.
+void Partition::route(const std::uint8_t* state, std::uint64_t key) {
   const std::uint64_t h = owner_hash(state, size_);
   const int dest = owner_of(h, ranks_);
-  if (dest == rank_) arrive(state, cur_id_);
-  else ex_.send(dest, state, h);
+  if (dest == rank_) {
+    local_bytes_.insert(local_bytes_.end(), state, state + size_);
+    local_keys_.push_back(key);
+  } else {
+    ex_.send(dest, state, h, Link{key, cur_id_, 0});
+  }
 }
 
 void Partition::on_transition(const checker::Transition& t) {
   ++out_.own.transitions;
-  for (const Report& r : t.reports) note(r.property);
-  if (!t.fatal) route(t.state);
+  const std::uint64_t n = step_++;
+  if (n >= order::kEndStep)
+    throw std::length_error("distributed search: a state with more than 65534 transitions");
+  const std::uint64_t key = order::arrival(cur_pos_, n);
+  std::uint64_t ord = 0;
+  for (const Report& r : t.reports)
+    report(r, level_ + 1, order::event(key, order::kReport), ord++, cur_id_,
+           std::uint64_t{t.thread} << 16 | t.index);
+  if (!t.fatal) route(t.state, key);
 }
 
-// Search::expand without reductions: every thread in id order (the order does not change a
-// complete level's figures), then the deadlock / end-state checks of Search::quiescent.
-void Partition::expand(std::uint32_t id) {
-  cur_id_ = id;
-  store_.decode_hint(id, cur_.data());
-  const std::uint64_t before = out_.own.transitions;
+// Search::expand without reductions: every thread in id order, then the deadlock / end-state
+// checks of Search::quiescent, keyed after every transition of the state (order::kEnd).
+void Partition::expand(std::size_t i) {
+  cur_id_ = frontier_[i];
+  cur_pos_ = pos_[i];
+  step_ = 0;
+  store_.decode_hint(cur_id_, cur_.data());
   bool any = false;
   for (unsigned t = 0; t < sys_.thread_count(); ++t)
     if (sys_.successors(cur_.data(), t, *gen_, *this) > 0) any = true;
-  max_fanout_ = std::max<std::uint64_t>(max_fanout_, out_.own.transitions - before);
+  arrive_local();  // the store's hint is still this state (decode_hint)
+  trans_[i] = static_cast<std::uint32_t>(step_);
+  max_fanout_ = std::max<std::uint64_t>(max_fanout_, step_);
   if (any) return;
   bool all_finished = true;
   for (unsigned t = 0; t < sys_.thread_count() && all_finished; ++t)
     all_finished = sys_.finished(cur_.data(), t);
-  if (!all_finished) return note(sys_.deadlock_property());
-  ++out_.end_states;
   reports_.clear();
-  const checker::ExistsMask exists = sys_.check_end(cur_.data(), *check_, reports_);
-  if (sys_.has_exists())
-    for (unsigned b = 0; b < 64; ++b)
-      if (exists >> b & 1) ++out_.exists[b];
-  for (const Report& r : reports_) note(r.property);
+  const checker::ExistsMask exists =
+      all_finished ? sys_.check_end(cur_.data(), *check_, reports_) : 0;
+  quiescent(all_finished, exists, reports_);
+}
+
+void Partition::quiescent(bool all_finished, checker::ExistsMask exists,
+                          std::span<const Report> end) {
+  const std::uint64_t key = order::event(order::arrival(cur_pos_, order::kEndStep), order::kEnd);
+  if (!all_finished)
+    return report(Report{sys_.deadlock_property(), 0xFFFF, 0}, level_ + 1, key, 0, cur_id_,
+                  order::kNone);
+  end_.emplace_back(cur_pos_, sys_.has_exists() ? exists : 0);
+  std::uint64_t ord = 0;
+  for (const Report& r : end) report(r, level_ + 1, key, ord++, cur_id_, order::kNone);
 }
 
 // Interrupt and time every kCheckEvery expansions, memory every kMemoryEvery: the store, the
-// frontiers, the exchange buffers, and room for the next expansions and one round's records.
+// parent links, the level's vectors, the exchange buffers, and room for the next expansions
+// and one round's records (each a state, its link and its key).
 std::uint64_t Partition::budget(std::uint64_t expansions) {
   std::uint64_t stop = 0;
   if (opt_.interrupt != nullptr && opt_.interrupt->load(std::memory_order_relaxed))
@@ -185,9 +259,12 @@ std::uint64_t Partition::budget(std::uint64_t expansions) {
   if (opt_.max_seconds > 0 && elapsed() >= opt_.max_seconds) stop |= kStopTime;
   if (opt_.max_memory != 0 && expansions % kMemoryEvery == 0) {
     const std::uint64_t incoming = std::uint64_t(ranks_) * Exchange::kRoundBytes / size_;
-    const std::uint64_t held = store_.bytes() + ex_.bytes() +
-                               (frontier_.capacity() + next_.capacity()) * sizeof(std::uint32_t) +
-                               store_.growth_bound(kMemoryEvery * max_fanout_ + incoming);
+    const std::uint64_t more = kMemoryEvery * max_fanout_ + incoming;
+    const std::uint64_t level = frontier_.capacity() * 4 + pos_.capacity() * 8 +
+                                trans_.capacity() * 4 + next_key_.capacity() * 8 +
+                                next_.capacity() * 4 + end_.capacity() * 16;
+    const std::uint64_t held = store_.bytes() + links_.bytes() + ex_.bytes() + level +
+                               store_.growth_bound(more) + more * 17;
     if (held > opt_.max_memory) stop |= kStopMemory;
   }
   return stop;
@@ -198,16 +275,22 @@ void Partition::start() {
   sys_.initial_state(init.data());
   if (owner_of(owner_hash(init.data(), size_), ranks_) == rank_) {
     const StateStore::Inserted in = store_.insert(init.data(), StateStore::kNone);
+    links_.push_back(kNoLink);
     reports_.clear();
     sys_.check_state(init.data(), *check_, reports_);
-    for (const Report& r : reports_) note(r.property);
-    if (reports_.empty()) frontier_.push_back(in.id);
+    std::uint64_t ord = 0;
+    for (const Report& r : reports_) report(r, 0, 0, ord++, in.id, order::kNone);
+    if (reports_.empty()) {
+      frontier_.push_back(in.id);
+      pos_.push_back(0);
+    }
   }
 }
 
 // One level: expand this rank's frontier in rounds until every rank is done (file comment).
 void Partition::expand_level() {
   probe_ = opt_.max_depth != 0 && level_ + 1 > opt_.max_depth;
+  trans_.assign(frontier_.size(), 0);
   std::size_t pos = 0;
   bool done = false;
   for (;;) {
@@ -223,10 +306,12 @@ void Partition::expand_level() {
           done = true;
           break;
         }
-        expand(frontier_[pos++]);
-        if (!opt_.all && violated_) {  // -j 1 stops in this level: the re-run finds where
-          stop_ |= kStopViolation;
-          done = true;
+        if (opt_.workers > 1) {  // a batch on opt_.workers threads (a multiple of kCheckEvery)
+          const std::size_t n = std::min<std::size_t>(4 * kCheckEvery, frontier_.size() - pos);
+          expand_batch(pos, n);
+          pos += n;
+        } else {
+          expand(pos++);
         }
         if (ex_.queued_bytes() >= Exchange::kRoundBytes) break;
       }
@@ -245,22 +330,12 @@ void Partition::expand_level() {
       done = true;
     } else {
       try {
-        std::uint32_t near = StateStore::kNone;
-        for (std::size_t i = 0; i < rd.count; ++i) near = arrive(rd.records + i * size_, near);
+        arrive_received(rd.records, rd.links, rd.count);
       } catch (const checker::BlockCrossing& e) {
         out_.crossing = e.where();
         stop_ |= kStopCrossing;
         done = true;
       }
-      if (!opt_.all && violated_) {
-        stop_ |= kStopViolation;
-        done = true;
-      }
-    }
-    // Every rank sees the same sum, so all of them stop in this round.
-    if (opt_.max_states != 0 && rd.states > opt_.max_states) {
-      stop_ |= kStopStates;
-      done = true;
     }
     if (rd.all_done) break;
   }
@@ -268,85 +343,49 @@ void Partition::expand_level() {
 
 PartitionOutcome Partition::run() {
   start();
-  std::uint64_t v[4] = {frontier_.size(), 0, 0, 0};
-  allreduce(v, 1, MPI_SUM);
-  std::uint64_t stop = !opt_.all && violated_ ? std::uint64_t{kStopViolation} : 0;
-  allreduce(&stop, 1, MPI_BOR);
-  out_.stop |= stop;
-  std::uint64_t todo = v[0];
-  while (out_.stop == 0 && todo != 0) {
-    violated_ = false;
-    inserted_next_ = 0;
-    expand_level();
-    // The level's end, on every rank alike: next level's size, states stored, stop reasons.
-    v[0] = next_.size();
-    v[1] = inserted_next_;
-    v[2] = store_.size();
-    v[3] = out_.own.transitions;
-    allreduce(v, 4, MPI_SUM);
-    stop = stop_ | out_.stop;
-    if (opt_.max_states != 0 && v[2] > opt_.max_states) stop |= kStopStates;
-    allreduce(&stop, 1, MPI_BOR);
-    out_.stop |= stop;
-    if (v[1] != 0) out_.max_depth = level_ + 1;
-    todo = v[0];
-    if (opt_.progress && rank_ == 0 && Clock::now() - last_progress_ >= std::chrono::seconds(1)) {
-      last_progress_ = Clock::now();
-      checker::Stats s;
-      s.states = v[2];
-      s.transitions = v[3];
-      s.max_depth = out_.max_depth;
-      s.queue = todo;
-      s.seconds = elapsed();
-      s.store_bytes = store_.bytes();
-      s.peak_rss = checker::peak_rss_bytes();
-      opt_.progress(s);
+  std::uint64_t v[2] = {frontier_.size(), level_min_ == order::kNone ? 0u : 1u};
+  allreduce(v, 2, MPI_SUM);
+  out_.states = 1;
+  if (!opt_.all && v[1] != 0) {  // the initial state violates an invariant: -j 1 stops there
+    stop_level_ = 0;
+    stop_key_ = 0;
+    out_.violated_stop = true;
+  } else if (v[0] != 0) {
+    for (;; ++level_) {
+      level_first_ = static_cast<std::uint32_t>(store_.size());
+      level_min_ = order::kNone;
+      expand_level();
+      if (level_end()) break;
     }
-    if (out_.stop != 0 || todo == 0) break;
-    frontier_.swap(next_);
-    next_.clear();
-    ++level_;
   }
-  out_.stop_level = level_;
+  if ((out_.stop & kStopCrossing) == 0) gather_violations();
 
   // The totals, on every rank.
   out_.own.states = store_.size();
   out_.own.sent_states = ex_.sent_states();
   out_.own.sent_bytes = ex_.sent_bytes();
   out_.own.store_bytes = store_.bytes();
+  out_.own.link_bytes = links_.bytes();
   out_.own.peak_rss = checker::peak_rss_bytes();
   out_.own.seconds = elapsed();
-  std::vector<std::uint64_t> sums = {out_.own.states, out_.own.transitions, out_.end_states,
-                                     out_.own.store_bytes};
-  sums.insert(sums.end(), out_.exists.begin(), out_.exists.end());
-  allreduce(sums.data(), static_cast<int>(sums.size()), MPI_SUM);
-  out_.states = sums[0];
-  out_.transitions = sums[1];
-  out_.end_states = sums[2];
-  out_.store_bytes = sums[3];
-  std::copy(sums.begin() + 4, sums.end(), out_.exists.begin());
+  std::uint64_t sums[2] = {out_.own.store_bytes + out_.own.link_bytes, out_.cut ? 1u : 0u};
+  allreduce(sums, 2, MPI_SUM);
+  out_.store_bytes = sums[0];
+  out_.cut = sums[1] != 0;
   std::uint64_t peak = out_.own.peak_rss;
   allreduce(&peak, 1, MPI_MAX);
   out_.peak_rss = peak;
-  std::uint64_t cut = out_.cut ? 1 : 0;
-  allreduce(&cut, 1, MPI_MAX);
-  out_.cut = cut != 0;
-  out_.first_level = first_level_;
-  if (!first_level_.empty() &&
-      MPI_Allreduce(MPI_IN_PLACE, out_.first_level.data(), static_cast<int>(first_level_.size()),
-                    MPI_UINT32_T, MPI_MIN, MPI_COMM_WORLD) != MPI_SUCCESS)
-    throw std::runtime_error("MPI_Allreduce failed");
   int mem = (out_.stop & kStopMemory) != 0 && (stop_ & kStopMemory) != 0 ? rank_ : INT_MAX;
   MPI_Allreduce(MPI_IN_PLACE, &mem, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
   out_.memory_rank = mem == INT_MAX ? -1 : mem;
   return out_;
 }
 
-}  // namespace
+}  // namespace detail
 
 PartitionOutcome partitioned_bfs(const checker::TransitionSystem& sys,
                                  const checker::SearchOptions& opt, int rank, int ranks) {
-  return Partition(sys, opt, rank, ranks).run();
+  return detail::Partition(sys, opt, rank, ranks).run();
 }
 
 }  // namespace pcmc::distributed

@@ -4,16 +4,15 @@
 // of the states. A rank stores, checks and expands only the states it owns; a successor owned by
 // another rank is sent to it (exchange.hpp) and the owner decides whether it is new.
 //
-// What this computes is the complete level-by-level exploration: the states, transitions,
-// end states and `exists` hits of every level expanded, and for each property the first level
-// whose expansion reported it. It does not stop inside a level at a violation or at the state
-// limit the way the sequential search does; distributed_search.cpp finishes such runs by a
-// sequential re-run on rank 0, so the result is exactly -j 1's.
+// What this computes is -j 1's search (with POR and sleep sets off): every level is expanded
+// completely, in rounds, and at its end the ranks agree, from the sequential order of its events
+// (level_order.hpp), on where -j 1 stopped inside it (its first violation, --max-states) and
+// count what -j 1 counted up to there; the counterexamples are rebuilt from the parent links
+// (path_walk.hpp): the same violations, counts and paths as -j 1.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -27,12 +26,8 @@ enum StopBits : std::uint64_t {
   kStopInterrupt = 1,   // SIGINT / SIGTERM (SearchOptions::interrupt)
   kStopTime = 2,        // --max-time
   kStopMemory = 4,      // --max-memory on this rank
-  kStopStates = 8,      // more states stored than --max-states
-  kStopViolation = 16,  // first-violation mode: a property is violated in this level
   kStopCrossing = 32,   // symmetry over page-frame blocks: a step crossed a block (BlockCrossing)
 };
-
-inline constexpr std::uint32_t kNever = std::numeric_limits<std::uint32_t>::max();
 
 // The owner of a state: a fixed-seed hash of its bytes, mapped onto the ranks.
 int owner_of(std::uint64_t owner_hash, int ranks);
@@ -43,18 +38,21 @@ std::uint64_t owner_hash(const std::uint8_t* state, std::size_t size);
 struct PartitionOutcome {
   std::uint64_t states = 0, transitions = 0, end_states = 0, max_depth = 0;
   std::array<std::uint64_t, 64> exists{};  // per exists clause: end states where it holds
-  std::vector<std::uint32_t> first_level;  // per property: the first level that reported it
-                                           // (kNever: none); the initial state's checks are
-                                           // level 0's
-  std::uint32_t stop_level = 0;            // the level being expanded when the run ended
-  std::uint64_t stop = 0;                  // StopBits of every rank
+  std::vector<checker::Counterexample> violations;  // -j 1's, in its order, with their paths
+  bool violated_stop = false;              // first-violation mode stopped at the first violation
+  bool state_limit = false;                // stopped where -j 1 stops at --max-states
+  bool dropped = false;                    // first-violation mode: a limit (`stop`) ended the
+                                           // level in which a violation was found, before its
+                                           // order was known: not reported
+  std::uint64_t stop = 0;                  // StopBits (limits) of every rank
+  std::uint64_t hops_across = 0;           // path hops whose parent is on another rank
   int memory_rank = -1;                    // the lowest rank that stopped for memory
   bool cut = false;                        // a successor deeper than max_depth was not stored
   std::uint64_t store_bytes = 0;           // sum over the ranks
   std::uint64_t peak_rss = 0;              // the largest rank's
   std::string crossing;                    // this rank's checker::BlockCrossing::where(), if a
                                            // step crossed a page-frame block (kStopCrossing)
-  checker::Stats::Rank own;
+  checker::Stats::Rank own;                // (own.link_bytes: this rank's parent links)
 };
 
 // Collective: every rank calls it with the same system and options. Throws on an internal

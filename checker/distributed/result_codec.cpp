@@ -61,7 +61,7 @@ std::string encode_result(const checker::Result& r) {
   w.u64(r.exhaustive ? 1 : 0);
   for (std::uint64_t v : {st.states, st.transitions, st.end_states, st.exists_hits, st.max_depth,
                           st.queue, st.store_bytes, st.peak_rss, st.rerun_states,
-                          st.rerun_levels})
+                          st.path_hops_across})
     w.u64(v);
   w.f64(st.seconds);
   w.str(st.rerun_failed);
@@ -88,7 +88,7 @@ checker::Result decode_result(const std::string& bytes) {
   r.exhaustive = rd.u64() != 0;
   for (std::uint64_t* v : {&st.states, &st.transitions, &st.end_states, &st.exists_hits,
                            &st.max_depth, &st.queue, &st.store_bytes, &st.peak_rss,
-                           &st.rerun_states, &st.rerun_levels})
+                           &st.rerun_states, &st.path_hops_across})
     *v = rd.u64();
   st.seconds = rd.f64();
   st.rerun_failed = rd.str();

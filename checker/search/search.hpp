@@ -145,10 +145,11 @@ struct Stats {
     std::uint64_t store_bytes = 0;  // its visited set
     std::uint64_t peak_rss = 0;     // its peak resident set size
     double seconds = 0;             // its time in the partitioned search
+    std::uint64_t link_bytes = 0;   // its parent links (rank, id), 5 bytes per state it owns
   };
   std::vector<Rank> ranks;
-  std::uint64_t rerun_levels = 0;   // distributed: rank 0 re-ran the sequential search up to this
-                                    // depth to finish the result as -j 1 would (0: no re-run)
+  std::uint64_t path_hops_across = 0;  // distributed: steps of the counterexample paths whose
+                                    // parent link named another rank (path_walk.hpp)
 };
 
 struct Result;
@@ -265,9 +266,8 @@ struct SearchOptions {
                                     // (search_pipeline.cpp). The same result as off (the oracle
                                     // in tests); off: one expansion at a time.
   // The search on several processes (checker/distributed/, docs/distributed.md): when set,
-  // search() hands the whole search to it, with this member cleared in the options it passes
-  // (so the hook may call search() for the sequential re-run). Set by the command line under
-  // mpirun; the layers below never name the distributed module.
+  // search() hands the whole search to it, with this member cleared in the options it passes.
+  // Set by the command line under mpirun; the layers below never name the distributed module.
   std::function<Result(const TransitionSystem&, const SearchOptions&)> partitioned;
   const std::atomic<bool>* interrupt = nullptr;  // set (e.g. by SIGINT) to stop cleanly
   std::function<void(const Stats&)> progress;    // called at most once a second

@@ -3,9 +3,9 @@
 // seeded random models (also with symmetry) and under limits, `mpirun -np N` gives exactly what
 // -j 1 gives with the same options (POR and sleep sets off, which the distributed search does not
 // apply): verdict, incomplete reason, state / transition / end-state / exists counts, depth, the
-// violated properties and every counterexample step by step. Runs over kStateCap states stop at
-// the state limit, which the distributed search finishes by its re-run on rank 0 (exactly -j 1's
-// counts again). Every rank runs every case; rank 0 runs the sequential search and compares, and
+// violated properties and every counterexample step by step (walked back over the ranks' parent
+// links: deep ones cross between ranks many times). Runs over kStateCap states stop where -j 1
+// stops at the state limit, inside a level (exactly -j 1's counts again). Every rank runs every case; rank 0 runs the sequential search and compares, and
 // every rank checks that it got the same result as rank 0 (a digest broadcast). ctest runs the
 // example corpus with 2 ranks and the rest with 2 and 3 (checker/CMakeLists.txt: suite time).
 #include <catch2/catch.hpp>
@@ -61,24 +61,29 @@ std::string from_root(const std::string& s) {
 }
 
 // Runs `ast` distributed (collective) and, on rank 0, sequentially; requires the same digest.
-void oracle(const model::ast::Model& ast, const model::SourceManager& sm,
-            const std::vector<std::string>& defines, bool debug_vm, checker::SearchOptions o) {
+// Returns the distributed run.
+// `workers`: threads per rank in the distributed run (the sequential one has one).
+checker::VariantRun oracle(const model::ast::Model& ast, const model::SourceManager& sm,
+                           const std::vector<std::string>& defines, bool debug_vm,
+                           checker::SearchOptions o, unsigned workers = 1) {
   o.liveness = false;
   o.por = o.sleep = false;
   checker::SearchOptions d = o;
   d.partitioned = distributed::distributed_search;
-  const checker::VariantRun dist = checker::run_variant(ast, sm, defines, debug_vm, d);
+  d.workers = workers;
+  checker::VariantRun dist = checker::run_variant(ast, sm, defines, debug_vm, d);
   const std::string mine = digest(dist);
   CHECK(mine == from_root(mine));  // every rank returns rank 0's result
   CHECK(dist.result.stats.ranks.size() == static_cast<std::size_t>(ranks()));
-  if (dist.result.exhaustive && dist.result.stats.rerun_levels == 0) {
+  if (dist.result.exhaustive) {
     std::uint64_t owned = 0;
     for (const auto& r : dist.result.stats.ranks) owned += r.states;
     CHECK(owned == dist.result.stats.states);  // each state stored by exactly one rank
   }
-  if (rank() != 0) return;
+  if (rank() != 0) return dist;
   const checker::VariantRun seq = checker::run_variant(ast, sm, defines, debug_vm, o);
   CHECK(mine == digest(seq));
+  return dist;
 }
 
 std::vector<std::string> example_files() {
@@ -108,7 +113,7 @@ TEST_CASE("distributed: every routine example, every expected variant, equals -j
   CHECK(runs >= checker::test::kRoutineRuns);
 }
 
-TEST_CASE("distributed: random models equal -j 1 (also with symmetry and a depth limit)",
+TEST_CASE("distributed: random models equal -j 1 (also with symmetry, a depth limit, -j 2 per rank)",
           "[distributed]") {
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
     checker::test::RandomModel gen(seed);
@@ -120,10 +125,40 @@ TEST_CASE("distributed: random models equal -j 1 (also with symmetry and a depth
       checker::SearchOptions o;
       o.all = all;
       o.symmetry = seed % 4 == 0;
-      oracle(ast, sm, {}, false, o);
+      // -j 2 inside each rank (hybrid) on every fourth model: the same result.
+      const unsigned workers = seed % 4 == 2 ? 2 : 1;
+      oracle(ast, sm, {}, false, o, workers);
       o.max_depth = 3;  // the depth limit: probes beyond it, "depth limit 3 reached"
-      oracle(ast, sm, {}, false, o);
+      oracle(ast, sm, {}, false, o, workers);
     }
+  }
+}
+
+TEST_CASE("distributed: deep counterexamples are walked back across ranks, as -j 1's",
+          "[distributed]") {
+  // c-r1 -D F1: an assertion after 31 steps (first-violation mode); c-r4-blk --all: three
+  // properties, paths of 5, 45 and 57 steps. Their paths cross between the ranks many times
+  // (a state's owner is a hash), and each is -j 1's step by step.
+  struct Case {
+    const char* file;
+    std::vector<std::string> defines;
+    bool all;
+    std::size_t violations;
+  };
+  for (const Case& c : {Case{"/examples/seed/c-r1.pcm", {"F1"}, false, 1},
+                        Case{"/examples/seed/c-r4-blk.pcm", {}, true, 3}}) {
+    INFO(c.file);
+    model::SourceManager sm;
+    const model::ast::Model ast = checker::test::parse(sm, PCMC_SOURCE_DIR + c.file);
+    checker::SearchOptions o;
+    o.all = c.all;
+    o.dead_vars = true;
+    const checker::VariantRun r = oracle(ast, sm, c.defines, true, o, c.all ? 2 : 1);
+    REQUIRE(r.result.violations.size() == c.violations);
+    std::size_t steps = 0;
+    for (const auto& v : r.result.violations) steps += v.steps.size();
+    CHECK(steps >= 31);
+    CHECK(r.result.stats.path_hops_across >= 4);
   }
 }
 
@@ -165,6 +200,6 @@ TEST_CASE("distributed: what it refuses", "[distributed]") {
   o.partitioned = distributed::distributed_search;
   CHECK_THROWS_AS(checker::run_variant(ast, sm, {}, false, o), std::invalid_argument);  // liveness
   o.liveness = false;
-  o.workers = 2;
+  o.order = checker::Order::DFS;
   CHECK_THROWS_AS(checker::run_variant(ast, sm, {}, false, o), std::invalid_argument);
 }

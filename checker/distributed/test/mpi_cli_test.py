@@ -140,6 +140,7 @@ CASES = [("basics/lost_update.pcm", []),
          ("seed/c-r4-blk.pcm", ["--debug-vm", "--all"]),
          ("classic/peterson-n3.pcm", ["--max-depth", "12"]),
          ("classic/peterson-n3.pcm", ["--max-states", "500"]),
+         ("classic/peterson-n3.pcm", ["-j", "2"]),
          ("classic/anderson-n3.pcm", ["--symmetry", "on", "--all"])]
 for rel, extra in CASES if NP == "2" else CASES[::2]:
     compare(rel, extra)
@@ -147,7 +148,7 @@ for rel, extra in CASES if NP == "2" else CASES[::2]:
 lost = os.path.join(EX, "basics/lost_update.pcm")
 expect("--liveness on refused", ["check", lost, "--liveness", "on"], 64,
        r"--liveness on cannot run distributed")
-expect("-j 2 refused", ["check", lost, "-j", "2"], 64, r"-j 2 cannot be combined with")
+expect("--search dfs refused", ["check", lost, "--search", "dfs"], 64, r"--search dfs cannot run distributed")
 expect("graph refused", ["graph", lost, "-o", os.path.join(tempfile.gettempdir(), "mpi-graph-test.dot")], 64, r"only `pcmc check` runs distributed")
 expect("the default non-termination pass is turned off with a note", ["check", lost], 10,
        r"^note: \d+ MPI ranks: the non-termination pass does not run distributed")
