@@ -117,6 +117,8 @@ class Search final : public TransitionSink {
   // transitions through on_transition, in generation order, after one batched lookup.
   void stage(const Transition& t);
   void emit_staged();
+  // Staged transition i, pointing into the stage (valid until the stage is cleared).
+  Transition staged_transition(std::size_t i) const;
   // store_.find(state) for a successor of the state being expanded (incremental; same result).
   std::uint32_t find_successor(const std::uint8_t* state) {
     return store_.find_hinted(state, nodes_.data());

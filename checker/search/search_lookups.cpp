@@ -67,6 +67,18 @@ void Search::stage(const Transition& t) {
   staged_bytes_.insert(staged_bytes_.end(), t.state, t.state + size);
 }
 
+Transition Search::staged_transition(std::size_t i) const {
+  const Staged& s = staged_[i];
+  Transition t;
+  t.state = staged_bytes_.data() + i * sys_.state_size();
+  t.thread = s.thread;
+  t.index = s.index;
+  t.reports =
+      std::span<const Report>(staged_reports_.data() + s.rep_begin, s.rep_end - s.rep_begin);
+  t.fatal = s.fatal;
+  return t;
+}
+
 void Search::emit_staged() {
   const std::size_t size = sys_.state_size();
   // A stage without bytes (0-byte states) still needs a valid address per transition.
@@ -77,17 +89,7 @@ void Search::emit_staged() {
   // One target has no misses to overlap: its insert looks it up (insert_successor finds no
   // remembered lookup and calls insert()).
   if (batch_states_.size() > 1) look_up_batch(batch_states_.data(), batch_states_.size());
-  for (std::size_t i = 0; i < staged_.size() && !stop_; ++i) {
-    const Staged& s = staged_[i];
-    Transition t;
-    t.state = staged_bytes_.data() + i * size;
-    t.thread = s.thread;
-    t.index = s.index;
-    t.reports = std::span<const Report>(staged_reports_.data() + s.rep_begin,
-                                        s.rep_end - s.rep_begin);
-    t.fatal = s.fatal;
-    on_transition(t);
-  }
+  for (std::size_t i = 0; i < staged_.size() && !stop_; ++i) on_transition(staged_transition(i));
   staged_.clear();
   staged_bytes_.clear();
   staged_reports_.clear();

@@ -92,17 +92,7 @@ void Search::expand_group() {
     cur_depth_ = g.depth;
     std::memcpy(cur_state_.data(), group_states_.data() + (&g - group_.data()) * size, size);
     const std::uint64_t before = result_.stats.transitions;
-    for (; i < g.staged_end && !stop_; ++i) {
-      const Staged& st = staged_[i];
-      Transition t;
-      t.state = staged_bytes_.data() + i * sys_.state_size();
-      t.thread = st.thread;
-      t.index = st.index;
-      t.reports = std::span<const Report>(staged_reports_.data() + st.rep_begin,
-                                          st.rep_end - st.rep_begin);
-      t.fatal = st.fatal;
-      on_transition(t);
-    }
+    for (; i < g.staged_end && !stop_; ++i) on_transition(staged_transition(i));
     if (stop_) break;
     max_fanout_ = std::max<std::uint64_t>(max_fanout_, result_.stats.transitions - before);
     if (!g.any) quiescent(g.id);
