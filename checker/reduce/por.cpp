@@ -8,17 +8,6 @@
 
 namespace pcmc::checker::detail {
 
-void PorProbe::Buf::on_transition(const Transition& t) {
-  Rec r;
-  r.index = t.index;
-  r.fatal = t.fatal;
-  r.rep_begin = static_cast<std::uint32_t>(reports.size());
-  reports.insert(reports.end(), t.reports.begin(), t.reports.end());
-  r.rep_end = static_cast<std::uint32_t>(reports.size());
-  recs.push_back(r);
-  bytes.insert(bytes.end(), t.state, t.state + size);
-}
-
 PorProbe::PorProbe(const TransitionSystem& sys, bool locks, bool loop_free)
     : sys_(sys), bufs_(sys.thread_count()), locks_(locks), loop_free_(loop_free),
       cuts_(sys.thread_count()),
@@ -37,9 +26,7 @@ void PorProbe::probe(unsigned t, Context& ctx) {
   Buf& b = bufs_.at(t);
   if (b.probed) return;
   if (state_ == nullptr) throw std::logic_error("por: probe before begin");
-  b.recs.clear();
-  b.bytes.clear();
-  b.reports.clear();
+  b.clear();
   sys_.successors_with_footprint(state_, t, ctx, b, b.fp);
   b.probed = true;
 }

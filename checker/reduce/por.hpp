@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "checker/system/system.hpp"
+#include "checker/system/transition_buffer.hpp"
 
 namespace pcmc::checker::detail {
 
@@ -85,19 +86,10 @@ class PorProbe {
   Mask independent(unsigned b, Mask among, Context& ctx);
 
  private:
-  struct Rec {
-    std::uint16_t index = 0;
-    bool fatal = false;
-    std::uint32_t rep_begin = 0, rep_end = 0;
-  };
-  struct Buf final : TransitionSink {
-    std::size_t size = 0;  // state size
+  using Rec = TransitionBuffer::Rec;
+  struct Buf final : TransitionBuffer {
     bool probed = false;
-    std::vector<Rec> recs;
-    std::vector<std::uint8_t> bytes;
-    std::vector<Report> reports;
     Footprint fp;
-    void on_transition(const Transition& t) override;
   };
   void probe(unsigned t, Context& ctx);
   // Some thread of `m` is at a control point on a loop (TransitionSystem::on_loop).

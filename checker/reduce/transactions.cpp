@@ -6,6 +6,8 @@
 #include <bit>
 #include <stdexcept>
 
+#include "checker/system/transition_buffer.hpp"
+
 namespace pcmc::checker {
 
 const char* to_string(TxStop s) {
@@ -22,33 +24,8 @@ const char* to_string(TxStop s) {
 namespace {
 
 // One step's successors, buffered (the inner system hands them over during the call only).
-struct Buf final : TransitionSink {
-  struct Rec {
-    std::uint16_t index = 0;
-    bool fatal = false;
-    std::uint32_t rep_begin = 0, rep_end = 0;
-  };
-  std::size_t size = 0;
-  std::vector<Rec> recs;
-  std::vector<std::uint8_t> bytes;
-  std::vector<Report> reports;
-  void clear() {
-    recs.clear();
-    bytes.clear();
-    reports.clear();
-  }
-  const std::uint8_t* state(std::size_t i) const { return bytes.data() + i * size; }
+struct Buf final : TransitionBuffer {
   bool quiet(std::size_t i) const { return !recs[i].fatal && recs[i].rep_begin == recs[i].rep_end; }
-  void on_transition(const Transition& t) override {
-    Rec r;
-    r.index = t.index;
-    r.fatal = t.fatal;
-    r.rep_begin = static_cast<std::uint32_t>(reports.size());
-    reports.insert(reports.end(), t.reports.begin(), t.reports.end());
-    r.rep_end = static_cast<std::uint32_t>(reports.size());
-    recs.push_back(r);
-    bytes.insert(bytes.end(), t.state, t.state + size);
-  }
 };
 
 // A write of the step meets a read or write of the cut future, or a read meets a write: the
