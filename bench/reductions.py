@@ -2,8 +2,8 @@
 
 For each scaled scenario (and each size it pins), `pcmc check SCENARIO -q --engine interp` with
 the non-termination pass on (the default run), under: `--no-reduce` (the oracle), the default
-(dead variables and ample sets), and each reduction alone — dead variables (`--por off`), POR
-(`--dead-vars off`), symmetry (`--dead-vars off --por off --symmetry on`).  Figures: states and
+(dead variables, ample sets, symmetry and transactions: properties/judge.hpp kDefaultReductions),
+and each reduction alone — the others switched off by their own flags.  Figures: states and
 the search time (`stats.seconds`, the non-termination pass and any fallback search included),
 the ratio of states and of time against `--no-reduce`, and which graph the default run's
 non-termination pass decided on (`stats.liveness_graph`: reduced, full, or full after a
@@ -19,13 +19,17 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # (column, extra options): each run is `pcmc check SCENARIO -q --engine interp` plus these.
-CONFIGS = [
-    ("--no-reduce", ["--no-reduce"]),
-    ("default", []),
-    ("dead vars", ["--por", "off"]),
-    ("POR", ["--dead-vars", "off"]),
-    ("symmetry", ["--dead-vars", "off", "--por", "off", "--symmetry", "on"]),
-]
+_OFF = {"dead vars": ["--dead-vars", "off"], "POR": ["--por", "off"],
+        "symmetry": ["--symmetry", "off"], "transactions": ["--transactions", "off"]}
+
+
+def _alone(name):
+    """The options of the default run with every reduction but `name` switched off."""
+    return [a for other, flags in _OFF.items() if other != name for a in flags]
+
+
+CONFIGS = [("--no-reduce", ["--no-reduce"]), ("default", [])] + [
+    (name, _alone(name)) for name in _OFF]
 
 HEADER = (["scenario"] + ["%s states" % c for c, _ in CONFIGS] + ["%s time" % c for c, _ in CONFIGS]
           + ["default / --no-reduce (states, time)", "non-termination graph (default)"])

@@ -116,6 +116,9 @@ struct FrameCtx {
   TypeP ret_type;
   std::vector<std::uint32_t> return_patches;
   std::uint32_t base = 0;               // first local byte of this frame
+  // The highest local byte in use at a return, break, continue or goto of this frame: such a
+  // jump skips the Clears of the scopes it leaves, so the frame's exit clears up to here.
+  std::uint32_t jump_top = 0;
 };
 
 struct LoopCtx {
@@ -190,6 +193,8 @@ class Compiler {
   void loop(const ast::Stmt& s);
   void select(const ast::Stmt& s);
   void finish_frame();
+  void note_jump_out();  // a jump that may leave scopes: FrameCtx::jump_top
+  void release_frame();  // the frame's exit: clears its locals, those a jump skipped too
   ExprId truth_if_bool(const TypeP& dst, const Typed& v, SrcLoc loc);
 
   const ast::Model& m_;

@@ -212,7 +212,7 @@ Typed Compiler::inline_call(const ast::Expr& e, const ast::FuncDecl& f, bool wan
   }
   stmt(*f.body);
   finish_frame();
-  release_to(frames_.back().base);
+  release_frame();
   frames_.pop_back();
   loops_ = std::move(saved_loops);
   atomic_region_ = saved_region;

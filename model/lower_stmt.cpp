@@ -58,6 +58,7 @@ void Compiler::stmt(const ast::Stmt& s) {
       if (loops_.empty())
         fail(s.loc, std::string(s.kind == ast::StmtKind::Break ? "break" : "continue") +
                         " outside a loop");
+      note_jump_out();
       Instr j;
       j.op = IOp::Jump;
       std::uint32_t at = emit(j);
@@ -82,12 +83,14 @@ void Compiler::stmt(const ast::Stmt& s) {
           emit_assign(frames_.back().ret_addr, truth_if_bool(ret_type, v, s.loc), ret_type,
                       s.loc);
       }
+      note_jump_out();
       Instr j;
       j.op = IOp::Jump;
       frames_.back().return_patches.push_back(emit(j));
       break;
     }
     case ast::StmtKind::Goto: {
+      note_jump_out();
       Instr j;
       j.op = IOp::Jump;
       std::uint32_t at = emit(j);

@@ -137,7 +137,7 @@ void Compiler::lower_thread(Thread& th, const ast::Stmt& body, const std::string
     stmt(body);
   }
   finish_frame();
-  release_to(kPcBytes);
+  release_frame();
   Instr h;
   h.op = IOp::Halt;
   emit(h);
@@ -161,6 +161,18 @@ void Compiler::finish_frame() {
       th_->code[at].target = l.target;
     }
   }
+}
+
+void Compiler::note_jump_out() {
+  frames_.back().jump_top = std::max(frames_.back().jump_top, top_);
+}
+
+// Without this a `return` from inside a block left that block's locals in the state after the
+// call (and after the thread finished), so `--no-reduce` counted end states that differ only
+// in values nobody can read again (the dead-variable reduction clears them anyway).
+void Compiler::release_frame() {
+  top_ = std::max(top_, frames_.back().jump_top);
+  release_to(frames_.back().base);
 }
 
 // A function no thread calls is still type-checked, by lowering it into throwaway code with
