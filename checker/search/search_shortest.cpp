@@ -71,6 +71,12 @@ Result search(const TransitionSystem& system, const SearchOptions& options) {
 }
 
 void rederive_shortest(const TransitionSystem& system, Result& reduced, const SearchOptions& options) {
+  rederive_shortest(reduced, options,
+                    [&](const SearchOptions& o) { return detail::Search(system, o).run(); });
+}
+
+void rederive_shortest(Result& reduced, const SearchOptions& options,
+                       const std::function<Result(const SearchOptions&)>& bounded) {
   if (options.order != Order::BFS || safety_violations(reduced) == 0) return;
   std::uint64_t longest = 0;
   for (const Counterexample& c : reduced.violations)
@@ -79,15 +85,18 @@ void rederive_shortest(const TransitionSystem& system, Result& reduced, const Se
   o.por = false;
   o.sleep = false;  // sleep sets alone keep lengths, but the paths are to be POR off's exactly
   o.liveness = false;  // bounded: no pass (the lasso, if any, stays the reduced search's)
+  o.transactions = false;
+  o.rederive = false;
+  o.partitioned = nullptr;  // the bounded run stays in this process
   o.max_depth = options.max_depth != 0 ? std::min(options.max_depth, longest + 1) : longest + 1;
   if (options.max_seconds > 0)
     o.max_seconds = std::max(options.max_seconds - reduced.stats.seconds, 1e-3);
-  detail::Search rerun(system, o);
-  if (options.all) rerun.stop_after(safety_violations(reduced));
-  Result full = rerun.run();
+  o.stop_after = options.all ? safety_violations(reduced) : 0;
+  Result full = bounded(o);
 
   Result& out = reduced;
   out.stats.rerun_states = full.stats.states;
+  out.stats.rerun_seconds = full.stats.seconds;
   out.stats.seconds += full.stats.seconds;
   out.stats.peak_rss = std::max(out.stats.peak_rss, full.stats.peak_rss);
   // The bound's own cut is not a limit of the user's (a user bound equal to it is).
