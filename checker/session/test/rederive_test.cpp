@@ -157,7 +157,7 @@ TEST_CASE("rederive: random symmetric and lock models print the length-keeping s
   CHECK(tally.on_quotient >= 20);
 }
 
-TEST_CASE("rederive: every routine example prints the length-keeping search's paths",
+TEST_CASE("rederive: every example (routine tier) prints the length-keeping search's paths",
           "[reduce][rederive][oracle]") {
   Tally tally;
   unsigned runs = 0;
@@ -170,9 +170,10 @@ TEST_CASE("rederive: every routine example prints the length-keeping search's pa
       });
   UNSCOPED_INFO(runs << " runs; " << tally.compared << " compared, " << tally.rederived
                      << " re-derived, " << tally.on_quotient << " on the quotient");
-  WARN(runs << " runs; " << tally.compared << " compared, " << tally.rederived
-              << " re-derived, " << tally.on_quotient << " on the quotient");
-  CHECK(tally.compared >= runs);  // most of the 2 x runs; none may be lost wholesale
-  CHECK(tally.rederived >= 20);
-  CHECK(tally.on_quotient >= 1);
+  UNSCOPED_INFO(runs << " runs; " << tally.compared << " compared, " << tally.rederived
+                     << " re-derived, " << tally.on_quotient << " on the quotient");
+  // At the time of writing: 378 runs, all 756 compared, 192 re-derived, 20 on the quotient.
+  CHECK(tally.compared + 10 >= 2 * runs);
+  CHECK(tally.rederived >= 150);
+  CHECK(tally.on_quotient >= 15);
 }
