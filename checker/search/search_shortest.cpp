@@ -24,6 +24,11 @@
 // The re-run checks POR as it goes: it must find a violation (first-violation mode) or the same
 // set of properties (`all`) — otherwise POR lost or invented a violation, an internal error.
 // DFS gives no length guarantee, so it is not re-run.
+//
+// The bounded BFS may keep the reductions that keep every path's length and the order of the
+// argument above: run_variant runs it on the dead-variable executor and, when symmetry applies,
+// through the quotient (session.cpp, with_transactions; docs/transactions.md, "Counterexamples":
+// then the lengths are POR off's, the tie-break between equally short paths the quotient's).
 #include <algorithm>
 #include <set>
 #include <stdexcept>
