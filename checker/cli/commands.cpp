@@ -104,9 +104,11 @@ std::string stats_line(const checker::Stats& st) {
     if (st.por_off_after != 0) os << "; off after " << st.por_off_after << ": too few";
     os << ")";
   }
-  if (st.rerun_states != 0)
-    os << ", counterexamples re-derived without " << (st.transactions ? "reductions" : "POR") << " ("
-       << st.rerun_states << " states)";
+  if (st.rerun_states != 0) {
+    std::snprintf(buf, sizeof buf, "%.2f s", st.rerun_seconds);
+    os << ", counterexamples re-derived without " << (st.transactions ? "POR and transactions" : "POR")
+       << " (" << st.rerun_states << " states, " << buf << ")";
+  }
   if (st.sleep) os << ", sleep sets (" << st.slept << " transitions slept)";
   if (st.symmetry) os << ", symmetry " << st.symmetry_classes;
   if (st.liveness_rounds > 1)
@@ -228,7 +230,8 @@ nlohmann::json run_json(const checker::VariantRun& run, const Scenario& l, const
                 {"workers", o.jobs},
                 {"por", st.por}, {"ample_states", st.ample_states},
                 {"por_off_after", st.por_off_after},
-                {"rerun_states", st.rerun_states}, {"rerun_failed", st.rerun_failed},
+                {"rerun_states", st.rerun_states}, {"rerun_seconds", st.rerun_seconds},
+                {"rerun_failed", st.rerun_failed},
                 {"sleep", st.sleep}, {"slept", st.slept},
                 {"symmetry", st.symmetry}, {"symmetry_classes", st.symmetry_classes},
                 {"symmetry_fallback", st.symmetry_fallback},

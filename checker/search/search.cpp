@@ -413,7 +413,7 @@ void Search::record(const Report& r, std::uint32_t at, const Step* last) {
   result_.violations.push_back(std::move(c));
   pending_.push_back({at, last != nullptr, last != nullptr ? *last : Step{}});
   store_.pin(at);  // hash compaction: the path is rebuilt from these bytes
-  if (!opt_.all || result_.violations.size() == stop_after_) stop_ = true;
+  if (!opt_.all || result_.violations.size() == opt_.stop_after) stop_ = true;
 }
 
 void Search::halt(std::string reason) {

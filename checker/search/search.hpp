@@ -80,6 +80,7 @@ struct Stats {
                                     // ample set: the states of the re-run without POR (bounded
                                     // by the counterexamples' depth) that re-derived them as
                                     // the unreduced shortest ones (search_shortest.cpp); 0: none
+  double rerun_seconds = 0;         // that re-run's time (included in `seconds`)
   std::string liveness_graph;       // the graph the non-termination pass decided on: "full"
                                     // (nothing reduced), "reduced" (docs/reductions.md: acyclic,
                                     // or a weakly fair SCC without symmetry), or "full
@@ -224,6 +225,9 @@ struct SearchOptions {
                                     // re-derives them without it (rederive_shortest). Same
                                     // verdicts for every property, end-state and exists counts.
   bool transaction_stats = false;   // with `transactions`: name the objects that stop them
+  std::size_t stop_after = 0;       // `all` mode: stop once this many properties are recorded
+                                    // (the re-run of search_shortest.cpp knows how many it must
+                                    // find). 0: never
   bool rederive = true;             // search(): re-derive the counterexamples of a BFS with
                                     // ample sets without POR (search_shortest.cpp). Off when the
                                     // caller re-derives them itself on a finer system.
@@ -319,6 +323,12 @@ Result search(const TransitionSystem& system, const SearchOptions& options);
 // shortest ones (Stats::rerun_states, rerun_failed). Throws std::logic_error when it does not
 // find the violated properties the reduced search found (a soundness bug of the reduction).
 void rederive_shortest(const TransitionSystem& system, Result& reduced, const SearchOptions& options);
+// The same, with the bounded BFS run by `bounded(o)` on options `o` (POR, sleep sets and the
+// non-termination pass off, max_depth and stop_after set): run_variant searches it through the
+// symmetry quotient of `system`, a bisimulation that keeps every path's length (docs/por.md,
+// "Shortest counterexamples").
+void rederive_shortest(Result& reduced, const SearchOptions& options,
+                       const std::function<Result(const SearchOptions&)>& bounded);
 
 // This process's peak resident set size (VmHWM) in bytes; 0 when /proc is unavailable
 // (Stats::peak_rss; the distributed search reports it per rank).

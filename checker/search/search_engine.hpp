@@ -42,9 +42,6 @@ class Search final : public TransitionSink {
   Search(const TransitionSystem& sys, const SearchOptions& opt);
   Result run();
   void on_transition(const Transition& t) override;
-  // `all` mode: stop once `n` properties are recorded (search_shortest.cpp knows how many the
-  // re-run must find). 0: never.
-  void stop_after(std::size_t n) { stop_after_ = n; }
 
  private:
   friend class ParallelBfs;
@@ -242,7 +239,6 @@ class Search final : public TransitionSink {
   Result result_;
   bool stop_ = false;     // a violation (first-violation mode) or a limit ended the search
   bool cut_ = false;      // a successor beyond max_depth was dropped
-  std::size_t stop_after_ = 0;  // see stop_after()
   std::uint32_t cur_id_ = 0;
   std::uint32_t cur_depth_ = 0;
   std::uint64_t max_fanout_ = 1;  // most transitions seen out of one state (memory headroom)

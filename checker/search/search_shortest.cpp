@@ -24,6 +24,11 @@
 // The re-run checks POR as it goes: it must find a violation (first-violation mode) or the same
 // set of properties (`all`) — otherwise POR lost or invented a violation, an internal error.
 // DFS gives no length guarantee, so it is not re-run.
+//
+// The bounded BFS may keep the reductions that keep every path's length and the order of the
+// argument above: run_variant runs it on the dead-variable executor and, when symmetry applies,
+// through the quotient (session.cpp, with_transactions; docs/transactions.md, "Counterexamples":
+// then the lengths are POR off's, the tie-break between equally short paths the quotient's).
 #include <algorithm>
 #include <set>
 #include <stdexcept>
@@ -71,6 +76,12 @@ Result search(const TransitionSystem& system, const SearchOptions& options) {
 }
 
 void rederive_shortest(const TransitionSystem& system, Result& reduced, const SearchOptions& options) {
+  rederive_shortest(reduced, options,
+                    [&](const SearchOptions& o) { return detail::Search(system, o).run(); });
+}
+
+void rederive_shortest(Result& reduced, const SearchOptions& options,
+                       const std::function<Result(const SearchOptions&)>& bounded) {
   if (options.order != Order::BFS || safety_violations(reduced) == 0) return;
   std::uint64_t longest = 0;
   for (const Counterexample& c : reduced.violations)
@@ -79,15 +90,18 @@ void rederive_shortest(const TransitionSystem& system, Result& reduced, const Se
   o.por = false;
   o.sleep = false;  // sleep sets alone keep lengths, but the paths are to be POR off's exactly
   o.liveness = false;  // bounded: no pass (the lasso, if any, stays the reduced search's)
+  o.transactions = false;
+  o.rederive = false;
+  o.partitioned = nullptr;  // the bounded run stays in this process
   o.max_depth = options.max_depth != 0 ? std::min(options.max_depth, longest + 1) : longest + 1;
   if (options.max_seconds > 0)
     o.max_seconds = std::max(options.max_seconds - reduced.stats.seconds, 1e-3);
-  detail::Search rerun(system, o);
-  if (options.all) rerun.stop_after(safety_violations(reduced));
-  Result full = rerun.run();
+  o.stop_after = options.all ? safety_violations(reduced) : 0;
+  Result full = bounded(o);
 
   Result& out = reduced;
   out.stats.rerun_states = full.stats.states;
+  out.stats.rerun_seconds = full.stats.seconds;
   out.stats.seconds += full.stats.seconds;
   out.stats.peak_rss = std::max(out.stats.peak_rss, full.stats.peak_rss);
   // The bound's own cut is not a limit of the user's (a user bound equal to it is).

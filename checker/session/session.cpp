@@ -116,8 +116,10 @@ Result with_engine(const model::Program& program, model::Executor& exec,
 // Transactions (checker/reduce/transactions.hpp, docs/reductions.md): `search_fn` runs on
 // `system` wrapped in a TransactionSystem when the options ask for it and it can apply (the
 // system supports POR, at most 64 threads, sequential consistency); its counterexamples, paths of that wrapper, are
-// rewritten step by step as paths of `system`, and a BFS re-derives them without reductions,
-// as the shortest ones (rederive_shortest: the wrapper's paths are real but not shortest).
+// rewritten step by step as paths of `system`, and a BFS re-derives them as the shortest ones
+// (rederive_shortest: the wrapper's paths are real but not shortest). That BFS is
+// `search_fn(system, o)` with POR off: through the symmetry quotient when `search_fn` searches
+// one, which keeps every path's length (docs/por.md, "Shortest counterexamples").
 // Sleep sets are off while it applies (docs/reductions.md, "Transactions").
 template <typename SearchFn>
 Result with_transactions(const TransitionSystem& system, const SearchOptions& options,
@@ -136,7 +138,10 @@ Result with_transactions(const TransitionSystem& system, const SearchOptions& op
   r.stats.transactions = true;
   const bool coarser = (r.stats.por && r.stats.ample_states > 0) || stats->merged > 0;
   r.stats.tx_stats = std::move(stats);
-  if (coarser) rederive_shortest(system, r, options);
+  if (coarser)
+    rederive_shortest(r, options, [&](const SearchOptions& bounded) {
+      return search_fn(system, bounded);
+    });
   return r;
 }
 
@@ -148,7 +153,8 @@ struct Unconcretised {
   std::string what;
 };
 
-// The quotient of `system` under `spec`, searched; counterexamples concretised.
+// The quotient of `system` under `spec`, searched; counterexamples concretised. Called twice
+// when the counterexamples are re-derived (with_transactions): `spec` is copied.
 Result search_quotient(const model::Program& program, const TransitionSystem& system,
                        SymmetrySpec spec, const SearchOptions& options) {
   const std::string classes = describe_classes(program, spec);
@@ -226,7 +232,7 @@ Result search_with_symmetry_once(const model::Program& program, model::Executor&
       Result r = with_engine(program, checked_exec, options, compile_seconds, [&] {
         return with_transactions(checked_system, options,
                                  [&](const TransitionSystem& s, const SearchOptions& o) {
-                                   return search_quotient(program, s, std::move(sym.spec), o);
+                                   return search_quotient(program, s, sym.spec, o);
                                  });
       });
       settle_on_program(program, exec, system, options, compile_seconds, r);
@@ -238,7 +244,7 @@ Result search_with_symmetry_once(const model::Program& program, model::Executor&
   }
   Result r = with_engine(program, exec, options, compile_seconds, [&] {
     return with_transactions(system, options, [&](const TransitionSystem& s, const SearchOptions& o) {
-      return sym.spec.empty() ? search(s, o) : search_quotient(program, s, std::move(sym.spec), o);
+      return sym.spec.empty() ? search(s, o) : search_quotient(program, s, sym.spec, o);
     });
   });
   r.stats.symmetry_fallback = fallback;
