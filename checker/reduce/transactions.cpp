@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <stdexcept>
 
 #include "checker/system/transition_buffer.hpp"
@@ -17,6 +18,7 @@ const char* to_string(TxStop s) {
     case TxStop::Choice: return "several successors";
     case TxStop::Conflict: return "observable by another thread";
     case TxStop::Limit: return "length limit";
+    case TxStop::Loop: return "cycle closed";
   }
   return "?";
 }
@@ -64,6 +66,7 @@ class TransactionSystem::Ctx final : public Context {
   Ctx(const TransactionSystem& sys, std::unique_ptr<Context> inner_ctx)
       : sys_(sys), inner(std::move(inner_ctx)) {
     first.size = nxt.size = sys.state_size();
+    passed.reserve((kMaxMerged + 2) * sys.state_size());
     if (sys.attribute_) conflicts.assign(sys.names_.names.size(), 0);
   }
   ~Ctx() override {
@@ -77,6 +80,10 @@ class TransactionSystem::Ctx final : public Context {
   Buf first, nxt;
   Footprint first_fp, step_fp, bound;
   std::vector<std::uint8_t> cur;
+  // M5: the states the current transaction passed, one after another, and t's control points
+  // in them.
+  std::vector<std::uint8_t> passed;
+  std::vector<std::int64_t> passed_pc;
   CutFuture cut;
   std::vector<std::uint64_t> held, writes, objects, met, widened;
   std::vector<std::uint64_t> conflicts;  // per name, with attribution
@@ -168,12 +175,31 @@ bool TransactionSystem::observable(const std::uint8_t* x, unsigned t, const Foot
   return met;
 }
 
+void TransactionSystem::begin(const std::uint8_t* start, unsigned t, Ctx& c) const {
+  c.passed.clear();
+  c.passed_pc.clear();
+  repeats(start, t, c);
+}
+
+bool TransactionSystem::repeats(const std::uint8_t* x, unsigned t, Ctx& c) const {
+  const std::int64_t pc = inner_.control_point(x, t);
+  if (pc < 0) return false;  // finished (stops by M2) or unknown (M4 bounds the transaction)
+  const std::size_t size = state_size();
+  for (std::size_t k = 0; k < c.passed_pc.size(); ++k)
+    if (c.passed_pc[k] == pc && std::memcmp(c.passed.data() + k * size, x, size) == 0)
+      return true;
+  c.passed_pc.push_back(pc);
+  c.passed.insert(c.passed.end(), x, x + size);
+  return false;
+}
+
 bool TransactionSystem::next(const std::uint8_t* x, unsigned t, unsigned merged, Ctx& c,
                              bool count) const {
   const auto stop = [&](TxStop why) {
     if (count) stops_[static_cast<unsigned>(why)].fetch_add(1, std::memory_order_relaxed);
     return false;
   };
+  if (repeats(x, t, c)) return stop(TxStop::Loop);  // M5
   if (merged >= kMaxMerged) return stop(TxStop::Limit);  // M4
   if (inner_.finished(x, t)) return stop(TxStop::Blocked);
   // M3 first on the static bound of t's next step, when the system has one: a step whose bound
@@ -214,6 +240,7 @@ unsigned TransactionSystem::run(const std::uint8_t* state, unsigned thread, Ctx&
       continue;
     }
     unsigned merged = 0;
+    begin(state, thread, c);
     const std::uint8_t* x = first.state(i);
     while (next(x, thread, merged, c, true)) {
       c.cur.assign(c.nxt.state(0), c.nxt.state(0) + size);
@@ -271,6 +298,7 @@ void TransactionSystem::inner_steps(std::vector<std::uint8_t>& state, Step step,
   std::vector<std::uint8_t> x(c.first.state(i), c.first.state(i) + size);
   if (!ffp.visible && c.first.quiet(i)) {
     unsigned merged = 0;
+    begin(state.data(), step.thread, c);
     while (next(x.data(), step.thread, merged, c, false)) {
       out.push_back(Step{step.thread, c.nxt.recs[0].index});
       x.assign(c.nxt.state(0), c.nxt.state(0) + size);

@@ -16,7 +16,11 @@
 //       runs, when the system has one — a conflict there stops the transaction without running
 //       the step — else on the step's dynamic footprint;
 //   M4  fewer than kMaxMerged steps were merged so far (a transaction is finite, also when t
-//       loops alone).
+//       loops alone);
+//   M5  x_i is none of the states the transaction passed, its start included: a transaction
+//       never runs round a cycle of the graph twice, so a lasso found on the transactions'
+//       graph is not many iterations of a private loop long. Full states are compared only
+//       where t's control point repeats (TransitionSystem::control_point).
 // M3 is where lock-protected data becomes a both-mover: while t holds the lock, the other
 // threads' futures stop at its `await`, so t's accesses to the data behind it conflict with
 // nothing — unless some thread reads or writes that data without the lock (an RCU reader of
@@ -48,8 +52,9 @@ enum class TxStop : std::uint8_t {
   Choice,    // t's next step has several successors (M2)
   Conflict,  // t's next step meets another thread's (cut) future (M3)
   Limit,     // kMaxMerged steps merged (M4)
+  Loop,      // the last step closed a cycle: its state was passed before (M5)
 };
-inline constexpr unsigned kTxStops = 5;
+inline constexpr unsigned kTxStops = 6;
 const char* to_string(TxStop s);
 
 struct TxStats {
@@ -125,6 +130,9 @@ class TransactionSystem final : public TransitionSystem {
   bool holds_lock(const std::uint8_t* state, unsigned thread) const override {
     return inner_.holds_lock(state, thread);
   }
+  std::int64_t control_point(const std::uint8_t* state, unsigned thread) const override {
+    return inner_.control_point(state, thread);
+  }
 
   // The inner steps of transition (thread, index) from `state`, appended to `out`; the state
   // after them in `state` (resized to state_size()). Throws std::logic_error when the inner
@@ -139,6 +147,10 @@ class TransactionSystem final : public TransitionSystem {
   // caller's); if so, that step's successor is in the context's buffer. Counts the stop
   // otherwise (with `count`).
   bool next(const std::uint8_t* x, unsigned t, unsigned merged, Ctx& c, bool count) const;
+  // M5: whether x is a state the transaction of t in the context passed (its start included);
+  // records x otherwise. begin() starts the record at the transaction's start state.
+  void begin(const std::uint8_t* start, unsigned t, Ctx& c) const;
+  bool repeats(const std::uint8_t* x, unsigned t, Ctx& c) const;
   // M3 fails: a step of t in x with footprint `fp` (or a bound of it) meets the future of
   // another unfinished thread; with `attribute`, the objects it meets are counted.
   bool observable(const std::uint8_t* x, unsigned t, const Footprint& fp, Ctx& c,
