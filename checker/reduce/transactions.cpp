@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstring>
 #include <stdexcept>
 
 #include "checker/system/transition_buffer.hpp"
@@ -18,7 +17,7 @@ const char* to_string(TxStop s) {
     case TxStop::Choice: return "several successors";
     case TxStop::Conflict: return "observable by another thread";
     case TxStop::Limit: return "length limit";
-    case TxStop::Loop: return "cycle closed";
+    case TxStop::Loop: return "back edge";
   }
   return "?";
 }
@@ -66,7 +65,6 @@ class TransactionSystem::Ctx final : public Context {
   Ctx(const TransactionSystem& sys, std::unique_ptr<Context> inner_ctx)
       : sys_(sys), inner(std::move(inner_ctx)) {
     first.size = nxt.size = sys.state_size();
-    passed.reserve((kMaxMerged + 2) * sys.state_size());
     if (sys.attribute_) conflicts.assign(sys.names_.names.size(), 0);
   }
   ~Ctx() override {
@@ -80,10 +78,7 @@ class TransactionSystem::Ctx final : public Context {
   Buf first, nxt;
   Footprint first_fp, step_fp, bound;
   std::vector<std::uint8_t> cur;
-  // M5: the states the current transaction passed, one after another, and t's control points
-  // in them.
-  std::vector<std::uint8_t> passed;
-  std::vector<std::int64_t> passed_pc;
+  std::int64_t last_pc = -1;  // M5: t's control point before the last step of the transaction
   CutFuture cut;
   std::vector<std::uint64_t> held, writes, objects, met, widened;
   std::vector<std::uint64_t> conflicts;  // per name, with attribution
@@ -176,21 +171,16 @@ bool TransactionSystem::observable(const std::uint8_t* x, unsigned t, const Foot
 }
 
 void TransactionSystem::begin(const std::uint8_t* start, unsigned t, Ctx& c) const {
-  c.passed.clear();
-  c.passed_pc.clear();
-  repeats(start, t, c);
+  c.last_pc = inner_.control_point(start, t);
 }
 
-bool TransactionSystem::repeats(const std::uint8_t* x, unsigned t, Ctx& c) const {
+bool TransactionSystem::advances(const std::uint8_t* x, unsigned t, Ctx& c) const {
   const std::int64_t pc = inner_.control_point(x, t);
-  if (pc < 0) return false;  // finished (stops by M2) or unknown (M4 bounds the transaction)
-  const std::size_t size = state_size();
-  for (std::size_t k = 0; k < c.passed_pc.size(); ++k)
-    if (c.passed_pc[k] == pc && std::memcmp(c.passed.data() + k * size, x, size) == 0)
-      return true;
-  c.passed_pc.push_back(pc);
-  c.passed.insert(c.passed.end(), x, x + size);
-  return false;
+  // Finished (M2 stops) or unknown (M4 bounds the transaction): nothing to compare.
+  if (pc < 0 || c.last_pc < 0) return true;
+  const bool forward = pc > c.last_pc;
+  c.last_pc = pc;
+  return forward;
 }
 
 bool TransactionSystem::next(const std::uint8_t* x, unsigned t, unsigned merged, Ctx& c,
@@ -199,7 +189,7 @@ bool TransactionSystem::next(const std::uint8_t* x, unsigned t, unsigned merged,
     if (count) stops_[static_cast<unsigned>(why)].fetch_add(1, std::memory_order_relaxed);
     return false;
   };
-  if (repeats(x, t, c)) return stop(TxStop::Loop);  // M5
+  if (!advances(x, t, c)) return stop(TxStop::Loop);  // M5
   if (merged >= kMaxMerged) return stop(TxStop::Limit);  // M4
   if (inner_.finished(x, t)) return stop(TxStop::Blocked);
   // M3 first on the static bound of t's next step, when the system has one: a step whose bound

@@ -191,8 +191,8 @@ class TransitionSystem {
   }
 
   // `thread`'s control point in `state` (its pc in the step program), or -1 when the system
-  // cannot say (the default) or the thread is finished. The transaction reduction compares full
-  // states only where it repeats (checker/reduce/transactions.hpp, M5).
+  // cannot say (the default) or the thread is finished. The transaction reduction ends a
+  // transaction at a step that does not move it forward (checker/reduce/transactions.hpp, M5).
   virtual std::int64_t control_point(const std::uint8_t* state, unsigned thread) const {
     (void)state;
     (void)thread;
