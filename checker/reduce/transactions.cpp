@@ -78,7 +78,9 @@ class TransactionSystem::Ctx final : public Context {
   Buf first, nxt;
   Footprint first_fp, step_fp, bound;
   std::vector<std::uint8_t> cur;
-  std::int64_t last_pc = -1;  // M5: t's control point before the last step of the transaction
+  // M5: t's control point before the last step of the transaction, and the back edges taken.
+  std::int64_t last_pc = -1;
+  unsigned back_edges = 0;
   CutFuture cut;
   std::vector<std::uint64_t> held, writes, objects, met, widened;
   std::vector<std::uint64_t> conflicts;  // per name, with attribution
@@ -172,15 +174,17 @@ bool TransactionSystem::observable(const std::uint8_t* x, unsigned t, const Foot
 
 void TransactionSystem::begin(const std::uint8_t* start, unsigned t, Ctx& c) const {
   c.last_pc = inner_.control_point(start, t);
+  c.back_edges = 0;
 }
 
-bool TransactionSystem::advances(const std::uint8_t* x, unsigned t, Ctx& c) const {
+bool TransactionSystem::may_turn(const std::uint8_t* x, unsigned t, Ctx& c) const {
   const std::int64_t pc = inner_.control_point(x, t);
   // Finished (M2 stops) or unknown (M4 bounds the transaction): nothing to compare.
   if (pc < 0 || c.last_pc < 0) return true;
   const bool forward = pc > c.last_pc;
   c.last_pc = pc;
-  return forward;
+  if (forward) return true;
+  return c.back_edges++ < kMaxBackEdges;
 }
 
 bool TransactionSystem::next(const std::uint8_t* x, unsigned t, unsigned merged, Ctx& c,
@@ -189,7 +193,7 @@ bool TransactionSystem::next(const std::uint8_t* x, unsigned t, unsigned merged,
     if (count) stops_[static_cast<unsigned>(why)].fetch_add(1, std::memory_order_relaxed);
     return false;
   };
-  if (!advances(x, t, c)) return stop(TxStop::Loop);  // M5
+  if (!may_turn(x, t, c)) return stop(TxStop::Loop);  // M5
   if (merged >= kMaxMerged) return stop(TxStop::Limit);  // M4
   if (inner_.finished(x, t)) return stop(TxStop::Blocked);
   // M3 first on the static bound of t's next step, when the system has one: a step whose bound

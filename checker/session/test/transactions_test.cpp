@@ -244,9 +244,9 @@ TEST_CASE("transactions: a lasso is not many turns of a private loop long",
           "[reduce][transactions]") {
   // basics/livelock: T spins alone on a loop of private steps. Without M5 a transaction ran
   // 64 steps (M4) and the lasso found on the transactions' graph, rewritten step by step, was
-  // 130 steps against 12 without transactions. M5 ends a transaction at every back edge, so a
-  // transaction holds no whole loop iteration after its first step: the lasso is at most one
-  // turn of the loop (5 steps) longer.
+  // 130 steps against 12 without transactions. M5 ends a transaction at its second back edge,
+  // so a transaction holds at most one whole loop iteration: the lasso is at most one turn of
+  // the loop (5 steps) longer.
   model::SourceManager sm;
   const auto ast = checker::test::parse(sm, PCMC_SOURCE_DIR + "/examples/basics/livelock.pcm");
   checker::SearchOptions o = with_tx(false, true, true);
@@ -263,15 +263,15 @@ TEST_CASE("transactions: a lasso is not many turns of a private loop long",
   require_replays(on);
 }
 
-TEST_CASE("transactions: a private loop merges one turn at a time, ending at its back edge",
+TEST_CASE("transactions: a private loop merges a turn at a time, ending at a back edge",
           "[reduce][transactions]") {
-  // A runs k turns of a private loop while B runs private steps of its own. Every transaction
-  // of A ends at the back edge (M5): it merges no whole turn, so the merged steps are at most
-  // twice the transactions. Without M5, A ran all its turns (up to M4) as one transaction from
-  // every state B's steps left it in.
-  // (k >= 3: the loop test and the local increment run inside the step of the store, so A has
-  // k steps, the first from before the loop.)
-  for (unsigned k = 3; k <= 6; ++k) {
+  // A runs k turns of a private loop of one step while B runs private steps of its own. Every
+  // transaction of A ends at its second back edge (M5): it merges at most two steps, so the
+  // merged steps are at most twice the transactions. Without M5, A ran all its turns (up to M4)
+  // as one transaction from every state B's steps left it in.
+  // (The loop test and the local increment run inside the step of the store, so A has k steps,
+  // the first from before the loop: k >= 4 has a second back edge.)
+  for (unsigned k = 4; k <= 7; ++k) {
     INFO("k = " << k);
     const std::string text =
         "scenario l \"private loop\";\nint[0..7] x;\nint[0..7] y;\n"
