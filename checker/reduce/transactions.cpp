@@ -17,6 +17,7 @@ const char* to_string(TxStop s) {
     case TxStop::Choice: return "several successors";
     case TxStop::Conflict: return "observable by another thread";
     case TxStop::Limit: return "length limit";
+    case TxStop::Loop: return "back edge";
   }
   return "?";
 }
@@ -77,6 +78,9 @@ class TransactionSystem::Ctx final : public Context {
   Buf first, nxt;
   Footprint first_fp, step_fp, bound;
   std::vector<std::uint8_t> cur;
+  // M5: t's control point before the last step of the transaction, and the back edges taken.
+  std::int64_t last_pc = -1;
+  unsigned back_edges = 0;
   CutFuture cut;
   std::vector<std::uint64_t> held, writes, objects, met, widened;
   std::vector<std::uint64_t> conflicts;  // per name, with attribution
@@ -168,12 +172,28 @@ bool TransactionSystem::observable(const std::uint8_t* x, unsigned t, const Foot
   return met;
 }
 
+void TransactionSystem::begin(const std::uint8_t* start, unsigned t, Ctx& c) const {
+  c.last_pc = inner_.control_point(start, t);
+  c.back_edges = 0;
+}
+
+bool TransactionSystem::may_turn(const std::uint8_t* x, unsigned t, Ctx& c) const {
+  const std::int64_t pc = inner_.control_point(x, t);
+  // Finished (M2 stops) or unknown (M4 bounds the transaction): nothing to compare.
+  if (pc < 0 || c.last_pc < 0) return true;
+  const bool forward = pc > c.last_pc;
+  c.last_pc = pc;
+  if (forward) return true;
+  return c.back_edges++ < kMaxBackEdges;
+}
+
 bool TransactionSystem::next(const std::uint8_t* x, unsigned t, unsigned merged, Ctx& c,
                              bool count) const {
   const auto stop = [&](TxStop why) {
     if (count) stops_[static_cast<unsigned>(why)].fetch_add(1, std::memory_order_relaxed);
     return false;
   };
+  if (!may_turn(x, t, c)) return stop(TxStop::Loop);  // M5
   if (merged >= kMaxMerged) return stop(TxStop::Limit);  // M4
   if (inner_.finished(x, t)) return stop(TxStop::Blocked);
   // M3 first on the static bound of t's next step, when the system has one: a step whose bound
@@ -214,6 +234,7 @@ unsigned TransactionSystem::run(const std::uint8_t* state, unsigned thread, Ctx&
       continue;
     }
     unsigned merged = 0;
+    begin(state, thread, c);
     const std::uint8_t* x = first.state(i);
     while (next(x, thread, merged, c, true)) {
       c.cur.assign(c.nxt.state(0), c.nxt.state(0) + size);
@@ -271,6 +292,7 @@ void TransactionSystem::inner_steps(std::vector<std::uint8_t>& state, Step step,
   std::vector<std::uint8_t> x(c.first.state(i), c.first.state(i) + size);
   if (!ffp.visible && c.first.quiet(i)) {
     unsigned merged = 0;
+    begin(state.data(), step.thread, c);
     while (next(x.data(), step.thread, merged, c, false)) {
       out.push_back(Step{step.thread, c.nxt.recs[0].index});
       x.assign(c.nxt.state(0), c.nxt.state(0) + size);

@@ -16,7 +16,16 @@
 //       runs, when the system has one — a conflict there stops the transaction without running
 //       the step — else on the step's dynamic footprint;
 //   M4  fewer than kMaxMerged steps were merged so far (a transaction is finite, also when t
-//       loops alone).
+//       loops alone);
+//   M5  the step into x_i moved t's control point forward (TransitionSystem::control_point:
+//       a larger pc), or it is the first step of the transaction that does not (a back edge:
+//       a loop's jump back, or a loop of one step that stays where it is); the second back edge
+//       ends the transaction. Every cycle of t's code has such a step, so a transaction holds
+//       at most one whole loop iteration (a lasso on the transactions' graph is not many
+//       iterations of a private loop long), and a transaction ends where t's loop turns the
+//       second time whatever place in the turn it started from, so the runs from different
+//       stored states meet in the same end states instead of overlapping by up to kMaxMerged
+//       steps (which cost more time than the merge saved).
 // M3 is where lock-protected data becomes a both-mover: while t holds the lock, the other
 // threads' futures stop at its `await`, so t's accesses to the data behind it conflict with
 // nothing — unless some thread reads or writes that data without the lock (an RCU reader of
@@ -48,8 +57,9 @@ enum class TxStop : std::uint8_t {
   Choice,    // t's next step has several successors (M2)
   Conflict,  // t's next step meets another thread's (cut) future (M3)
   Limit,     // kMaxMerged steps merged (M4)
+  Loop,      // the last step was t's second back edge in the transaction (M5)
 };
-inline constexpr unsigned kTxStops = 5;
+inline constexpr unsigned kTxStops = 6;
 const char* to_string(TxStop s);
 
 struct TxStats {
@@ -66,6 +76,7 @@ struct TxStats {
 class TransactionSystem final : public TransitionSystem {
  public:
   static constexpr unsigned kMaxMerged = 64;
+  static constexpr unsigned kMaxBackEdges = 1;  // M5
 
   // `attribute`: count the objects of the conflicts that stop transactions (--reduce-stats).
   explicit TransactionSystem(const TransitionSystem& inner, bool attribute = false);
@@ -125,6 +136,9 @@ class TransactionSystem final : public TransitionSystem {
   bool holds_lock(const std::uint8_t* state, unsigned thread) const override {
     return inner_.holds_lock(state, thread);
   }
+  std::int64_t control_point(const std::uint8_t* state, unsigned thread) const override {
+    return inner_.control_point(state, thread);
+  }
 
   // The inner steps of transition (thread, index) from `state`, appended to `out`; the state
   // after them in `state` (resized to state_size()). Throws std::logic_error when the inner
@@ -139,6 +153,11 @@ class TransactionSystem final : public TransitionSystem {
   // caller's); if so, that step's successor is in the context's buffer. Counts the stop
   // otherwise (with `count`).
   bool next(const std::uint8_t* x, unsigned t, unsigned merged, Ctx& c, bool count) const;
+  // M5: whether the step into x moved t's control point forward from the state before it, or
+  // is the transaction's first back edge (of kMaxBackEdges); begin() starts the count at the
+  // transaction's start state.
+  void begin(const std::uint8_t* start, unsigned t, Ctx& c) const;
+  bool may_turn(const std::uint8_t* x, unsigned t, Ctx& c) const;
   // M3 fails: a step of t in x with footprint `fp` (or a bound of it) meets the future of
   // another unfinished thread; with `attribute`, the objects it meets are counted.
   bool observable(const std::uint8_t* x, unsigned t, const Footprint& fp, Ctx& c,

@@ -73,6 +73,9 @@ class ProgramSystem final : public TransitionSystem {
                   CutFuture& out) const override;
   std::uint64_t barrier_holders(const std::uint8_t* state) const override;
   bool next_step_bound(const std::uint8_t* state, unsigned thread, Footprint& out) const override;
+  std::int64_t control_point(const std::uint8_t* state, unsigned thread) const override {
+    return exec_.finished(state, thread) ? -1 : std::int64_t{exec_.pc(state, thread)};
+  }
   // Diagnostics: objects are named by the program's global symbols (program_objects.cpp).
   void interference(const std::uint8_t* state, unsigned thread, const Footprint& fp,
                     std::vector<std::uint64_t>& objects,

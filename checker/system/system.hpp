@@ -190,6 +190,15 @@ class TransitionSystem {
     return false;
   }
 
+  // `thread`'s control point in `state` (its pc in the step program), or -1 when the system
+  // cannot say (the default) or the thread is finished. The transaction reduction ends a
+  // transaction at a step that does not move it forward (checker/reduce/transactions.hpp, M5).
+  virtual std::int64_t control_point(const std::uint8_t* state, unsigned thread) const {
+    (void)state;
+    (void)thread;
+    return -1;
+  }
+
   // ---- POR diagnostics (checker/reduce/por_stats.hpp); never consulted by the search itself
   // The objects behind may_interfere(state, thread, fp), as fp's bitsets: `objects` where fp
   // meets the thread's future; `widened` those of them the future reaches only through a

@@ -86,9 +86,9 @@ TABLE = [
          pins={"B nodebug": (17192, 33497)}),
     # collapse + 1 opener (N = 4 is C-R2 without readahead frames) and + 2 openers
     dict(kind="collapse", n=4, openers=1, bench=False, expect=R2_EXPECT,
-         pins={"B nodebug": (20666, 38685), "B debug": (17591, 33108)}),
+         pins={"B nodebug": (21010, 39216), "B debug": (17734, 33319)}),
     dict(kind="collapse", n=8, openers=1, bench=False, expect=R2_EXPECT,
-         pins={"B nodebug": (370391, 683807)}),
+         pins={"B nodebug": (371371, 686090)}),
     # collapse + 2 openers: 46.6 M states before the fidelity steps of issue 20 (not re-measured:
     # no pin),
     # ~250 s per run on the 2-core machine: bench only.

@@ -239,3 +239,53 @@ TEST_CASE("transactions: with symmetry, random symmetric models match --no-reduc
     same_as_off(ast, sm, o, none(all, liveness));
   }
 }
+
+TEST_CASE("transactions: a lasso is not many turns of a private loop long",
+          "[reduce][transactions]") {
+  // basics/livelock: T spins alone on a loop of private steps. Without M5 a transaction ran
+  // 64 steps (M4) and the lasso found on the transactions' graph, rewritten step by step, was
+  // 130 steps against 12 without transactions. M5 ends a transaction at its second back edge,
+  // so a transaction holds at most one whole loop iteration: the lasso is at most one turn of
+  // the loop (5 steps) longer.
+  model::SourceManager sm;
+  const auto ast = checker::test::parse(sm, PCMC_SOURCE_DIR + "/examples/basics/livelock.pcm");
+  checker::SearchOptions o = with_tx(false, true, true);
+  const auto on = checker::run_variant(ast, sm, {}, false, o);
+  o.transactions = false;
+  const auto off = checker::run_variant(ast, sm, {}, false, o);
+  REQUIRE(on.result.violations.size() == 1);
+  REQUIRE(off.result.violations.size() == 1);
+  CHECK(on.result.violations[0].loop_start >= 0);
+  CHECK(on.result.violations[0].steps.size() <= off.result.violations[0].steps.size() + 5);
+  REQUIRE(on.result.stats.tx_stats);
+  CHECK(on.result.stats.tx_stats->stops[static_cast<unsigned>(checker::TxStop::Loop)] > 0);
+  CHECK(on.result.stats.tx_stats->stops[static_cast<unsigned>(checker::TxStop::Limit)] == 0);
+  require_replays(on);
+}
+
+TEST_CASE("transactions: a private loop merges a turn at a time, ending at a back edge",
+          "[reduce][transactions]") {
+  // A runs k turns of a private loop of one step while B runs private steps of its own. Every
+  // transaction of A ends at its second back edge (M5): it merges at most two steps, so the
+  // merged steps are at most twice the transactions. Without M5, A ran all its turns (up to M4)
+  // as one transaction from every state B's steps left it in.
+  // (The loop test and the local increment run inside the step of the store, so A has k steps,
+  // the first from before the loop: k >= 4 has a second back edge.)
+  for (unsigned k = 4; k <= 7; ++k) {
+    INFO("k = " << k);
+    const std::string text =
+        "scenario l \"private loop\";\nint[0..7] x;\nint[0..7] y;\n"
+        "thread A { int[0..7] i = 0; while (i < " + std::to_string(k) +
+        ") { x = (x + 1) % 8; i = i + 1; } }\n"
+        "thread B { y = 1; y = 2; }\n";
+    model::SourceManager sm;
+    const auto ast = parse_text(sm, text);
+    for (const bool liveness : {true, false})
+      same_as_off(ast, sm, with_tx(true, liveness), none(true, liveness));
+    const auto on = checker::run_variant(ast, sm, {}, false, with_tx(true, true));
+    REQUIRE(on.result.stats.tx_stats);
+    const auto& tx = *on.result.stats.tx_stats;
+    CHECK(tx.stops[static_cast<unsigned>(checker::TxStop::Loop)] > 0);
+    CHECK(tx.merged <= 2 * tx.transactions);
+  }
+}
