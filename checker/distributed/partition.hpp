@@ -23,8 +23,11 @@ using Clock = std::chrono::steady_clock;
 
 class Partition final : public checker::TransitionSink, private Exchange::Sink {
  public:
+  // `keep_links`: keep every state's parent link (the counterexamples' paths need them; without,
+  // gather_violations only says at which level the deepest violation is, paths_level).
+  // `levels`: expand at most this many levels (the second search, for the paths).
   Partition(const checker::TransitionSystem& sys, const checker::SearchOptions& opt, int rank,
-            int ranks);
+            int ranks, bool keep_links, std::uint64_t levels);
 
   PartitionOutcome run();
   void on_transition(const checker::Transition& t) override;
@@ -104,7 +107,9 @@ class Partition final : public checker::TransitionSink, private Exchange::Sink {
   std::vector<const std::uint8_t*> batch_states_;
   std::vector<std::uint32_t> batch_nodes_, batch_found_;
   std::vector<std::uint32_t*> batch_node_ptrs_;
-  ParentLinks links_;                      // per stored state: its parent link
+  bool keep_links_;
+  std::uint64_t levels_;
+  ParentLinks links_;                      // per stored state: its parent link (keep_links_)
   // This level: the states to expand in their order, their positions, transitions generated
   // (per frontier index), end states (position, exists mask); the states stored for the next
   // level (ids from level_first_) and their arrival keys; the expandable ones; invariant reports.

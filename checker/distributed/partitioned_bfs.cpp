@@ -75,7 +75,7 @@ void allreduce(std::uint64_t* v, int n, MPI_Op op) {
 }  // namespace
 
 Partition::Partition(const checker::TransitionSystem& sys, const checker::SearchOptions& opt,
-                     int rank, int ranks)
+                     int rank, int ranks, bool keep_links, std::uint64_t levels)
     : sys_(sys),
       opt_(opt),
       rank_(rank),
@@ -86,6 +86,8 @@ Partition::Partition(const checker::TransitionSystem& sys, const checker::Search
       gen_(sys.make_context()),
       check_(sys.make_context()),
       cur_(size_),
+      keep_links_(keep_links),
+      levels_(levels),
       links_(ranks),
       best_(sys.properties().size()) {}
 
@@ -113,13 +115,15 @@ std::uint32_t Partition::stored(const std::uint8_t* state, StateStore::Inserted 
       std::uint64_t& k = next_key_[in.id - level_first_];
       if (key < k) {
         k = key;
-        links_.set(in.id, link);
+        if (keep_links_) links_.set(in.id, link);
       }
     }
     return in.id;
   }
-  if (in.id != links_.size()) throw std::logic_error("distributed search: store ids out of order");
-  links_.push_back(link);
+  if (keep_links_) {
+    if (in.id != links_.size()) throw std::logic_error("distributed search: store ids out of order");
+    links_.push_back(link);
+  }
   next_key_.push_back(key);
   reports_.clear();
   sys_.check_state(state, *check_, reports_);
@@ -200,7 +204,7 @@ void Partition::route(const std::uint8_t* state, std::uint64_t key) {
     local_bytes_.insert(local_bytes_.end(), state, state + size_);
     local_keys_.push_back(key);
   } else {
-    ex_.send(dest, state, h, Link{key, cur_id_, 0});
+    ex_.send(dest, state, h, Link{key, keep_links_ ? cur_id_ : 0, 0});
   }
 }
 
@@ -277,7 +281,7 @@ void Partition::start() {
   sys_.initial_state(init.data());
   if (owner_of(owner_hash(init.data(), size_), ranks_) == rank_) {
     const StateStore::Inserted in = store_.insert(init.data(), StateStore::kNone);
-    links_.push_back(kNoLink);
+    if (keep_links_) links_.push_back(kNoLink);
     reports_.clear();
     sys_.check_state(init.data(), *check_, reports_);
     std::uint64_t ord = 0;
@@ -350,7 +354,7 @@ PartitionOutcome Partition::run() {
       level_first_ = static_cast<std::uint32_t>(store_.size());
       level_min_ = order::kNone;
       expand_level();
-      if (level_end()) break;
+      if (level_end() || level_ + 1 >= levels_) break;
     }
   }
   if ((out_.stop & kStopCrossing) == 0) gather_violations();
@@ -378,9 +382,37 @@ PartitionOutcome Partition::run() {
 
 }  // namespace detail
 
+// The search keeps no parent links (5 bytes per state on each rank, a quarter of the store):
+// most runs print no counterexample. When it found violations, their paths come from the same
+// search run again up to the deepest violation's level, this time with the links; it meets the
+// same events in the same order, so its violations are the first's, with their paths (as the
+// sequential search rebuilds hash compaction's paths, search_lossy_paths.cpp). Its time limit is
+// off (the first search decided the result), and so is the interrupt when the first was
+// interrupted (--all prints what it found); an interrupt or the memory limit in it leaves the
+// violations unprinted and the run incomplete.
 PartitionOutcome partitioned_bfs(const checker::TransitionSystem& sys,
                                  const checker::SearchOptions& opt, int rank, int ranks) {
-  return detail::Partition(sys, opt, rank, ranks).run();
+  PartitionOutcome o = detail::Partition(sys, opt, rank, ranks, false, order::kNone).run();
+  if (!o.paths_pending) return o;
+  checker::SearchOptions again = opt;
+  again.max_seconds = 0;
+  again.progress = nullptr;
+  if (o.stop & kStopInterrupt) again.interrupt = nullptr;  // --all: print what was found
+  PartitionOutcome p = detail::Partition(sys, again, rank, ranks, true, o.paths_level).run();
+  o.peak_rss = std::max(o.peak_rss, p.peak_rss);
+  o.own.peak_rss = std::max(o.own.peak_rss, p.own.peak_rss);
+  o.own.link_bytes = p.own.link_bytes;
+  if (p.stop != 0) {
+    o.stop |= p.stop;
+    if (o.memory_rank < 0) o.memory_rank = p.memory_rank;
+    return o;
+  }
+  if (p.paths_pending || p.violations.empty())
+    throw std::logic_error("distributed search: the second search found other violations");
+  o.violations = std::move(p.violations);
+  o.hops_across = p.hops_across;
+  o.paths_pending = false;
+  return o;
 }
 
 }  // namespace pcmc::distributed
