@@ -44,7 +44,7 @@ struct Link {
 
 class Exchange {
  public:
-  static constexpr std::size_t kFlushBytes = std::size_t{4} << 20;
+  static constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
   static constexpr std::size_t kInFlight = 2;
 
   Exchange(int rank, int ranks, std::size_t state_size);
