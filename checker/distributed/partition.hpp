@@ -23,13 +23,11 @@ using Clock = std::chrono::steady_clock;
 
 class Partition final : public checker::TransitionSink, private Exchange::Sink {
  public:
-  // `ordered`: keep -j 1's order of every level and every state's parent link (the second
-  // search of partitioned_bfs.cpp). Without, the levels are expanded in id order and the
-  // search ends, asking for the second (PartitionOutcome::again), at the end of a level in
-  // which -j 1 stops, or with the violations it found but cannot give paths for.
-  // `levels`: expand at most this many levels (the second search).
+  // `keep_links`: keep every state's parent link (the counterexamples' paths need them; without,
+  // gather_violations only says at which level the deepest violation is, paths_level).
+  // `levels`: expand at most this many levels (the second search, for the paths).
   Partition(const checker::TransitionSystem& sys, const checker::SearchOptions& opt, int rank,
-            int ranks, bool ordered, std::uint64_t levels);
+            int ranks, bool keep_links, std::uint64_t levels);
 
   PartitionOutcome run();
   void on_transition(const checker::Transition& t) override;
@@ -85,9 +83,6 @@ class Partition final : public checker::TransitionSink, private Exchange::Sink {
   // Collective, after a level's exchange: true when the search ends (a limit, -j 1's stop, or an
   // empty next level); otherwise the next level is the frontier, in its order.
   bool level_end();
-  bool unordered_end(const std::vector<std::uint64_t>& all, std::size_t words,
-                     std::uint64_t stored, std::uint64_t expandable, std::uint64_t first_event);
-  void progress(std::uint64_t queue);  // --progress on rank 0, at most once a second
   // Collective: adds what -j 1 counted of this level up to event key `k` to the totals.
   void count_until(std::uint64_t k);
   // Adds a complete level's figures (level_end's gathered words) to the totals.
@@ -112,9 +107,9 @@ class Partition final : public checker::TransitionSink, private Exchange::Sink {
   std::vector<const std::uint8_t*> batch_states_;
   std::vector<std::uint32_t> batch_nodes_, batch_found_;
   std::vector<std::uint32_t*> batch_node_ptrs_;
-  bool ordered_;
+  bool keep_links_;
   std::uint64_t levels_;
-  ParentLinks links_;                      // per stored state: its parent link (ordered_)
+  ParentLinks links_;                      // per stored state: its parent link (keep_links_)
   // This level: the states to expand in their order, their positions, transitions generated
   // (per frontier index), end states (position, exists mask); the states stored for the next
   // level (ids from level_first_) and their arrival keys; the expandable ones; invariant reports.

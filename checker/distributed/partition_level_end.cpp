@@ -90,15 +90,14 @@ void Partition::add_level(const std::vector<std::uint64_t>& all, std::size_t wor
 
 bool Partition::level_end() {
   for (const Invariant& v : invariants_)
-    report(v.report, level_ + 1,
-           ordered_ ? order::event(next_key_[v.id - level_first_], order::kInsert) : 0, v.ord,
-           v.id, order::kNone);
+    report(v.report, level_ + 1, order::event(next_key_[v.id - level_first_], order::kInsert),
+           v.ord, v.id, order::kNone);
   invariants_.clear();
   // One gather of every rank's words: states stored, expandable, stop bits, first event key,
   // transitions, end states, exists hits per clause (when the system has exists clauses).
   const std::size_t words = 6 + (sys_.has_exists() ? 64 : 0);
   std::vector<std::uint64_t> mine(words, 0), all(words * static_cast<std::size_t>(ranks_));
-  mine[0] = store_.size() - level_first_;  // the states stored in this level
+  mine[0] = next_key_.size();
   mine[1] = next_.size();
   mine[2] = stop_ | out_.stop;
   mine[3] = level_min_;
@@ -125,7 +124,6 @@ bool Partition::level_end() {
     add_level(all, words);
     return true;
   }
-  if (!ordered_) return unordered_end(all, words, v[0], v[1], first_event);
   // The next level's order (the ids -j 1 gives its states). `by_key`: indices into next_key_ in
   // key order; `keys` the keys in that order, then each state's position (pos_of, below).
   std::vector<std::uint32_t> by_key(next_key_.size());
@@ -172,46 +170,19 @@ bool Partition::level_end() {
   level_size_ = v[0];
   next_key_.clear();
   end_.clear();
-  progress(v[1]);
-  return false;
-}
-
-// level_end() without -j 1's order (a complete level): the search ends at the end of a level in
-// which -j 1 stops inside — its first violation in first-violation mode, its --max-states stop,
-// both known from order-free numbers — and asks for the ordered search to this level; otherwise
-// the next level is the frontier, in id order.
-bool Partition::unordered_end(const std::vector<std::uint64_t>& all, std::size_t words,
-                              std::uint64_t stored, std::uint64_t expandable,
-                              std::uint64_t first_event) {
-  const bool violated = !opt_.all && first_event != order::kNone;
-  const bool limit = opt_.max_states != 0 && out_.states + stored > opt_.max_states;
-  if (violated || limit) {
-    out_.again = out_.reorder = true;
-    out_.again_levels = level_ + 1;
-    return true;
+  if (opt_.progress && rank_ == 0 && Clock::now() - last_progress_ >= std::chrono::seconds(1)) {
+    last_progress_ = Clock::now();
+    checker::Stats s;
+    s.states = out_.states;
+    s.transitions = out_.transitions;
+    s.max_depth = out_.max_depth;
+    s.queue = v[1];
+    s.seconds = elapsed();
+    s.store_bytes = store_.bytes() + links_.bytes();
+    s.peak_rss = checker::peak_rss_bytes();
+    opt_.progress(s);
   }
-  add_level(all, words);
-  if (expandable == 0) return true;
-  frontier_.swap(next_);
-  next_.clear();
-  end_.clear();
-  progress(expandable);
   return false;
-}
-
-void Partition::progress(std::uint64_t queue) {
-  if (!opt_.progress || rank_ != 0 || Clock::now() - last_progress_ < std::chrono::seconds(1))
-    return;
-  last_progress_ = Clock::now();
-  checker::Stats s;
-  s.states = out_.states;
-  s.transitions = out_.transitions;
-  s.max_depth = out_.max_depth;
-  s.queue = queue;
-  s.seconds = elapsed();
-  s.store_bytes = store_.bytes() + links_.bytes();
-  s.peak_rss = checker::peak_rss_bytes();
-  opt_.progress(s);
 }
 
 void Partition::gather_violations() {
@@ -257,9 +228,9 @@ void Partition::gather_violations() {
   std::sort(picks.begin(), picks.end(), [](const Pick& a, const Pick& b) {
     return std::tie(a.w[0], a.w[1], a.w[2]) < std::tie(b.w[0], b.w[1], b.w[2]);
   });
-  if (!ordered_ && !picks.empty()) {  // the paths need the search again, with the links
-    out_.again = true;
-    out_.again_levels = std::max(out_.again_levels, picks.back().w[0]);
+  if (!keep_links_ && !picks.empty()) {  // the paths need the search again, with the links
+    out_.paths_pending = true;
+    out_.paths_level = picks.back().w[0];
     return;
   }
   for (const Pick& pick : picks) {

@@ -147,7 +147,7 @@ void Partition::expand_batch(std::size_t first, std::size_t n) {
   for (Share& sh : shares) {
     for (const Share::Out& o : sh.outs) {
       cur_id_ = frontier_[i];
-      cur_pos_ = ordered_ ? pos_[i] : 0;
+      cur_pos_ = pos_[i];
       step_ = 0;
       const std::uint64_t link = make_link(static_cast<std::uint32_t>(rank_), cur_id_);
       for (std::uint32_t g = o.gen_begin; g < o.gen_end; ++g) {
@@ -156,14 +156,14 @@ void Partition::expand_batch(std::size_t first, std::size_t n) {
         const std::uint64_t t = step_++;
         if (t >= order::kEndStep)
           throw std::length_error("distributed search: a state with more than 65534 transitions");
-        const std::uint64_t key = ordered_ ? order::arrival(cur_pos_, t) : 0;
+        const std::uint64_t key = order::arrival(cur_pos_, t);
         std::uint64_t ord = 0;
         for (std::uint32_t r = x.rep_begin; r < x.rep_end; ++r)
           report(sh.reports[r], level_ + 1, order::event(key, order::kReport), ord++, cur_id_,
                  std::uint64_t{x.thread} << 16 | x.index);
         if (x.fatal) continue;
         const std::uint8_t* s = sh.bytes.data() + std::size_t{g} * size_;
-        if (x.dest != rank_) ex_.send(x.dest, s, x.hash, Link{key, ordered_ ? cur_id_ : 0, 0});
+        if (x.dest != rank_) ex_.send(x.dest, s, x.hash, Link{key, keep_links_ ? cur_id_ : 0, 0});
         else if (probe_) arrive(s, StateStore::kNone, key, link);
         else
           stored(s, store_.insert_found(s, StateStore::kNone, sh.nodes.data() + std::size_t{g} * store_.node_count(), x.found, at),

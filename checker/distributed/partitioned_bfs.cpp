@@ -75,7 +75,7 @@ void allreduce(std::uint64_t* v, int n, MPI_Op op) {
 }  // namespace
 
 Partition::Partition(const checker::TransitionSystem& sys, const checker::SearchOptions& opt,
-                     int rank, int ranks, bool ordered, std::uint64_t levels)
+                     int rank, int ranks, bool keep_links, std::uint64_t levels)
     : sys_(sys),
       opt_(opt),
       rank_(rank),
@@ -86,7 +86,7 @@ Partition::Partition(const checker::TransitionSystem& sys, const checker::Search
       gen_(sys.make_context()),
       check_(sys.make_context()),
       cur_(size_),
-      ordered_(ordered),
+      keep_links_(keep_links),
       levels_(levels),
       links_(ranks),
       best_(sys.properties().size()) {}
@@ -111,20 +111,20 @@ std::uint32_t Partition::arrive(const std::uint8_t* state, std::uint32_t near, s
 std::uint32_t Partition::stored(const std::uint8_t* state, StateStore::Inserted in,
                                 std::uint64_t key, std::uint64_t link) {
   if (!in.inserted) {
-    if (ordered_ && in.id >= level_first_) {
+    if (in.id >= level_first_) {
       std::uint64_t& k = next_key_[in.id - level_first_];
       if (key < k) {
         k = key;
-        links_.set(in.id, link);
+        if (keep_links_) links_.set(in.id, link);
       }
     }
     return in.id;
   }
-  if (ordered_) {
+  if (keep_links_) {
     if (in.id != links_.size()) throw std::logic_error("distributed search: store ids out of order");
     links_.push_back(link);
-    next_key_.push_back(key);
   }
+  next_key_.push_back(key);
   reports_.clear();
   sys_.check_state(state, *check_, reports_);
   if (!reports_.empty()) {  // a violating state is not expanded
@@ -204,7 +204,7 @@ void Partition::route(const std::uint8_t* state, std::uint64_t key) {
     local_bytes_.insert(local_bytes_.end(), state, state + size_);
     local_keys_.push_back(key);
   } else {
-    ex_.send(dest, state, h, Link{key, ordered_ ? cur_id_ : 0, 0});
+    ex_.send(dest, state, h, Link{key, keep_links_ ? cur_id_ : 0, 0});
   }
 }
 
@@ -213,7 +213,7 @@ void Partition::on_transition(const checker::Transition& t) {
   const std::uint64_t n = step_++;
   if (n >= order::kEndStep)
     throw std::length_error("distributed search: a state with more than 65534 transitions");
-  const std::uint64_t key = ordered_ ? order::arrival(cur_pos_, n) : 0;
+  const std::uint64_t key = order::arrival(cur_pos_, n);
   std::uint64_t ord = 0;
   for (const Report& r : t.reports)
     report(r, level_ + 1, order::event(key, order::kReport), ord++, cur_id_,
@@ -225,7 +225,7 @@ void Partition::on_transition(const checker::Transition& t) {
 // checks of Search::quiescent, keyed after every transition of the state (order::kEnd).
 void Partition::expand(std::size_t i) {
   cur_id_ = frontier_[i];
-  cur_pos_ = ordered_ ? pos_[i] : 0;
+  cur_pos_ = pos_[i];
   step_ = 0;
   store_.decode_hint(cur_id_, cur_.data());
   bool any = false;
@@ -281,7 +281,7 @@ void Partition::start() {
   sys_.initial_state(init.data());
   if (owner_of(owner_hash(init.data(), size_), ranks_) == rank_) {
     const StateStore::Inserted in = store_.insert(init.data(), StateStore::kNone);
-    if (ordered_) links_.push_back(kNoLink);
+    if (keep_links_) links_.push_back(kNoLink);
     reports_.clear();
     sys_.check_state(init.data(), *check_, reports_);
     std::uint64_t ord = 0;
@@ -382,41 +382,36 @@ PartitionOutcome Partition::run() {
 
 }  // namespace detail
 
-// Two searches (docs/distributed.md, "The same result as -j 1"). The first keeps neither -j 1's
-// order nor parent links (5 bytes per state on each rank; the order costs a sort and a few
-// collectives per level and 16 bytes per state of a level): a run without a violation and
-// without --max-states needs neither, and its counts are -j 1's. When it meets what needs the
-// order — a level in which -j 1 stops inside (its first violation, --max-states), or violations
-// to print with their paths — the same search runs again, ordered and with the links, up to
-// that level: it meets the same events in -j 1's order, so its stop, counts and violations are
-// -j 1's (as the sequential search rebuilds hash compaction's paths by a second search,
-// search_lossy_paths.cpp). Its time limit is off (the first search decided how far to go), and
-// so is the interrupt when the first was interrupted (--all prints what it found); an interrupt
-// or the memory limit in it ends the run incomplete, its violations unprinted.
+// The search keeps no parent links (5 bytes per state on each rank, a quarter of the store):
+// most runs print no counterexample. When it found violations, their paths come from the same
+// search run again up to the deepest violation's level, this time with the links; it meets the
+// same events in the same order, so its violations are the first's, with their paths (as the
+// sequential search rebuilds hash compaction's paths, search_lossy_paths.cpp). Its time limit is
+// off (the first search decided the result), and so is the interrupt when the first was
+// interrupted (--all prints what it found); an interrupt or the memory limit in it leaves the
+// violations unprinted and the run incomplete.
 PartitionOutcome partitioned_bfs(const checker::TransitionSystem& sys,
                                  const checker::SearchOptions& opt, int rank, int ranks) {
   PartitionOutcome o = detail::Partition(sys, opt, rank, ranks, false, order::kNone).run();
-  if (!o.again) return o;
+  if (!o.paths_pending) return o;
   checker::SearchOptions again = opt;
   again.max_seconds = 0;
   again.progress = nullptr;
-  if (o.stop & kStopInterrupt) again.interrupt = nullptr;
-  PartitionOutcome p = detail::Partition(sys, again, rank, ranks, true, o.again_levels).run();
-  p.peak_rss = std::max(o.peak_rss, p.peak_rss);
-  p.own.peak_rss = std::max(o.own.peak_rss, p.own.peak_rss);
-  if (o.reorder) return p;  // -j 1 stops in its last level: everything is the second's
-  o.peak_rss = p.peak_rss;
-  o.own.peak_rss = p.own.peak_rss;
+  if (o.stop & kStopInterrupt) again.interrupt = nullptr;  // --all: print what was found
+  PartitionOutcome p = detail::Partition(sys, again, rank, ranks, true, o.paths_level).run();
+  o.peak_rss = std::max(o.peak_rss, p.peak_rss);
+  o.own.peak_rss = std::max(o.own.peak_rss, p.own.peak_rss);
   o.own.link_bytes = p.own.link_bytes;
   if (p.stop != 0) {
     o.stop |= p.stop;
     if (o.memory_rank < 0) o.memory_rank = p.memory_rank;
     return o;
   }
-  if (p.again || p.violations.empty())
+  if (p.paths_pending || p.violations.empty())
     throw std::logic_error("distributed search: the second search found other violations");
   o.violations = std::move(p.violations);
   o.hops_across = p.hops_across;
+  o.paths_pending = false;
   return o;
 }
 

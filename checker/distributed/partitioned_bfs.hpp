@@ -46,11 +46,8 @@ struct PartitionOutcome {
                                            // order was known: not reported
   std::uint64_t stop = 0;                  // StopBits (limits) of every rank
   std::uint64_t hops_across = 0;           // path hops whose parent is on another rank
-  // A search without -j 1's order (Partition, `ordered` false) that needs the ordered one: to
-  // `again_levels` levels, for -j 1's stop inside its last level (`reorder`: its outcome is the
-  // result) or only for the paths of the violations found.
-  bool again = false, reorder = false;
-  std::uint64_t again_levels = 0;
+  bool paths_pending = false;              // violations found by a search without parent links:
+  std::uint64_t paths_level = 0;           // the deepest one's level (partitioned_bfs: again)
   int memory_rank = -1;                    // the lowest rank that stopped for memory
   bool cut = false;                        // a successor deeper than max_depth was not stored
   std::uint64_t store_bytes = 0;           // sum over the ranks
