@@ -22,7 +22,7 @@ constexpr int kEnd = 2;
 constexpr int kSpins = 256;
 constexpr std::chrono::microseconds kBackoff{20};
 
-std::size_t get_varint(const std::uint8_t*& p, const std::uint8_t* end) {
+std::size_t get_long_varint(const std::uint8_t*& p, const std::uint8_t* end) {
   std::size_t v = 0;
   for (unsigned shift = 0; shift < 64; shift += 7) {
     if (p == end) throw std::runtime_error("distributed search: truncated exchange record");
@@ -31,6 +31,12 @@ std::size_t get_varint(const std::uint8_t*& p, const std::uint8_t* end) {
     if ((b & 0x80) == 0) return v;
   }
   throw std::runtime_error("distributed search: malformed exchange record");
+}
+
+// Most varints of a record are one byte (run lengths under 128, a sibling's key step): inline.
+inline std::size_t get_varint(const std::uint8_t*& p, const std::uint8_t* end) {
+  if (p != end && *p < 0x80) return *p++;
+  return get_long_varint(p, end);
 }
 
 void check(int rc, const char* what) {
