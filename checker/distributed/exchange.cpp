@@ -3,6 +3,8 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -13,10 +15,14 @@ namespace pcmc::distributed {
 
 namespace {
 
-constexpr int kHeaderWords = 4;  // bytes for the receiver, flags, stop bits, stored states
-constexpr std::uint64_t kDone = 1;
+constexpr int kData = 1;  // tags: a flush's coded records for one rank; a level's end marker
+constexpr int kEnd = 2;
+// Waiting for a message: this many empty probes, then a probe per kBackoff (a waiting rank
+// gives its core away instead of spinning; the level's end is the only wait).
+constexpr int kSpins = 256;
+constexpr std::chrono::microseconds kBackoff{20};
 
-std::size_t get_varint(const std::uint8_t*& p, const std::uint8_t* end) {
+std::size_t get_long_varint(const std::uint8_t*& p, const std::uint8_t* end) {
   std::size_t v = 0;
   for (unsigned shift = 0; shift < 64; shift += 7) {
     if (p == end) throw std::runtime_error("distributed search: truncated exchange record");
@@ -25,6 +31,12 @@ std::size_t get_varint(const std::uint8_t*& p, const std::uint8_t* end) {
     if ((b & 0x80) == 0) return v;
   }
   throw std::runtime_error("distributed search: malformed exchange record");
+}
+
+// Most varints of a record are one byte (run lengths under 128, a sibling's key step): inline.
+inline std::size_t get_varint(const std::uint8_t*& p, const std::uint8_t* end) {
+  if (p != end && *p < 0x80) return *p++;
+  return get_long_varint(p, end);
 }
 
 void check(int rc, const char* what) {
@@ -42,9 +54,18 @@ Exchange::Exchange(int rank, int ranks, std::size_t state_size)
   table_.resize(1024);
 }
 
+// Every flight has landed at the end of each level (finish_level); one left here means the
+// search was abandoned by an exception, and MPI is about to be aborted or finalised.
+Exchange::~Exchange() {
+  for (Flight& f : flights_)
+    for (MPI_Request& r : f.requests)
+      if (r != MPI_REQUEST_NULL) MPI_Request_free(&r);
+}
+
 std::uint64_t Exchange::bytes() const {
-  std::uint64_t b = table_.capacity() * sizeof(Slot) + in_.capacity() + send_.capacity() +
-                    records_.capacity();
+  std::uint64_t b = table_.capacity() * sizeof(Slot) + in_.capacity() + records_.capacity();
+  for (const Flight& f : flights_) b += f.bytes.capacity();
+  for (const auto& v : spare_) b += v.capacity();
   for (const auto& o : out_) b += o.capacity();
   for (const auto& o : out_links_) b += o.capacity() * sizeof(Link);
   return b + links_.capacity() * sizeof(Link);
@@ -62,7 +83,7 @@ void Exchange::grow_table() {
   }
 }
 
-// True when an equal record is already queued for `dest` in this round; otherwise enters it.
+// True when an equal record is already queued for `dest` in this flush; otherwise enters it.
 bool Exchange::queued(int dest, const std::uint8_t* state, std::uint64_t hash) {
   if (2 * (queued_records_ + 1) > table_.size()) grow_table();
   const std::size_t mask = table_.size() - 1;
@@ -92,7 +113,7 @@ void Exchange::encode(const std::uint8_t* records, const Link* links, std::size_
                       std::size_t size, std::vector<std::uint8_t>& out) {
   // Worst case per record: every other byte changed, 2 varint bytes per run of one byte; the
   // link: 3 varints of at most 10 bytes. Room for one worst case is made before each record
-  // (not for n of them at once: a round's coded records are ~6x smaller than that bound, and
+  // (not for n of them at once: a flush's coded records are ~6x smaller than that bound, and
   // the bound's pages, once written, would stay in the peak RSS).
   const std::size_t worst = 2 * size + 48;
   out.resize(out.size() + worst);
@@ -171,61 +192,130 @@ void Exchange::decode(const std::uint8_t* chunk, std::size_t bytes, std::size_t 
   }
 }
 
-Exchange::Round Exchange::round(bool done, std::uint64_t stop, std::uint64_t states) {
-  const std::size_t n = static_cast<std::size_t>(ranks_);
-  // The records for each rank, coded (encode()), back to back in send_.
-  std::vector<std::size_t> coded(n + 1, 0);
-  send_.clear();
-  for (std::size_t r = 0; r < n; ++r) {
-    encode(out_[r].data(), out_links_[r].data(), out_links_[r].size(), size_, send_);
-    coded[r + 1] = send_.size();
-  }
-  std::vector<std::uint64_t> head_out(n * kHeaderWords), head_in(n * kHeaderWords);
-  for (std::size_t r = 0; r < n; ++r) {
-    head_out[r * kHeaderWords + 0] = coded[r + 1] - coded[r];
-    head_out[r * kHeaderWords + 1] = done ? kDone : 0;
-    head_out[r * kHeaderWords + 2] = stop;
-    head_out[r * kHeaderWords + 3] = states;
-  }
-  check(MPI_Alltoall(head_out.data(), kHeaderWords, MPI_UINT64_T, head_in.data(), kHeaderWords,
-                     MPI_UINT64_T, MPI_COMM_WORLD),
-        "MPI_Alltoall");
-  Round rd;
-  std::vector<int> scount(n), sdispl(n), rcount(n), rdispl(n);
-  std::uint64_t stotal = 0, rtotal = 0;
-  for (std::size_t r = 0; r < n; ++r) {
-    const std::uint64_t* h = &head_in[r * kHeaderWords];
-    rd.all_done = rd.all_done && (h[1] & kDone) != 0;
-    rd.stop |= h[2];
-    rd.states += h[3];
-    sdispl[r] = static_cast<int>(coded[r]);
-    scount[r] = static_cast<int>(coded[r + 1] - coded[r]);
-    stotal += coded[r + 1] - coded[r];
-    rdispl[r] = static_cast<int>(rtotal);
-    rcount[r] = static_cast<int>(h[0]);
-    rtotal += h[0];
-  }
-  if (stotal > 0x7fffffffULL || rtotal > 0x7fffffffULL)
-    throw std::length_error("distributed search: one exchange round exceeds 2 GiB");
-  in_.resize(rtotal);
-  check(MPI_Alltoallv(send_.data(), scount.data(), sdispl.data(), MPI_BYTE, in_.data(),
-                      rcount.data(), rdispl.data(), MPI_BYTE, MPI_COMM_WORLD),
-        "MPI_Alltoallv");
-  sent_bytes_ += stotal;
-  for (auto& o : out_links_) sent_states_ += o.size();
+void Exchange::clear_queues() {
   for (auto& o : out_) o.clear();
   for (auto& o : out_links_) o.clear();
   queued_bytes_ = queued_records_ = 0;
   std::fill(table_.begin(), table_.end(), Slot{0, 0, 0});
+}
+
+bool Exchange::landed(Flight& f) {
+  int done = 0;
+  check(MPI_Testall(static_cast<int>(f.requests.size()), f.requests.data(), &done,
+                    MPI_STATUSES_IGNORE),
+        "MPI_Testall");
+  return done != 0;
+}
+
+// The oldest flight, once landed, gives its buffer to spare_; until then this rank receives (the
+// receiver of a large message may be waiting in its own flush for ours to land: both receive).
+void Exchange::wait_oldest(Sink& sink) {
+  for (int idle = 0; !landed(flights_.front());)
+    if (receive(sink, false)) idle = 0;
+    else if (++idle > kSpins) std::this_thread::sleep_for(kBackoff);
+  spare_.push_back(std::move(flights_.front().bytes));
+  flights_.erase(flights_.begin());
+}
+
+void Exchange::flush(Sink& sink) {
+  if (queued_records_ == 0) return;
+  while (flights_.size() >= kInFlight) wait_oldest(sink);
+  Flight f;
+  if (!spare_.empty()) {
+    f.bytes = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  f.bytes.clear();
+  const std::size_t n = static_cast<std::size_t>(ranks_);
+  std::vector<std::size_t> coded(n + 1, 0);
+  for (std::size_t r = 0; r < n; ++r) {
+    encode(out_[r].data(), out_links_[r].data(), out_links_[r].size(), size_, f.bytes);
+    coded[r + 1] = f.bytes.size();
+    sent_states_ += out_links_[r].size();
+  }
+  if (f.bytes.size() > 0x7fffffffULL)
+    throw std::length_error("distributed search: one flush exceeds 2 GiB");
+  sent_bytes_ += f.bytes.size();
+  clear_queues();
+  for (std::size_t r = 0; r < n; ++r) {
+    if (coded[r + 1] == coded[r]) continue;
+    f.requests.push_back(MPI_REQUEST_NULL);
+    check(MPI_Isend(f.bytes.data() + coded[r], static_cast<int>(coded[r + 1] - coded[r]), MPI_BYTE,
+                    static_cast<int>(r), kData, MPI_COMM_WORLD, &f.requests.back()),
+          "MPI_Isend");
+  }
+  flights_.push_back(std::move(f));
+}
+
+bool Exchange::receive(Sink& sink, bool wait) {
+  MPI_Status st;
+  int flag = 0;
+  if (wait) {
+    for (int idle = 0;; ++idle) {
+      check(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st), "MPI_Iprobe");
+      if (flag != 0) break;
+      if (idle > kSpins) std::this_thread::sleep_for(kBackoff);
+    }
+  } else {
+    check(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st), "MPI_Iprobe");
+    if (flag == 0) return false;
+  }
+  int count = 0;
+  check(MPI_Get_count(&st, MPI_BYTE, &count), "MPI_Get_count");
+  in_.resize(static_cast<std::size_t>(count));
+  check(MPI_Recv(in_.data(), count, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE),
+        "MPI_Recv");
+  if (st.MPI_TAG == kEnd) {
+    if (count != sizeof(std::uint64_t))
+      throw std::runtime_error("distributed search: malformed end marker");
+    std::uint64_t stop = 0;
+    std::memcpy(&stop, in_.data(), sizeof stop);
+    stop_seen_ |= stop;
+    ++ends_;
+    return true;
+  }
+  if (st.MPI_TAG != kData) throw std::runtime_error("distributed search: unexpected message");
   records_.clear();
   links_.clear();
-  for (std::size_t r = 0; r < n; ++r)
-    decode(in_.data() + rdispl[r], static_cast<std::size_t>(rcount[r]), size_,
-           static_cast<std::uint32_t>(r), records_, links_);
-  rd.records = records_.data();
-  rd.links = links_.data();
-  rd.count = links_.size();
-  return rd;
+  decode(in_.data(), in_.size(), size_, static_cast<std::uint32_t>(st.MPI_SOURCE), records_,
+         links_);
+  sink.on_batch(Batch{records_.data(), links_.data(), links_.size()});
+  return true;
+}
+
+void Exchange::poll(Sink& sink) {
+  while (receive(sink, false)) {
+  }
+}
+
+std::uint64_t Exchange::finish_level(std::uint64_t stop, Sink& sink) {
+  if (stop != 0) clear_queues();  // nobody stores more: a stop bit is on its way
+  else flush(sink);
+  end_out_ = stop;
+  Flight ends;
+  for (int r = 0; r < ranks_; ++r) {
+    if (r == rank_) continue;
+    ends.requests.push_back(MPI_REQUEST_NULL);
+    check(MPI_Isend(&end_out_, sizeof end_out_, MPI_BYTE, r, kEnd, MPI_COMM_WORLD,
+                    &ends.requests.back()),
+          "MPI_Isend");
+  }
+  flights_.push_back(std::move(ends));
+  while (ends_ < ranks_ - 1) receive(sink, true);
+  // Every rank has received our batches before our marker, or will: its own finish_level
+  // receives until our marker has come.
+  for (Flight& f : flights_) {
+    check(MPI_Waitall(static_cast<int>(f.requests.size()), f.requests.data(), MPI_STATUSES_IGNORE),
+          "MPI_Waitall");
+    if (f.bytes.capacity() != 0) spare_.push_back(std::move(f.bytes));
+  }
+  flights_.clear();
+  while (spare_.size() > kInFlight) spare_.pop_back();
+  const std::uint64_t all = stop_seen_ | stop;
+  ends_ = 0;
+  stop_seen_ = 0;
+  return all;
 }
 
 }  // namespace pcmc::distributed

@@ -1,5 +1,5 @@
 // Internal to checker/distributed: the state of one rank's partitioned BFS (partitioned_bfs.hpp),
-// shared by the loop (partitioned_bfs.cpp: levels, rounds, expansion) and its accounting
+// shared by the loop (partitioned_bfs.cpp: levels, the exchange, expansion) and its accounting
 // (partition_level_end.cpp: where -j 1 stops inside a level, the counts up to there, the
 // violations and their paths). One thread per rank.
 #pragma once
@@ -21,10 +21,13 @@ namespace pcmc::distributed::detail {
 
 using Clock = std::chrono::steady_clock;
 
-class Partition final : public checker::TransitionSink {
+class Partition final : public checker::TransitionSink, private Exchange::Sink {
  public:
+  // `keep_links`: keep every state's parent link (the counterexamples' paths need them; without,
+  // gather_violations only says at which level the deepest violation is, paths_level).
+  // `levels`: expand at most this many levels (the second search, for the paths).
   Partition(const checker::TransitionSystem& sys, const checker::SearchOptions& opt, int rank,
-            int ranks);
+            int ranks, bool keep_links, std::uint64_t levels);
 
   PartitionOutcome run();
   void on_transition(const checker::Transition& t) override;
@@ -61,7 +64,8 @@ class Partition final : public checker::TransitionSink {
   // What arrive() does once the store answered `in` for `state`.
   std::uint32_t stored(const std::uint8_t* state, checker::StateStore::Inserted in,
                        std::uint64_t key, std::uint64_t link);
-  // The states received in a round, in batches near the batch's first (stored first).
+  void on_batch(const Exchange::Batch& b) override;
+  // The states received in a batch, in groups near the group's first (stored first).
   void arrive_received(const std::uint8_t* records, const Link* links, std::size_t n);
   // The successors of the state expanded that this rank owns, staged during its expansion.
   void arrive_local();
@@ -76,7 +80,7 @@ class Partition final : public checker::TransitionSink {
   // ---- the accounting (partition_level_end.cpp)
   void report(const checker::Report& r, std::uint64_t level, std::uint64_t key, std::uint64_t ord,
               std::uint32_t at, std::uint64_t last);
-  // Collective, after a level's rounds: true when the search ends (a limit, -j 1's stop, or an
+  // Collective, after a level's exchange: true when the search ends (a limit, -j 1's stop, or an
   // empty next level); otherwise the next level is the frontier, in its order.
   bool level_end();
   // Collective: adds what -j 1 counted of this level up to event key `k` to the totals.
@@ -103,7 +107,9 @@ class Partition final : public checker::TransitionSink {
   std::vector<const std::uint8_t*> batch_states_;
   std::vector<std::uint32_t> batch_nodes_, batch_found_;
   std::vector<std::uint32_t*> batch_node_ptrs_;
-  ParentLinks links_;                      // per stored state: its parent link
+  bool keep_links_;
+  std::uint64_t levels_;
+  ParentLinks links_;                      // per stored state: its parent link (keep_links_)
   // This level: the states to expand in their order, their positions, transitions generated
   // (per frontier index), end states (position, exists mask); the states stored for the next
   // level (ids from level_first_) and their arrival keys; the expandable ones; invariant reports.

@@ -228,6 +228,11 @@ void Partition::gather_violations() {
   std::sort(picks.begin(), picks.end(), [](const Pick& a, const Pick& b) {
     return std::tie(a.w[0], a.w[1], a.w[2]) < std::tie(b.w[0], b.w[1], b.w[2]);
   });
+  if (!keep_links_ && !picks.empty()) {  // the paths need the search again, with the links
+    out_.paths_pending = true;
+    out_.paths_level = picks.back().w[0];
+    return;
+  }
   for (const Pick& pick : picks) {
     const std::uint64_t* w = pick.w;
     PathWalk walk = walk_path(sys_, *gen_, store_, links_, rank_, pick.rank,

@@ -163,7 +163,7 @@ void Partition::expand_batch(std::size_t first, std::size_t n) {
                  std::uint64_t{x.thread} << 16 | x.index);
         if (x.fatal) continue;
         const std::uint8_t* s = sh.bytes.data() + std::size_t{g} * size_;
-        if (x.dest != rank_) ex_.send(x.dest, s, x.hash, Link{key, cur_id_, 0});
+        if (x.dest != rank_) ex_.send(x.dest, s, x.hash, Link{key, keep_links_ ? cur_id_ : 0, 0});
         else if (probe_) arrive(s, StateStore::kNone, key, link);
         else
           stored(s, store_.insert_found(s, StateStore::kNone, sh.nodes.data() + std::size_t{g} * store_.node_count(), x.found, at),

@@ -3,8 +3,8 @@
 //   start:  the initial state's owner stores and checks it (level 0, position 0).
 //   level:  expand the rank's states of this level in their sequential order (positions); each
 //           successor goes to its owner with its arrival key and parent — this rank (stored at
-//           once) or a queue for another rank (exchange.hpp), sent in rounds; the states
-//           received in a round are stored the same way. A state stored for the first time is
+//           once) or a queue for another rank (exchange.hpp), sent in batches as the queue
+//           fills; the batches received are stored the same way, as they arrive. A state stored for the first time is
 //           checked (invariants) and, unless it violates one, joins the next level; a state
 //           stored earlier in the level keeps the smallest arrival key and its parent link.
 //   end:    the ranks reduce the limits; rank the next level (level_order.hpp); find where -j 1
@@ -14,11 +14,13 @@
 //           that decision from the same reduced numbers. At the end the ranks agree on each
 //           property's first report in -j 1's order and walk its path back (path_walk.hpp).
 //
-// Termination: a level ends only when every rank has said, in one round, that its frontier for
-// the level is exhausted; a rank that has said so sends nothing more (it only stores what it
-// receives, which sends nothing), so when every rank said so in round k every record of the
-// level was in some round <= k and has been received. No rank leaves a level before the others
-// (they all see the same round headers), so no rank can end early or wait for one that left.
+// Termination: a rank leaves a level once it has expanded its share (or stopped), sent its last
+// batch and an end marker to every rank, and received every rank's end marker. A rank's marker
+// follows its batches (MPI keeps one sender's messages in order), and storing a received state
+// sends nothing, so a rank holding every marker has every record of the level for it. The
+// level's end is collective (partition_level_end.cpp): no rank starts the next level, or ends
+// the search, before every rank has left this one, and all of them decide from the same
+// gathered numbers, so no rank can end early or wait for one that left.
 #include "checker/distributed/partitioned_bfs.hpp"
 
 #include <mpi.h>
@@ -73,7 +75,7 @@ void allreduce(std::uint64_t* v, int n, MPI_Op op) {
 }  // namespace
 
 Partition::Partition(const checker::TransitionSystem& sys, const checker::SearchOptions& opt,
-                     int rank, int ranks)
+                     int rank, int ranks, bool keep_links, std::uint64_t levels)
     : sys_(sys),
       opt_(opt),
       rank_(rank),
@@ -84,6 +86,8 @@ Partition::Partition(const checker::TransitionSystem& sys, const checker::Search
       gen_(sys.make_context()),
       check_(sys.make_context()),
       cur_(size_),
+      keep_links_(keep_links),
+      levels_(levels),
       links_(ranks),
       best_(sys.properties().size()) {}
 
@@ -111,13 +115,15 @@ std::uint32_t Partition::stored(const std::uint8_t* state, StateStore::Inserted 
       std::uint64_t& k = next_key_[in.id - level_first_];
       if (key < k) {
         k = key;
-        links_.set(in.id, link);
+        if (keep_links_) links_.set(in.id, link);
       }
     }
     return in.id;
   }
-  if (in.id != links_.size()) throw std::logic_error("distributed search: store ids out of order");
-  links_.push_back(link);
+  if (keep_links_) {
+    if (in.id != links_.size()) throw std::logic_error("distributed search: store ids out of order");
+    links_.push_back(link);
+  }
   next_key_.push_back(key);
   reports_.clear();
   sys_.check_state(state, *check_, reports_);
@@ -147,7 +153,7 @@ void Partition::arrive_batch(std::size_t n, const std::uint8_t* const* states,
 
 // Batches of kReceivedBatch: the first record is stored by a plain lookup and decoded as the
 // hint (one decode per batch, not per record), the others looked up near it in one batch. A
-// sender's records of a round are successors of its states in their order: alike in most leaves.
+// sender's records of a batch are successors of its states in their order: alike in most leaves.
 void Partition::arrive_received(const std::uint8_t* records, const Link* links, std::size_t n) {
   constexpr std::size_t kReceivedBatch = 32;
   batch_links_.resize(n);
@@ -198,7 +204,7 @@ void Partition::route(const std::uint8_t* state, std::uint64_t key) {
     local_bytes_.insert(local_bytes_.end(), state, state + size_);
     local_keys_.push_back(key);
   } else {
-    ex_.send(dest, state, h, Link{key, cur_id_, 0});
+    ex_.send(dest, state, h, Link{key, keep_links_ ? cur_id_ : 0, 0});
   }
 }
 
@@ -251,14 +257,14 @@ void Partition::quiescent(bool all_finished, checker::ExistsMask exists,
 
 // Interrupt and time every kCheckEvery expansions, memory every kMemoryEvery: the store, the
 // parent links, the level's vectors, the exchange buffers, and room for the next expansions
-// and one round's records (each a state, its link and its key).
+// and one received batch's records (each a state, its link and its key).
 std::uint64_t Partition::budget(std::uint64_t expansions) {
   std::uint64_t stop = 0;
   if (opt_.interrupt != nullptr && opt_.interrupt->load(std::memory_order_relaxed))
     stop |= kStopInterrupt;
   if (opt_.max_seconds > 0 && elapsed() >= opt_.max_seconds) stop |= kStopTime;
   if (opt_.max_memory != 0 && expansions % kMemoryEvery == 0) {
-    const std::uint64_t incoming = std::uint64_t(ranks_) * Exchange::kRoundBytes / size_;
+    const std::uint64_t incoming = Exchange::kFlushBytes / size_;  // one received batch
     const std::uint64_t more = kMemoryEvery * max_fanout_ + incoming;
     const std::uint64_t level = frontier_.capacity() * 4 + pos_.capacity() * 8 +
                                 trans_.capacity() * 4 + next_key_.capacity() * 8 +
@@ -275,7 +281,7 @@ void Partition::start() {
   sys_.initial_state(init.data());
   if (owner_of(owner_hash(init.data(), size_), ranks_) == rank_) {
     const StateStore::Inserted in = store_.insert(init.data(), StateStore::kNone);
-    links_.push_back(kNoLink);
+    if (keep_links_) links_.push_back(kNoLink);
     reports_.clear();
     sys_.check_state(init.data(), *check_, reports_);
     std::uint64_t ord = 0;
@@ -287,58 +293,51 @@ void Partition::start() {
   }
 }
 
-// One level: expand this rank's frontier in rounds until every rank is done (file comment).
+// Records another rank sent: stored like local ones, unless a rank has stopped (nobody stores
+// more; the level is counted as far as it went).
+void Partition::on_batch(const Exchange::Batch& b) {
+  if (stop_ != 0 || ex_.stop_seen() != 0) return;
+  try {
+    arrive_received(b.records, b.links, b.count);
+  } catch (const checker::BlockCrossing& e) {
+    out_.crossing = e.where();
+    stop_ |= kStopCrossing;
+  }
+}
+
+// One level: expand this rank's frontier, storing what the others send as it comes, until every
+// rank has finished the level (file comment).
 void Partition::expand_level() {
   probe_ = opt_.max_depth != 0 && level_ + 1 > opt_.max_depth;
   trans_.assign(frontier_.size(), 0);
   std::size_t pos = 0;
-  bool done = false;
-  for (;;) {
-    // A step that crosses a page-frame block abandons the search with blocks on every rank
-    // (session.cpp runs it again without them): a stop bit, then distributed_search rethrows.
-    try {
-      while (!done) {
-        if (pos == frontier_.size()) {
-          done = true;
-          break;
-        }
-        if (pos % kCheckEvery == 0 && (stop_ |= budget(pos)) != 0) {
-          done = true;
-          break;
-        }
-        if (opt_.workers > 1) {  // a batch on opt_.workers threads (a multiple of kCheckEvery)
-          const std::size_t n = std::min<std::size_t>(4 * kCheckEvery, frontier_.size() - pos);
-          expand_batch(pos, n);
-          pos += n;
-        } else {
-          expand(pos++);
-        }
-        if (ex_.queued_bytes() >= Exchange::kRoundBytes) break;
+  // A step that crosses a page-frame block abandons the search with blocks on every rank
+  // (session.cpp runs it again without them): a stop bit, then distributed_search rethrows.
+  try {
+    while (pos < frontier_.size()) {
+      if (pos % kCheckEvery == 0) {
+        stop_ |= budget(pos);
+        ex_.poll(*this);
+        if (stop_ != 0 || ex_.stop_seen() != 0) break;
       }
-    } catch (const checker::BlockCrossing& e) {
-      out_.crossing = e.where();
-      stop_ |= kStopCrossing;
-      done = true;
-    }
-    // A rank that waits (done, or no states this level) still reports Ctrl-C and the clock.
-    if (opt_.interrupt != nullptr && opt_.interrupt->load(std::memory_order_relaxed))
-      stop_ |= kStopInterrupt;
-    if (opt_.max_seconds > 0 && elapsed() >= opt_.max_seconds) stop_ |= kStopTime;
-    const Exchange::Round rd = ex_.round(done, stop_, store_.size());
-    if (rd.stop != 0) {
-      out_.stop |= rd.stop;  // someone stopped: nobody expands or stores more
-      done = true;
-    } else {
-      try {
-        arrive_received(rd.records, rd.links, rd.count);
-      } catch (const checker::BlockCrossing& e) {
-        out_.crossing = e.where();
-        stop_ |= kStopCrossing;
-        done = true;
+      if (opt_.workers > 1) {  // a batch on opt_.workers threads (a multiple of kCheckEvery)
+        const std::size_t n = std::min<std::size_t>(4 * kCheckEvery, frontier_.size() - pos);
+        expand_batch(pos, n);
+        pos += n;
+      } else {
+        expand(pos++);
       }
+      if (ex_.queued_bytes() >= Exchange::kFlushBytes) ex_.flush(*this);
     }
-    if (rd.all_done) break;
+  } catch (const checker::BlockCrossing& e) {
+    out_.crossing = e.where();
+    stop_ |= kStopCrossing;
   }
+  // A rank that waits (done, or no states this level) still reports Ctrl-C and the clock.
+  if (opt_.interrupt != nullptr && opt_.interrupt->load(std::memory_order_relaxed))
+    stop_ |= kStopInterrupt;
+  if (opt_.max_seconds > 0 && elapsed() >= opt_.max_seconds) stop_ |= kStopTime;
+  out_.stop |= ex_.finish_level(stop_, *this);
 }
 
 PartitionOutcome Partition::run() {
@@ -355,7 +354,7 @@ PartitionOutcome Partition::run() {
       level_first_ = static_cast<std::uint32_t>(store_.size());
       level_min_ = order::kNone;
       expand_level();
-      if (level_end()) break;
+      if (level_end() || level_ + 1 >= levels_) break;
     }
   }
   if ((out_.stop & kStopCrossing) == 0) gather_violations();
@@ -382,10 +381,5 @@ PartitionOutcome Partition::run() {
 }
 
 }  // namespace detail
-
-PartitionOutcome partitioned_bfs(const checker::TransitionSystem& sys,
-                                 const checker::SearchOptions& opt, int rank, int ranks) {
-  return detail::Partition(sys, opt, rank, ranks).run();
-}
 
 }  // namespace pcmc::distributed

@@ -5,7 +5,7 @@
 // another rank is sent to it (exchange.hpp) and the owner decides whether it is new.
 //
 // What this computes is -j 1's search (with POR and sleep sets off): every level is expanded
-// completely, in rounds, and at its end the ranks agree, from the sequential order of its events
+// completely, and at its end the ranks agree, from the sequential order of its events
 // (level_order.hpp), on where -j 1 stopped inside it (its first violation, --max-states) and
 // count what -j 1 counted up to there; the counterexamples are rebuilt from the parent links
 // (path_walk.hpp): the same violations, counts and paths as -j 1.
@@ -21,7 +21,7 @@
 
 namespace pcmc::distributed {
 
-// Why a rank stops: bits of PartitionOutcome::stop and of the exchange rounds' headers.
+// Why a rank stops: bits of PartitionOutcome::stop and of the exchange's end markers.
 enum StopBits : std::uint64_t {
   kStopInterrupt = 1,   // SIGINT / SIGTERM (SearchOptions::interrupt)
   kStopTime = 2,        // --max-time
@@ -46,6 +46,8 @@ struct PartitionOutcome {
                                            // order was known: not reported
   std::uint64_t stop = 0;                  // StopBits (limits) of every rank
   std::uint64_t hops_across = 0;           // path hops whose parent is on another rank
+  bool paths_pending = false;              // violations found by a search without parent links:
+  std::uint64_t paths_level = 0;           // the deepest one's level (partitioned_bfs: again)
   int memory_rank = -1;                    // the lowest rank that stopped for memory
   bool cut = false;                        // a successor deeper than max_depth was not stored
   std::uint64_t store_bytes = 0;           // sum over the ranks

@@ -203,3 +203,29 @@ TEST_CASE("distributed: what it refuses", "[distributed]") {
   o.order = checker::Order::DFS;
   CHECK_THROWS_AS(checker::run_variant(ast, sm, {}, false, o), std::invalid_argument);
 }
+
+// The search keeps no parent links; only a run with a counterexample to print searches again
+// with them (two_searches.cpp), and its paths are -j 1's (the cases above).
+TEST_CASE("distributed: parent links only in the second search, for a counterexample",
+          "[distributed]") {
+  model::SourceManager sm;
+  checker::SearchOptions o;
+  o.liveness = false;
+  o.partitioned = distributed::distributed_search;
+  const auto links = [](const checker::VariantRun& r) {
+    std::uint64_t b = 0;
+    for (const auto& rk : r.result.stats.ranks) b += rk.link_bytes;
+    return b;
+  };
+  const model::ast::Model holds =
+      checker::test::parse(sm, PCMC_SOURCE_DIR + "/examples/classic/peterson-n3.pcm");
+  const checker::VariantRun h = checker::run_variant(holds, sm, {}, false, o);
+  REQUIRE(h.result.violations.empty());
+  CHECK(links(h) == 0);
+  const model::ast::Model lost =
+      checker::test::parse(sm, PCMC_SOURCE_DIR + "/examples/basics/lost_update.pcm");
+  const checker::VariantRun v = checker::run_variant(lost, sm, {}, false, o);
+  REQUIRE(v.result.violations.size() == 1);
+  CHECK(!v.result.violations[0].steps.empty());
+  CHECK(links(v) > 0);
+}
