@@ -146,7 +146,9 @@ struct Stats {
     std::uint64_t store_bytes = 0;  // its visited set
     std::uint64_t peak_rss = 0;     // its peak resident set size
     double seconds = 0;             // its time in the partitioned search
-    std::uint64_t link_bytes = 0;   // its parent links (rank, id), 5 bytes per state it owns
+    std::uint64_t link_bytes = 0;   // its parent links (rank, id), 5 bytes per state it owns, kept
+                                    // only by the second search that rebuilds counterexamples
+                                    // (checker/distributed/two_searches.cpp); 0 without one
   };
   std::vector<Rank> ranks;
   std::uint64_t path_hops_across = 0;  // distributed: steps of the counterexample paths whose
