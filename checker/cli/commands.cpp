@@ -243,7 +243,7 @@ nlohmann::json run_json(const checker::VariantRun& run, const Scenario& l, const
                 {"engine", checker::to_string(st.engine)},
                 {"compile_seconds", st.compile_seconds}};
   if (st.por_stats) j["stats"]["por_stats"] = por_stats_json(*st.por_stats);
-  if (st.tx_stats) {  // docs/reductions.md, "Transactions"
+  if (st.tx_stats) {  // docs/transactions-proof.md
     nlohmann::json stops = nlohmann::json::object();
     for (unsigned i = 0; i < checker::kTxStops; ++i)
       stops[checker::to_string(static_cast<checker::TxStop>(i))] = st.tx_stats->stops[i];

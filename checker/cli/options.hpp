@@ -52,7 +52,7 @@ struct Options {
   bool por_stats = false;  // --por-stats: why POR reduced where it did not (por_stats.hpp)
   bool dead_vars = true;   // --dead-vars on|off: dead-variable reduction (docs/reductions.md)
   bool transactions = true;  // --transactions on|off: transaction (Lipton) reduction
-                             // (docs/reductions.md, "Transactions")
+                             // (docs/transactions-proof.md)
   bool no_reduce = false;  // --no-reduce: every reduction off (dead variables, POR, sleep
                            // sets, symmetry): the oracle
   bool reduce_stats = false;  // --reduce-stats: which locals the dead-variable reduction clears

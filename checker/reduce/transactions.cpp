@@ -1,5 +1,5 @@
 // Transaction (Lipton) reduction: transactions.hpp. Why it keeps every verdict:
-// docs/reductions.md, "Transactions".
+// docs/transactions-proof.md.
 #include "checker/reduce/transactions.hpp"
 
 #include <algorithm>

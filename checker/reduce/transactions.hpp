@@ -1,4 +1,4 @@
-// Transaction (Lipton) reduction (docs/reductions.md, "Transactions"): a system whose step of
+// Transaction (Lipton) reduction (docs/transactions-proof.md): a system whose step of
 // thread t is a run of t's steps in the system it wraps — the first step, then every following
 // step of t that no other thread can observe, checked per state — explored as one transition.
 // The intermediate states are neither stored nor interleaved with other threads.

@@ -120,7 +120,7 @@ Result with_engine(const model::Program& program, model::Executor& exec,
 // (rederive_shortest: the wrapper's paths are real but not shortest). That BFS is
 // `search_fn(system, o)` with POR off: through the symmetry quotient when `search_fn` searches
 // one, which keeps every path's length (docs/por.md, "Shortest counterexamples").
-// Sleep sets are off while it applies (docs/reductions.md, "Transactions").
+// Sleep sets are off while it applies (docs/transactions-proof.md).
 template <typename SearchFn>
 Result with_transactions(const TransitionSystem& system, const SearchOptions& options,
                          SearchFn&& search_fn) {

@@ -1,5 +1,5 @@
-// The transaction (Lipton) reduction (checker/reduce/transactions.hpp, docs/reductions.md,
-// "Transactions") against the search without it: critical sections of k steps become one
+// The transaction (Lipton) reduction (checker/reduce/transactions.hpp,
+// docs/transactions-proof.md) against the search without it: critical sections of k steps become one
 // step (pinned counts), a lockless reader of the protected data stops the merge (the mover
 // check), a violation inside a merged run is found and printed step by step and shortest, and
 // seeded random lock models (RandomModel::tx_source) give what --no-reduce gives: verdict,
