@@ -17,6 +17,7 @@
 #include "checker/session/session.hpp"
 #include "checker/testing/example_corpus.hpp"
 #include "checker/testing/random_models.hpp"
+#include "checker/testing/run_options.hpp"
 #include "model/parser.hpp"
 
 using namespace pcmc;
@@ -28,24 +29,10 @@ constexpr std::uint64_t kCap = 400000;  // a run this large fails the oracle (no
 
 checker::SearchOptions default_run(bool all, unsigned workers = 1, bool log_edges = true,
                                    bool transactions = true) {
-  checker::SearchOptions o;  // what `pcmc check` sets (cli/commands.cpp, search_options)
-  o.all = all;
-  o.log_edges = log_edges;
-  o.dead_vars = true;
-  o.por = o.sleep = true;
-  o.transactions = transactions;
-  o.symmetry = true;
-  o.max_states = kCap;
-  o.workers = workers;
-  return o;
+  return checker::test::default_run_options(all, kCap, workers, log_edges, transactions);
 }
 
-checker::SearchOptions no_reduce(bool all) {
-  checker::SearchOptions o;
-  o.all = all;
-  o.max_states = kCap;
-  return o;
-}
+checker::SearchOptions no_reduce(bool all) { return checker::test::no_reduce_options(all, kCap); }
 
 // How the default run's non-termination pass decided: "reduced, holds", "reduced, violated"
 // (with "rounds, " when it took more than one search; "quotient, " before when on a symmetry

@@ -17,6 +17,7 @@
 #include "checker/session/session.hpp"
 #include "checker/testing/example_corpus.hpp"
 #include "checker/testing/random_models.hpp"
+#include "checker/testing/run_options.hpp"
 #include "model/parser.hpp"
 
 using namespace pcmc;
@@ -27,16 +28,7 @@ namespace {
 
 constexpr std::uint64_t kCap = 400000;
 
-checker::SearchOptions default_run(bool all) {  // what `pcmc check` sets (cli/commands.cpp)
-  checker::SearchOptions o;
-  o.all = all;
-  o.dead_vars = true;
-  o.por = o.sleep = true;
-  o.transactions = true;
-  o.symmetry = true;
-  o.max_states = kCap;
-  return o;
-}
+checker::SearchOptions default_run(bool all) { return checker::test::default_run_options(all, kCap); }
 
 // The reductions that keep lengths alone: what the re-run keeps.
 checker::SearchOptions lengths_kept(bool all) {
@@ -46,12 +38,7 @@ checker::SearchOptions lengths_kept(bool all) {
   return o;
 }
 
-checker::SearchOptions no_reduce(bool all) {
-  checker::SearchOptions o;
-  o.all = all;
-  o.max_states = kCap;
-  return o;
-}
+checker::SearchOptions no_reduce(bool all) { return checker::test::no_reduce_options(all, kCap); }
 
 // The safety counterexamples of `r` (lassos are the reduced search's own), as step paths.
 std::vector<std::vector<std::pair<int, int>>> safety_paths(const checker::Result& r) {
