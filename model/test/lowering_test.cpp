@@ -407,3 +407,27 @@ TEST_CASE("select: errors", "[lowering][select]") {
   REQUIRE(steps_to_finish(p, s, 0) == 1);
   CHECK(global(p, s, "select") == 2);
 }
+
+TEST_CASE("a finished thread keeps no local, not even one a return or break jumped past",
+          "[lowering]") {
+  // A frame's exit clears every byte a local held at a return, break, continue or goto of the
+  // frame (Compiler::release_frame): without it the inner block's `k` stayed in the state after
+  // the thread finished, and --no-reduce counted end states the default run merges.
+  Program p = build(
+      "int[0..9] g;\n"
+      "int[0..9] f(int[0..9] a) {\n"
+      "  if (a > 0) { int[0..9] k = a + 1; g = k; return k; }\n"
+      "  return 0;\n"
+      "}\n"
+      "thread P0 { int[0..9] r = f(3); g = r; }\n"
+      "thread P1 { while (true) { int[0..9] j = g + 2; if (j > 0) break; } g = 1; }\n");
+  auto s = initial(p);
+  for (unsigned t = 0; t < 2; ++t) {
+    INFO("thread " << t);
+    REQUIRE(steps_to_finish(p, s, t) > 0);
+    const Thread& th = p.threads[t];
+    for (std::uint32_t b = kPcBytes; b < th.area_size; ++b)
+      CHECK(static_cast<int>(s[th.area_offset + b]) == 0);
+  }
+  CHECK(global(p, s, "g") == 1);
+}
