@@ -143,7 +143,7 @@ std::vector<OptionGroup> option_groups(Options& o, OptionChoices& c) {
        "only in dead values are one; same verdicts for every property (the non-termination "
        "pass included), same counterexamples with the values the threads hold")
       ("transactions", po::value<std::string>(&c.transactions)->default_value("on"),
-       "on | off: transaction (Lipton) reduction (docs/transactions-proof.md): a "
+       "on | off: transaction (Lipton) reduction (docs/transactions.md): a "
        "thread's steps that no other thread can observe in between (checked per state: lock-"
        "protected data while the thread holds the lock, private data) run as one step; same "
        "verdicts, counterexamples step by step and shortest (re-derived without it); sleep sets "
