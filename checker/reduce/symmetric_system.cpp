@@ -65,7 +65,7 @@ class Collect final : public TransitionSink {
 }  // namespace
 
 SymmetricSystem::SymmetricSystem(const TransitionSystem& inner, const Canonicaliser& canon)
-    : inner_(inner), canon_(canon) {
+    : ForwardingSystem(inner), canon_(canon) {
   if (canon.state_size() != inner.state_size() ||
       canon.spec().threads() != inner.thread_count())
     throw std::invalid_argument("symmetry spec does not fit the system");

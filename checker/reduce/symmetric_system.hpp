@@ -22,70 +22,32 @@
 
 #include "checker/system/counterexample.hpp"
 #include "checker/reduce/symmetry.hpp"
+#include "checker/system/forwarding_system.hpp"
 #include "checker/system/system.hpp"
 
 namespace pcmc::checker {
 
-class SymmetricSystem final : public TransitionSystem {
+class SymmetricSystem final : public ForwardingSystem {
  public:
   // Throws std::invalid_argument when the canonicaliser does not fit the inner system.
   SymmetricSystem(const TransitionSystem& inner, const Canonicaliser& canon);
 
-  const TransitionSystem& inner() const { return inner_; }
   const Canonicaliser& canonicaliser() const { return canon_; }
 
-  std::size_t state_size() const override { return inner_.state_size(); }
-  unsigned thread_count() const override { return inner_.thread_count(); }
-  const std::vector<properties::Property>& properties() const override {
-    return inner_.properties();
-  }
-  PropertyId deadlock_property() const override { return inner_.deadlock_property(); }
-  PropertyId nontermination_property() const override {
-    return inner_.nontermination_property();
-  }
-  std::vector<std::uint32_t> state_parts() const override { return inner_.state_parts(); }
+  // Canonicalised; everything else (footprints, futures and interference taken in the stored,
+  // canonical hence concrete state) is the inner system's, through ForwardingSystem.
   std::unique_ptr<Context> make_context() const override;
   void initial_state(std::uint8_t* out) const override;
-  bool finished(const std::uint8_t* state, unsigned thread) const override {
-    return inner_.finished(state, thread);
-  }
   unsigned successors(const std::uint8_t* state, unsigned thread, Context& ctx,
                       TransitionSink& sink) const override;
   void check_state(const std::uint8_t* state, Context& ctx,
                    std::vector<Report>& out) const override;
   ExistsMask check_end(const std::uint8_t* state, Context& ctx,
                  std::vector<Report>& out) const override;
-  bool has_exists() const override { return inner_.has_exists(); }
-
-  bool supports_por() const override { return inner_.supports_por(); }
   unsigned successors_with_footprint(const std::uint8_t* state, unsigned thread, Context& ctx,
                                      TransitionSink& sink, Footprint& fp) const override;
-  bool on_loop(const std::uint8_t* state, unsigned thread) const override {
-    return inner_.on_loop(state, thread);
-  }
-  bool may_interfere(const std::uint8_t* state, unsigned thread,
-                     const Footprint& fp) const override {
-    return inner_.may_interfere(state, thread, fp);
-  }
-  bool cut_future(const std::uint8_t* state, unsigned thread, std::uint64_t among,
-                  CutFuture& out) const override {
-    return inner_.cut_future(state, thread, among, out);
-  }
-  std::uint64_t barrier_holders(const std::uint8_t* state) const override {
-    return inner_.barrier_holders(state);
-  }
-  void interference(const std::uint8_t* state, unsigned thread, const Footprint& fp,
-                    std::vector<std::uint64_t>& objects,
-                    std::vector<std::uint64_t>& widened) const override {
-    inner_.interference(state, thread, fp, objects, widened);
-  }
-  ObjectNames object_names() const override { return inner_.object_names(); }
-  bool holds_lock(const std::uint8_t* state, unsigned thread) const override {
-    return inner_.holds_lock(state, thread);
-  }
 
  private:
-  const TransitionSystem& inner_;
   const Canonicaliser& canon_;
 };
 

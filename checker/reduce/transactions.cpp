@@ -87,7 +87,7 @@ class TransactionSystem::Ctx final : public Context {
 };
 
 TransactionSystem::TransactionSystem(const TransitionSystem& inner, bool attribute)
-    : inner_(inner),
+    : ForwardingSystem(inner),
       enabled_(inner.supports_por() && inner.thread_count() <= 64),
       attribute_(attribute) {
   if (attribute_) names_ = inner.object_names();

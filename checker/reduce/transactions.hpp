@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "checker/system/counterexample.hpp"
+#include "checker/system/forwarding_system.hpp"
 #include "checker/system/system.hpp"
 
 namespace pcmc::checker {
@@ -73,7 +74,7 @@ struct TxStats {
   std::vector<std::pair<std::string, std::uint64_t>> conflicts;
 };
 
-class TransactionSystem final : public TransitionSystem {
+class TransactionSystem final : public ForwardingSystem {
  public:
   static constexpr unsigned kMaxMerged = 64;
   static constexpr unsigned kMaxBackEdges = 1;  // M5
@@ -81,63 +82,28 @@ class TransactionSystem final : public TransitionSystem {
   // `attribute`: count the objects of the conflicts that stop transactions (--reduce-stats).
   explicit TransactionSystem(const TransitionSystem& inner, bool attribute = false);
 
-  const TransitionSystem& inner() const { return inner_; }
   TxStats stats() const;
 
-  std::size_t state_size() const override { return inner_.state_size(); }
-  unsigned thread_count() const override { return inner_.thread_count(); }
-  const std::vector<properties::Property>& properties() const override {
-    return inner_.properties();
-  }
-  PropertyId deadlock_property() const override { return inner_.deadlock_property(); }
-  PropertyId nontermination_property() const override {
-    return inner_.nontermination_property();
-  }
-  std::vector<std::uint32_t> state_parts() const override { return inner_.state_parts(); }
   std::unique_ptr<Context> make_context() const override;
-  void initial_state(std::uint8_t* out) const override { inner_.initial_state(out); }
-  bool finished(const std::uint8_t* state, unsigned thread) const override {
-    return inner_.finished(state, thread);
-  }
   unsigned successors(const std::uint8_t* state, unsigned thread, Context& ctx,
                       TransitionSink& sink) const override;
   void check_state(const std::uint8_t* state, Context& ctx,
                    std::vector<Report>& out) const override;
   ExistsMask check_end(const std::uint8_t* state, Context& ctx,
                        std::vector<Report>& out) const override;
-  bool has_exists() const override { return inner_.has_exists(); }
 
   // POR over transactions: a transaction's footprint is the union of its steps' (over every
   // successor), visible when its first step is; the futures are the inner system's (a thread's
   // transactions are runs of its inner steps).
-  bool supports_por() const override { return inner_.supports_por(); }
   unsigned successors_with_footprint(const std::uint8_t* state, unsigned thread, Context& ctx,
                                      TransitionSink& sink, Footprint& fp) const override;
-  bool on_loop(const std::uint8_t* state, unsigned thread) const override {
-    return inner_.on_loop(state, thread);
-  }
-  bool may_interfere(const std::uint8_t* state, unsigned thread,
-                     const Footprint& fp) const override {
-    return inner_.may_interfere(state, thread, fp);
-  }
-  bool cut_future(const std::uint8_t* state, unsigned thread, std::uint64_t among,
-                  CutFuture& out) const override {
-    return inner_.cut_future(state, thread, among, out);
-  }
-  std::uint64_t barrier_holders(const std::uint8_t* state) const override {
-    return inner_.barrier_holders(state);
-  }
-  void interference(const std::uint8_t* state, unsigned thread, const Footprint& fp,
-                    std::vector<std::uint64_t>& objects,
-                    std::vector<std::uint64_t>& widened) const override {
-    inner_.interference(state, thread, fp, objects, widened);
-  }
-  ObjectNames object_names() const override { return inner_.object_names(); }
-  bool holds_lock(const std::uint8_t* state, unsigned thread) const override {
-    return inner_.holds_lock(state, thread);
-  }
-  std::int64_t control_point(const std::uint8_t* state, unsigned thread) const override {
-    return inner_.control_point(state, thread);
+  // A transaction is many inner steps: the inner system's one-step bound is not its bound.
+  bool next_step_bound(const std::uint8_t* state, unsigned thread,
+                       Footprint& out) const override {
+    (void)state;
+    (void)thread;
+    (void)out;
+    return false;
   }
 
   // The inner steps of transition (thread, index) from `state`, appended to `out`; the state
@@ -166,7 +132,6 @@ class TransactionSystem final : public TransitionSystem {
   unsigned run(const std::uint8_t* state, unsigned thread, Ctx& c, TransitionSink& sink,
                Footprint* fp) const;
 
-  const TransitionSystem& inner_;
   bool enabled_;
   bool attribute_;
   ObjectNames names_;  // with attribute_
