@@ -22,6 +22,8 @@ using Kind = NarrowFootprints::Kind;
 // What instruction pc does to the thread area (the keys' origins).
 struct Transfer {
   bool copy = false;                  // Assign of local [dst, dst + width) from local src
+  bool constant = false;              // Assign of local [dst, dst + width) from a constant
+  std::int64_t value = 0;             // that constant
   std::uint32_t dst = 0, src = 0;
   std::uint8_t width = 0;
   bool all = false;                   // may write anywhere in the area (unknown local address)
@@ -62,6 +64,13 @@ Transfer transfer_of(const Program& p, const Instr& ins) {
       const ANode& dst = p.addrs.at(static_cast<std::size_t>(ins.a));
       if (dst.op != AOp::Local || ins.b < 0) break;
       const ENode& e = p.exprs.at(static_cast<std::size_t>(ins.b));
+      if (e.op == EOp::Const) {
+        t.constant = true;
+        t.value = e.value;
+        t.dst = dst.offset;
+        t.width = ins.scalar.width;
+        break;
+      }
       if (e.op != EOp::Load || e.a < 0 || e.scalar.width != ins.scalar.width) break;
       const ANode& src = p.addrs.at(static_cast<std::size_t>(e.a));
       if (src.op != AOp::Local) break;
@@ -126,6 +135,9 @@ class Builder {
       id = intern(k);
     }
     if (!kill) return insert(wk.keys[pc], id);
+    // A constant stored into the origin (`bump(E0)`'s parameter): the access names that element.
+    const bool known = t.constant && k.origin == t.dst && k.origin_width == t.width &&
+                       t.value >= 1 && t.value <= static_cast<std::int64_t>(k.count);
     if (k.kind == Kind::Lock) {
       std::uint64_t& word = wk.tags[pc * out_.tag_words + k.tag / 64];
       const std::uint64_t bit = std::uint64_t{1} << (k.tag % 64);
@@ -135,7 +147,9 @@ class Builder {
     }
     Bits& bits = k.kind == Kind::Read ? wk.r : wk.w;
     bool changed = false;
-    for (std::uint32_t e = 0; e < k.count; ++e)
+    const std::uint32_t from = known ? static_cast<std::uint32_t>(t.value - 1) : 0;
+    const std::uint32_t to = known ? from + 1 : k.count;
+    for (std::uint32_t e = from; e < to; ++e)
       for (std::uint32_t b = k.offset + e * k.stride; b < k.offset + e * k.stride + k.width; ++b) {
         std::uint64_t& word = bits[pc * words_ + b / 64];
         const std::uint64_t bit = std::uint64_t{1} << (b % 64);

@@ -207,6 +207,20 @@ bool ProgramSystem::cut_future(const std::uint8_t* state, unsigned thread, std::
     }
     if (!open(b)) return false;
   }
+  // Both the cut and the narrowed full future contain every access the thread can make before
+  // getting past a closed barrier: so does their intersection. It takes back the precision the
+  // wide parts past open barriers lose.
+  thread_local std::vector<std::uint64_t> fr, fw;
+  fr.assign(narrow_.future_reads(thread, at), narrow_.future_reads(thread, at) + words);
+  fw.assign(narrow_.future_writes(thread, at), narrow_.future_writes(thread, at) + words);
+  const auto& keys = narrow_.keys(thread);
+  for (const std::uint32_t id : narrow_.future_keys(thread, at))
+    mark_key(state, thread, keys[id],
+             keys[id].kind == model::NarrowFootprints::Kind::Write ? fw.data() : fr.data());
+  for (std::size_t i = 0; i < words; ++i) {
+    out.reads[i] &= fr[i];
+    out.writes[i] &= fw[i];
+  }
   return true;
 }
 
