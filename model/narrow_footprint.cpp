@@ -180,7 +180,8 @@ class Builder {
         std::uint32_t succ[2];
         const int count = walk::successors(th_, pc, succ);
         for (int i = 0; i < count; ++i) {
-          if (succ[i] >= n_) throw std::logic_error("footprint: jump out of " + th_.name + "'s code");
+          if (succ[i] >= n_)
+            throw std::logic_error("footprint: jump out of " + th_.name + "'s code");
           changed |= pull_all(wk, pc, succ[i]);
         }
       }

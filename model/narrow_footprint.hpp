@@ -63,30 +63,29 @@ class NarrowFootprints {
     return threads_[thread].tag_of[barrier][conjunct];
   }
 
-  // The static parts (words() words) and the keys (ids into keys()) of each region at `pc`.
-  const std::uint64_t* future_reads(unsigned t, std::uint32_t pc) const { return R(t, 0).reads(pc, words_); }
-  const std::uint64_t* future_writes(unsigned t, std::uint32_t pc) const { return R(t, 0).writes(pc, words_); }
-  std::span<const std::uint32_t> future_keys(unsigned t, std::uint32_t pc) const { return R(t, 0).at(pc); }
-  const std::uint64_t* stop_reads(unsigned t, std::uint32_t pc) const { return R(t, 1).reads(pc, words_); }
-  const std::uint64_t* stop_writes(unsigned t, std::uint32_t pc) const { return R(t, 1).writes(pc, words_); }
-  std::span<const std::uint32_t> stop_keys(unsigned t, std::uint32_t pc) const { return R(t, 1).at(pc); }
-  // Bit i: lock_tags()[i] is killed on some path from pc to its barrier; tag_words(t) words.
+  // Per region at `pc`: the static read and write parts (words() words) and the keys (ids into
+  // keys()). Regions as in footprint.hpp: the futures, the stop futures, the one-step bounds.
+  enum Which { kFuture = 0, kStop = 1, kStep = 2 };
+  const std::uint64_t* reads(Which r, unsigned t, std::uint32_t pc) const {
+    return &R(t, r).r[std::size_t{pc} * words_];
+  }
+  const std::uint64_t* writes(Which r, unsigned t, std::uint32_t pc) const {
+    return &R(t, r).w[std::size_t{pc} * words_];
+  }
+  std::span<const std::uint32_t> keys_at(Which r, unsigned t, std::uint32_t pc) const {
+    const Region& g = R(t, r);
+    return {g.ids.data() + g.first[pc], g.first[pc + 1] - g.first[pc]};
+  }
+  // Stop futures: bit i set when lock_tags()[i] is killed on some path from pc to its barrier
+  // (then every element's word counts); tag_words(t) words.
   std::size_t tag_words(unsigned t) const { return threads_[t].tag_words; }
   const std::uint64_t* stop_killed_tags(unsigned t, std::uint32_t pc) const {
-    return &R(t, 1).tags[std::size_t{pc} * threads_[t].tag_words];
+    return &R(t, kStop).tags[std::size_t{pc} * threads_[t].tag_words];
   }
-  const std::uint64_t* step_reads(unsigned t, std::uint32_t pc) const { return R(t, 2).reads(pc, words_); }
-  const std::uint64_t* step_writes(unsigned t, std::uint32_t pc) const { return R(t, 2).writes(pc, words_); }
-  std::span<const std::uint32_t> step_keys(unsigned t, std::uint32_t pc) const { return R(t, 2).at(pc); }
 
   struct Region {
-    std::vector<std::uint64_t> r, w, tags;     // code size x words (tags: x tag words)
-    std::vector<std::uint32_t> first, ids;     // CSR: keys of pc are ids[first[pc], first[pc+1])
-    const std::uint64_t* reads(std::uint32_t pc, std::size_t words) const { return &r[pc * words]; }
-    const std::uint64_t* writes(std::uint32_t pc, std::size_t words) const { return &w[pc * words]; }
-    std::span<const std::uint32_t> at(std::uint32_t pc) const {
-      return {ids.data() + first[pc], first[pc + 1] - first[pc]};
-    }
+    std::vector<std::uint64_t> r, w, tags;  // code size x words (tags: x tag words)
+    std::vector<std::uint32_t> first, ids;  // CSR: keys of pc are ids[first[pc], first[pc+1])
   };
   struct PerThread {
     std::vector<Key> keys;

@@ -9,11 +9,13 @@
 
 namespace pcmc::checker {
 
+using NF = model::NarrowFootprints;
+
 // A narrowed key against `state` (model/narrow_footprint.hpp): the field of the element the
 // thread's local names, or of every element when it names none (null or out of range: the
 // access would be a model error, widening keeps it sound).
 void ProgramSystem::mark_key(const std::uint8_t* state, unsigned thread,
-                             const model::NarrowFootprints::Key& k, std::uint64_t* bits) const {
+                             const NF::Key& k, std::uint64_t* bits) const {
   const model::Program& p = exec_.program();
   const std::int64_t r =
       model::Executor::load(state, p.threads[thread].area_offset + k.origin, k.origin_width);
@@ -28,14 +30,14 @@ void ProgramSystem::mark_key(const std::uint8_t* state, unsigned thread,
 // Whether key `k` meets `fp` as may_interfere's test: a future write meets a read or write of
 // the step, a future read meets a write.
 bool ProgramSystem::key_meets(const std::uint8_t* state, unsigned thread,
-                              const model::NarrowFootprints::Key& k, const Footprint& fp) const {
+                              const NF::Key& k, const Footprint& fp) const {
   const model::Program& p = exec_.program();
   const std::int64_t r =
       model::Executor::load(state, p.threads[thread].area_offset + k.origin, k.origin_width);
   const bool one = r >= 1 && r <= static_cast<std::int64_t>(k.count);
   const std::uint32_t first = one ? static_cast<std::uint32_t>(r - 1) : 0;
   const std::uint32_t last = one ? first + 1 : k.count;
-  const bool write = k.kind == model::NarrowFootprints::Kind::Write;
+  const bool write = k.kind == NF::Kind::Write;
   const std::size_t words = std::min(fp.reads.size(), fp.writes.size());
   for (std::uint32_t e = first; e < last; ++e)
     for (std::uint32_t b = k.offset + e * k.stride; b < k.offset + e * k.stride + k.width; ++b) {
@@ -53,13 +55,13 @@ bool ProgramSystem::may_interfere(const std::uint8_t* state, unsigned thread,
   if (exec_.finished(state, thread)) return false;
   const std::uint32_t at = exec_.pc(state, thread);
   if (at >= futures_.code_size(thread)) return true;
-  const std::uint64_t* r = narrow_.future_reads(thread, at);
-  const std::uint64_t* w = narrow_.future_writes(thread, at);
+  const std::uint64_t* r = narrow_.reads(NF::kFuture, thread, at);
+  const std::uint64_t* w = narrow_.writes(NF::kFuture, thread, at);
   const std::size_t words = std::min(narrow_.words(), fp.reads.size());
   for (std::size_t i = 0; i < words; ++i)
     if ((fp.writes[i] & (r[i] | w[i])) != 0 || (fp.reads[i] & w[i]) != 0) return true;
   const auto& keys = narrow_.keys(thread);
-  for (const std::uint32_t id : narrow_.future_keys(thread, at))
+  for (const std::uint32_t id : narrow_.keys_at(NF::kFuture, thread, at))
     if (key_meets(state, thread, keys[id], fp)) return true;
   return false;
 }
@@ -92,9 +94,9 @@ bool ProgramSystem::narrow_closed(const std::uint8_t* state, unsigned thread, st
   const model::Program& p = exec_.program();
   const auto& keys = narrow_.keys(thread);
   bool some = false;
-  for (const std::uint32_t id : narrow_.stop_keys(thread, at)) {
-    const model::NarrowFootprints::Key& k = keys[id];
-    if (k.kind != model::NarrowFootprints::Kind::Lock || k.tag != static_cast<std::uint32_t>(tag))
+  for (const std::uint32_t id : narrow_.keys_at(NF::kStop, thread, at)) {
+    const NF::Key& k = keys[id];
+    if (k.kind != NF::Kind::Lock || k.tag != static_cast<std::uint32_t>(tag))
       continue;
     some = true;
     const std::int64_t r =
@@ -125,18 +127,18 @@ bool ProgramSystem::cut_future(const std::uint8_t* state, unsigned thread, std::
   const std::size_t n = futures_.code_size(thread);
   if (at >= n) return false;
   {
-    const std::uint64_t* r = narrow_.stop_reads(thread, at);
-    const std::uint64_t* w = narrow_.stop_writes(thread, at);
+    const std::uint64_t* r = narrow_.reads(NF::kStop, thread, at);
+    const std::uint64_t* w = narrow_.writes(NF::kStop, thread, at);
     for (std::size_t i = 0; i < words; ++i) {
       out.reads[i] |= r[i];
       out.writes[i] |= w[i];
     }
     const auto& keys = narrow_.keys(thread);
-    for (const std::uint32_t id : narrow_.stop_keys(thread, at)) {
-      const model::NarrowFootprints::Key& k = keys[id];
-      if (k.kind == model::NarrowFootprints::Kind::Lock) continue;
+    for (const std::uint32_t id : narrow_.keys_at(NF::kStop, thread, at)) {
+      const NF::Key& k = keys[id];
+      if (k.kind == NF::Kind::Lock) continue;
       mark_key(state, thread, k,
-               k.kind == model::NarrowFootprints::Kind::Write ? out.writes.data()
+               k.kind == NF::Kind::Write ? out.writes.data()
                                                               : out.reads.data());
     }
   }
@@ -211,12 +213,14 @@ bool ProgramSystem::cut_future(const std::uint8_t* state, unsigned thread, std::
   // getting past a closed barrier: so does their intersection. It takes back the precision the
   // wide parts past open barriers lose.
   thread_local std::vector<std::uint64_t> fr, fw;
-  fr.assign(narrow_.future_reads(thread, at), narrow_.future_reads(thread, at) + words);
-  fw.assign(narrow_.future_writes(thread, at), narrow_.future_writes(thread, at) + words);
+  const std::uint64_t* nr = narrow_.reads(NF::kFuture, thread, at);
+  const std::uint64_t* nw = narrow_.writes(NF::kFuture, thread, at);
+  fr.assign(nr, nr + words);
+  fw.assign(nw, nw + words);
   const auto& keys = narrow_.keys(thread);
-  for (const std::uint32_t id : narrow_.future_keys(thread, at))
+  for (const std::uint32_t id : narrow_.keys_at(NF::kFuture, thread, at))
     mark_key(state, thread, keys[id],
-             keys[id].kind == model::NarrowFootprints::Kind::Write ? fw.data() : fr.data());
+             keys[id].kind == NF::Kind::Write ? fw.data() : fr.data());
   for (std::size_t i = 0; i < words; ++i) {
     out.reads[i] &= fr[i];
     out.writes[i] &= fw[i];
@@ -251,12 +255,14 @@ bool ProgramSystem::next_step_bound(const std::uint8_t* state, unsigned thread,
   if (exec_.finished(state, thread)) return false;
   const std::uint32_t pc = exec_.pc(state, thread);
   const std::size_t w = narrow_.words();
-  out.reads.assign(narrow_.step_reads(thread, pc), narrow_.step_reads(thread, pc) + w);
-  out.writes.assign(narrow_.step_writes(thread, pc), narrow_.step_writes(thread, pc) + w);
+  const std::uint64_t* sr = narrow_.reads(NF::kStep, thread, pc);
+  const std::uint64_t* sw = narrow_.writes(NF::kStep, thread, pc);
+  out.reads.assign(sr, sr + w);
+  out.writes.assign(sw, sw + w);
   const auto& keys = narrow_.keys(thread);
-  for (const std::uint32_t id : narrow_.step_keys(thread, pc))
+  for (const std::uint32_t id : narrow_.keys_at(NF::kStep, thread, pc))
     mark_key(state, thread, keys[id],
-             keys[id].kind == model::NarrowFootprints::Kind::Write ? out.writes.data()
+             keys[id].kind == NF::Kind::Write ? out.writes.data()
                                                                     : out.reads.data());
   out.visible = false;
   out.forks = futures_.step_chooses(thread, pc);

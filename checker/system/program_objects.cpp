@@ -12,6 +12,8 @@
 
 namespace pcmc::checker {
 
+using NF = model::NarrowFootprints;
+
 namespace {
 
 // `name` with every array index replaced by `[*]`: "M.i_pages[3]" -> "M.i_pages[*]".
@@ -65,18 +67,18 @@ void ProgramSystem::interference(const std::uint8_t* state, unsigned thread, con
   // The narrowed future (program_futures.cpp, may_interfere): its static part, plus the keys
   // evaluated against the state. A key naming one element is as precise as a named place.
   const std::size_t words = std::min(futures_.words(), fp.reads.size());
-  std::vector<std::uint64_t> r(narrow_.future_reads(thread, at),
-                               narrow_.future_reads(thread, at) + futures_.words());
-  std::vector<std::uint64_t> w(narrow_.future_writes(thread, at),
-                               narrow_.future_writes(thread, at) + futures_.words());
+  std::vector<std::uint64_t> r(narrow_.reads(NF::kFuture, thread, at),
+                               narrow_.reads(NF::kFuture, thread, at) + futures_.words());
+  std::vector<std::uint64_t> w(narrow_.writes(NF::kFuture, thread, at),
+                               narrow_.writes(NF::kFuture, thread, at) + futures_.words());
   std::vector<std::uint64_t> pr(futures_.precise_reads(thread, at),
                                 futures_.precise_reads(thread, at) + futures_.words());
   std::vector<std::uint64_t> pw(futures_.precise_writes(thread, at),
                                 futures_.precise_writes(thread, at) + futures_.words());
   const auto& keys = narrow_.keys(thread);
   std::vector<std::uint64_t> one(futures_.words(), 0);
-  for (const std::uint32_t id : narrow_.future_keys(thread, at)) {
-    const bool write = keys[id].kind == model::NarrowFootprints::Kind::Write;
+  for (const std::uint32_t id : narrow_.keys_at(NF::kFuture, thread, at)) {
+    const bool write = keys[id].kind == NF::Kind::Write;
     std::fill(one.begin(), one.end(), 0);
     mark_key(state, thread, keys[id], one.data());
     std::size_t bytes = 0;

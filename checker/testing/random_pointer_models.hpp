@@ -62,8 +62,8 @@ class RandomPointerModel {
       case 2: return guard + v + " = " + v + "->next;";
       case 3: return v + " = " + page() + ";";
       case 4:
-        return guard + "{ lock_page(" + v + "); " + v + "->f = (" + v + "->f + 1) % 4; unlock_page(" +
-               v + "); }";
+        return guard + "{ lock_page(" + v + "); " + v + "->f = (" + v +
+               "->f + 1) % 4; unlock_page(" + v + "); }";
       case 5:
         return guard + "{ lock_page(" + v + "); WARN_ON(" + v + "->f == " + c + "); unlock_page(" +
                v + "); }";
