@@ -10,10 +10,11 @@
 //   NF(pc) = own_keys(pc) ∪ T_pc(∪ NF(successors))
 // with T_pc, for the instruction at pc: a copy `M = N` (an Assign of local M from exactly a load
 // of local N, same width) renames keys of origin M to origin N (M's value after pc is N's value
-// before it); any other write of thread-area bytes overlapping a key's origin (Assign, Choose,
-// Assert storing its value, a write through a local array's index: the whole array, Clear)
-// *kills* the key: its field of every pool element goes into the pc's static part, which is
-// propagated like footprint.hpp's futures. An instruction's own accesses are evaluated before its
+// before it); a constant reference stored into M (`bump(E0)`'s parameter) fixes the key to that
+// element's field, in the static part; any other write of thread-area bytes overlapping a key's
+// origin (Assign, Choose, Assert storing its value, a write through a local array's index: the
+// whole array, Clear) *kills* the key: its field of every pool element goes into the pc's static
+// part, which is propagated like footprint.hpp's futures. An instruction's own accesses are evaluated before its
 // store (`p = p->next` reads through the old p), so they are added after T_pc. Only the thread
 // itself writes its area, so a key's origin holds, in any state at pc, the reference the access
 // will use (or the access is never reached). The static part plus the evaluated keys is a subset
