@@ -2,6 +2,8 @@
 // over each thread's control-flow graph, future(pc) = own(pc) ∪ future(every successor of pc).
 #include "model/footprint.hpp"
 
+#include "model/footprint_walk.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -11,181 +13,10 @@ namespace pcmc::model {
 
 namespace {
 
-using Bits = std::vector<std::uint64_t>;
-
-class Collector {
- public:
-  // `precise_reads` / `precise_writes` (may be null): also mark there the bytes of accesses
-  // that name one place (footprint.hpp).
-  Collector(const Program& p, Bits& reads, Bits& writes, Bits* precise_reads = nullptr,
-            Bits* precise_writes = nullptr)
-      : p_(p), reads_(reads), writes_(writes), preads_(precise_reads), pwrites_(precise_writes) {}
-
-  // Everything evaluating expression `e` may read. `assertion`: guarded fields' guards too.
-  void expr(ExprId e, bool assertion) {
-    if (e < 0) return;
-    const ENode& n = p_.exprs.at(static_cast<std::size_t>(e));
-    switch (n.op) {
-      case EOp::Const:
-      case EOp::Current:
-      case EOp::Self: return;
-      case EOp::Load:
-        address(n.a, assertion);
-        cells(n.a, n.scalar.width, reads_, preads_);
-        return;
-      default:
-        expr(n.a, assertion);
-        expr(n.b, assertion);
-        expr(n.c, assertion);
-    }
-  }
-
-  // What computing address `a` may read (index and pointer expressions, guards).
-  void address(AddrId a, bool assertion) {
-    const ANode& n = p_.addrs.at(static_cast<std::size_t>(a));
-    switch (n.op) {
-      case AOp::Global:
-      case AOp::Local: return;
-      case AOp::Index:
-        address(n.base, assertion);
-        expr(n.index, assertion);
-        return;
-      case AOp::Deref:
-        expr(n.index, assertion);
-        if (assertion && n.guard >= 0) expr(n.guard, false);
-        return;
-    }
-  }
-
-  // Marks every globals byte the scalar at address `a` (width bytes) may occupy.
-  // `precise` (may be null): the same bytes, when the address names one place.
-  void cells(AddrId a, std::uint8_t width, Bits& out, Bits* precise) {
-    starts_.clear();
-    bool widened = false;
-    starts(a, starts_, widened);
-    for (const std::uint32_t s : starts_)
-      for (std::uint32_t b = s; b < s + width && b < p_.globals_size; ++b) {
-        out[b / 64] |= std::uint64_t{1} << (b % 64);
-        if (precise != nullptr && !widened) (*precise)[b / 64] |= std::uint64_t{1} << (b % 64);
-      }
-  }
-
-  void write(AddrId a, std::uint8_t width) { cells(a, width, writes_, pwrites_); }
-
-  // Every start offset address `a` may name (none for a thread-local address).
-  void places(AddrId a, std::vector<std::uint32_t>& out) {
-    bool widened = false;
-    starts(a, out, widened);
-  }
-
- private:
-  // Possible start offsets of address `a` (none for thread-local addresses); `widened` is set
-  // when an index or a pointer stands for more than one place.
-  void starts(AddrId a, std::vector<std::uint32_t>& out, bool& widened) {
-    const ANode& n = p_.addrs.at(static_cast<std::size_t>(a));
-    if (n.local) return;
-    switch (n.op) {
-      case AOp::Global: out.push_back(n.offset); return;
-      case AOp::Local: return;
-      case AOp::Index: {
-        std::vector<std::uint32_t> base;
-        starts(n.base, base, widened);
-        widened |= n.count > 1;
-        for (const std::uint32_t b : base)
-          for (std::uint32_t k = 0; k < n.count; ++k) out.push_back(b + n.offset + k * n.stride);
-        return;
-      }
-      case AOp::Deref:
-        widened |= n.count > 1;
-        for (std::uint32_t k = 0; k < n.count; ++k) out.push_back(n.offset + k * n.stride);
-        return;
-    }
-  }
-
-  const Program& p_;
-  Bits& reads_;
-  Bits& writes_;
-  Bits* preads_;
-  Bits* pwrites_;
-  std::vector<std::uint32_t> starts_;
-};
-
-// The accesses of one instruction, as the executor performs them (exec.cpp, Stepper::run).
-void own(const Program& p, const Instr& ins, bool debug_vm, Bits& reads, Bits& writes,
-         Bits& precise_reads, Bits& precise_writes) {
-  Collector c(p, reads, writes, &precise_reads, &precise_writes);
-  switch (ins.op) {
-    case IOp::Assign:
-      c.expr(ins.b, false);
-      c.address(ins.a, false);
-      c.write(ins.a, ins.scalar.width);
-      return;
-    case IOp::JumpIfNot:
-    case IOp::Await: c.expr(ins.b, false); return;
-    case IOp::Choose:
-      c.address(ins.a, false);
-      c.write(ins.a, ins.scalar.width);
-      return;
-    case IOp::Assert: {
-      const bool evaluated =
-          p.asserts.at(ins.site).cls != AssertClass::Debug || debug_vm;
-      if (evaluated) c.expr(ins.b, true);
-      if (ins.a >= 0) {
-        c.address(ins.a, false);
-        c.write(ins.a, ins.scalar.width ? ins.scalar.width : 1);
-      }
-      return;
-    }
-    case IOp::Jump:
-    case IOp::AtomicBegin:
-    case IOp::Fence:
-    case IOp::Nop:
-    case IOp::Clear:
-    case IOp::Halt: return;
-  }
-}
-
-bool or_into(std::uint64_t* dst, const std::uint64_t* src, std::size_t words) {
-  bool changed = false;
-  for (std::size_t w = 0; w < words; ++w) {
-    const std::uint64_t v = dst[w] | src[w];
-    changed |= v != dst[w];
-    dst[w] = v;
-  }
-  return changed;
-}
-
-// Backward fixpoint over `th`'s control-flow graph: a pc's future includes its successors'
-// futures. Iterating from the end converges in one pass for straight-line code; loops (backward
-// jumps) need a few more.
-// `stop` (may be null): pcs that do not take their successors' futures (lock barriers).
-void propagate(const Thread& th, std::size_t words, const std::vector<Bits*>& sets,
-               const std::vector<bool>* stop) {
-  const std::size_t n = th.code.size();
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (std::size_t pc = n; pc-- > 0;) {
-      if (stop != nullptr && (*stop)[pc]) continue;
-      const Instr& ins = th.code[pc];
-      std::uint32_t succ[2];
-      int count = 0;
-      switch (ins.op) {
-        case IOp::Halt: break;
-        case IOp::Jump: succ[count++] = ins.target; break;
-        case IOp::JumpIfNot:
-          succ[count++] = static_cast<std::uint32_t>(pc + 1);
-          succ[count++] = ins.target;
-          break;
-        default: succ[count++] = static_cast<std::uint32_t>(pc + 1);
-      }
-      for (int k = 0; k < count; ++k) {
-        if (succ[k] >= n) throw std::logic_error("footprint: jump out of " + th.name + "'s code");
-        for (Bits* b : sets)
-          changed |= or_into(&(*b)[pc * words], &(*b)[std::size_t{succ[k]} * words], words);
-      }
-    }
-  }
-}
+using walk::Bits;
+using walk::or_into;
+using walk::own;
+using walk::propagate;
 
 // The pcs of `th` that lie on a cycle of its control-flow graph: the members of strongly
 // connected components with more than one pc or a jump to themselves (iterative Tarjan).
@@ -249,36 +80,6 @@ std::vector<bool> cyclic_pcs(const Thread& th) {
 
 void propagate(const Thread& th, std::size_t words, Bits& reads, Bits& writes) {
   propagate(th, words, {&reads, &writes}, nullptr);
-}
-
-// The lock conjuncts of an await condition `e` (footprint.hpp): conjuncts of && that compare a
-// thread_t load of the globals block with NO_THREAD (the constant 0), either operand order.
-void lock_conjuncts(const Program& p, ExprId e,
-                    std::vector<std::vector<StaticFootprints::LockWord>>& out) {
-  if (e < 0) return;
-  const ENode& n = p.exprs.at(static_cast<std::size_t>(e));
-  if (n.op == EOp::LAnd) {
-    lock_conjuncts(p, n.a, out);
-    lock_conjuncts(p, n.b, out);
-    return;
-  }
-  if (n.op != EOp::Eq || n.a < 0 || n.b < 0) return;
-  const ENode* x = &p.exprs.at(static_cast<std::size_t>(n.a));
-  const ENode* y = &p.exprs.at(static_cast<std::size_t>(n.b));
-  if (x->op == EOp::Const) std::swap(x, y);
-  if (x->op != EOp::Load || y->op != EOp::Const || y->value != 0) return;
-  if (x->scalar.kind != ScalarKind::Thread) return;
-  Bits r, w;
-  Collector c(p, r, w);
-  std::vector<std::uint32_t> starts;
-  c.places(x->a, starts);
-  if (starts.empty()) return;  // thread-local: not a lock
-  std::vector<StaticFootprints::LockWord> words;
-  for (const std::uint32_t s : starts) {
-    if (std::uint64_t{s} + x->scalar.width > p.globals_size) return;
-    words.push_back({s, x->scalar.width});
-  }
-  out.push_back(std::move(words));
 }
 
 }  // namespace
@@ -350,7 +151,12 @@ StaticFootprints::StaticFootprints(const Program& program, bool debug_vm)
       const Instr& ins = th.code[pc];
       if (ins.op != IOp::Await || pc + 1 >= n) continue;
       Barrier b{static_cast<std::uint32_t>(pc), {}};
-      lock_conjuncts(program, ins.b, b.conjuncts);
+      std::vector<walk::LockConjunct> conjs;
+      walk::lock_conjuncts(program, ins.b, conjs);
+      for (const walk::LockConjunct& c : conjs) {
+        b.conjuncts.emplace_back();
+        for (const auto& [offset, width] : c.places) b.conjuncts.back().push_back({offset, width});
+      }
       if (b.conjuncts.empty()) continue;
       stop[pc] = true;
       bars.push_back(std::move(b));
@@ -379,7 +185,7 @@ StaticFootprints::StaticFootprints(const Program& program, bool debug_vm)
   }
   invariant_reads_.assign(words_, 0);
   Bits unused(words_, 0);
-  Collector c(program, invariant_reads_, unused);
+  walk::Collector c(program, invariant_reads_, unused);
   for (const NamedCond& inv : program.invariants) c.expr(inv.cond, false);
 }
 

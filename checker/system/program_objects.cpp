@@ -4,12 +4,15 @@
 // ("mem_map[*]._refcount", "M.i_pages[*]"). Used by checker/por_stats.cpp only: never on the
 // search's own path.
 #include <algorithm>
+#include <bit>
 #include <map>
 #include <string>
 
 #include "checker/system/program_system.hpp"
 
 namespace pcmc::checker {
+
+using NF = model::NarrowFootprints;
 
 namespace {
 
@@ -61,11 +64,30 @@ void ProgramSystem::interference(const std::uint8_t* state, unsigned thread, con
   if (exec_.finished(state, thread)) return;
   const std::uint32_t at = exec_.pc(state, thread);
   if (at >= futures_.code_size(thread)) return;
-  const std::uint64_t* r = futures_.future_reads(thread, at);
-  const std::uint64_t* w = futures_.future_writes(thread, at);
-  const std::uint64_t* pr = futures_.precise_reads(thread, at);
-  const std::uint64_t* pw = futures_.precise_writes(thread, at);
+  // The narrowed future (program_futures.cpp, may_interfere): its static part, plus the keys
+  // evaluated against the state. A key naming one element is as precise as a named place.
   const std::size_t words = std::min(futures_.words(), fp.reads.size());
+  std::vector<std::uint64_t> r(narrow_.reads(NF::kFuture, thread, at),
+                               narrow_.reads(NF::kFuture, thread, at) + futures_.words());
+  std::vector<std::uint64_t> w(narrow_.writes(NF::kFuture, thread, at),
+                               narrow_.writes(NF::kFuture, thread, at) + futures_.words());
+  std::vector<std::uint64_t> pr(futures_.precise_reads(thread, at),
+                                futures_.precise_reads(thread, at) + futures_.words());
+  std::vector<std::uint64_t> pw(futures_.precise_writes(thread, at),
+                                futures_.precise_writes(thread, at) + futures_.words());
+  const auto& keys = narrow_.keys(thread);
+  std::vector<std::uint64_t> one(futures_.words(), 0);
+  for (const std::uint32_t id : narrow_.keys_at(NF::kFuture, thread, at)) {
+    const bool write = keys[id].kind == NF::Kind::Write;
+    std::fill(one.begin(), one.end(), 0);
+    mark_key(state, thread, keys[id], one.data());
+    std::size_t bytes = 0;
+    for (const std::uint64_t x : one) bytes += static_cast<std::size_t>(std::popcount(x));
+    for (std::size_t i = 0; i < one.size(); ++i) {
+      (write ? w : r)[i] |= one[i];
+      if (bytes <= keys[id].width) (write ? pw : pr)[i] |= one[i];
+    }
+  }
   for (std::size_t i = 0; i < words; ++i) {
     // As may_interfere: a write meets a future access, a read meets a future write.
     objects[i] = (fp.writes[i] & (r[i] | w[i])) | (fp.reads[i] & w[i]);

@@ -65,36 +65,28 @@ class Forward final : public model::Sink {
 
 ProgramSystem::ProgramSystem(const model::Executor& exec, const properties::PropertyTable& table)
     : exec_(exec), table_(table), futures_(exec.program(), exec.options().debug_vm),
+      narrow_(exec.program(), futures_, exec.options().debug_vm),
       holders_(holders_of(exec.program())) {
-  for (unsigned t = 0; t < exec.program().threads.size(); ++t)
-    for (const auto& b : futures_.barriers(t))
-      for (const auto& conj : b.conjuncts) {
-        const bool known = std::any_of(conjuncts_.begin(), conjuncts_.end(), [&](const auto& c) {
+  for (unsigned t = 0; t < exec.program().threads.size(); ++t) {
+    const auto& bars = futures_.barriers(t);
+    for (std::size_t b = 0; b < bars.size(); ++b)
+      for (std::size_t j = 0; j < bars[b].conjuncts.size(); ++j) {
+        const auto& conj = bars[b].conjuncts[j];
+        const bool narrowed = narrow_.lock_tag(t, b, j) >= 0;
+        const auto known = std::find_if(conjuncts_.begin(), conjuncts_.end(), [&](const auto& c) {
           return std::equal(c.begin(), c.end(), conj.begin(), conj.end(),
                             [](const auto& x, const auto& y) {
                               return x.offset == y.offset && x.width == y.width;
                             });
         });
-        if (!known) conjuncts_.push_back(conj);
+        if (known == conjuncts_.end()) {
+          conjuncts_.push_back(conj);
+          conjunct_narrowed_.push_back(narrowed);
+        } else if (narrowed) {
+          conjunct_narrowed_[static_cast<std::size_t>(known - conjuncts_.begin())] = true;
+        }
       }
-}
-
-std::uint64_t ProgramSystem::barrier_holders(const std::uint8_t* state) const {
-  std::uint64_t out = 0;
-  for (const auto& conj : conjuncts_) {
-    std::uint64_t m = 0;
-    bool all = true;
-    for (const auto& lw : conj) {
-      const std::int64_t v = model::Executor::load(state, lw.offset, lw.width);
-      if (v < 1 || v > 64) {
-        all = false;
-        break;
-      }
-      m |= std::uint64_t{1} << (v - 1);
-    }
-    if (all) out |= m;
   }
-  return out;
 }
 
 // The globals block, then one block per thread (its pc and locals): a step usually changes one
@@ -168,87 +160,6 @@ unsigned ProgramSystem::successors_with_footprint(const std::uint8_t* state, uns
   return n;
 }
 
-// The static future of `thread` at its pc against the step's footprint: a write of the step
-// meets a future read or write, or a read of the step meets a future write.
-bool ProgramSystem::may_interfere(const std::uint8_t* state, unsigned thread,
-                                  const Footprint& fp) const {
-  if (exec_.finished(state, thread)) return false;
-  const std::uint32_t at = exec_.pc(state, thread);
-  if (at >= futures_.code_size(thread)) return true;
-  const std::uint64_t* r = futures_.future_reads(thread, at);
-  const std::uint64_t* w = futures_.future_writes(thread, at);
-  const std::size_t words = std::min(futures_.words(), fp.reads.size());
-  for (std::size_t i = 0; i < words; ++i)
-    if ((fp.writes[i] & (r[i] | w[i])) != 0 || (fp.reads[i] & w[i]) != 0) return true;
-  return false;
-}
-
-// Lock-aware persistence (system.hpp, docs/por.md): the stop future of the pc, then, for
-// each stop site reached, either the barrier is closed — some lock conjunct's every possible
-// lock word holds a thread of `among` — and its lock words are `held`, or the thread may get
-// past it and what is reachable from the next pc without getting past a barrier is added.
-bool ProgramSystem::cut_future(const std::uint8_t* state, unsigned thread, std::uint64_t among,
-                               CutFuture& out) const {
-  const std::size_t words = futures_.words();
-  out.reads.assign(words, 0);
-  out.writes.assign(words, 0);
-  out.held.assign(words, 0);
-  if (exec_.finished(state, thread)) return true;
-  const std::uint32_t at = exec_.pc(state, thread);
-  const std::size_t n = futures_.code_size(thread);
-  if (at >= n) return false;
-  const auto add = [&](std::uint32_t pc) {
-    const std::uint64_t* r = futures_.stop_reads(thread, pc);
-    const std::uint64_t* w = futures_.stop_writes(thread, pc);
-    for (std::size_t i = 0; i < words; ++i) {
-      out.reads[i] |= r[i];
-      out.writes[i] |= w[i];
-    }
-  };
-  add(at);
-  const auto& bars = futures_.barriers(thread);
-  if (bars.empty()) return true;
-  const std::size_t sw = futures_.site_words(thread);
-  std::vector<std::uint64_t> seen(sw, 0), todo(futures_.stop_sites(thread, at),
-                                               futures_.stop_sites(thread, at) + sw);
-  for (;;) {
-    std::size_t i = 0;
-    while (i < sw && (todo[i] & ~seen[i]) == 0) ++i;
-    if (i == sw) break;
-    const std::uint64_t bits = todo[i] & ~seen[i];
-    const std::size_t b = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
-    seen[i] |= bits & -bits;
-    const model::StaticFootprints::Barrier& bar = bars[b];
-    const std::vector<model::StaticFootprints::LockWord>* closed = nullptr;
-    for (const auto& conj : bar.conjuncts) {
-      bool all = true;
-      for (const auto& lw : conj) {
-        const std::int64_t v = model::Executor::load(state, lw.offset, lw.width);
-        if (v < 1 || v > 64 || ((among >> (v - 1)) & 1) == 0) {
-          all = false;
-          break;
-        }
-      }
-      if (all) {
-        closed = &conj;
-        break;
-      }
-    }
-    if (closed != nullptr) {
-      for (const auto& lw : *closed)
-        for (std::uint32_t byte = lw.offset; byte < lw.offset + lw.width; ++byte)
-          out.held[byte / 64] |= std::uint64_t{1} << (byte % 64);
-      continue;
-    }
-    const std::uint32_t next = bar.pc + 1;
-    if (next >= n) return false;
-    add(next);
-    const std::uint64_t* s = futures_.stop_sites(thread, next);
-    for (std::size_t k = 0; k < sw; ++k) todo[k] |= s[k];
-  }
-  return true;
-}
-
 void ProgramSystem::check_state(const std::uint8_t* state, Context& ctx,
                                 std::vector<Report>& out) const {
   auto& pc = static_cast<ProgramContext&>(ctx);
@@ -290,18 +201,6 @@ ExistsMask ProgramSystem::check_end(const std::uint8_t* state, Context& ctx,
     if (hit) hits |= ExistsMask{1} << i;
   }
   return hits;
-}
-
-bool ProgramSystem::next_step_bound(const std::uint8_t* state, unsigned thread,
-                                    Footprint& out) const {
-  if (exec_.finished(state, thread)) return false;
-  const std::uint32_t pc = exec_.pc(state, thread);
-  const std::size_t w = futures_.words();
-  out.reads.assign(futures_.step_reads(thread, pc), futures_.step_reads(thread, pc) + w);
-  out.writes.assign(futures_.step_writes(thread, pc), futures_.step_writes(thread, pc) + w);
-  out.visible = false;
-  out.forks = futures_.step_chooses(thread, pc);
-  return true;
 }
 
 }  // namespace pcmc::checker

@@ -15,6 +15,7 @@
 #include "checker/system/system.hpp"
 #include "model/exec.hpp"
 #include "model/footprint.hpp"
+#include "model/narrow_footprint.hpp"
 #include "properties/table.hpp"
 
 namespace pcmc::checker {
@@ -59,7 +60,8 @@ class ProgramSystem final : public TransitionSystem {
   bool has_exists() const override { return !exec_.program().exists.empty(); }
 
   // Partial-order reduction: objects are the bytes of the globals block; the dynamic footprint
-  // comes from the executor (model::Access), the future one from model::StaticFootprints.
+  // comes from the executor (model::Access), the future one from model::NarrowFootprints (the
+  // static futures with accesses through a stable pointer local evaluated against the state).
   bool supports_por() const override { return true; }
   unsigned successors_with_footprint(const std::uint8_t* state, unsigned thread, Context& ctx,
                                      TransitionSink& sink, Footprint& fp) const override;
@@ -95,6 +97,15 @@ class ProgramSystem final : public TransitionSystem {
   const properties::PropertyTable& table_;
   mutable std::atomic<bool> sb_full_{false};
   model::StaticFootprints futures_;
+  model::NarrowFootprints narrow_;
+  // Narrowed keys against `state` (program_system.cpp).
+  void mark_key(const std::uint8_t* state, unsigned thread, const model::NarrowFootprints::Key& k,
+                std::uint64_t* bits) const;
+  bool key_meets(const std::uint8_t* state, unsigned thread,
+                 const model::NarrowFootprints::Key& k, const Footprint& fp) const;
+  bool narrow_closed(const std::uint8_t* state, unsigned thread, std::uint32_t at,
+                     std::size_t barrier, std::size_t conjunct, std::uint64_t among,
+                     CutFuture* held) const;
   // Diagnostics: the global holder words of locks (thread_t lock words: xa_lock, lock_owner).
   struct Holder {
     std::uint32_t offset;
@@ -102,8 +113,11 @@ class ProgramSystem final : public TransitionSystem {
   };
   static std::vector<Holder> holders_of(const model::Program& p);
   std::vector<Holder> holders_;
-  // Every distinct lock conjunct of every thread's barriers (model::StaticFootprints).
+  // Every distinct lock conjunct of every thread's barriers (model::StaticFootprints), and per
+  // conjunct whether some thread narrows it (then any thread holding one of its words may close
+  // a barrier: barrier_holders).
   std::vector<std::vector<model::StaticFootprints::LockWord>> conjuncts_;
+  std::vector<bool> conjunct_narrowed_;
 };
 
 }  // namespace pcmc::checker

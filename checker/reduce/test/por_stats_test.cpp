@@ -92,16 +92,19 @@ TEST_CASE("por stats: threads that all meet on one variable are never reduced",
   CHECK(s.objects.front().widened == 0);
 }
 
-// A and B each write a field of their own element, through a pointer: the static futures
-// count `p->v` for both elements, so every step conflicts, through a widening only.
+// A and B each write a field of their own element, through a shared pointer (a global: not a
+// stable local, model/narrow_footprint.hpp): the futures count `pa->v` for both elements, so
+// every step conflicts, through a widening only.
 TEST_CASE("por stats: conflicts through a pointer are widened and named by field",
           "[por][por_stats]") {
   const char* text =
       "scenario ptr \"each thread writes its own element through a pointer\";\n"
       "struct obj { int[0..3] v; };\n"
       "pool struct obj objs[2] named { E0, E1 };\n"
-      "void bump(struct obj *p) { p->v = p->v + 1; p->v = p->v + 1; }\n"
-      "thread A { bump(E0); }\nthread B { bump(E1); }\n"
+      "struct obj *pa;\nstruct obj *pb;\n"
+      "init { pa = E0; pb = E1; }\n"
+      "thread A { pa->v = pa->v + 1; pa->v = pa->v + 1; }\n"
+      "thread B { pb->v = pb->v + 1; pb->v = pb->v + 1; }\n"
       "final f: E0->v == 2 && E1->v == 2;\n";
   const auto r = run(text, true);
   const checker::PorStats& s = consistent(r, text);
@@ -116,6 +119,24 @@ TEST_CASE("por stats: conflicts through a pointer are widened and named by field
   const auto* f = find(s.fields, "objs[*].v");
   REQUIRE(f != nullptr);
   CHECK(f->states == s.conflicted);
+}
+
+// The same through a pointer parameter: the local `p` holds E0 (E1) in every state before the
+// accesses, so the narrowed futures name only that element's `v` and the threads are
+// independent (model/narrow_footprint.hpp).
+TEST_CASE("por stats: a stable pointer parameter narrows the futures to its element",
+          "[por][por_stats]") {
+  const char* text =
+      "scenario ptr \"each thread writes its own element through a parameter\";\n"
+      "struct obj { int[0..3] v; };\n"
+      "pool struct obj objs[2] named { E0, E1 };\n"
+      "void bump(struct obj *p) { p->v = p->v + 1; p->v = p->v + 1; }\n"
+      "thread A { bump(E0); }\nthread B { bump(E1); }\n"
+      "final f: E0->v == 2 && E1->v == 2;\n";
+  const auto r = run(text, true);
+  const checker::PorStats& s = consistent(r, text);
+  CHECK(s.reduced > 0);
+  CHECK(find(s.objects, "E0.v") == nullptr);
 }
 
 TEST_CASE("por stats: -j 2 counts what -j 1 counts", "[por][por_stats][parallel]") {

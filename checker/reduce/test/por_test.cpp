@@ -289,8 +289,8 @@ TEST_CASE("por: pinned lock-aware state counts of the basics examples", "[por]")
     std::uint64_t full, unaware, unaware_transitions, por, por_transitions;
   };
   const std::vector<Pin> pins = {
-      {"page_frames.pcm", {"LOCKED"}, 941, 835, 1286, 835, 1106},
-      {"thp_alloc.pcm", {"LOCKED"}, 2875, 2503, 4012, 2431, 3412},
+      {"page_frames.pcm", {"LOCKED"}, 941, 701, 964, 749, 886},
+      {"thp_alloc.pcm", {"LOCKED"}, 2875, 2301, 3396, 2225, 2832},
   };
   for (const Pin& pin : pins) {
     INFO(pin.file << " " << pin.defines.front());
