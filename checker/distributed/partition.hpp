@@ -65,7 +65,7 @@ class Partition final : public checker::TransitionSink, private Exchange::Sink {
   std::uint32_t stored(const std::uint8_t* state, checker::StateStore::Inserted in,
                        std::uint64_t key, std::uint64_t link);
   void on_batch(const Exchange::Batch& b) override;
-  // The states received in a batch, in groups near the group's first (stored first).
+  // The states received in a batch, each looked up near the record before it, in groups.
   void arrive_received(const std::uint8_t* records, const Link* links, std::size_t n);
   // The successors of the state expanded that this rank owns, staged during its expansion.
   void arrive_local();
@@ -102,9 +102,13 @@ class Partition final : public checker::TransitionSink, private Exchange::Sink {
   std::vector<std::uint8_t> cur_;                  // the state being expanded
   std::vector<checker::Report> reports_;
   // Batches: the expansion's own successors (bytes, keys), and the lookups' scratch.
-  std::vector<std::uint8_t> local_bytes_, hint_;
+  std::vector<std::uint8_t> local_bytes_;
   std::vector<std::uint64_t> local_keys_, batch_links_;
   std::vector<const std::uint8_t*> batch_states_;
+  // The last record received and stored, its node indices complete (root: its id): the next
+  // received record's near state (arrive_received). Empty until the first.
+  std::vector<std::uint8_t> recv_state_;
+  std::vector<std::uint32_t> recv_nodes_;
   std::vector<std::uint32_t> batch_nodes_, batch_found_;
   std::vector<std::uint32_t*> batch_node_ptrs_;
   bool keep_links_;

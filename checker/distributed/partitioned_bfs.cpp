@@ -151,31 +151,53 @@ void Partition::arrive_batch(std::size_t n, const std::uint8_t* const* states,
            keys[i], links[i]);
 }
 
-// Batches of kReceivedBatch: the first record is stored by a plain lookup and decoded as the
-// hint (one decode per batch, not per record), the others looked up near it in one batch. A
-// sender's records of a batch are successors of its states in their order: alike in most leaves.
+// A batch's records are successors of the sender's states in their order, most alike the record
+// before them (siblings differ in a thread's block and the globals): they are looked up in groups
+// of kReceivedGroup, each near the record before it (StateStore::lookup_chain_batch: the misses
+// of a group overlap), then stored in order. The last record stored, its nodes completed by its
+// insert, is the next group's near state, in the next batch too (a stored state's node indices
+// never change); the rank's first record is looked up whole.
 void Partition::arrive_received(const std::uint8_t* records, const Link* links, std::size_t n) {
-  constexpr std::size_t kReceivedBatch = 32;
+  constexpr std::size_t kReceivedGroup = 32;
   batch_links_.resize(n);
   for (std::size_t i = 0; i < n; ++i) batch_links_[i] = make_link(links[i].from, links[i].parent);
   if (probe_) {
     for (std::size_t i = 0; i < n; ++i) arrive(records + i * size_, StateStore::kNone, 0, 0);
     return;
   }
-  hint_.resize(size_);
-  std::vector<std::uint64_t> keys(std::min(n, kReceivedBatch));
-  for (std::size_t i = 0; i < n; i += kReceivedBatch) {
-    const std::size_t m = std::min(kReceivedBatch, n - i);
-    const std::uint32_t first =
-        arrive(records + i * size_, StateStore::kNone, links[i].key, batch_links_[i]);
-    if (m == 1) continue;
-    store_.decode_hint(first, hint_.data());
-    batch_states_.resize(m - 1);
-    for (std::size_t k = 1; k < m; ++k) {
-      batch_states_[k - 1] = records + (i + k) * size_;
-      keys[k - 1] = links[i + k].key;
+  const std::size_t nc = store_.node_count();
+  std::size_t i = 0;
+  if (recv_nodes_.empty() && n > 0) {
+    recv_nodes_.resize(nc);
+    recv_state_.assign(records, records + size_);
+    const std::size_t at = store_.size();
+    const std::uint32_t found = store_.lookup(records, recv_nodes_.data());
+    recv_nodes_[nc - 1] =
+        stored(records, store_.insert_found(records, StateStore::kNone, recv_nodes_.data(), found, at),
+               links[0].key, batch_links_[0]);
+    i = 1;
+  }
+  batch_nodes_.resize(kReceivedGroup * nc);
+  batch_node_ptrs_.resize(kReceivedGroup);
+  batch_found_.resize(kReceivedGroup);
+  batch_states_.resize(kReceivedGroup);
+  for (; i < n; i += kReceivedGroup) {
+    const std::size_t m = std::min(kReceivedGroup, n - i);
+    for (std::size_t k = 0; k < m; ++k) {
+      batch_states_[k] = records + (i + k) * size_;
+      batch_node_ptrs_[k] = batch_nodes_.data() + k * nc;
     }
-    arrive_batch(m - 1, batch_states_.data(), keys.data(), batch_links_.data() + i + 1);
+    store_.lookup_chain_batch(m, batch_states_.data(), batch_node_ptrs_.data(), recv_state_.data(),
+                              recv_nodes_.data(), batch_found_.data());
+    const std::size_t at = store_.size();
+    for (std::size_t k = 0; k < m; ++k)
+      batch_node_ptrs_[k][nc - 1] =
+          stored(batch_states_[k],
+                 store_.insert_found(batch_states_[k], StateStore::kNone, batch_node_ptrs_[k],
+                                     batch_found_[k], at),
+                 links[i + k].key, batch_links_[i + k]);
+    std::copy_n(batch_states_[m - 1], size_, recv_state_.data());
+    std::copy_n(batch_node_ptrs_[m - 1], nc, recv_nodes_.data());
   }
 }
 
