@@ -26,8 +26,12 @@ class Partition final : public checker::TransitionSink, private Exchange::Sink {
   // `keep_links`: keep every state's parent link (the counterexamples' paths need them; without,
   // gather_violations only says at which level the deepest violation is, paths_level).
   // `levels`: expand at most this many levels (the second search, for the paths).
+  // `start`: when the run started (--max-time counts from there, over both searches).
+  // `signals_spent`: 0, or 1 when this search goes on after an interrupt (the second search
+  // after an interrupted first): it stops at the next signal (SearchOptions::stop_signals).
   Partition(const checker::TransitionSystem& sys, const checker::SearchOptions& opt, int rank,
-            int ranks, bool keep_links, std::uint64_t levels);
+            int ranks, bool keep_links, std::uint64_t levels, Clock::time_point start,
+            unsigned signals_spent);
 
   PartitionOutcome run();
   void on_transition(const checker::Transition& t) override;
@@ -75,6 +79,7 @@ class Partition final : public checker::TransitionSink, private Exchange::Sink {
   // with expand()'s results.
   void expand_batch(std::size_t first, std::size_t n);
   std::uint64_t budget(std::uint64_t expansions);
+  bool interrupted() const;  // Ctrl-C or SIGTERM (signals_spent_)
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
   // ---- the accounting (partition_level_end.cpp)
@@ -135,7 +140,8 @@ class Partition final : public checker::TransitionSink, private Exchange::Sink {
   std::uint64_t stop_level_ = order::kNone, stop_key_ = order::kNone;  // where -j 1 stopped
   std::uint64_t max_fanout_ = 1;
   PartitionOutcome out_;        // its totals: complete levels, then the stop level's part
-  Clock::time_point start_ = Clock::now(), last_progress_ = start_;
+  Clock::time_point start_, last_progress_ = start_;
+  unsigned signals_spent_;
 };
 
 }  // namespace pcmc::distributed::detail

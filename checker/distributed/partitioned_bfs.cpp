@@ -96,7 +96,8 @@ void allreduce(std::uint64_t* v, int n, MPI_Op op) {
 }  // namespace
 
 Partition::Partition(const checker::TransitionSystem& sys, const checker::SearchOptions& opt,
-                     int rank, int ranks, bool keep_links, std::uint64_t levels)
+                     int rank, int ranks, bool keep_links, std::uint64_t levels,
+                     Clock::time_point start, unsigned signals_spent)
     : sys_(sys),
       opt_(opt),
       rank_(rank),
@@ -110,7 +111,20 @@ Partition::Partition(const checker::TransitionSystem& sys, const checker::Search
       keep_links_(keep_links),
       levels_(levels),
       links_(ranks),
-      best_(sys.properties().size()) {}
+      best_(sys.properties().size()),
+      start_(start),
+      signals_spent_(signals_spent) {}
+
+// The first search stops at the interrupt flag; a search that goes on after an interrupt (the
+// second search, to print what an interrupted first one found with --all) at a further signal.
+// Without a count of signals (stop_signals null: not the command line) that search cannot tell
+// one and runs to its end.
+bool Partition::interrupted() const {
+  if (signals_spent_ == 0)
+    return opt_.interrupt != nullptr && opt_.interrupt->load(std::memory_order_relaxed);
+  return opt_.stop_signals != nullptr &&
+         opt_.stop_signals->load(std::memory_order_relaxed) > signals_spent_;
+}
 
 // A state this rank owns, reached by the transition with arrival key `key` from the parent
 // `link`. Mirrors Search::on_transition's insert → new_state for a state of the next level; a
@@ -305,8 +319,7 @@ void Partition::quiescent(bool all_finished, checker::ExistsMask exists,
 // and one received batch's records (each a state, its link and its key).
 std::uint64_t Partition::budget(std::uint64_t expansions) {
   std::uint64_t stop = 0;
-  if (opt_.interrupt != nullptr && opt_.interrupt->load(std::memory_order_relaxed))
-    stop |= kStopInterrupt;
+  if (interrupted()) stop |= kStopInterrupt;
   if (opt_.max_seconds > 0 && elapsed() >= opt_.max_seconds) stop |= kStopTime;
   if (opt_.max_memory != 0 && expansions % kMemoryEvery == 0) {
     const std::uint64_t incoming = Exchange::kFlushBytes / size_;  // one received batch
@@ -379,8 +392,7 @@ void Partition::expand_level() {
     stop_ |= kStopCrossing;
   }
   // A rank that waits (done, or no states this level) still reports Ctrl-C and the clock.
-  if (opt_.interrupt != nullptr && opt_.interrupt->load(std::memory_order_relaxed))
-    stop_ |= kStopInterrupt;
+  if (interrupted()) stop_ |= kStopInterrupt;
   if (opt_.max_seconds > 0 && elapsed() >= opt_.max_seconds) stop_ |= kStopTime;
   out_.stop |= ex_.finish_level(stop_, *this);
 }
