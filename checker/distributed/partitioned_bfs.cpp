@@ -107,7 +107,9 @@ Partition::Partition(const checker::TransitionSystem& sys, const checker::Search
       ex_(rank, ranks, size_),
       gen_(sys.make_context()),
       check_(sys.make_context()),
-      cur_(size_),
+      group_states_(kGroup * size_),
+      group_nodes_(kGroup * store_.node_count()),
+      group_ids_(kGroup),
       keep_links_(keep_links),
       levels_(levels),
       links_(ranks),
@@ -171,21 +173,6 @@ std::uint32_t Partition::stored(const std::uint8_t* state, StateStore::Inserted 
   return in.id;
 }
 
-void Partition::arrive_batch(std::size_t n, const std::uint8_t* const* states,
-                             const std::uint64_t* keys, const std::uint64_t* links) {
-  const std::size_t nc = store_.node_count();
-  batch_nodes_.resize(n * nc);
-  batch_node_ptrs_.resize(n);
-  batch_found_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) batch_node_ptrs_[i] = batch_nodes_.data() + i * nc;
-  store_.find_hinted_batch(n, states, batch_node_ptrs_.data(), batch_found_.data());
-  const std::size_t at = store_.size();
-  for (std::size_t i = 0; i < n; ++i)
-    stored(states[i],
-           store_.insert_found(states[i], StateStore::kNone, batch_node_ptrs_[i], batch_found_[i], at),
-           keys[i], links[i]);
-}
-
 // A batch's records are successors of the sender's states in their order, most alike the record
 // before them (siblings differ in a thread's block and the globals): they are looked up in groups
 // of kReceivedGroup, each near the record before it (StateStore::lookup_chain_batch: the misses
@@ -236,20 +223,41 @@ void Partition::arrive_received(const std::uint8_t* records, const Link* links, 
   }
 }
 
-void Partition::arrive_local() {
+void Partition::arrive_group() {
   const std::size_t n = local_keys_.size();
+  group_size_ = 0;
   if (n == 0) return;
-  const std::uint64_t link = make_link(static_cast<std::uint32_t>(rank_), cur_id_);
-  if (n == 1 || probe_) {
-    for (std::size_t i = 0; i < n; ++i) arrive(local_bytes_.data() + i * size_, cur_id_, local_keys_[i], link);
+  const std::size_t nc = store_.node_count();
+  batch_links_.resize(n);
+  for (std::size_t i = 0; i < n; ++i)
+    batch_links_[i] = make_link(static_cast<std::uint32_t>(rank_), group_ids_[local_from_[i]]);
+  if (probe_) {
+    for (std::size_t i = 0; i < n; ++i) arrive(local_bytes_.data() + i * size_, StateStore::kNone, 0, 0);
   } else {
     batch_states_.resize(n);
-    for (std::size_t i = 0; i < n; ++i) batch_states_[i] = local_bytes_.data() + i * size_;
-    batch_links_.assign(n, link);
-    arrive_batch(n, batch_states_.data(), local_keys_.data(), batch_links_.data());
+    near_states_.resize(n);
+    near_nodes_.resize(n);
+    batch_nodes_.resize(n * nc);
+    batch_node_ptrs_.resize(n);
+    batch_found_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      batch_states_[i] = local_bytes_.data() + i * size_;
+      near_states_[i] = group_states_.data() + local_from_[i] * size_;
+      near_nodes_[i] = group_nodes_.data() + local_from_[i] * nc;
+      batch_node_ptrs_[i] = batch_nodes_.data() + i * nc;
+    }
+    store_.lookup_near_many(n, batch_states_.data(), batch_node_ptrs_.data(), near_states_.data(),
+                            near_nodes_.data(), batch_found_.data());
+    const std::size_t at = store_.size();
+    for (std::size_t i = 0; i < n; ++i)
+      stored(batch_states_[i],
+             store_.insert_found(batch_states_[i], StateStore::kNone, batch_node_ptrs_[i],
+                                 batch_found_[i], at),
+             local_keys_[i], batch_links_[i]);
   }
   local_bytes_.clear();
   local_keys_.clear();
+  local_from_.clear();
 }
 
 // A successor this rank owns is staged (stored after the expansion, in one batch); another
@@ -260,6 +268,7 @@ void Partition::route(const std::uint8_t* state, std::uint64_t key) {
   if (dest == rank_) {
     local_bytes_.insert(local_bytes_.end(), state, state + size_);
     local_keys_.push_back(key);
+    local_from_.push_back(static_cast<std::uint32_t>(group_size_ - 1));
   } else {
     ex_.send(dest, state, h, Link{key, keep_links_ ? cur_id_ : 0, 0});
   }
@@ -279,27 +288,31 @@ void Partition::on_transition(const checker::Transition& t) {
 }
 
 // Search::expand without reductions: every thread in id order, then the deadlock / end-state
-// checks of Search::quiescent, keyed after every transition of the state (order::kEnd).
+// checks of Search::quiescent, keyed after every transition of the state (order::kEnd). The own
+// successors are stored by arrive_group, with the group's: what is stored in between changes
+// nothing (insert_found re-checks; a state keeps the smallest key whatever the order).
 void Partition::expand(std::size_t i) {
   cur_id_ = frontier_[i];
   cur_pos_ = pos_[i];
   step_ = 0;
-  store_.decode_hint(cur_id_, cur_.data());
+  const std::size_t k = group_size_++;
+  std::uint8_t* cur = group_states_.data() + k * size_;
+  store_.decode_nodes(cur_id_, cur, group_nodes_.data() + k * store_.node_count());
+  group_ids_[k] = cur_id_;
   // The next state's first misses, hidden behind this expansion (as Search::expand_group does).
   if (i + 1 < frontier_.size()) store_.prefetch_decode(frontier_[i + 1]);
   bool any = false;
   for (unsigned t = 0; t < sys_.thread_count(); ++t)
-    if (sys_.successors(cur_.data(), t, *gen_, *this) > 0) any = true;
-  arrive_local();  // the store's hint is still this state (decode_hint)
+    if (sys_.successors(cur, t, *gen_, *this) > 0) any = true;
   trans_[i] = static_cast<std::uint32_t>(step_);
   max_fanout_ = std::max<std::uint64_t>(max_fanout_, step_);
   if (any) return;
   bool all_finished = true;
   for (unsigned t = 0; t < sys_.thread_count() && all_finished; ++t)
-    all_finished = sys_.finished(cur_.data(), t);
+    all_finished = sys_.finished(cur, t);
   reports_.clear();
   const checker::ExistsMask exists =
-      all_finished ? sys_.check_end(cur_.data(), *check_, reports_) : 0;
+      all_finished ? sys_.check_end(cur, *check_, reports_) : 0;
   quiescent(all_finished, exists, reports_);
 }
 
@@ -384,12 +397,18 @@ void Partition::expand_level() {
         pos += n;
       } else {
         expand(pos++);
+        if (group_size_ == kGroup) arrive_group();
       }
       if (ex_.queued_bytes() >= Exchange::kFlushBytes) ex_.flush(*this);
     }
+    arrive_group();
   } catch (const checker::BlockCrossing& e) {
     out_.crossing = e.where();
     stop_ |= kStopCrossing;
+    local_bytes_.clear();  // the search is abandoned (distributed_search rethrows)
+    local_keys_.clear();
+    local_from_.clear();
+    group_size_ = 0;
   }
   // A rank that waits (done, or no states this level) still reports Ctrl-C and the clock.
   if (interrupted()) stop_ |= kStopInterrupt;
