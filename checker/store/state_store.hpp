@@ -23,7 +23,9 @@
 // Sequential insert(state, parent) looks the state up incrementally from its parent's tree (only
 // the paths above leaves that differ from the parent's are hashed), and so do the parallel
 // search through lookup_near_batch() and the sequential search through decode_hint(),
-// find_hinted_batch() and insert_found() (a successor's lookup carried to its insert); find()
+// find_hinted_batch() and insert_found() (a successor's lookup carried to its insert), and the
+// distributed search's receiver through lookup_chain_batch() (each record near the one before
+// it); find()
 // and lookup() hash all. The batched lookups take the successors of one state together, level
 // by level, prefetching each level's index buckets (and the roots' buckets and first
 // candidates) before probing them, so that their cache misses overlap (docs/state-store.md,
