@@ -18,8 +18,14 @@ namespace pcmc::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<unsigned> g_signals{0};  // every SIGINT and SIGTERM (a second one ends more)
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<unsigned>::is_always_lock_free,
+              "a signal handler may only touch lock-free atomics");
 
-extern "C" void on_stop_signal(int) { g_stop.store(true); }
+extern "C" void on_stop_signal(int) {
+  g_signals.fetch_add(1);
+  g_stop.store(true);
+}
 
 }  // namespace
 
@@ -96,10 +102,11 @@ std::uint64_t default_memory_limit() {
   return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(size) / 4 * 3;
 }
 
-std::atomic<bool>* install_interrupt() {
+void install_interrupt(checker::SearchOptions& s) {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
-  return &g_stop;
+  s.interrupt = &g_stop;
+  s.stop_signals = &g_signals;
 }
 
 model::MemoryModel memory_model_named(const std::string& name) {
@@ -120,7 +127,7 @@ checker::SearchOptions limit_options(const Options& o) {
   s.max_local_steps = o.max_local_steps;
   s.memory_model = memory_model_of(o);
   s.store_buffer = o.store_buffer;
-  s.interrupt = install_interrupt();
+  install_interrupt(s);
   s.engine = o.engine == "native"   ? checker::Engine::Native
              : o.engine == "interp" ? checker::Engine::Interp
                                     : checker::Engine::Auto;

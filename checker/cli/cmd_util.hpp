@@ -53,8 +53,9 @@ std::string variant_label(const std::vector<std::string>& defines);
 std::uint64_t default_memory_limit();
 
 // Installs the SIGINT and SIGTERM handler (Ctrl-C or a kill stops the search cleanly, with the
-// verdict "incomplete" and its statistics) and returns the flag it sets.
-std::atomic<bool>* install_interrupt();
+// verdict "incomplete" and its statistics) and points `s` at the flag it sets and the count of
+// signals it keeps (SearchOptions::interrupt, stop_signals).
+void install_interrupt(checker::SearchOptions& s);
 
 // The Limits group of the command line (--max-states/-depth/-time/-memory), BFS, Ctrl-C
 // stopping cleanly (installs a SIGINT handler), no progress output.

@@ -60,7 +60,7 @@ checker::SearchOptions search_options(const Options& o) {
   s.shuffle_seed = o.shuffle;
   s.workers = o.jobs;
   s.store = o.store == "hashcompact" ? checker::StoreMode::HashCompact : checker::StoreMode::Exact;
-  s.interrupt = install_interrupt();
+  install_interrupt(s);
   s.partitioned = distributed_hook();  // under mpirun with several ranks (mpi_launch.hpp)
   const checker::SearchOptions lim = limit_options(o);  // the engine and its progress note
   s.engine = lim.engine;

@@ -56,6 +56,8 @@ Result finish(const SearchOptions& opt, const PartitionOutcome& o) {
     r.incomplete_reason = "state limit " + std::to_string(opt.max_states) + " reached";
   if (o.dropped)  // first-violation mode: no verdict without -j 1's violation and its path
     r.incomplete_reason += "; a violation was found but not where -j 1 would report it";
+  if (o.paths_pending)  // the second search stopped: no violation is printed without its path
+    r.incomplete_reason += "; violations were found, their paths not rebuilt";
   r.exhaustive = o.stop == 0 && !o.cut && !o.state_limit && !o.violated_stop;
   checker::Stats& st = r.stats;
   st.states = o.states;

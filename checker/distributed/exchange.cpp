@@ -3,6 +3,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <thread>
 #include <cstring>
@@ -37,6 +38,41 @@ std::size_t get_long_varint(const std::uint8_t*& p, const std::uint8_t* end) {
 inline std::size_t get_varint(const std::uint8_t*& p, const std::uint8_t* end) {
   if (p != end && *p < 0x80) return *p++;
   return get_long_varint(p, end);
+}
+
+// The bytes where a and b differ, as a bitmap (bit i % 64 of word i / 64: byte i), built 8
+// bytes at a time without a branch: each nonzero byte of a ^ b gets its high bit (exact: no
+// carry crosses a byte), and a multiply gathers the 8 high bits into one byte. A record's runs
+// are then a few ctz each; scanning the bytes for them, with a mispredicted branch at each
+// run's end, was 5 % of a rank's time.
+void differing_bytes(const std::uint8_t* a, const std::uint8_t* b, std::size_t size,
+                     std::vector<std::uint64_t>& bits) {
+  using checker::hash_detail::load64;
+  constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  constexpr std::uint64_t kGather = 0x0102040810204080ULL;  // byte k's bit 0 -> bit 56 + k
+  bits.assign((size + 63) / 64, 0);
+  std::size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    const std::uint64_t x = load64(a + i) ^ load64(b + i);
+    const std::uint64_t high = (((x & kLow7) + kLow7) | x) & ~kLow7;
+    bits[i / 64] |= (((high >> 7) * kGather) >> 56) << (i % 64);
+  }
+  for (; i < size; ++i)
+    if (a[i] != b[i]) bits[i / 64] |= std::uint64_t{1} << (i % 64);
+}
+
+// The first index at or after `pos` whose bit is `set` (`size` if none; the bits past `size`
+// are clear).
+[[gnu::always_inline]] inline std::size_t next_bit(const std::vector<std::uint64_t>& bits,
+                                                  std::size_t pos, std::size_t size, bool set) {
+  if (pos >= size) return size;
+  std::size_t w = pos / 64;
+  std::uint64_t m = (set ? bits[w] : ~bits[w]) & (~std::uint64_t{0} << (pos % 64));
+  while (m == 0) {
+    if (++w == bits.size()) return size;
+    m = set ? bits[w] : ~bits[w];
+  }
+  return std::min(size, w * 64 + static_cast<std::size_t>(std::countr_zero(m)));
 }
 
 void check(int rc, const char* what) {
@@ -126,6 +162,7 @@ void Exchange::encode(const std::uint8_t* records, const Link* links, std::size_
     *w++ = static_cast<std::uint8_t>(v);
   };
   std::vector<std::uint8_t> zero(size, 0);
+  std::vector<std::uint64_t> bits;
   const std::uint8_t* prev = zero.data();
   for (std::size_t i = 0; i < n; ++i) {
     if (static_cast<std::size_t>(out.data() + out.size() - w) < worst) {
@@ -134,16 +171,18 @@ void Exchange::encode(const std::uint8_t* records, const Link* links, std::size_
       w = out.data() + used;
     }
     const std::uint8_t* cur = records + i * size;
+    differing_bytes(cur, prev, size, bits);
     std::size_t pos = 0;
     while (pos < size) {
-      std::size_t end = pos;  // equal bytes: 8 at a time, then one by one
-      while (end + 8 <= size && checker::hash_detail::load64(cur + end) == checker::hash_detail::load64(prev + end)) end += 8;
-      while (end < size && cur[end] == prev[end]) ++end;
-      std::size_t diff = end;
-      while (diff < size && cur[diff] != prev[diff]) ++diff;
+      const std::size_t end = next_bit(bits, pos, size, true);    // pos .. end: equal
+      const std::size_t diff = next_bit(bits, end, size, false);  // end .. diff: changed
       varint(end - pos);
       varint(diff - end);
-      std::memcpy(w, cur + end, diff - end);
+      if (diff + 8 <= size) {  // the changed bytes, 8 at a time (w has room for worst case)
+        for (std::size_t k = end; k < diff; k += 8) std::memcpy(w + (k - end), cur + k, 8);
+      } else {
+        std::memcpy(w, cur + end, diff - end);
+      }
       w += diff - end;
       pos = diff;
     }

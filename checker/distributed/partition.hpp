@@ -26,8 +26,12 @@ class Partition final : public checker::TransitionSink, private Exchange::Sink {
   // `keep_links`: keep every state's parent link (the counterexamples' paths need them; without,
   // gather_violations only says at which level the deepest violation is, paths_level).
   // `levels`: expand at most this many levels (the second search, for the paths).
+  // `start`: when the run started (--max-time counts from there, over both searches).
+  // `signals_spent`: 0, or 1 when this search goes on after an interrupt (the second search
+  // after an interrupted first): it stops at the next signal (SearchOptions::stop_signals).
   Partition(const checker::TransitionSystem& sys, const checker::SearchOptions& opt, int rank,
-            int ranks, bool keep_links, std::uint64_t levels);
+            int ranks, bool keep_links, std::uint64_t levels, Clock::time_point start,
+            unsigned signals_spent);
 
   PartitionOutcome run();
   void on_transition(const checker::Transition& t) override;
@@ -57,24 +61,22 @@ class Partition final : public checker::TransitionSink, private Exchange::Sink {
   void route(const std::uint8_t* state, std::uint64_t key);
   std::uint32_t arrive(const std::uint8_t* state, std::uint32_t near, std::uint64_t key,
                        std::uint64_t link);
-  // arrive() of n states near the store's hint (decode_hint), their lookups in one batch
-  // (StateStore::find_hinted_batch: the cache misses overlap), in order; the same results.
-  void arrive_batch(std::size_t n, const std::uint8_t* const* states, const std::uint64_t* keys,
-                    const std::uint64_t* links);
   // What arrive() does once the store answered `in` for `state`.
   std::uint32_t stored(const std::uint8_t* state, checker::StateStore::Inserted in,
                        std::uint64_t key, std::uint64_t link);
   void on_batch(const Exchange::Batch& b) override;
-  // The states received in a batch, in groups near the group's first (stored first).
+  // The states received in a batch, each looked up near the record before it, in groups.
   void arrive_received(const std::uint8_t* records, const Link* links, std::size_t n);
-  // The successors of the state expanded that this rank owns, staged during its expansion.
-  void arrive_local();
+  // The successors this rank owns of the group's states (up to kGroup expansions), staged
+  // during their expansions: looked up in one batch, each near its source, then stored in order.
+  void arrive_group();
   // The end-state checks of the state expanded, without successors (Search::quiescent).
   void quiescent(bool all_finished, checker::ExistsMask exists, std::span<const checker::Report> end);
   // -j N (partition_parallel.cpp): expands frontier_[first, first + n) on opt_.workers threads
   // with expand()'s results.
   void expand_batch(std::size_t first, std::size_t n);
   std::uint64_t budget(std::uint64_t expansions);
+  bool interrupted() const;  // Ctrl-C or SIGTERM (signals_spent_)
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
   // ---- the accounting (partition_level_end.cpp)
@@ -99,12 +101,25 @@ class Partition final : public checker::TransitionSink, private Exchange::Sink {
   Exchange ex_;
   std::unique_ptr<checker::Context> gen_, check_;  // successors(); check_state/check_end
   std::vector<std::unique_ptr<checker::Context>> gens_, checks_;  // -j N: per worker
-  std::vector<std::uint8_t> cur_;                  // the state being expanded
   std::vector<checker::Report> reports_;
-  // Batches: the expansion's own successors (bytes, keys), and the lookups' scratch.
-  std::vector<std::uint8_t> local_bytes_, hint_;
+  // The group (arrive_group): up to kGroup states expanded one after the other, decoded with
+  // their node indices (the near states of their successors' lookups); their own successors
+  // staged (bytes, keys, the source's slot); the lookups' scratch. A rank's own successors of
+  // one state are 1-2: looked up alone, their cache misses did not overlap (the sequential
+  // search's pipeline, search_pipeline.cpp, groups its expansions for the same reason).
+  static constexpr std::size_t kGroup = 8;  // divides kCheckEvery: a check sees no group open
+  std::vector<std::uint8_t> group_states_;
+  std::vector<std::uint32_t> group_nodes_, group_ids_;
+  std::size_t group_size_ = 0;
+  std::vector<std::uint8_t> local_bytes_;
   std::vector<std::uint64_t> local_keys_, batch_links_;
-  std::vector<const std::uint8_t*> batch_states_;
+  std::vector<std::uint32_t> local_from_;
+  std::vector<const std::uint8_t*> batch_states_, near_states_;
+  std::vector<const std::uint32_t*> near_nodes_;
+  // The last record received and stored, its node indices complete (root: its id): the next
+  // received record's near state (arrive_received). Empty until the first.
+  std::vector<std::uint8_t> recv_state_;
+  std::vector<std::uint32_t> recv_nodes_;
   std::vector<std::uint32_t> batch_nodes_, batch_found_;
   std::vector<std::uint32_t*> batch_node_ptrs_;
   bool keep_links_;
@@ -131,7 +146,8 @@ class Partition final : public checker::TransitionSink, private Exchange::Sink {
   std::uint64_t stop_level_ = order::kNone, stop_key_ = order::kNone;  // where -j 1 stopped
   std::uint64_t max_fanout_ = 1;
   PartitionOutcome out_;        // its totals: complete levels, then the stop level's part
-  Clock::time_point start_ = Clock::now(), last_progress_ = start_;
+  Clock::time_point start_, last_progress_ = start_;
+  unsigned signals_spent_;
 };
 
 }  // namespace pcmc::distributed::detail

@@ -39,7 +39,6 @@
 #include "checker/distributed/partition.hpp"
 #include "checker/distributed/path_walk.hpp"
 #include "checker/search/search.hpp"
-#include "checker/store/hash.hpp"
 #include "checker/store/state_store.hpp"
 #include "checker/system/program_system.hpp"
 
@@ -48,17 +47,6 @@ namespace pcmc::distributed {
 using checker::Report;
 using checker::StateStore;
 using Clock = std::chrono::steady_clock;
-
-std::uint64_t owner_hash(const std::uint8_t* state, std::size_t size) {
-  // A seed of its own: the store hashes its leaves and nodes with checker::kHashSeed, so the
-  // partition and the store's index slots are independent and each rank's index stays balanced.
-  constexpr std::uint64_t kOwnerSeed = 0x9e3779b97f4a7c15ULL;
-  return checker::hash_bytes(state, size, kOwnerSeed);
-}
-
-int owner_of(std::uint64_t hash, int ranks) {
-  return static_cast<int>(((hash >> 32) * static_cast<std::uint64_t>(ranks)) >> 32);
-}
 
 namespace detail {
 
@@ -75,7 +63,8 @@ void allreduce(std::uint64_t* v, int n, MPI_Op op) {
 }  // namespace
 
 Partition::Partition(const checker::TransitionSystem& sys, const checker::SearchOptions& opt,
-                     int rank, int ranks, bool keep_links, std::uint64_t levels)
+                     int rank, int ranks, bool keep_links, std::uint64_t levels,
+                     Clock::time_point start, unsigned signals_spent)
     : sys_(sys),
       opt_(opt),
       rank_(rank),
@@ -85,127 +74,25 @@ Partition::Partition(const checker::TransitionSystem& sys, const checker::Search
       ex_(rank, ranks, size_),
       gen_(sys.make_context()),
       check_(sys.make_context()),
-      cur_(size_),
+      group_states_(kGroup * size_),
+      group_nodes_(kGroup * store_.node_count()),
+      group_ids_(kGroup),
       keep_links_(keep_links),
       levels_(levels),
       links_(ranks),
-      best_(sys.properties().size()) {}
+      best_(sys.properties().size()),
+      start_(start),
+      signals_spent_(signals_spent) {}
 
-// A state this rank owns, reached by the transition with arrival key `key` from the parent
-// `link`. Mirrors Search::on_transition's insert → new_state for a state of the next level; a
-// state stored earlier in this level keeps the smallest key and that transition's parent (the
-// one -j 1 stores it from). `near`: a stored state that probably shares most of its tree with
-// `state` (the state expanded, or the record received before it: a sender queues a state's
-// successors one after the other), which the store's insert decodes once and compares against
-// (an incremental lookup; the result is insert()'s whatever `near` is). Returns the state's id
-// (kNone: a probe).
-std::uint32_t Partition::arrive(const std::uint8_t* state, std::uint32_t near, std::uint64_t key,
-                                std::uint64_t link) {
-  if (probe_) {
-    if (store_.find(state) == StateStore::kNone) out_.cut = true;
-    return StateStore::kNone;
-  }
-  return stored(state, store_.insert(state, near), key, link);
-}
-
-std::uint32_t Partition::stored(const std::uint8_t* state, StateStore::Inserted in,
-                                std::uint64_t key, std::uint64_t link) {
-  if (!in.inserted) {
-    if (in.id >= level_first_) {
-      std::uint64_t& k = next_key_[in.id - level_first_];
-      if (key < k) {
-        k = key;
-        if (keep_links_) links_.set(in.id, link);
-      }
-    }
-    return in.id;
-  }
-  if (keep_links_) {
-    if (in.id != links_.size()) throw std::logic_error("distributed search: store ids out of order");
-    links_.push_back(link);
-  }
-  next_key_.push_back(key);
-  reports_.clear();
-  sys_.check_state(state, *check_, reports_);
-  if (!reports_.empty()) {  // a violating state is not expanded
-    std::uint64_t ord = 0;
-    for (const Report& r : reports_) invariants_.push_back({in.id, r, ord++});
-    return in.id;
-  }
-  next_.push_back(in.id);
-  return in.id;
-}
-
-void Partition::arrive_batch(std::size_t n, const std::uint8_t* const* states,
-                             const std::uint64_t* keys, const std::uint64_t* links) {
-  const std::size_t nc = store_.node_count();
-  batch_nodes_.resize(n * nc);
-  batch_node_ptrs_.resize(n);
-  batch_found_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) batch_node_ptrs_[i] = batch_nodes_.data() + i * nc;
-  store_.find_hinted_batch(n, states, batch_node_ptrs_.data(), batch_found_.data());
-  const std::size_t at = store_.size();
-  for (std::size_t i = 0; i < n; ++i)
-    stored(states[i],
-           store_.insert_found(states[i], StateStore::kNone, batch_node_ptrs_[i], batch_found_[i], at),
-           keys[i], links[i]);
-}
-
-// Batches of kReceivedBatch: the first record is stored by a plain lookup and decoded as the
-// hint (one decode per batch, not per record), the others looked up near it in one batch. A
-// sender's records of a batch are successors of its states in their order: alike in most leaves.
-void Partition::arrive_received(const std::uint8_t* records, const Link* links, std::size_t n) {
-  constexpr std::size_t kReceivedBatch = 32;
-  batch_links_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) batch_links_[i] = make_link(links[i].from, links[i].parent);
-  if (probe_) {
-    for (std::size_t i = 0; i < n; ++i) arrive(records + i * size_, StateStore::kNone, 0, 0);
-    return;
-  }
-  hint_.resize(size_);
-  std::vector<std::uint64_t> keys(std::min(n, kReceivedBatch));
-  for (std::size_t i = 0; i < n; i += kReceivedBatch) {
-    const std::size_t m = std::min(kReceivedBatch, n - i);
-    const std::uint32_t first =
-        arrive(records + i * size_, StateStore::kNone, links[i].key, batch_links_[i]);
-    if (m == 1) continue;
-    store_.decode_hint(first, hint_.data());
-    batch_states_.resize(m - 1);
-    for (std::size_t k = 1; k < m; ++k) {
-      batch_states_[k - 1] = records + (i + k) * size_;
-      keys[k - 1] = links[i + k].key;
-    }
-    arrive_batch(m - 1, batch_states_.data(), keys.data(), batch_links_.data() + i + 1);
-  }
-}
-
-void Partition::arrive_local() {
-  const std::size_t n = local_keys_.size();
-  if (n == 0) return;
-  const std::uint64_t link = make_link(static_cast<std::uint32_t>(rank_), cur_id_);
-  if (n == 1 || probe_) {
-    for (std::size_t i = 0; i < n; ++i) arrive(local_bytes_.data() + i * size_, cur_id_, local_keys_[i], link);
-  } else {
-    batch_states_.resize(n);
-    for (std::size_t i = 0; i < n; ++i) batch_states_[i] = local_bytes_.data() + i * size_;
-    batch_links_.assign(n, link);
-    arrive_batch(n, batch_states_.data(), local_keys_.data(), batch_links_.data());
-  }
-  local_bytes_.clear();
-  local_keys_.clear();
-}
-
-// A successor this rank owns is staged (stored after the expansion, in one batch); another
-// rank's is queued for it.
-void Partition::route(const std::uint8_t* state, std::uint64_t key) {
-  const std::uint64_t h = owner_hash(state, size_);
-  const int dest = owner_of(h, ranks_);
-  if (dest == rank_) {
-    local_bytes_.insert(local_bytes_.end(), state, state + size_);
-    local_keys_.push_back(key);
-  } else {
-    ex_.send(dest, state, h, Link{key, keep_links_ ? cur_id_ : 0, 0});
-  }
+// The first search stops at the interrupt flag; a search that goes on after an interrupt (the
+// second search, to print what an interrupted first one found with --all) at a further signal.
+// Without a count of signals (stop_signals null: not the command line) that search cannot tell
+// one and runs to its end.
+bool Partition::interrupted() const {
+  if (signals_spent_ == 0)
+    return opt_.interrupt != nullptr && opt_.interrupt->load(std::memory_order_relaxed);
+  return opt_.stop_signals != nullptr &&
+         opt_.stop_signals->load(std::memory_order_relaxed) > signals_spent_;
 }
 
 void Partition::on_transition(const checker::Transition& t) {
@@ -222,25 +109,31 @@ void Partition::on_transition(const checker::Transition& t) {
 }
 
 // Search::expand without reductions: every thread in id order, then the deadlock / end-state
-// checks of Search::quiescent, keyed after every transition of the state (order::kEnd).
+// checks of Search::quiescent, keyed after every transition of the state (order::kEnd). The own
+// successors are stored by arrive_group, with the group's: what is stored in between changes
+// nothing (insert_found re-checks; a state keeps the smallest key whatever the order).
 void Partition::expand(std::size_t i) {
   cur_id_ = frontier_[i];
   cur_pos_ = pos_[i];
   step_ = 0;
-  store_.decode_hint(cur_id_, cur_.data());
+  const std::size_t k = group_size_++;
+  std::uint8_t* cur = group_states_.data() + k * size_;
+  store_.decode_nodes(cur_id_, cur, group_nodes_.data() + k * store_.node_count());
+  group_ids_[k] = cur_id_;
+  // The next state's first misses, hidden behind this expansion (as Search::expand_group does).
+  if (i + 1 < frontier_.size()) store_.prefetch_decode(frontier_[i + 1]);
   bool any = false;
   for (unsigned t = 0; t < sys_.thread_count(); ++t)
-    if (sys_.successors(cur_.data(), t, *gen_, *this) > 0) any = true;
-  arrive_local();  // the store's hint is still this state (decode_hint)
+    if (sys_.successors(cur, t, *gen_, *this) > 0) any = true;
   trans_[i] = static_cast<std::uint32_t>(step_);
   max_fanout_ = std::max<std::uint64_t>(max_fanout_, step_);
   if (any) return;
   bool all_finished = true;
   for (unsigned t = 0; t < sys_.thread_count() && all_finished; ++t)
-    all_finished = sys_.finished(cur_.data(), t);
+    all_finished = sys_.finished(cur, t);
   reports_.clear();
   const checker::ExistsMask exists =
-      all_finished ? sys_.check_end(cur_.data(), *check_, reports_) : 0;
+      all_finished ? sys_.check_end(cur, *check_, reports_) : 0;
   quiescent(all_finished, exists, reports_);
 }
 
@@ -260,8 +153,7 @@ void Partition::quiescent(bool all_finished, checker::ExistsMask exists,
 // and one received batch's records (each a state, its link and its key).
 std::uint64_t Partition::budget(std::uint64_t expansions) {
   std::uint64_t stop = 0;
-  if (opt_.interrupt != nullptr && opt_.interrupt->load(std::memory_order_relaxed))
-    stop |= kStopInterrupt;
+  if (interrupted()) stop |= kStopInterrupt;
   if (opt_.max_seconds > 0 && elapsed() >= opt_.max_seconds) stop |= kStopTime;
   if (opt_.max_memory != 0 && expansions % kMemoryEvery == 0) {
     const std::uint64_t incoming = Exchange::kFlushBytes / size_;  // one received batch
@@ -326,16 +218,21 @@ void Partition::expand_level() {
         pos += n;
       } else {
         expand(pos++);
+        if (group_size_ == kGroup) arrive_group();
       }
       if (ex_.queued_bytes() >= Exchange::kFlushBytes) ex_.flush(*this);
     }
+    arrive_group();
   } catch (const checker::BlockCrossing& e) {
     out_.crossing = e.where();
     stop_ |= kStopCrossing;
+    local_bytes_.clear();  // the search is abandoned (distributed_search rethrows)
+    local_keys_.clear();
+    local_from_.clear();
+    group_size_ = 0;
   }
   // A rank that waits (done, or no states this level) still reports Ctrl-C and the clock.
-  if (opt_.interrupt != nullptr && opt_.interrupt->load(std::memory_order_relaxed))
-    stop_ |= kStopInterrupt;
+  if (interrupted()) stop_ |= kStopInterrupt;
   if (opt_.max_seconds > 0 && elapsed() >= opt_.max_seconds) stop_ |= kStopTime;
   out_.stop |= ex_.finish_level(stop_, *this);
 }

@@ -276,6 +276,10 @@ struct SearchOptions {
   // Set by the command line under mpirun; the layers below never name the distributed module.
   std::function<Result(const TransitionSystem&, const SearchOptions&)> partitioned;
   const std::atomic<bool>* interrupt = nullptr;  // set (e.g. by SIGINT) to stop cleanly
+  // The stop signals so far, or null (the command line counts SIGINT and SIGTERM; the first
+  // sets *interrupt): a pass that goes on after an interrupt, to finish what the interrupted
+  // search found (the distributed search's second search), stops at the next one.
+  const std::atomic<unsigned>* stop_signals = nullptr;
   std::function<void(const Stats&)> progress;    // called at most once a second
   // The executor (docs/native-engine.md). Applied by run_variant (session.hpp), like symmetry;
   // search() itself ignores these. Native: the model is compiled to C++ and loaded (seconds of

@@ -23,7 +23,9 @@
 // Sequential insert(state, parent) looks the state up incrementally from its parent's tree (only
 // the paths above leaves that differ from the parent's are hashed), and so do the parallel
 // search through lookup_near_batch() and the sequential search through decode_hint(),
-// find_hinted_batch() and insert_found() (a successor's lookup carried to its insert); find()
+// find_hinted_batch() and insert_found() (a successor's lookup carried to its insert), and the
+// distributed search's receiver through lookup_chain_batch() (each record near the one before
+// it); find()
 // and lookup() hash all. The batched lookups take the successors of one state together, level
 // by level, prefetching each level's index buckets (and the roots' buckets and first
 // candidates) before probing them, so that their cache misses overlap (docs/state-store.md,
@@ -140,6 +142,16 @@ class StateStore {
   void lookup_near_many(std::size_t n, const std::uint8_t* const* states,
                         std::uint32_t* const* nodes, const std::uint8_t* const* near_states,
                         const std::uint32_t* const* near_nodes, std::uint32_t* found) const;
+  // lookup_near_batch() of n states each near the one before it in the batch (state 0 near
+  // `near_state`, `near_nodes`, as decode_nodes() wrote them or as a lookup of a stored state
+  // left them): records another process sent, successors of consecutive states of its search,
+  // are most alike their predecessor (the distributed search, docs/distributed.md). A node
+  // taken from a predecessor whose own lookup is still pending is copied once that lookup is
+  // done, in order, so the misses still overlap. Same results as lookup_near() of each state
+  // near its predecessor's nodes as lookup() writes them. Thread-safe while nobody writes.
+  void lookup_chain_batch(std::size_t n, const std::uint8_t* const* states,
+                          std::uint32_t* const* nodes, const std::uint8_t* near_state,
+                          const std::uint32_t* near_nodes, std::uint32_t* found) const;
   // decode() that also writes the state's node indices (node_count(), leaves first, root = id
   // last), for lookup_near(). Thread-safe while nobody writes.
   void decode_nodes(std::uint32_t id, std::uint8_t* out, std::uint32_t* nodes) const;
@@ -218,17 +230,30 @@ class StateStore {
   bool near_below_root(const std::uint8_t* state, std::uint32_t* nodes,
                        const std::uint8_t* near_state, const std::uint32_t* near_nodes,
                        std::uint8_t* key, RootProbe& probe) const;
-  bool near_root(const std::uint8_t* state, std::uint32_t* nodes, const std::uint8_t* near_state,
-                 const std::uint32_t* near_nodes, std::uint8_t* key, RootProbe& probe) const;
-  bool near_decides(std::size_t k, const std::uint8_t* state, std::uint32_t* nodes,
-                    const std::uint8_t* near_state, const std::uint32_t* near_nodes) const;
-  // The near state of each state of a batch: one for all (step 0) or one each (step 1).
+  // What the near state decides about a node: nothing (look it up), its index taken from the
+  // near state's (kTaken), or kNone because a child is not stored (kAbsent).
+  enum NearRule : unsigned char { kLookUp, kTaken, kAbsent };
+  NearRule near_root(const std::uint8_t* state, std::uint32_t* nodes,
+                     const std::uint8_t* near_state, const std::uint32_t* near_nodes,
+                     std::uint8_t* key, RootProbe& probe) const;
+  NearRule near_decides(std::size_t k, const std::uint8_t* state, std::uint32_t* nodes,
+                        const std::uint8_t* near_state, const std::uint32_t* near_nodes) const;
+  // The near state of each state of a batch: one for all (step 0) or one each (step 1); with
+  // `chain`, state i > 0 is near state i - 1 of the batch (`chain` its states, `chain_nodes`
+  // their nodes) and state 0 near states[0].
   struct NearOf {
     const std::uint8_t* const* states;
     const std::uint32_t* const* node_sets;
     std::size_t step;
-    const std::uint8_t* state(std::size_t i) const { return states[i * step]; }
-    const std::uint32_t* nodes(std::size_t i) const { return node_sets[i * step]; }
+    const std::uint8_t* const* chain = nullptr;
+    std::uint32_t* const* chain_nodes = nullptr;
+    bool chained(std::size_t i) const { return chain != nullptr && i > 0; }
+    const std::uint8_t* state(std::size_t i) const {
+      return chained(i) ? chain[i - 1] : states[i * step];
+    }
+    const std::uint32_t* nodes(std::size_t i) const {
+      return chained(i) ? chain_nodes[i - 1] : node_sets[i * step];
+    }
   };
   void near_levels_batch(std::size_t first, std::size_t end, const std::uint8_t* const* states,
                          std::uint32_t* const* nodes, const NearOf& near) const;

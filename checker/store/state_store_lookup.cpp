@@ -142,27 +142,28 @@ std::uint32_t StateStore::lookup_near(const std::uint8_t* state, std::uint32_t* 
 }
 
 // The incremental rule of lookup_near() for node k (below the root): it takes the near state's
-// index when its leaf bytes, or both its children's indices, equal the near state's; it is kNone
-// when a child is not stored. Returns false when neither decides: the node must be looked up.
-bool StateStore::near_decides(std::size_t k, const std::uint8_t* state, std::uint32_t* nodes,
-                              const std::uint8_t* near_state,
-                              const std::uint32_t* near_nodes) const {
+// index when its leaf bytes, or both its children's indices, equal the near state's (kTaken);
+// it is kNone when a child is not stored (kAbsent). kLookUp when neither decides.
+StateStore::NearRule StateStore::near_decides(std::size_t k, const std::uint8_t* state,
+                                              std::uint32_t* nodes,
+                                              const std::uint8_t* near_state,
+                                              const std::uint32_t* near_nodes) const {
   const Node& n = nodes_[k];
   if (n.leaf) {
     if (!equal_bytes(state + n.offset, near_state + n.offset, n.width) && !reuse_for_tests_)
-      return false;
+      return kLookUp;
     nodes[k] = near_nodes[k];
-    return true;
+    return kTaken;
   }
   if (nodes[n.left] == near_nodes[n.left] && nodes[n.right] == near_nodes[n.right]) {
     nodes[k] = near_nodes[k];
-    return true;
+    return kTaken;
   }
   if (nodes[n.left] == kNone || nodes[n.right] == kNone) {
     nodes[k] = kNone;
-    return true;
+    return kAbsent;
   }
-  return false;
+  return kLookUp;
 }
 
 // lookup_near() up to the root: fills nodes[0 .. root) and either decides the root without its
@@ -174,39 +175,41 @@ bool StateStore::near_below_root(const std::uint8_t* state, std::uint32_t* nodes
   const std::uint32_t* h = near_nodes;
   const std::size_t root = nodes_.size() - 1;
   for (std::size_t k = 0; k < root; ++k) {
-    if (near_decides(k, state, nodes, near_state, h)) continue;
+    if (near_decides(k, state, nodes, near_state, h) != kLookUp) continue;
     const std::uint8_t* b = node_bytes(k, state, nodes, key);
     nodes[k] = tables_[k]->find(b, hash_bytes(b, nodes_[k].width));
   }
-  return near_root(state, nodes, near_state, near_nodes, key, probe);
+  return near_root(state, nodes, near_state, near_nodes, key, probe) == kLookUp;
 }
 
-// The root part of near_below_root(), once nodes[0 .. root) are filled.
-bool StateStore::near_root(const std::uint8_t* state, std::uint32_t* nodes,
-                           const std::uint8_t* near_state, const std::uint32_t* near_nodes,
-                           std::uint8_t* key, RootProbe& probe) const {
+// The root part of near_below_root(), once nodes[0 .. root) are filled: kLookUp leaves the root
+// to look up in `probe`.
+StateStore::NearRule StateStore::near_root(const std::uint8_t* state, std::uint32_t* nodes,
+                                           const std::uint8_t* near_state,
+                                           const std::uint32_t* near_nodes, std::uint8_t* key,
+                                           RootProbe& probe) const {
   const std::uint32_t* h = near_nodes;
   const std::size_t root = nodes_.size() - 1;
   if (nodes_[root].leaf) {  // one leaf: the root is the state's bytes
     if (equal_bytes(state, near_state, root_width_) || reuse_for_tests_) {
       nodes[root] = h[root];
-      return false;
+      return kTaken;
     }
   } else {
     bool same = true;
     for (const std::uint32_t c : root_kids_) same = same && nodes[c] == h[c];
     if (same) {
       nodes[root] = h[root];
-      return false;
+      return kTaken;
     }
     if (!root_ready(nodes)) {
       nodes[root] = kNone;
-      return false;
+      return kAbsent;
     }
   }
   probe.key = node_bytes(root, state, nodes, key);
   probe.hash = hash_bytes(probe.key, root_width_);
-  return true;
+  return kLookUp;
 }
 
 // The nodes below the roots of states[first .. end), level by level: at each level every node
@@ -222,23 +225,37 @@ void StateStore::near_levels_batch(std::size_t first, std::size_t end,
     std::uint64_t hash;
     std::uint8_t pair[8];
   };
+  // A chained batch: a node taken from the state before, in this batch, whose own index may
+  // still be pending here, is copied again after the probes (in order: copies of copies).
+  struct Copy {
+    std::uint32_t* to;
+    const std::uint32_t* from;
+  };
   constexpr std::size_t kPending = 64;
   NodeProbe pending[kPending];
-  std::size_t m = 0;
+  Copy copies[4 * kPending];
+  std::size_t m = 0, c = 0;
   const auto flush = [&] {
     for (std::size_t j = 0; j < m; ++j) {
       const NodeProbe& p = pending[j];
       *p.slot = tables_[p.node]->find(p.bytes, p.hash);
     }
-    m = 0;
+    for (std::size_t j = 0; j < c; ++j) *copies[j].to = *copies[j].from;
+    m = c = 0;
   };
   for (const std::vector<std::uint32_t>& level : by_level_) {
     for (std::size_t i = first; i < end; ++i) {
       std::uint32_t* nd = nodes[i];
       const std::uint8_t* near_state = near.state(i);
       const std::uint32_t* h = near.nodes(i);
+      const bool defer = near.chained(i) && i > first;
       for (const std::uint32_t k : level) {
-        if (near_decides(k, states[i], nd, near_state, h)) continue;
+        const NearRule rule = near_decides(k, states[i], nd, near_state, h);
+        if (rule == kTaken && defer) {
+          copies[c++] = Copy{&nd[k], &h[k]};
+          if (c == std::size(copies)) flush();
+        }
+        if (rule != kLookUp) continue;
         NodeProbe& p = pending[m];
         p.bytes = node_bytes(k, states[i], nd, p.pair);
         p.slot = &nd[k];
@@ -286,13 +303,18 @@ void StateStore::near_batch(std::size_t n, const std::uint8_t* const* states,
     const std::size_t end = std::min(n, first + kAtOnce);
     near_levels_batch(first, end, states, nodes, near);
     std::size_t m = 0;
-    for (std::size_t i = first; i < end; ++i)
-      if (near_root(states[i], nodes[i], near.state(i), near.nodes(i), keys[m], probes[m])) {
+    bool copied[kAtOnce] = {};  // chained: the root taken from the state before, in this batch
+    for (std::size_t i = first; i < end; ++i) {
+      const NearRule rule =
+          near_root(states[i], nodes[i], near.state(i), near.nodes(i), keys[m], probes[m]);
+      if (rule == kLookUp) {
         index_->shards[InternTable::shard_of(probes[m].hash)].prefetch(probes[m].hash);
         which[m++] = i;
       } else {
         found[i] = nodes[i][root];
+        copied[i - first] = rule == kTaken && near.chained(i) && i > first;
       }
+    }
     for (std::size_t j = 0; j < m; ++j) {
       const std::uint32_t id =
           index_->shards[InternTable::shard_of(probes[j].hash)].first_candidate(probes[j].hash);
@@ -300,7 +322,15 @@ void StateStore::near_batch(std::size_t n, const std::uint8_t* const* states,
     }
     for (std::size_t j = 0; j < m; ++j)
       found[which[j]] = nodes[which[j]][root] = find_root(probes[j].key, probes[j].hash);
+    for (std::size_t i = first + 1; i < end; ++i)
+      if (copied[i - first]) found[i] = nodes[i][root] = nodes[i - 1][root];
   }
+}
+
+void StateStore::lookup_chain_batch(std::size_t n, const std::uint8_t* const* states,
+                                    std::uint32_t* const* nodes, const std::uint8_t* near_state,
+                                    const std::uint32_t* near_nodes, std::uint32_t* found) const {
+  near_batch(n, states, nodes, NearOf{&near_state, &near_nodes, 0, states, nodes}, found);
 }
 
 void StateStore::decode_hint(std::uint32_t id, std::uint8_t* out) {

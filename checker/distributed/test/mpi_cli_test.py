@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """`pcmc check` under mpirun, end to end (docs/distributed.md): the printed counterexamples, the
 verdict, the counts and the JSON equal the sequential run's; what mpirun cannot run is refused
-(exit 64); limits and signals end every rank with `incomplete`; a rank that dies ends the job
-with an error naming it, never a hang (each run has a timeout).
+(exit 64); limits and signals end every rank with `incomplete` (a second signal also the search
+that rebuilds the paths); a rank that dies ends the job with an error naming it, never a hang
+(each run has a timeout).
 
 Usage: mpi_cli_test.py PCMC ROOT NP -- MPIRUN [ARGS...]   (exit 1 with one line per failure)
 """
@@ -129,6 +130,41 @@ def signal_rank(sig, want_code, pattern):
     print(f"ok: {what}: exit {p.returncode}", flush=True)
 
 
+def second_interrupt():
+    """--all after violations were found, then SIGINT and SIGTERM to the last rank (two signals,
+    which do not merge as two of one kind may): the first stops the search, the second the
+    search again that would rebuild the violations' paths. Incomplete, nothing printed as
+    violated (two_searches.cpp)."""
+    big = os.path.join(EX, "scaled/bench/collapse-n4-open2.pcm")
+    what = f"SIGINT and SIGTERM to rank {int(NP) - 1} during --all (-np {NP})"
+    p = subprocess.Popen(MPIRUN + ["-np", NP, PCMC, "check", big, "--engine", "interp",
+                                   "--debug-vm", "--all", "--progress", "json",
+                                   "--max-memory", "512"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    depth, seen = 0, []
+    for line in p.stderr:  # rank 0's progress, once a second: A1.discipline is met at depth 6
+        seen.append(line)
+        if line.startswith("{"):
+            depth = json.loads(line).get("depth", 0)
+            if depth >= 10:
+                break
+    pids = rank_pids(p.pid)
+    if depth < 10 or len(pids) != int(NP):
+        p.kill()
+        return fail(f"{what}: depth {depth}, ranks {pids}:\n{''.join(seen)}")
+    os.kill(pids[int(NP) - 1], signal.SIGINT)
+    os.kill(pids[int(NP) - 1], signal.SIGTERM)
+    try:
+        out, err = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        return fail(f"{what}: mpirun still runs 60 s later")
+    want = r"verdict: incomplete \(interrupted; violations were found, their paths not rebuilt\)"
+    if p.returncode != 20 or not re.search(want, out) or "VIOLATED" in out:
+        return fail(f"{what}: exit {p.returncode}, want 20 and /{want}/:\n{out}\n{err}")
+    print(f"ok: {what}: exit 20", flush=True)
+
+
 # The reports and JSON equal the sequential ones: violations (an assertion at depth 31, a final
 # condition, a deadlock), holds with exists counts, --all, a depth limit, a state limit, symmetry.
 # With 3 ranks (oversubscribed here) every other case, to keep the suite's time.
@@ -157,5 +193,6 @@ expect("a tiny --max-memory: incomplete", ["check", os.path.join(EX, "classic/pe
        r"verdict: incomplete \(memory limit 1048576 bytes reached on rank \d\)")
 signal_rank(signal.SIGTERM, 20, r"verdict: incomplete \(interrupted\)")
 signal_rank(signal.SIGKILL, None, r"rank \d+ .*(exited on signal 9|killed)")
+second_interrupt()
 
 sys.exit(1 if failures else 0)

@@ -1,8 +1,9 @@
 // The exact store against a plain std::unordered_set of states (issue 17), on toy systems and
 // seeded random models: a BFS that drives the store the way each search does — sequential
 // insert(), the sequential search's batched lookups carried to the insert (decode_hint,
-// find_hinted_batch, insert_found), and the parallel search's batch rounds (lookup_near_batch,
-// reserve, place with 1, 2 and 3 workers on threads) — must store exactly the oracle's states,
+// find_hinted_batch, insert_found), the parallel search's batch rounds (lookup_near_batch,
+// reserve, place with 1, 2 and 3 workers on threads) and the distributed receiver's chained
+// lookups (lookup_chain_batch, insert_found) — must store exactly the oracle's states,
 // under the oracle's ids (BFS discovery order), and decode each id to its bytes. Growth is forced
 // on every run: every table, index and arena of the store starts empty and grows (by 1.25 for an
 // index, in chunks from 4 entries for an arena), so the small models here rehash each index many
@@ -82,17 +83,20 @@ Reachable plain_bfs(const TransitionSystem& sys, std::size_t cap) {
   return r;
 }
 
-enum class Mode { Insert, Hinted, Parallel };
+enum class Mode { Insert, Hinted, Parallel, Chained };
 
 struct Drive {
   Mode mode;
-  unsigned workers = 1;  // Parallel: placement threads
-  std::size_t batch = 1; // Parallel: states expanded per round
+  unsigned workers = 1;  // Parallel: placement threads; Chained: records per group
+  std::size_t batch = 1; // Parallel, Chained: states expanded per round
 };
 
 std::string name(const Drive& d) {
   if (d.mode == Mode::Insert) return "insert";
   if (d.mode == Mode::Hinted) return "find_hinted_batch + insert_found";
+  if (d.mode == Mode::Chained)
+    return "lookup_chain_batch + insert_found, groups of " + std::to_string(d.workers) +
+           ", batch " + std::to_string(d.batch);
   return "parallel rounds, " + std::to_string(d.workers) + " workers, batch " +
          std::to_string(d.batch);
 }
@@ -125,6 +129,49 @@ void place_all(StateStore& store, std::vector<Fresh>& fresh, unsigned workers) {
   fresh.clear();
 }
 
+// The distributed search's receiver (partitioned_bfs.cpp): records in groups of `group`, each
+// looked up near the record before it (lookup_chain_batch), then stored in order (insert_found);
+// the last record stored, its nodes completed by the insert, is the next group's near state,
+// also across calls; the very first record is looked up whole. Each lookup must equal find().
+struct ChainNear {
+  Bytes state;
+  std::vector<std::uint32_t> nodes;
+};
+
+void chain_insert(StateStore& store, const std::vector<Bytes>& records, std::size_t group,
+                  ChainNear& near, bool faultless) {
+  const std::size_t nc = store.node_count();
+  std::size_t i = 0;
+  if (near.nodes.empty() && !records.empty()) {
+    near.nodes.resize(nc);
+    near.state = records[0];
+    const std::size_t at = store.size();
+    const std::uint32_t found = store.lookup(u8(records[0]), near.nodes.data());
+    near.nodes[nc - 1] =
+        store.insert_found(u8(records[0]), StateStore::kNone, near.nodes.data(), found, at).id;
+    i = 1;
+  }
+  for (; i < records.size(); i += group) {
+    const std::size_t m = std::min(group, records.size() - i);
+    std::vector<std::vector<std::uint32_t>> nodes(m, std::vector<std::uint32_t>(nc));
+    std::vector<const std::uint8_t*> states;
+    std::vector<std::uint32_t*> np;
+    for (std::size_t k = 0; k < m; ++k) {
+      states.push_back(u8(records[i + k]));
+      np.push_back(nodes[k].data());
+    }
+    std::vector<std::uint32_t> found(m);
+    store.lookup_chain_batch(m, states.data(), np.data(), u8(near.state), near.nodes.data(),
+                             found.data());
+    if (faultless)  // a fault (a dropped index, reused leaves) makes find() differ on purpose
+      for (std::size_t k = 0; k < m; ++k) CHECK(found[k] == store.find(states[k]));
+    const std::size_t at = store.size();
+    for (std::size_t k = 0; k < m; ++k)
+      np[k][nc - 1] = store.insert_found(states[k], StateStore::kNone, np[k], found[k], at).id;
+    near = ChainNear{records[i + m - 1], nodes[m - 1]};
+  }
+}
+
 // BFS of `sys` through the store, driven as `d` says; the state placed under id `drop` is not
 // indexed (fault injection; kNone: none); `reuse`: incremental lookups reuse the near state's
 // leaf ids unchecked (fault injection: StateStore::reuse_leaves_for_tests).
@@ -147,9 +194,19 @@ std::unique_ptr<StateStore> store_bfs(const TransitionSystem& sys, const Drive& 
     fresh.clear();
   }
   std::vector<std::uint32_t> near(nc);
+  ChainNear chain_near;
   for (std::size_t next = 0; next < store->size() && store->size() <= cap;) {
-    const std::size_t end = d.mode == Mode::Parallel ? std::min(store->size(), next + d.batch)
-                                                     : next + 1;
+    const bool batched = d.mode == Mode::Parallel || d.mode == Mode::Chained;
+    const std::size_t end = batched ? std::min(store->size(), next + d.batch) : next + 1;
+    if (d.mode == Mode::Chained) {
+      std::vector<Bytes> records;  // the successors of the batch's states, in order
+      for (; next < end; ++next) {
+        store->decode(static_cast<std::uint32_t>(next), cur8);
+        for (Bytes& s : successors(sys, *ctx, cur)) records.push_back(std::move(s));
+      }
+      chain_insert(*store, records, d.workers, chain_near, drop == StateStore::kNone && !reuse);
+      continue;
+    }
     std::unordered_map<Bytes, std::size_t> in_batch;  // Parallel: new states of this batch
     for (; next < end; ++next) {
       const auto id = static_cast<std::uint32_t>(next);
@@ -208,7 +265,10 @@ const std::vector<Drive>& drives() {
                                     {Mode::Hinted},
                                     {Mode::Parallel, 1, 1},
                                     {Mode::Parallel, 2, 61},
-                                    {Mode::Parallel, 3, 256}};
+                                    {Mode::Parallel, 3, 256},
+                                    {Mode::Chained, 1, 1},
+                                    {Mode::Chained, 5, 7},
+                                    {Mode::Chained, 40, 64}};
   return d;
 }
 
