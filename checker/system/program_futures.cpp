@@ -11,17 +11,23 @@ namespace pcmc::checker {
 
 using NF = model::NarrowFootprints;
 
-// A narrowed key against `state` (model/narrow_footprint.hpp): the field of the element the
-// thread's local names, or of every element when it names none (null or out of range: the
+// The elements [first, last) a narrowed key names in `state` (model/narrow_footprint.hpp): the
+// one the thread's local names, or every element when it names none (null or out of range: the
 // access would be a model error, widening keeps it sound).
+std::pair<std::uint32_t, std::uint32_t> ProgramSystem::key_elements(
+    const std::uint8_t* state, unsigned thread, const NF::Key& k) const {
+  const std::int64_t r = model::Executor::load(
+      state, exec_.program().threads[thread].area_offset + k.origin, k.origin_width);
+  if (r >= 1 && r <= static_cast<std::int64_t>(k.count))
+    return {static_cast<std::uint32_t>(r - 1), static_cast<std::uint32_t>(r)};
+  return {0, k.count};
+}
+
+// The key's field of those elements, marked in `bits`.
 void ProgramSystem::mark_key(const std::uint8_t* state, unsigned thread,
                              const NF::Key& k, std::uint64_t* bits) const {
   const model::Program& p = exec_.program();
-  const std::int64_t r =
-      model::Executor::load(state, p.threads[thread].area_offset + k.origin, k.origin_width);
-  const bool one = r >= 1 && r <= static_cast<std::int64_t>(k.count);
-  const std::uint32_t first = one ? static_cast<std::uint32_t>(r - 1) : 0;
-  const std::uint32_t last = one ? first + 1 : k.count;
+  const auto [first, last] = key_elements(state, thread, k);
   for (std::uint32_t e = first; e < last; ++e)
     for (std::uint32_t b = k.offset + e * k.stride; b < k.offset + e * k.stride + k.width; ++b)
       if (b < p.globals_size) bits[b / 64] |= std::uint64_t{1} << (b % 64);
@@ -31,12 +37,7 @@ void ProgramSystem::mark_key(const std::uint8_t* state, unsigned thread,
 // the step, a future read meets a write.
 bool ProgramSystem::key_meets(const std::uint8_t* state, unsigned thread,
                               const NF::Key& k, const Footprint& fp) const {
-  const model::Program& p = exec_.program();
-  const std::int64_t r =
-      model::Executor::load(state, p.threads[thread].area_offset + k.origin, k.origin_width);
-  const bool one = r >= 1 && r <= static_cast<std::int64_t>(k.count);
-  const std::uint32_t first = one ? static_cast<std::uint32_t>(r - 1) : 0;
-  const std::uint32_t last = one ? first + 1 : k.count;
+  const auto [first, last] = key_elements(state, thread, k);
   const bool write = k.kind == NF::Kind::Write;
   const std::size_t words = std::min(fp.reads.size(), fp.writes.size());
   for (std::uint32_t e = first; e < last; ++e)

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "checker/system/system.hpp"
 #include "model/exec.hpp"
@@ -98,7 +99,9 @@ class ProgramSystem final : public TransitionSystem {
   mutable std::atomic<bool> sb_full_{false};
   model::StaticFootprints futures_;
   model::NarrowFootprints narrow_;
-  // Narrowed keys against `state` (program_system.cpp).
+  // Narrowed keys against `state` (program_futures.cpp).
+  std::pair<std::uint32_t, std::uint32_t> key_elements(
+      const std::uint8_t* state, unsigned thread, const model::NarrowFootprints::Key& k) const;
   void mark_key(const std::uint8_t* state, unsigned thread, const model::NarrowFootprints::Key& k,
                 std::uint64_t* bits) const;
   bool key_meets(const std::uint8_t* state, unsigned thread,

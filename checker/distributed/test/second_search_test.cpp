@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "checker/distributed/distributed_search.hpp"
+#include "checker/system/forwarding_system.hpp"
 #include "checker/system/program_system.hpp"
 #include "checker/testing/example_corpus.hpp"
 #include "model/exec.hpp"
@@ -40,32 +41,20 @@ invariant small: x + y < 4;
 // the interrupt flag and counts that many signals (a Ctrl-C and perhaps another, at a point of
 // the first search after the violation is known). `nap`: every expansion of the initial state
 // (once per search, on its owner) sleeps that long.
-class Tripwire final : public checker::TransitionSystem {
+class Tripwire final : public checker::ForwardingSystem {
  public:
   Tripwire(const checker::TransitionSystem& inner, unsigned signals,
            std::chrono::milliseconds nap)
-      : inner_(inner), signals_(signals), nap_(nap), init_(inner.state_size()) {
+      : ForwardingSystem(inner), signals_(signals), nap_(nap), init_(inner.state_size()) {
     inner.initial_state(init_.data());
   }
   // What the command line's signal handler sets (SearchOptions::interrupt, stop_signals).
   mutable std::atomic<bool> flag{false};
   mutable std::atomic<unsigned> count{0};
 
-  std::size_t state_size() const override { return inner_.state_size(); }
-  unsigned thread_count() const override { return inner_.thread_count(); }
-  const std::vector<properties::Property>& properties() const override {
-    return inner_.properties();
-  }
-  checker::PropertyId deadlock_property() const override { return inner_.deadlock_property(); }
-  checker::PropertyId nontermination_property() const override {
-    return inner_.nontermination_property();
-  }
-  std::vector<std::uint32_t> state_parts() const override { return inner_.state_parts(); }
   std::unique_ptr<checker::Context> make_context() const override {
     return inner_.make_context();
   }
-  void initial_state(std::uint8_t* out) const override { inner_.initial_state(out); }
-  bool finished(const std::uint8_t* s, unsigned t) const override { return inner_.finished(s, t); }
   unsigned successors(const std::uint8_t* s, unsigned t, checker::Context& ctx,
                       checker::TransitionSink& sink) const override {
     if (t == 0 && nap_.count() > 0 && std::memcmp(s, init_.data(), init_.size()) == 0)
@@ -85,10 +74,8 @@ class Tripwire final : public checker::TransitionSystem {
                                 std::vector<checker::Report>& out) const override {
     return inner_.check_end(s, ctx, out);
   }
-  bool has_exists() const override { return inner_.has_exists(); }
 
  private:
-  const checker::TransitionSystem& inner_;
   unsigned signals_;
   std::chrono::milliseconds nap_;
   std::vector<std::uint8_t> init_;
